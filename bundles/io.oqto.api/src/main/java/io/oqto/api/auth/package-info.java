@@ -1,0 +1,7 @@
+/** Bearer API tokens and the callers they identify. */
+@Export
+@Version("1.0.0")
+package io.oqto.api.auth;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,26 @@
+package io.oqto.api.runner;
+
+/**
+ * What a runner reports about itself.
+ *
+ * @param user the platform user this runner serves
+ * @param linuxUser the Linux account the runner process runs as
+ * @param uid that account's uid, as the runner reports it and as checked by peer credentials
+ * @param pid the runner's process id
+ * @param version the runner's software version
+ * @param protocol the runner protocol version it speaks
+ * @param startedAt start time, ISO-8601
+ * @param uptimeMillis time since start
+ * @param socket the socket path the control plane reached it on
+ */
+public record RunnerStatus(
+        String user,
+        String linuxUser,
+        int uid,
+        long pid,
+        String version,
+        String protocol,
+        String startedAt,
+        long uptimeMillis,
+        String socket) {
+}

@@ -1,0 +1,10 @@
+package io.oqto.api.runner;
+
+/** The platform user has no Linux account to route to. */
+public class UnknownUserException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UnknownUserException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,7 @@
+/** Reaching a user's runner from the control plane: the gateway service and what it returns. */
+@Export
+@Version("1.0.0")
+package io.oqto.api.runner;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,7 @@
+/** Facts about local Unix accounts that several bundles need (uid lookups). */
+@Export
+@Version("1.0.0")
+package io.oqto.api.unix;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

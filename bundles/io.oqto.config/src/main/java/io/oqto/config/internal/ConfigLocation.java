@@ -1,0 +1,28 @@
+package io.oqto.config.internal;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where config.toml lives, from the seed's deployment document: {@code $OQTO_CONFIG} when set, else
+ * {@code /etc/oqto/config.toml} in multi-user mode, else {@code $XDG_CONFIG_HOME/oqto/config.toml}
+ * (default {@code ~/.config/oqto/config.toml}).
+ */
+final class ConfigLocation {
+
+    private ConfigLocation() {
+    }
+
+    static Path resolve(Map<String, String> env, String mode, String home) {
+        String explicit = env.get("OQTO_CONFIG");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        if ("multi-user".equals(mode)) {
+            return Path.of("/etc/oqto/config.toml");
+        }
+        String xdg = env.get("XDG_CONFIG_HOME");
+        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(home, ".config");
+        return base.resolve("oqto").resolve("config.toml");
+    }
+}

@@ -1,0 +1,133 @@
+package io.oqto.config.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes config.toml to Configuration Admin, one PID per section ({@code oqto.runner}, …), and
+ * republishes when the file changes. A broken file at start stops the process with exit code 78
+ * (EX_CONFIG) rather than running on guessed settings; a broken edit while running is logged and the
+ * last good settings stay in force.
+ */
+@Component(immediate = true)
+public final class ConfigPublisher {
+
+    static final String PID_PREFIX = "oqto.";
+    /** sysexits.h EX_CONFIG. */
+    static final int EXIT_CONFIG = 78;
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigPublisher.class);
+
+    private final ConfigurationAdmin configAdmin;
+    private final TomlConfigLoader loader = new TomlConfigLoader(ConfigSchema.INSTANCE);
+    private final Map<String, String> env;
+    private final Path file;
+    private final ScheduledExecutorService watcher;
+    private volatile String lastSeen = "";
+
+    @Activate
+    public ConfigPublisher(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
+        this(configAdmin, System.getenv(), ConfigLocation.resolve(System.getenv(),
+                context.getProperty("oqto.mode"), System.getProperty("user.home")),
+                !"false".equals(context.getProperty("oqto.config.exitOnError")));
+    }
+
+    ConfigPublisher(ConfigurationAdmin configAdmin, Map<String, String> env, Path file, boolean exitOnError) {
+        this.configAdmin = configAdmin;
+        this.env = env;
+        this.file = file;
+        try {
+            lastSeen = fingerprint();
+            publish(load());
+            LOG.info("configuration loaded from {}", Files.exists(file) ? file : file + " (absent: defaults)");
+        } catch (ConfigError e) {
+            LOG.error("invalid configuration, refusing to start: {}", e.getMessage());
+            System.err.println("oqto: invalid configuration, refusing to start: " + e.getMessage());
+            if (exitOnError) {
+                // A separate thread: exiting from inside the framework's activation thread could deadlock
+                // with the shutdown hook that stops the framework.
+                new Thread(() -> System.exit(EXIT_CONFIG), "oqto-config-exit").start();
+            }
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "oqto-config-watch"));
+        watcher.scheduleWithFixedDelay(this::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        watcher.shutdownNow();
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Re-reads the file if its size or modification time changed. */
+    void reloadIfChanged() {
+        String now = fingerprint();
+        if (now.equals(lastSeen)) {
+            return;
+        }
+        lastSeen = now;
+        try {
+            publish(load());
+            LOG.info("configuration reloaded from {}", file);
+        } catch (ConfigError e) {
+            LOG.error("invalid configuration edit ignored, previous settings stay in force: {}", e.getMessage());
+        }
+    }
+
+    private Map<String, Map<String, Object>> load() throws ConfigError {
+        Map<String, Map<String, Object>> sections = loader.load(file);
+        loader.applyEnvironment(sections, env);
+        return sections;
+    }
+
+    private void publish(Map<String, Map<String, Object>> sections) throws ConfigError {
+        for (Map.Entry<String, Map<String, Object>> s : sections.entrySet()) {
+            Map<String, KeySpec> specs = ConfigSchema.INSTANCE.section(s.getKey()).orElseThrow();
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put("oqto.config.file", file.toString());
+            for (Map.Entry<String, Object> kv : s.getValue().entrySet()) {
+                Object v = kv.getValue();
+                props.put(specs.get(kv.getKey()).propertyName(), v instanceof Long l && fitsInt(l) ? (Object) l.intValue() : v);
+            }
+            try {
+                Configuration c = configAdmin.getConfiguration(PID_PREFIX + s.getKey(), "?");
+                c.updateIfDifferent(props);
+            } catch (IOException e) {
+                throw new ConfigError("cannot publish [" + s.getKey() + "] to Configuration Admin: " + e.getMessage());
+            }
+        }
+    }
+
+    private static boolean fitsInt(long l) {
+        return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE;
+    }
+
+    private String fingerprint() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.size() + "@" + a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            return "absent";
+        }
+    }
+}

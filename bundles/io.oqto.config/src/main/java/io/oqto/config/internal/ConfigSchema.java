@@ -1,0 +1,85 @@
+package io.oqto.config.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Every section and key oqto accepts in config.toml. One table for both distributions, because in
+ * single-user mode the control plane and the runner read the same file. A key that is not here is an
+ * error, never silently ignored. Each section is published as the Configuration Admin PID
+ * {@code oqto.<section>}; components read it through their own {@code @ObjectClassDefinition}.
+ */
+final class ConfigSchema {
+
+    private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+    private static final Pattern IPV4_OR_LOCAL = Pattern.compile("localhost|\\d{1,3}(\\.\\d{1,3}){3}|::1?|[0-9a-fA-F:]+");
+
+    private final Map<String, Map<String, KeySpec>> sections = new LinkedHashMap<>();
+
+    static final ConfigSchema INSTANCE = new ConfigSchema();
+
+    private ConfigSchema() {
+        section("server",
+                KeySpec.integer("port", 1, 65535, "HTTP port of the REST API"),
+                KeySpec.string("bind", "address the REST API listens on",
+                        v -> IPV4_OR_LOCAL.matcher((String) v).matches() ? null : "must be an IP address or localhost"),
+                KeySpec.string("state_dir", "where the control plane keeps tokens and other state", ConfigSchema::absolute));
+        section("runner",
+                KeySpec.string("socket", "socket path the runner listens on", ConfigSchema::absolute),
+                KeySpec.string("control_plane_user", "Linux user of the control plane, granted access to the socket",
+                        v -> USER_NAME.matcher((String) v).matches() ? null : "must be a Linux user name"),
+                KeySpec.integer("max_frame_bytes", 1024, 16 << 20, "longest accepted protocol line"),
+                KeySpec.integer("max_connections", 1, 1024, "concurrent client connections"),
+                KeySpec.integer("max_in_flight", 1, 4096, "requests being served at once, all connections"));
+        section("routing",
+                KeySpec.string("socket_pattern", "runner socket path; {uid} and {user} are replaced",
+                        ConfigSchema::socketPattern),
+                KeySpec.string("linux_user_prefix", "prefix of platform users' Linux names in multi-user mode",
+                        v -> ((String) v).matches("[a-z_][a-z0-9_-]{0,15}") ? null : "must be a Linux user name prefix"),
+                KeySpec.integer("pool_size", 1, 16, "persistent connections per runner"),
+                KeySpec.integer("request_timeout_ms", 50, 600_000, "how long a runner may take to answer"),
+                KeySpec.integer("connect_timeout_ms", 50, 60_000, "how long connecting and hello may take"),
+                KeySpec.bool("autostart", "single-user mode: start the runner when none answers"),
+                KeySpec.string("runner_command", "single-user mode: the runner launcher to start", ConfigSchema::absolute));
+        section("auth",
+                KeySpec.string("admin_token_file", "where single-user mode writes the first admin token",
+                        ConfigSchema::absolute));
+    }
+
+    private void section(String name, KeySpec... keys) {
+        Map<String, KeySpec> m = new LinkedHashMap<>();
+        for (KeySpec k : keys) {
+            m.put(k.name(), k);
+        }
+        sections.put(name, m);
+    }
+
+    List<String> sectionNames() {
+        return List.copyOf(sections.keySet());
+    }
+
+    Optional<Map<String, KeySpec>> section(String name) {
+        return Optional.ofNullable(sections.get(name));
+    }
+
+    private static String absolute(Object v) {
+        String s = (String) v;
+        if (s.indexOf('\0') >= 0) {
+            return "must not contain NUL";
+        }
+        return s.startsWith("/") ? null : "must be an absolute path";
+    }
+
+    private static String socketPattern(Object v) {
+        String s = (String) v;
+        String problem = absolute(s);
+        if (problem != null) {
+            return problem;
+        }
+        String rest = s.replace("{uid}", "").replace("{user}", "");
+        return rest.contains("{") || rest.contains("}") ? "only {uid} and {user} may be used as placeholders" : null;
+    }
+}

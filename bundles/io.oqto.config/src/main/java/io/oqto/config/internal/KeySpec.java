@@ -1,0 +1,43 @@
+package io.oqto.config.internal;
+
+import java.util.function.Function;
+
+/**
+ * One allowed key: its type and a check of its value. {@code check} returns null when the value is
+ * fine, else what is wrong with it.
+ */
+record KeySpec(String name, ValueType type, Function<Object, String> check, String help) {
+
+    static KeySpec string(String name, String help) {
+        return new KeySpec(name, ValueType.STRING, v -> null, help);
+    }
+
+    static KeySpec string(String name, String help, Function<Object, String> check) {
+        return new KeySpec(name, ValueType.STRING, check, help);
+    }
+
+    static KeySpec integer(String name, long min, long max, String help) {
+        return new KeySpec(name, ValueType.INTEGER,
+                v -> (Long) v < min || (Long) v > max ? "must be between " + min + " and " + max + ", got " + v : null,
+                help);
+    }
+
+    static KeySpec bool(String name, String help) {
+        return new KeySpec(name, ValueType.BOOLEAN, v -> null, help);
+    }
+
+    /** The Configuration Admin property name: {@code socket_pattern} becomes {@code socketPattern}. */
+    String propertyName() {
+        StringBuilder b = new StringBuilder();
+        boolean upper = false;
+        for (char c : name.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                b.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return b.toString();
+    }
+}

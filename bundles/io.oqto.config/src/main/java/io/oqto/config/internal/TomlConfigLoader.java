@@ -1,0 +1,118 @@
+package io.oqto.config.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
+
+/**
+ * Parses config.toml and checks every key against {@link ConfigSchema}. The first problem found is
+ * reported with file, line, column and key; a file with any problem yields no settings at all.
+ */
+final class TomlConfigLoader {
+
+    private final ConfigSchema schema;
+
+    TomlConfigLoader(ConfigSchema schema) {
+        this.schema = schema;
+    }
+
+    /** Section name → (schema key → value). A missing file gives empty sections (all defaults). */
+    Map<String, Map<String, Object>> load(Path file) throws ConfigError {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return emptySections();
+        } catch (IOException e) {
+            throw new ConfigError(file + ": cannot read: " + e.getMessage());
+        }
+        return parse(file.toString(), text);
+    }
+
+    Map<String, Map<String, Object>> parse(String source, String text) throws ConfigError {
+        TomlParseResult toml = Toml.parse(text);
+        if (toml.hasErrors()) {
+            TomlParseError err = toml.errors().get(0);
+            TomlPosition pos = err.position();
+            throw new ConfigError(source + ":" + pos.line() + ":" + pos.column() + ": syntax error: "
+                    + err.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", ""));
+        }
+        Map<String, Map<String, Object>> result = emptySections();
+        for (String sectionName : toml.keySet()) {
+            TomlPosition pos = toml.inputPositionOf(sectionName);
+            Map<String, KeySpec> keys = schema.section(sectionName).orElseThrow(() -> ConfigError.at(source,
+                    pos.line(), pos.column(), sectionName,
+                    "unknown key or section (known sections: " + String.join(", ", schema.sectionNames()) + ")"));
+            if (!toml.isTable(sectionName)) {
+                throw ConfigError.at(source, pos.line(), pos.column(), sectionName, "must be a table [" + sectionName + "]");
+            }
+            TomlTable table = toml.getTable(sectionName);
+            for (String key : table.keySet()) {
+                String dotted = sectionName + "." + key;
+                TomlPosition kpos = table.inputPositionOf(key);
+                KeySpec spec = keys.get(key);
+                if (spec == null) {
+                    throw ConfigError.at(source, kpos.line(), kpos.column(), dotted,
+                            "unknown key (known in [" + sectionName + "]: " + String.join(", ", keys.keySet()) + ")");
+                }
+                Object value = spec.type().fromToml(table.get(key));
+                if (value == null) {
+                    throw ConfigError.at(source, kpos.line(), kpos.column(), dotted,
+                            "must be " + spec.type().description());
+                }
+                String problem = spec.check().apply(value);
+                if (problem != null) {
+                    throw ConfigError.at(source, kpos.line(), kpos.column(), dotted, problem);
+                }
+                result.get(sectionName).put(key, value);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Applies environment overrides. The one rule: {@code OQTO_<SECTION>__<KEY>} in upper case sets
+     * {@code [section] key}, e.g. {@code OQTO_RUNNER__SOCKET}. Values are checked like file values; an
+     * {@code OQTO_…__…} variable that names no known key is an error too.
+     */
+    void applyEnvironment(Map<String, Map<String, Object>> sections, Map<String, String> env) throws ConfigError {
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String var = e.getKey();
+            int sep = var.indexOf("__");
+            if (!var.startsWith("OQTO_") || sep < 0) {
+                continue;
+            }
+            String section = var.substring(5, sep).toLowerCase(java.util.Locale.ROOT);
+            String key = var.substring(sep + 2).toLowerCase(java.util.Locale.ROOT);
+            KeySpec spec = schema.section(section).map(s -> s.get(key)).orElse(null);
+            if (spec == null) {
+                throw new ConfigError("environment " + var + ": names no known key [" + section + "] " + key);
+            }
+            Object value = spec.type().fromText(e.getValue());
+            if (value == null) {
+                throw new ConfigError("environment " + var + ": must be " + spec.type().description());
+            }
+            String problem = spec.check().apply(value);
+            if (problem != null) {
+                throw new ConfigError("environment " + var + ": " + problem);
+            }
+            sections.get(section).put(key, value);
+        }
+    }
+
+    private Map<String, Map<String, Object>> emptySections() {
+        Map<String, Map<String, Object>> m = new LinkedHashMap<>();
+        for (String s : schema.sectionNames()) {
+            m.put(s, new LinkedHashMap<>());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,42 @@
+package io.oqto.config.internal;
+
+/** The value kinds the schema knows, with how a TOML value or an environment string converts to each. */
+enum ValueType {
+    STRING("a string"),
+    INTEGER("an integer"),
+    BOOLEAN("a boolean (true or false)");
+
+    private final String description;
+
+    ValueType(String description) {
+        this.description = description;
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** The value if the TOML value has this type, else null. tomlj gives Long for integers. */
+    Object fromToml(Object v) {
+        return switch (this) {
+            case STRING -> v instanceof String ? v : null;
+            case INTEGER -> v instanceof Long ? v : null;
+            case BOOLEAN -> v instanceof Boolean ? v : null;
+        };
+    }
+
+    /** Parses an environment string, or returns null when it is not of this type. */
+    Object fromText(String s) {
+        return switch (this) {
+            case STRING -> s;
+            case INTEGER -> {
+                try {
+                    yield Long.parseLong(s.trim());
+                } catch (NumberFormatException e) {
+                    yield null;
+                }
+            }
+            case BOOLEAN -> "true".equals(s) ? Boolean.TRUE : "false".equals(s) ? Boolean.FALSE : null;
+        };
+    }
+}

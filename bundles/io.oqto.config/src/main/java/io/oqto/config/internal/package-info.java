@@ -1,0 +1,2 @@
+/** Reads the operator's TOML file strictly and publishes its sections to Configuration Admin. */
+package io.oqto.config.internal;

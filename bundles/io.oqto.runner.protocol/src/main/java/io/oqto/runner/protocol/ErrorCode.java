@@ -1,0 +1,39 @@
+package io.oqto.runner.protocol;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The closed list of error codes a runner may send in an {@code error} frame. */
+public enum ErrorCode {
+    /** The line is not valid JSON (or holds more than one value). */
+    INVALID_JSON,
+    /** Valid JSON, but not a request: not an object, or {@code id}/{@code type} missing or of the wrong kind. */
+    INVALID_REQUEST,
+    /** The {@code type} is not one this runner serves. */
+    UNKNOWN_TYPE,
+    /** The line is longer than the maximum frame size; it was discarded up to its newline. */
+    FRAME_TOO_LARGE,
+    /** A request other than {@code hello} arrived before a successful {@code hello}. */
+    HELLO_REQUIRED,
+    /** The client's protocol major version is not one this runner speaks. */
+    UNSUPPORTED_VERSION,
+    /** The peer's uid is not allowed to use this runner. */
+    UNAUTHORIZED,
+    /** Too many requests in flight; retry later. */
+    BUSY,
+    /** The request did not complete in time. */
+    TIMEOUT,
+    /** A bug or an unexpected failure inside the runner. */
+    INTERNAL;
+
+    /** The snake_case form used on the wire. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The code for a wire string, if it is one of ours. */
+    public static Optional<ErrorCode> fromWire(String wire) {
+        return Arrays.stream(values()).filter(c -> c.wire().equals(wire)).findFirst();
+    }
+}

@@ -1,0 +1,50 @@
+package io.oqto.runner.protocol;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One protocol message: its correlation {@code id}, its {@code type} and the remaining fields.
+ * Field values are JSON-shaped: String, Number, Boolean, null, {@code Map<String,Object>} or {@code List<Object>}.
+ */
+public record Frame(String id, String type, Map<String, Object> fields) {
+
+    public Frame {
+        Objects.requireNonNull(type, "type");
+        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    public static Frame of(String id, String type) {
+        return new Frame(id, type, Map.of());
+    }
+
+    public static Frame error(String id, ErrorCode code, String message) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("code", code.wire());
+        f.put("message", message);
+        return new Frame(id, Protocol.ERROR, f);
+    }
+
+    /** A copy with one more field. */
+    public Frame with(String key, Object value) {
+        Map<String, Object> f = new LinkedHashMap<>(fields);
+        f.put(key, value);
+        return new Frame(id, type, f);
+    }
+
+    public boolean isError() {
+        return Protocol.ERROR.equals(type);
+    }
+
+    public String string(String key) {
+        Object v = fields.get(key);
+        return v instanceof String s ? s : null;
+    }
+
+    public long number(String key, long fallback) {
+        Object v = fields.get(key);
+        return v instanceof Number n ? n.longValue() : fallback;
+    }
+}

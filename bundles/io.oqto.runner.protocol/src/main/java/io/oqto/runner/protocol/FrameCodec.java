@@ -1,0 +1,172 @@
+package io.oqto.runner.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns lines into {@link Frame}s and back. Uses only jackson-core's streaming API: the runner does not
+ * need data binding, and leaving jackson-databind out keeps its footprint small.
+ */
+public final class FrameCodec {
+
+    /** Nesting beyond this is refused: no legitimate frame is deep, and depth costs stack. */
+    static final int MAX_DEPTH = 32;
+
+    private static final JsonFactory JSON = new JsonFactoryBuilder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
+
+    private FrameCodec() {
+    }
+
+    /** Parses one line (without its newline) into a frame; any defect becomes a ProtocolException. */
+    public static Frame decode(byte[] line, int length) throws ProtocolException {
+        Map<String, Object> object;
+        try (JsonParser p = JSON.createParser(line, 0, length)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new ProtocolException(ErrorCode.INVALID_JSON, "empty frame", null);
+            }
+            Object value = readValue(p, first);
+            if (p.nextToken() != null) {
+                throw new ProtocolException(ErrorCode.INVALID_JSON, "more than one JSON value on the line", null);
+            }
+            if (!(value instanceof Map<?, ?> m)) {
+                throw new ProtocolException(ErrorCode.INVALID_REQUEST, "a frame must be a JSON object", null);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> cast = (Map<String, Object>) m;
+            object = cast;
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(ErrorCode.INVALID_JSON, "invalid JSON: " + e.getOriginalMessage(), null);
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.INVALID_JSON, "invalid JSON: " + e.getMessage(), null);
+        }
+        return toFrame(object);
+    }
+
+    private static Frame toFrame(Map<String, Object> object) throws ProtocolException {
+        Object id = object.remove("id");
+        Object type = object.remove("type");
+        String idText = id instanceof String s ? s : null;
+        if (id == null) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing \"id\"", null);
+        }
+        if (idText == null || idText.isEmpty() || idText.length() > Protocol.MAX_ID_LENGTH) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST,
+                    "\"id\" must be a non-empty string of at most " + Protocol.MAX_ID_LENGTH + " characters", null);
+        }
+        if (!(type instanceof String t) || t.isEmpty()) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing or non-string \"type\"", idText);
+        }
+        return new Frame(idText, t, object);
+    }
+
+    private static Object readValue(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+                    String name = p.currentName();
+                    m.put(name, readValue(p, p.nextToken()));
+                }
+                return m;
+            }
+            case START_ARRAY: {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    l.add(readValue(p, e));
+                }
+                return l;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new JsonParseFailure("unexpected token " + t, p);
+        }
+    }
+
+    /** Serialises a frame to one line, newline included. */
+    public static byte[] encode(Frame frame) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            if (frame.id() == null) {
+                g.writeNullField("id");
+            } else {
+                g.writeStringField("id", frame.id());
+            }
+            g.writeStringField("type", frame.type());
+            for (Map.Entry<String, Object> e : frame.fields().entrySet()) {
+                g.writeFieldName(e.getKey());
+                writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.doubleValue());
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Iterable<?> it) {
+            g.writeStartArray();
+            for (Object e : it) {
+                writeValue(g, e);
+            }
+            g.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
+        }
+    }
+
+    private static final class JsonParseFailure extends com.fasterxml.jackson.core.JsonParseException {
+        private static final long serialVersionUID = 1L;
+
+        JsonParseFailure(String msg, JsonParser p) {
+            super(p, msg);
+        }
+    }
+}

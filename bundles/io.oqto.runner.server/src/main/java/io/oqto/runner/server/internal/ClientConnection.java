@@ -1,0 +1,132 @@
+package io.oqto.runner.server.internal;
+
+import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.FrameCodec;
+import io.oqto.runner.protocol.FrameReader;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.Protocol;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: reads frames on its own thread and hands requests to the shared executor, so
+ * many requests can be in flight and replies may come back out of order (the id correlates them).
+ * Bad input gets an error frame and the connection carries on; only a broken socket ends it.
+ */
+final class ClientConnection implements Runnable, Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final Socket socket;
+    private final int peerUid;
+    private final int maxFrameBytes;
+    private final RequestDispatcher dispatcher;
+    private final Executor executor;
+    private final Semaphore inFlight;
+    private final Runnable onClose;
+    private final Object writeLock = new Object();
+    private OutputStream out;
+    private boolean greeted;
+
+    ClientConnection(Socket socket, int peerUid, int maxFrameBytes, RequestDispatcher dispatcher,
+            Executor executor, Semaphore inFlight, Runnable onClose) {
+        this.socket = socket;
+        this.peerUid = peerUid;
+        this.maxFrameBytes = maxFrameBytes;
+        this.dispatcher = dispatcher;
+        this.executor = executor;
+        this.inFlight = inFlight;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public void run() {
+        try {
+            out = socket.getOutputStream();
+            FrameReader reader = new FrameReader(socket.getInputStream(), maxFrameBytes);
+            for (FrameReader.Line line = reader.next(); line != null; line = reader.next()) {
+                if (line instanceof FrameReader.Oversized o) {
+                    send(Frame.error(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + o.discardedBytes()
+                            + " bytes exceeds the limit of " + maxFrameBytes + " bytes; discarded"));
+                } else if (line instanceof FrameReader.Data d) {
+                    onFrame(d);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("connection from uid {} ended: {}", peerUid, e.toString());
+        } finally {
+            close();
+            onClose.run();
+        }
+    }
+
+    private void onFrame(FrameReader.Data data) throws IOException {
+        Frame request;
+        try {
+            request = FrameCodec.decode(data.bytes(), data.length());
+        } catch (ProtocolException e) {
+            send(e.toFrame());
+            return;
+        }
+        if (Protocol.HELLO.equals(request.type())) {
+            Frame reply = dispatcher.hello(request);
+            greeted = !reply.isError();
+            send(reply);
+        } else if (!greeted) {
+            send(Frame.error(request.id(), ErrorCode.HELLO_REQUIRED, "send hello before \"" + request.type() + "\""));
+        } else if (!dispatcher.serves(request.type())) {
+            send(dispatcher.handle(request));
+        } else if (!inFlight.tryAcquire()) {
+            send(Frame.error(request.id(), ErrorCode.BUSY, "too many requests in flight; retry later"));
+        } else {
+            try {
+                executor.execute(() -> serve(request));
+            } catch (RejectedExecutionException e) {
+                inFlight.release();
+                send(Frame.error(request.id(), ErrorCode.BUSY, "runner is shutting down"));
+            }
+        }
+    }
+
+    private void serve(Frame request) {
+        try {
+            Frame reply;
+            try {
+                reply = dispatcher.handle(request);
+            } catch (RuntimeException e) {
+                LOG.error("request {} ({}) failed", request.id(), request.type(), e);
+                reply = Frame.error(request.id(), ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName());
+            }
+            send(reply);
+        } catch (IOException e) {
+            close();
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    void send(Frame frame) throws IOException {
+        byte[] bytes = FrameCodec.encode(frame);
+        synchronized (writeLock) {
+            out.write(bytes);
+            out.flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}

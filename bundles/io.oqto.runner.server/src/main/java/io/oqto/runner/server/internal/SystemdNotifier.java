@@ -1,0 +1,38 @@
+package io.oqto.runner.server.internal;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * sd_notify(3) without libsystemd: one datagram to {@code $NOTIFY_SOCKET}. The JDK has no Unix datagram
+ * sockets, which is why junixsocket is here. An address starting with {@code @} is in the abstract namespace.
+ */
+final class SystemdNotifier {
+
+    private final String notifySocket;
+
+    SystemdNotifier(String notifySocket) {
+        this.notifySocket = notifySocket;
+    }
+
+    boolean enabled() {
+        return notifySocket != null && !notifySocket.isEmpty();
+    }
+
+    void send(String state) throws IOException {
+        if (!enabled()) {
+            return;
+        }
+        SocketAddress addr = notifySocket.startsWith("@")
+                ? AFUNIXSocketAddress.inAbstractNamespace(notifySocket.substring(1))
+                : AFUNIXSocketAddress.of(new java.io.File(notifySocket));
+        byte[] msg = state.getBytes(StandardCharsets.UTF_8);
+        try (AFUNIXDatagramSocket s = AFUNIXDatagramSocket.newInstance()) {
+            s.send(new DatagramPacket(msg, msg.length, addr));
+        }
+    }
+}
