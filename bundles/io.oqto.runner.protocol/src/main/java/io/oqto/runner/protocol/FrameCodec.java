@@ -33,8 +33,17 @@ public final class FrameCodec {
     private FrameCodec() {
     }
 
-    /** Parses one line (without its newline) into a frame; any defect becomes a ProtocolException. */
+    /** Parses one request line (without its newline); any defect becomes a ProtocolException. */
     public static Frame decode(byte[] line, int length) throws ProtocolException {
+        return toFrame(parseObject(line, length), false);
+    }
+
+    /** Parses one reply line: like {@link #decode} but {@code "id": null} is allowed (errors about unreadable requests). */
+    public static Frame decodeReply(byte[] line, int length) throws ProtocolException {
+        return toFrame(parseObject(line, length), true);
+    }
+
+    private static Map<String, Object> parseObject(byte[] line, int length) throws ProtocolException {
         Map<String, Object> object;
         try (JsonParser p = JSON.createParser(line, 0, length)) {
             JsonToken first = p.nextToken();
@@ -56,13 +65,20 @@ public final class FrameCodec {
         } catch (IOException e) {
             throw new ProtocolException(ErrorCode.INVALID_JSON, "invalid JSON: " + e.getMessage(), null);
         }
-        return toFrame(object);
+        return object;
     }
 
-    private static Frame toFrame(Map<String, Object> object) throws ProtocolException {
+    private static Frame toFrame(Map<String, Object> object, boolean nullIdAllowed) throws ProtocolException {
+        boolean hasId = object.containsKey("id");
         Object id = object.remove("id");
         Object type = object.remove("type");
         String idText = id instanceof String s ? s : null;
+        if (nullIdAllowed && hasId && id == null) {
+            if (!(type instanceof String t) || t.isEmpty()) {
+                throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing or non-string \"type\"", null);
+            }
+            return new Frame(null, t, object);
+        }
         if (id == null) {
             throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing \"id\"", null);
         }

@@ -1,0 +1,70 @@
+package io.oqto.auth.internal;
+
+import io.oqto.api.auth.Caller;
+import io.oqto.api.auth.IssuedToken;
+import io.oqto.api.auth.Role;
+import io.oqto.api.auth.TokenService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The token service of the control plane. In single-user mode the first start creates an admin token
+ * for the user running it and writes it to a 0600 file; the token itself is never logged.
+ */
+@Component(service = TokenService.class, configurationPid = {"oqto.server", "oqto.auth"},
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public final class TokenServiceComponent implements TokenService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenServiceComponent.class);
+    private final TokenStore store;
+
+    @Activate
+    public TokenServiceComponent(AuthConfig config, BundleContext context) throws IOException {
+        boolean singleUser = !"multi-user".equals(context.getProperty("oqto.mode"));
+        Path stateDir = config.stateDir().isEmpty() ? defaultStateDir(singleUser) : Path.of(config.stateDir());
+        this.store = new TokenStore(stateDir.resolve("tokens"));
+        if (singleUser && !store.hasAdmin()) {
+            Path tokenFile = config.adminTokenFile().isEmpty() ? stateDir.resolve("admin.token")
+                    : Path.of(config.adminTokenFile());
+            IssuedToken admin = store.issue(System.getProperty("user.name"), Role.ADMIN);
+            writePrivate(tokenFile, admin.secret() + "\n");
+            LOG.info("created the first admin token (id {}) and wrote it to {}", admin.id(), tokenFile);
+        }
+    }
+
+    static Path defaultStateDir(boolean singleUser) {
+        if (!singleUser) {
+            return Path.of("/var/lib/oqto");
+        }
+        String xdg = System.getenv("XDG_STATE_HOME");
+        return (xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state"))
+                .resolve("oqto");
+    }
+
+    static void writePrivate(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Optional<Caller> authenticate(String bearerToken) {
+        return store.authenticate(bearerToken);
+    }
+
+    @Override
+    public IssuedToken issue(String user, Role role) {
+        return store.issue(user, role);
+    }
+}

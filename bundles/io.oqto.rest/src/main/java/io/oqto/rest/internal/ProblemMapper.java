@@ -1,0 +1,50 @@
+package io.oqto.rest.internal;
+
+import io.oqto.api.runner.RunnerErrorException;
+import io.oqto.api.runner.RunnerUnavailableException;
+import io.oqto.api.runner.UnknownUserException;
+import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.ext.ExceptionMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Maps every failure to the one problem shape, so clients handle errors by {@code code} alone. */
+final class ProblemMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemMapper.class);
+
+    @Override
+    public Response toResponse(Throwable t) {
+        return problemFor(t).toResponse();
+    }
+
+    static ApiProblem problemFor(Throwable t) {
+        if (t instanceof ApiProblem p) {
+            return p;
+        }
+        if (t instanceof RunnerUnavailableException) {
+            return new ApiProblem(503, "runner_unavailable", "Runner unavailable", t.getMessage());
+        }
+        if (t instanceof UnknownUserException) {
+            return new ApiProblem(404, "user_not_found", "User not found", t.getMessage());
+        }
+        if (t instanceof RunnerErrorException r) {
+            return new ApiProblem(502, "runner_error", "Runner error", r.code() + ": " + r.getMessage());
+        }
+        if (t instanceof WebApplicationException w) {
+            int s = w.getResponse().getStatus();
+            return switch (s) {
+                case 404 -> new ApiProblem(404, "not_found", "Not found", "no such endpoint");
+                case 405 -> new ApiProblem(405, "method_not_allowed", "Method not allowed", "this endpoint does not support the method");
+                case 406 -> new ApiProblem(406, "not_acceptable", "Not acceptable", "only application/json is produced");
+                case 415 -> new ApiProblem(415, "unsupported_media_type", "Unsupported media type", w.getMessage());
+                default -> new ApiProblem(s, s >= 500 ? "internal" : "bad_request",
+                        Response.Status.fromStatusCode(s) == null ? "Error" : Response.Status.fromStatusCode(s).getReasonPhrase(),
+                        w.getMessage());
+            };
+        }
+        LOG.error("unexpected error in a REST call", t);
+        return new ApiProblem(500, "internal", "Internal error", "an unexpected error occurred; see the server log");
+    }
+}

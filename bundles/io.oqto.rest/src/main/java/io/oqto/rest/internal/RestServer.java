@@ -1,0 +1,57 @@
+package io.oqto.rest.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
+import io.oqto.api.auth.TokenService;
+import io.oqto.api.runner.RunnerGateway;
+import java.util.List;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Publishes the REST API under {@code /api} on CXF's servlet transport. Built programmatically so the
+ * bundle owns its endpoint: deactivation destroys it, and a {@code bundle:update} brings it back.
+ */
+@Component(immediate = true)
+public final class RestServer {
+
+    private final Server server;
+    private final Bus bus;
+
+    @Activate
+    public RestServer(@Reference RunnerGateway runners, @Reference TokenService tokens, BundleContext context) {
+        ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // CXF looks up its extensions through the context class loader.
+        thread.setContextClassLoader(JAXRSServerFactoryBean.class.getClassLoader());
+        try {
+            bus = BusFactory.newInstance().createBus();
+            factory.setBus(bus);
+            factory.setAddress("/api");
+            factory.setServiceBeans(List.of(
+                    new HealthResource(context.getBundle().getVersion().toString()),
+                    new RunnerResource(runners)));
+            factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens),
+                    new ProblemMapper()));
+            server = factory.create();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        server.destroy();
+        bus.shutdown(true);
+    }
+}

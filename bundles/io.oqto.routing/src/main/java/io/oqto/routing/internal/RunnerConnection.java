@@ -1,0 +1,173 @@
+package io.oqto.routing.internal;
+
+import io.oqto.api.runner.RunnerErrorException;
+import io.oqto.api.runner.RunnerUnavailableException;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.FrameCodec;
+import io.oqto.runner.protocol.FrameReader;
+import io.oqto.runner.protocol.Protocol;
+import io.oqto.runner.protocol.ProtocolException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One persistent connection to a runner. Requests are written under a lock and tagged with an id;
+ * a reader thread completes the matching future, so many requests share the connection at once.
+ * The peer's uid is checked against the account the runner must run as before anything is sent.
+ */
+final class RunnerConnection implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerConnection.class);
+    private static final int MAX_REPLY_BYTES = 16 << 20;
+
+    private final AFUNIXSocket socket;
+    private final OutputStream out;
+    private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Object writeLock = new Object();
+    private final Frame welcome;
+    private volatile boolean open = true;
+
+    private RunnerConnection(AFUNIXSocket socket, Frame welcome) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.welcome = welcome;
+    }
+
+    /** Connects, checks the peer uid, and does the hello exchange, all within {@code timeoutMs}. */
+    static RunnerConnection open(Path path, int expectedUid, int timeoutMs) {
+        AFUNIXSocket s = null;
+        try {
+            s = AFUNIXSocket.newInstance();
+            s.connect(AFUNIXSocketAddress.of(path), timeoutMs);
+            int peerUid = (int) s.getPeerCredentials().getUid();
+            if (peerUid != expectedUid && peerUid != 0) {
+                throw new RunnerUnavailableException("socket " + path + " is served by uid " + peerUid
+                        + ", not by the user's uid " + expectedUid + "; refusing to talk to it");
+            }
+            s.setSoTimeout(timeoutMs);
+            FrameReader reader = new FrameReader(s.getInputStream(), MAX_REPLY_BYTES);
+            OutputStream o = s.getOutputStream();
+            o.write(FrameCodec.encode(Frame.of("hello", Protocol.HELLO).with("protocol", Protocol.VERSION)
+                    .with("client", "oqto-control-plane")));
+            o.flush();
+            Frame reply = decode(reader.next());
+            if (reply.isError()) {
+                throw new RunnerUnavailableException("runner at " + path + " refused hello: "
+                        + reply.string("code") + ": " + reply.string("message"));
+            }
+            if (!Protocol.WELCOME.equals(reply.type()) || Protocol.majorOf(reply.string("protocol")) != Protocol.MAJOR) {
+                throw new RunnerUnavailableException("runner at " + path + " speaks an incompatible protocol: " + reply);
+            }
+            s.setSoTimeout(0);
+            RunnerConnection c = new RunnerConnection(s, reply);
+            Thread t = new Thread(() -> c.readLoop(reader), "oqto-runner-client " + path.getFileName());
+            t.setDaemon(true);
+            t.start();
+            return c;
+        } catch (SocketTimeoutException e) {
+            closeQuietly(s);
+            throw new RunnerUnavailableException("runner at " + path + " did not answer hello within " + timeoutMs + " ms", e);
+        } catch (IOException e) {
+            closeQuietly(s);
+            throw new RunnerUnavailableException("cannot connect to runner at " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(s);
+            throw e;
+        }
+    }
+
+    private static Frame decode(FrameReader.Line line) throws IOException {
+        if (line == null) {
+            throw new IOException("runner closed the connection");
+        }
+        if (!(line instanceof FrameReader.Data d)) {
+            throw new IOException("runner sent an oversized frame");
+        }
+        try {
+            return FrameCodec.decodeReply(d.bytes(), d.length());
+        } catch (ProtocolException e) {
+            throw new IOException("runner sent a malformed frame: " + e.getMessage());
+        }
+    }
+
+    Frame welcome() {
+        return welcome;
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    /** Sends a request and returns the future reply; error replies complete it exceptionally. */
+    CompletableFuture<Frame> send(String type, Map<String, Object> fields) {
+        String id = Long.toString(ids.incrementAndGet());
+        CompletableFuture<Frame> reply = new CompletableFuture<>();
+        pending.put(id, reply);
+        reply.whenComplete((f, e) -> pending.remove(id));
+        byte[] bytes = FrameCodec.encode(new Frame(id, type, fields));
+        try {
+            synchronized (writeLock) {
+                out.write(bytes);
+                out.flush();
+            }
+        } catch (IOException e) {
+            close();
+            reply.completeExceptionally(new RunnerUnavailableException("runner connection broke: " + e.getMessage(), e));
+        }
+        return reply;
+    }
+
+    private void readLoop(FrameReader reader) {
+        try {
+            while (open) {
+                Frame f = decode(reader.next());
+                CompletableFuture<Frame> waiting = f.id() == null ? null : pending.get(f.id());
+                if (waiting == null) {
+                    LOG.warn("runner sent a frame nobody waits for: {}", f);
+                } else if (f.isError()) {
+                    waiting.completeExceptionally(new RunnerErrorException(f.string("code"), f.string("message")));
+                } else {
+                    waiting.complete(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("runner connection ended: {}", e.getMessage());
+        } finally {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        closeQuietly(socket);
+        RunnerUnavailableException gone = new RunnerUnavailableException("runner connection closed");
+        pending.values().forEach(f -> f.completeExceptionally(gone));
+    }
+
+    private static void closeQuietly(AFUNIXSocket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // nothing left to do
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.oqto.routing.internal;
+
+import io.oqto.api.runner.PingResult;
+import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.RunnerStatus;
+import io.oqto.api.runner.RunnerUnavailableException;
+import io.oqto.api.unix.UnixAccount;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.Protocol;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Routes per-user operations to that user's runner: platform user → Linux account → socket (from the
+ * pattern) → a small pool of persistent connections. A runner that does not answer within the timeout
+ * is reported as unavailable, never waited on forever.
+ */
+@Component(service = RunnerGateway.class, configurationPid = "oqto.routing",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = RoutingConfig.class)
+public final class RunnerRouter implements RunnerGateway {
+
+    private final UserDirectory users;
+    private final RoutingConfig config;
+    private final RunnerPool.Connector connector;
+    private final Map<Path, RunnerPool> pools = new ConcurrentHashMap<>();
+
+    @Activate
+    public RunnerRouter(RoutingConfig config, BundleContext context) {
+        this(config, UserDirectory.system(!"multi-user".equals(context.getProperty("oqto.mode")),
+                config.linuxUserPrefix()), !"multi-user".equals(context.getProperty("oqto.mode")));
+    }
+
+    RunnerRouter(RoutingConfig config, UserDirectory users, boolean singleUser) {
+        this.config = config;
+        this.users = users;
+        RunnerPool.Connector direct = RunnerConnection::open;
+        this.connector = singleUser && config.autostart() && !config.runnerCommand().isEmpty()
+                ? new RunnerAutostart(direct, config.runnerCommand(), 15_000)
+                : direct;
+    }
+
+    @Deactivate
+    void deactivate() {
+        pools.values().forEach(RunnerPool::close);
+        pools.clear();
+    }
+
+    @Override
+    public RunnerStatus status(String platformUser) {
+        RunnerAddress address = resolve(platformUser);
+        Frame f = call(address, Protocol.STATUS);
+        return new RunnerStatus(platformUser, f.string("user"), (int) f.number("uid", -1), f.number("pid", -1),
+                f.string("version"), f.string("protocol"), f.string("started_at"), f.number("uptime_ms", -1),
+                address.socket().toString());
+    }
+
+    @Override
+    public PingResult ping(String platformUser) {
+        RunnerAddress address = resolve(platformUser);
+        long start = System.nanoTime();
+        call(address, Protocol.PING);
+        return new PingResult(platformUser, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+    }
+
+    RunnerAddress resolve(String platformUser) {
+        UnixAccount account = users.accountOf(platformUser);
+        return new RunnerAddress(platformUser, account, RunnerAddress.socketFor(config.socketPattern(), account));
+    }
+
+    /** One request/reply on a pooled connection; RunnerErrorException for protocol errors. */
+    Frame call(RunnerAddress address, String type) {
+        RunnerPool pool = pools.computeIfAbsent(address.socket(), s -> new RunnerPool(s, address.account().uid(),
+                config.poolSize(), config.connectTimeoutMs(), connector));
+        RunnerConnection connection = pool.acquire();
+        try {
+            return connection.send(type, Map.of()).get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new RunnerUnavailableException("runner of " + address.platformUser() + " did not answer \"" + type
+                    + "\" within " + config.requestTimeoutMs() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunnerUnavailableException("interrupted while waiting for the runner");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new RunnerUnavailableException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.oqto.routing.internal;
+
+import io.oqto.api.runner.UnknownUserException;
+import io.oqto.api.unix.UnixAccount;
+import io.oqto.api.unix.UnixAccounts;
+import java.util.function.Function;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Platform user → Linux account. In single-user mode the only platform user is the account the
+ * control plane runs as. In multi-user mode platform user {@code alice} is Linux user
+ * {@code <prefix>alice}; it must exist (provisioning creates it).
+ */
+final class UserDirectory {
+
+    /** Platform user names: what the provisioning issue allows, and nothing a shell could misread. */
+    static final Pattern PLATFORM_USER = Pattern.compile("[a-z][a-z0-9_-]{0,30}");
+
+    private final boolean singleUser;
+    private final String prefix;
+    private final UnixAccount self;
+    private final Function<String, Optional<UnixAccount>> lookup;
+
+    UserDirectory(boolean singleUser, String prefix, UnixAccount self, Function<String, Optional<UnixAccount>> lookup) {
+        this.singleUser = singleUser;
+        this.prefix = prefix;
+        this.self = self;
+        this.lookup = lookup;
+    }
+
+    static UserDirectory system(boolean singleUser, String prefix) {
+        int uid = UnixAccounts.currentUid();
+        UnixAccount self = UnixAccounts.byUid(uid).orElse(
+                new UnixAccount(System.getProperty("user.name"), uid, -1, System.getProperty("user.home")));
+        return new UserDirectory(singleUser, prefix, self, UnixAccounts::byName);
+    }
+
+    UnixAccount accountOf(String platformUser) {
+        if (platformUser == null || !PLATFORM_USER.matcher(platformUser).matches()) {
+            throw new UnknownUserException("no such user: " + platformUser);
+        }
+        if (singleUser) {
+            if (platformUser.equals(self.name())) {
+                return self;
+            }
+            throw new UnknownUserException("no such user: " + platformUser + " (single-user mode serves only "
+                    + self.name() + ")");
+        }
+        return lookup.apply(prefix + platformUser)
+                .orElseThrow(() -> new UnknownUserException("no such user: " + platformUser
+                        + " (no Linux account " + prefix + platformUser + ")"));
+    }
+}

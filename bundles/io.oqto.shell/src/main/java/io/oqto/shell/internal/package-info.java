@@ -1,0 +1,2 @@
+/** Karaf shell commands for operators ({@code oqto:*}). */
+package io.oqto.shell.internal;
