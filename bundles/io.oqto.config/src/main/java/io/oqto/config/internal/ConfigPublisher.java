@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigPublisher {
 
     static final String PID_PREFIX = "oqto.";
+    static final String PAX_WEB_PID = "org.ops4j.pax.web";
     /** sysexits.h EX_CONFIG. */
     static final int EXIT_CONFIG = 78;
     private static final Logger LOG = LoggerFactory.getLogger(ConfigPublisher.class);
@@ -116,6 +117,30 @@ public final class ConfigPublisher {
                 throw new ConfigError("cannot publish [" + s.getKey() + "] to Configuration Admin: " + e.getMessage());
             }
         }
+        try {
+            publishHttp(sections.get("server"));
+        } catch (IOException e) {
+            throw new ConfigError("cannot publish [server] port/bind to pax-web: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code [server] port} and {@code bind} are pax-web's settings; copy them there so operators
+     * configure HTTP in config.toml like everything else. Only keys the operator set are touched.
+     */
+    private void publishHttp(Map<String, Object> server) throws IOException {
+        if (!server.containsKey("port") && !server.containsKey("bind")) {
+            return;
+        }
+        Configuration c = configAdmin.getConfiguration(PAX_WEB_PID, null);
+        Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+        if (server.get("port") instanceof Long port) {
+            props.put("org.osgi.service.http.port", Long.toString(port));
+        }
+        if (server.get("bind") instanceof String bind) {
+            props.put("org.ops4j.pax.web.listening.addresses", bind);
+        }
+        c.updateIfDifferent(props);
     }
 
     private static boolean fitsInt(long l) {

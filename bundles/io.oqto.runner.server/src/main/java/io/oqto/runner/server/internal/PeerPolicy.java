@@ -1,6 +1,9 @@
 package io.oqto.runner.server.internal;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which peer uids the runner serves: its own, root, and the configured control-plane user. Checked on
@@ -9,7 +12,11 @@ import java.util.Set;
 record PeerPolicy(Set<Integer> allowedUids) {
 
     static PeerPolicy of(int ownUid, Integer controlPlaneUid) {
-        return new PeerPolicy(controlPlaneUid == null ? Set.of(ownUid, 0) : Set.of(ownUid, 0, controlPlaneUid));
+        Set<Integer> uids = new TreeSet<>(List.of(ownUid, 0));
+        if (controlPlaneUid != null) {
+            uids.add(controlPlaneUid);
+        }
+        return new PeerPolicy(Collections.unmodifiableSet(uids));
     }
 
     boolean allows(int uid) {
