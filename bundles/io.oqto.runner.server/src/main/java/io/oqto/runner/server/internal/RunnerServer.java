@@ -61,10 +61,16 @@ public final class RunnerServer {
     }
 
     RunnerServer(RunnerConfig config, Map<String, String> env, String version, boolean exitOnFailure) throws IOException {
+        this(config, env, version, exitOnFailure, null);
+    }
+
+    /** {@code policy} null means the real one: own uid, root and the configured control-plane user. */
+    RunnerServer(RunnerConfig config, Map<String, String> env, String version, boolean exitOnFailure,
+            PeerPolicy policy) throws IOException {
         int uid = UnixAccounts.currentUid();
         Path path = SocketLocation.resolve(config.socket(), env, uid);
         this.socketFile = new SocketFile(path);
-        this.policy = PeerPolicy.of(uid, controlPlaneUid(config.controlPlaneUser()));
+        this.policy = policy != null ? policy : PeerPolicy.of(uid, controlPlaneUid(config.controlPlaneUser()));
         this.maxFrameBytes = config.maxFrameBytes();
         this.maxConnections = config.maxConnections();
         this.inFlight = new Semaphore(config.maxInFlight());
@@ -90,7 +96,7 @@ public final class RunnerServer {
         acceptor.start();
         notifier = new SystemdNotifier(env.get("NOTIFY_SOCKET"));
         notifyQuietly("READY=1\nSTATUS=listening on " + path + "\nMAINPID=" + ProcessHandle.current().pid());
-        LOG.info("runner listening on {} (serving uids {})", path, policy.allowedUids());
+        LOG.info("runner listening on {} (serving uids {})", path, this.policy.allowedUids());
     }
 
     private static Integer controlPlaneUid(String user) {

@@ -1,10 +1,10 @@
 package io.oqto.runner.server.internal;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
+import java.nio.ByteBuffer;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
@@ -31,8 +31,9 @@ final class SystemdNotifier {
                 ? AFUNIXSocketAddress.inAbstractNamespace(notifySocket.substring(1))
                 : AFUNIXSocketAddress.of(new java.io.File(notifySocket));
         byte[] msg = state.getBytes(StandardCharsets.UTF_8);
-        try (AFUNIXDatagramSocket s = AFUNIXDatagramSocket.newInstance()) {
-            s.send(new DatagramPacket(msg, msg.length, addr));
+        // The channel API: DatagramPacket insists on resolved inet addresses, which a Unix address is not.
+        try (AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open()) {
+            channel.send(ByteBuffer.wrap(msg), addr);
         }
     }
 }
