@@ -78,11 +78,25 @@ public final class RunnerRouter implements RunnerGateway {
         return new RunnerAddress(platformUser, account, RunnerAddress.socketFor(config.socketPattern(), account));
     }
 
-    /** One request/reply on a pooled connection; RunnerErrorException for protocol errors. */
+    /**
+     * One request/reply on a pooled connection; RunnerErrorException for protocol errors. A pooled
+     * connection that turns out dead (the runner restarted since it was opened) is replaced.
+     */
     Frame call(RunnerAddress address, String type) {
         RunnerPool pool = pools.computeIfAbsent(address.socket(), s -> new RunnerPool(s, address.account().uid(),
                 config.poolSize(), config.connectTimeoutMs(), connector));
-        RunnerConnection connection = pool.acquire();
+        // Every slot may hold a connection to a runner that has since restarted: at most one retry per slot.
+        for (int attempt = 0; attempt < config.poolSize(); attempt++) {
+            try {
+                return callOnce(pool.acquire(), address, type);
+            } catch (StaleConnectionException e) {
+                // try the next slot; a dead one reconnects when it comes round again
+            }
+        }
+        return callOnce(pool.acquire(), address, type);
+    }
+
+    private Frame callOnce(RunnerConnection connection, RunnerAddress address, String type) {
         try {
             return connection.send(type, Map.of()).get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -92,7 +106,19 @@ public final class RunnerRouter implements RunnerGateway {
             Thread.currentThread().interrupt();
             throw new RunnerUnavailableException("interrupted while waiting for the runner");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof RunnerUnavailableException && !connection.isOpen()) {
+                throw new StaleConnectionException();
+            }
             throw e.getCause() instanceof RuntimeException r ? r : new RunnerUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    /** The connection died under the request; the caller retries on a fresh one. */
+    private static final class StaleConnectionException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StaleConnectionException() {
+            super(null, null, false, false);
         }
     }
 }
