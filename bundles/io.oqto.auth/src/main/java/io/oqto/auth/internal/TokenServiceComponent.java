@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * for the user running it and writes it to a 0600 file; the token itself is never logged.
  */
 @Component(service = TokenService.class, configurationPid = {"oqto.server", "oqto.auth"},
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class TokenServiceComponent implements TokenService {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenServiceComponent.class);

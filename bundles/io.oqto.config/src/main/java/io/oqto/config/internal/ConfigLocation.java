@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where config.toml lives, from the seed's deployment document: {@code $OQTO_CONFIG} when set, else
+ * Where config.toml lives, from the seed's deployment document: {@code $OQTO_CONFIG} when set (or the
+ * framework property {@code oqto.config}), else
  * {@code /etc/oqto/config.toml} in multi-user mode, else {@code $XDG_CONFIG_HOME/oqto/config.toml}
  * (default {@code ~/.config/oqto/config.toml}).
  */
@@ -14,9 +15,17 @@ final class ConfigLocation {
     }
 
     static Path resolve(Map<String, String> env, String mode, String home) {
+        return resolve(env, null, mode, home);
+    }
+
+    /** {@code property} is the framework property {@code oqto.config}, for embedding and in-Karaf tests. */
+    static Path resolve(Map<String, String> env, String property, String mode, String home) {
         String explicit = env.get("OQTO_CONFIG");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
+        }
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
         }
         if ("multi-user".equals(mode)) {
             return Path.of("/etc/oqto/config.toml");

@@ -45,7 +45,7 @@ public final class ConfigPublisher {
     @Activate
     public ConfigPublisher(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
         this(configAdmin, System.getenv(), ConfigLocation.resolve(System.getenv(),
-                context.getProperty("oqto.mode"), System.getProperty("user.home")),
+                context.getProperty("oqto.config"), context.getProperty("oqto.mode"), System.getProperty("user.home")),
                 !"false".equals(context.getProperty("oqto.config.exitOnError")));
     }
 

@@ -15,6 +15,12 @@ class ConfigLocationTest {
     }
 
     @Test
+    void frameworkPropertyComesAfterTheVariable() {
+        assertEquals(Path.of("/p.toml"), ConfigLocation.resolve(Map.of(), "/p.toml", "multi-user", "/home/a"));
+        assertEquals(Path.of("/v.toml"), ConfigLocation.resolve(Map.of("OQTO_CONFIG", "/v.toml"), "/p.toml", null, "/h"));
+    }
+
+    @Test
     void multiUserReadsEtc() {
         assertEquals(Path.of("/etc/oqto/config.toml"), ConfigLocation.resolve(Map.of(), "multi-user", "/home/a"));
     }

@@ -26,7 +26,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * is reported as unavailable, never waited on forever.
  */
 @Component(service = RunnerGateway.class, configurationPid = "oqto.routing",
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+// REQUIRE: start only once the config bundle has read config.toml (it always publishes every section),
+// so a broken file keeps the component down instead of running it on defaults.
 @Designate(ocd = RoutingConfig.class)
 public final class RunnerRouter implements RunnerGateway {
 

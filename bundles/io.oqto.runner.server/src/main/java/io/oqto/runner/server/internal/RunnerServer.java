@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * path), serves only peers allowed by {@link PeerPolicy}, tells systemd it is ready, and on deactivate
  * closes every connection and thread and removes its socket file.
  */
-@Component(immediate = true, configurationPid = "oqto.runner", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(immediate = true, configurationPid = "oqto.runner", configurationPolicy = ConfigurationPolicy.REQUIRE)
+// REQUIRE: start only once the config bundle has read config.toml (it always publishes every section),
+// so a broken file keeps the component down instead of running it on defaults.
 @Designate(ocd = RunnerConfig.class)
 public final class RunnerServer {
 

@@ -1,0 +1,176 @@
+package io.oqto.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.oqto.api.runner.RunnerGateway;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * The control-plane distribution in Karaf, with the runner feature installed beside it (from the
+ * distribution's own system/ repository), so REST and shell commands reach a real runner socket.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ControlPlaneIT extends OqtoKarafTestSupport {
+
+    static final int HTTP_PORT = Integer.parseInt(shared("httpPort", OqtoKarafTestSupport::freePort));
+    static final Path SOCKET = WORK.resolve("cp-runner.sock");
+    static final Path STATE = WORK.resolve("cp-state");
+
+    @Inject
+    BundleContext context;
+    @Inject
+    FeaturesService features;
+    @Inject
+    SessionFactory sessions;
+    @Inject
+    RunnerGateway runners;
+
+    @Configuration
+    public Option[] config() {
+        return distribution("oqto.controlPlane.tarball", "control-plane", String.join("\n",
+                "[server]", "port = " + HTTP_PORT, "state_dir = \"" + STATE + "\"",
+                "[runner]", "socket = \"" + SOCKET + "\"",
+                "[routing]", "socket_pattern = \"" + SOCKET + "\"", "request_timeout_ms = 2000", ""));
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private HttpResponse<String> get(String path, boolean auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
+                .timeout(Duration.ofSeconds(10));
+        if (auth) {
+            b.header("Authorization", "Bearer " + Files.readString(STATE.resolve("admin.token")).strip());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(String path) {
+        try {
+            return get(path, true).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private String shell(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session s = sessions.create(System.in, out, out);
+        s.execute(command);
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private void installRunner() throws Exception {
+        if (!features.isInstalled(features.getFeature("oqto-runner"))) {
+            features.installFeature("oqto-runner");
+        }
+        waitFor("runner socket", 20_000, () -> Files.exists(SOCKET));
+    }
+
+    @Test
+    public void featuresInstallAndBundlesAreActive() throws Exception {
+        assertTrue(features.isInstalled(features.getFeature("oqto-control-plane")));
+        installRunner();
+        assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
+                "io.oqto.routing", "io.oqto.auth", "io.oqto.rest", "io.oqto.shell", "io.oqto.runner.server");
+        assertExportsNothing(context, "io.oqto.config", "io.oqto.routing", "io.oqto.auth", "io.oqto.rest",
+                "io.oqto.shell", "io.oqto.runner.server");
+    }
+
+    @Test
+    public void healthIsPublicAndRunnerStatusNeedsAToken() throws Exception {
+        installRunner();
+        waitFor("/api/health", 30_000, () -> {
+            try {
+                return get("/api/health", false).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        HttpResponse<String> health = get("/api/health", false);
+        assertEquals("application/json", health.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(health.body(), health.body().contains("\"status\":\"ok\""));
+
+        HttpResponse<String> anonymous = get("/api/v1/users/me/runner", false);
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.body(), anonymous.body().contains("\"code\":\"unauthenticated\""));
+
+        HttpResponse<String> status = get("/api/v1/users/me/runner", true);
+        assertEquals(status.body(), 200, status.statusCode());
+        assertTrue(status.body(), status.body().contains("\"pid\":" + ProcessHandle.current().pid()));
+        assertTrue(status.body(), status.body().contains("\"socket\":\"" + SOCKET + "\""));
+    }
+
+    @Test
+    public void shellCommandsReachTheRunner() throws Exception {
+        installRunner();
+        String user = System.getProperty("user.name");
+        String status = shell("oqto:runner-status");
+        assertTrue(status, status.contains(SOCKET.toString()) && status.contains(user));
+        String ping = shell("oqto:runner-ping " + user);
+        assertTrue(ping, ping.startsWith("runner of " + user + " answered in "));
+    }
+
+    @Test
+    public void implementationBundlesAreUpdatedWhileRequestsContinue() throws Exception {
+        installRunner();
+        waitFor("runner reachable over REST", 30_000, () -> status("/api/v1/users/me/runner") == 200);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        Thread traffic = new Thread(() -> {
+            while (running.get()) {
+                (status("/api/v1/users/me/runner") == 200 ? ok : failed).incrementAndGet();
+            }
+        });
+        traffic.start();
+        try {
+            for (String bsn : new String[] {"io.oqto.rest", "io.oqto.routing", "io.oqto.runner.server", "io.oqto.auth"}) {
+                Bundle b = bundle(context, bsn);
+                int before = ok.get();
+                b.update();
+                assertEquals(bsn + " after update", Bundle.ACTIVE, b.getState());
+                waitFor("requests succeed again after updating " + bsn, 30_000, () -> ok.get() > before + 5);
+            }
+        } finally {
+            running.set(false);
+            traffic.join(10_000);
+        }
+        assertEquals(200, status("/api/v1/users/me/runner"));
+        assertTrue("traffic kept flowing: ok=" + ok.get() + " failed=" + failed.get(), ok.get() > 20);
+        assertEquals("one runner listener after its bundle was updated", 1, threadsNamed("oqto-runner-accept"));
+        assertEquals(1, threadsNamed("oqto-config-watch"));
+        assertTrue(runners.ping(System.getProperty("user.name")).roundTripMicros() > 0);
+    }
+
+    private static long threadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).count();
+    }
+}

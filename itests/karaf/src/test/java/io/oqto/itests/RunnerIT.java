@@ -1,0 +1,86 @@
+package io.oqto.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/** The lean runner distribution in Karaf: its features, its socket, and a hot swap of its server bundle. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RunnerIT extends OqtoKarafTestSupport {
+
+    static final Path SOCKET = WORK.resolve("runner.sock");
+
+    @Inject
+    BundleContext context;
+    @Inject
+    FeaturesService features;
+
+    @Configuration
+    public Option[] config() {
+        return distribution("oqto.runner.tarball", "runner", "[runner]\nsocket = \"" + SOCKET + "\"\n");
+    }
+
+    private static String hello(RunnerSocketClient c) throws Exception {
+        return c.call("{\"id\":\"h\",\"type\":\"hello\",\"protocol\":\"1.0\"}");
+    }
+
+    @Test
+    public void featuresInstallAndTheProfileIsLean() throws Exception {
+        assertTrue(features.isInstalled(features.getFeature("oqto-runner")));
+        assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
+                "io.oqto.runner.server");
+        assertExportsNothing(context, "io.oqto.config", "io.oqto.runner.server");
+        for (Bundle b : context.getBundles()) {
+            String bsn = String.valueOf(b.getSymbolicName());
+            assertFalse("no SSH, HTTP or web console in the runner: " + bsn,
+                    bsn.contains("sshd") || bsn.contains("jetty") || bsn.contains("webconsole") || bsn.contains("cxf"));
+        }
+    }
+
+    @Test
+    public void answersOnItsSocket() throws Exception {
+        waitFor("runner socket", 20_000, () -> Files.exists(SOCKET));
+        try (RunnerSocketClient c = new RunnerSocketClient(SOCKET)) {
+            assertTrue(hello(c).contains("\"type\":\"welcome\""));
+            String status = c.call("{\"id\":\"s\",\"type\":\"status\"}");
+            assertTrue(status, status.contains("\"socket\":\"" + SOCKET + "\""));
+        }
+    }
+
+    @Test
+    public void serverBundleUpdateRebindsTheSocketAndDropsNoThreads() throws Exception {
+        waitFor("runner socket", 20_000, () -> Files.exists(SOCKET));
+        Bundle server = bundle(context, "io.oqto.runner.server");
+        for (int i = 0; i < 3; i++) {
+            server.update();
+            waitFor("socket back after update " + i, 20_000, () -> {
+                try (RunnerSocketClient c = new RunnerSocketClient(SOCKET)) {
+                    return hello(c).contains("welcome");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        try (RunnerSocketClient c = new RunnerSocketClient(SOCKET)) {
+            hello(c);
+            assertEquals("{\"id\":\"p\",\"type\":\"pong\"}", c.call("{\"id\":\"p\",\"type\":\"ping\"}"));
+        }
+        waitFor("exactly one accept thread", 5_000, () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("oqto-runner-accept")).count() == 1);
+    }
+}
