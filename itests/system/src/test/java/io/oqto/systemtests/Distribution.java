@@ -1,0 +1,62 @@
+package io.oqto.systemtests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** An unpacked distribution and the processes started from it, with their output in log files. */
+final class Distribution {
+
+    final Path home;
+    private final List<Process> started = new ArrayList<>();
+
+    private Distribution(Path home) {
+        this.home = home;
+    }
+
+    static Distribution unpack(String tarballProperty, Path into) throws IOException, InterruptedException {
+        Path tarball = Path.of(System.getProperty(tarballProperty));
+        if (!Files.isRegularFile(tarball)) {
+            throw new IllegalStateException("no tarball at " + tarball + ": build karaf-assembly first");
+        }
+        Files.createDirectories(into);
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", into.toString(), "--strip-components=1")
+                .inheritIO().start();
+        if (tar.waitFor() != 0) {
+            throw new IOException("tar failed for " + tarball);
+        }
+        return new Distribution(into);
+    }
+
+    /** Starts bin/{command}; output goes to {@code log}. The environment gets {@code env} on top of a clean base. */
+    Process start(String command, List<String> args, Map<String, String> env, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin").resolve(command).toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("OQTO_") || k.equals("NOTIFY_SOCKET") || k.startsWith("XDG_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    void stopAll() throws InterruptedException {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }
+        for (Process p : started) {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package io.oqto.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * Both assembled tarballs, unpacked and started as real processes the way an operator would, with no
+ * Maven repository reachable (HOME is an empty directory and the distributions ship offline), so a
+ * bundle missing from a tarball fails here. CI runs as root: throwaway Linux users play "another user".
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SingleUserSystemIT {
+
+    private static final Pattern PID = Pattern.compile("\"pid\":(\\d+)");
+
+    private Path work;
+    private Distribution runnerDist;
+    private Distribution controlPlane;
+    private Process runner;
+    private Process cp;
+    private Path socket;
+    private Path runnerLog;
+    private Path cpLog;
+    private Path state;
+    private int port;
+    private Map<String, String> env;
+    private String stranger;
+    private String operator;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    void start() throws Exception {
+        String uid = Commands.runOk(List.of("id", "-u")).output().strip();
+        assertEquals("0", uid, "the system tests create Linux users and must run as root (CI does); they do not skip");
+        work = Files.createTempDirectory(Path.of("/tmp"), "oqto-st-");
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        runnerDist = Distribution.unpack("oqto.runner.tarball", work.resolve("runner"));
+        controlPlane = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"));
+        Path home = Files.createDirectories(work.resolve("home"));
+        socket = work.resolve("rt").resolve("oqto-runner.sock");
+        state = work.resolve("state");
+        runnerLog = work.resolve("runner.log");
+        cpLog = work.resolve("cp.log");
+        port = freePort();
+        Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
+                "[server]", "port = " + port, "state_dir = \"" + state + "\"",
+                "[runner]", "socket = \"" + socket + "\"",
+                "[routing]", "socket_pattern = \"" + socket + "\"", "request_timeout_ms = 1500",
+                "autostart = true", "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"", ""));
+        env = Map.of("HOME", home.toString(), "OQTO_CONFIG", config.toString(), "OQTO_MODE", "single-user",
+                "JAVA_HOME", System.getProperty("java.home"));
+        stranger = createUser("oqtos");
+        operator = createUser("oqtoc");
+
+        Path notify = work.resolve("notify");
+        try (AFUNIXDatagramChannel systemd = AFUNIXDatagramChannel.open()) {
+            systemd.bind(AFUNIXSocketAddress.of(notify));
+            systemd.configureBlocking(true);
+            java.util.HashMap<String, String> runnerEnv = new java.util.HashMap<>(env);
+            runnerEnv.put("NOTIFY_SOCKET", notify.toString());
+            runner = runnerDist.start("oqto-runner", List.of(), runnerEnv, runnerLog);
+            ByteBuffer buf = ByteBuffer.allocate(512);
+            systemd.socket().setSoTimeout(60_000);
+            systemd.receive(buf);
+            String msg = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+            assertTrue(msg.startsWith("READY=1\n"), "runner told systemd it is ready: " + msg);
+        }
+        cp = controlPlane.start("oqto", List.of(), env, cpLog);
+        Commands.waitFor("GET /api/health answers 200", Duration.ofSeconds(90), () -> status("/api/health", false) == 200,
+                cpLog);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (controlPlane != null) {
+                controlPlane.stopAll();
+            }
+            if (runnerDist != null) {
+                runnerDist.stopAll();
+            }
+            killAutostartedRunners();
+        } finally {
+            for (String u : new String[] {stranger, operator}) {
+                if (u != null) {
+                    Commands.run(List.of("userdel", u), Duration.ofSeconds(30));
+                }
+            }
+            if (work != null) {
+                try (var paths = Files.walk(work)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private void killAutostartedRunners() throws InterruptedException {
+        ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains("-Dkaraf.home=" + runnerDist.home + " "))
+                .forEach(h -> {
+                    h.destroy();
+                    h.onExit().orTimeout(15, TimeUnit.SECONDS).exceptionally(e -> {
+                        h.destroyForcibly();
+                        return h;
+                    }).join();
+                });
+    }
+
+    private static String createUser(String prefix) throws IOException, InterruptedException {
+        String name = prefix + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        Commands.runOk(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name));
+        return name;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private HttpResponse<String> request(String method, String path, boolean auth) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (auth) {
+            b.header("Authorization", "Bearer " + Files.readString(state.resolve("admin.token")).strip());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(String path, boolean auth) {
+        try {
+            return request("GET", path, auth).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static long pidIn(String json) {
+        Matcher m = PID.matcher(json);
+        assertTrue(m.find(), json);
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Runs PeerProbe.java as {@code user}: what that user's process gets from the socket. */
+    private String probeAs(String user, Path target) throws Exception {
+        Path probe = work.resolve("PeerProbe.java");
+        if (!Files.exists(probe)) {
+            Files.copy(getClass().getResourceAsStream("/PeerProbe.java"), probe);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Commands.runOk(List.of("runuser", "-u", user, "--", java, "-XX:-UsePerfData", probe.toString(), target.toString()))
+                .output().strip();
+    }
+
+    @Test
+    @Order(1)
+    void restReachesTheRunnerOverItsSocket() throws Exception {
+        assertTrue(Files.isRegularFile(state.resolve("admin.token")));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.resolve("admin.token"))));
+        assertFalse(Files.readString(cpLog).contains(Files.readString(state.resolve("admin.token")).strip()),
+                "the admin token is never logged");
+
+        HttpResponse<String> status = request("GET", "/api/v1/users/me/runner", true);
+        assertEquals(200, status.statusCode(), status.body() + Commands.tails(cpLog));
+        assertEquals(runner.pid(), pidIn(status.body()), "status comes from the runner process we started");
+        assertTrue(status.body().contains("\"uid\":0,"), status.body());
+        assertTrue(status.body().contains("\"socket\":\"" + socket + "\""), status.body());
+
+        HttpResponse<String> ping = request("POST", "/api/v1/users/me/runner/ping", true);
+        assertEquals(200, ping.statusCode(), ping.body());
+        assertTrue(ping.body().contains("\"round_trip_micros\":"), ping.body());
+
+        HttpResponse<String> anonymous = request("GET", "/api/v1/users/me/runner", false);
+        assertEquals(401, anonymous.statusCode());
+        assertEquals("{\"status\":401,\"code\":\"unauthenticated\",\"title\":\"Unauthorized\",\"detail\":"
+                + "\"send Authorization: Bearer <token>\"}", anonymous.body());
+    }
+
+    @Test
+    @Order(2)
+    void theDistributionsBootedWithoutAnyMavenRepository() throws Exception {
+        Path cpRepo = controlPlane.home.resolve("data/repository");
+        Path runnerRepo = runnerDist.home.resolve("data/repository");
+        for (Path repo : new Path[] {cpRepo, runnerRepo}) {
+            if (Files.exists(repo)) {
+                try (var files = Files.walk(repo)) {
+                    assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".jar")).toList(),
+                            "nothing was downloaded into " + repo);
+                }
+            }
+        }
+        String log = Files.readString(cpLog);
+        assertFalse(log.contains("Error resolving artifact"), Commands.tails(cpLog));
+    }
+
+    @Test
+    @Order(3)
+    void shellCommandsWorkThroughTheClient() throws Exception {
+        Commands.Result r = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
+                "oqto:runner-status"), Duration.ofSeconds(90));
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains(socket.toString()) && r.output().contains("| root "), r.output());
+        Commands.Result ping = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
+                "oqto:runner-ping root"), Duration.ofSeconds(90));
+        assertTrue(ping.output().contains("runner of root answered in "), ping.output());
+    }
+
+    @Test
+    @Order(4)
+    void anotherUserIsKeptOutByPermissionsAndByPeerCredentials() throws Exception {
+        assertTrue(probeAs(stranger, socket).startsWith("connect failed: "), "the socket directory is private");
+        // Simulate a misconfigured grant: the filesystem now lets the stranger in, the runner still does not.
+        Commands.runOk(List.of("setfacl", "-m", "u:" + stranger + ":x", socket.getParent().toString()));
+        Commands.runOk(List.of("setfacl", "-m", "u:" + stranger + ":rw", socket.toString()));
+        String uid = Commands.runOk(List.of("id", "-u", stranger)).output().strip();
+        assertEquals("{\"id\":null,\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"uid " + uid
+                + " may not use this runner\"}", probeAs(stranger, socket));
+        Commands.waitFor("the refusal in the runner log", Duration.ofSeconds(10),
+                () -> read(runnerLog).contains("refused connection from uid " + uid), runnerLog);
+        assertEquals(200, status("/api/v1/users/me/runner", true), "the runner serves its own user as before");
+    }
+
+    @Test
+    @Order(5)
+    void theConfiguredControlPlaneUserIsGrantedAndOthersAreNot() throws Exception {
+        Path socket2 = work.resolve("rt2").resolve("oqto-runner.sock");
+        Path log2 = work.resolve("runner2.log");
+        java.util.HashMap<String, String> env2 = new java.util.HashMap<>(env);
+        env2.put("OQTO_RUNNER__CONTROL_PLANE_USER", operator);
+        env2.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base2")).toString());
+        Process second = runnerDist.start("oqto-runner", List.of("--socket", socket2.toString()), env2, log2);
+        try {
+            // The socket file appears at bind; the grant follows, then this line.
+            Commands.waitFor("second runner listening", Duration.ofSeconds(60),
+                    () -> read(log2).contains("runner listening on " + socket2), log2);
+            String acl = Commands.runOk(List.of("getfacl", "-p", socket2.toString())).output();
+            assertTrue(acl.contains("user:" + operator + ":rw-"), acl);
+            assertTrue(probeAs(operator, socket2).contains("\"type\":\"welcome\""), "the granted control-plane user is served");
+            assertTrue(probeAs(stranger, socket2).startsWith("connect failed: "), "nobody else gets through");
+        } finally {
+            second.destroy();
+            assertTrue(second.waitFor(20, TimeUnit.SECONDS), "second runner stops on SIGTERM");
+        }
+        assertFalse(Files.exists(socket2), "its socket is removed on shutdown");
+    }
+
+    @Test
+    @Order(6)
+    void brokenConfigAndASecondRunnerOnTheSameSocketExitClearly() throws Exception {
+        Path bad = Files.writeString(work.resolve("bad.toml"), "[runner]\nsocket = 42\n");
+        java.util.HashMap<String, String> badEnv = new java.util.HashMap<>(env);
+        badEnv.put("OQTO_CONFIG", bad.toString());
+        badEnv.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base3")).toString());
+        Path log3 = work.resolve("runner3.log");
+        Process p = runnerDist.start("oqto-runner", List.of(), badEnv, log3);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "refuses to start" + Commands.tails(log3));
+        assertEquals(78, p.exitValue(), Commands.tails(log3));
+        assertTrue(read(log3).contains("oqto: invalid configuration, refusing to start: " + bad
+                + ":2:1: runner.socket: must be a string"), Commands.tails(log3));
+
+        java.util.HashMap<String, String> dupEnv = new java.util.HashMap<>(env);
+        dupEnv.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base4")).toString());
+        Path log4 = work.resolve("runner4.log");
+        Process dup = runnerDist.start("oqto-runner", List.of(), dupEnv, log4);
+        assertTrue(dup.waitFor(60, TimeUnit.SECONDS), "the second runner exits" + Commands.tails(log4));
+        assertEquals(69, dup.exitValue(), Commands.tails(log4));
+        assertTrue(read(log4).contains("oqto-runner: cannot listen on " + socket + ": another runner is already listening on "
+                + socket), Commands.tails(log4));
+        assertEquals(200, status("/api/v1/users/me/runner", true), "the first runner is untouched");
+    }
+
+    @Test
+    @Order(7)
+    void aRunnerThatHangsGives503NotAHang() throws Exception {
+        ProcessHandle.of(runner.pid()).orElseThrow();
+        Commands.runOk(List.of("kill", "-STOP", Long.toString(runner.pid())));
+        try {
+            long start = System.nanoTime();
+            HttpResponse<String> r = request("GET", "/api/v1/users/me/runner", true);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(r.body().startsWith("{\"status\":503,\"code\":\"runner_unavailable\""), r.body());
+            assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(ms < 10_000, "answered in " + ms + " ms");
+        } finally {
+            Commands.runOk(List.of("kill", "-CONT", Long.toString(runner.pid())));
+        }
+        Commands.waitFor("runner answers again", Duration.ofSeconds(20), () -> status("/api/v1/users/me/runner", true) == 200);
+    }
+
+    @Test
+    @Order(8)
+    void theControlPlaneRestartsADeadRunner() throws Exception {
+        long oldPid = runner.pid();
+        runner.destroyForcibly();
+        assertTrue(runner.waitFor(10, TimeUnit.SECONDS));
+        assertTrue(Files.exists(socket), "SIGKILL leaves a stale socket file behind");
+        HttpResponse<String> r = request("GET", "/api/v1/users/me/runner", true);
+        assertEquals(200, r.statusCode(), r.body() + Commands.tails(cpLog, socket.resolveSibling("oqto-runner.log")));
+        long newPid = pidIn(r.body());
+        assertNotEquals(oldPid, newPid);
+        assertTrue(ProcessHandle.of(newPid).isPresent(), "the new runner is a live process");
+    }
+
+    @Test
+    @Order(9)
+    void bothStopCleanlyOnSigterm() throws Exception {
+        cp.destroy();
+        assertTrue(cp.waitFor(30, TimeUnit.SECONDS), "control plane stops on SIGTERM" + Commands.tails(cpLog));
+        killAutostartedRunners();
+        Commands.waitFor("runner socket removed", Duration.ofSeconds(10), () -> !Files.exists(socket));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
