@@ -39,6 +39,7 @@ public abstract class OqtoKarafTestSupport {
 
     static Option[] distribution(String tarballProperty, String name, String configToml) {
         try {
+            removeStaleWorkDirectories();
             Files.createDirectories(WORK);
             Path config = WORK.resolve(name + ".toml");
             Files.writeString(config, configToml);
@@ -67,11 +68,19 @@ public abstract class OqtoKarafTestSupport {
         }
     }
 
-    @org.junit.AfterClass
-    public static void removeWorkDirectory() throws IOException {
-        if (Files.isDirectory(WORK)) {
-            try (var paths = Files.walk(WORK)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    /**
+     * Removes work directories of earlier runs whose test JVM is gone. (Not an @AfterClass: Pax Exam
+     * runs class-level hooks in the container around every single test method.)
+     */
+    static void removeStaleWorkDirectories() throws IOException {
+        try (var dirs = Files.list(WORK.getParent())) {
+            for (Path d : dirs.filter(d -> d.getFileName().toString().matches("oqto-it-\\d+")).toList()) {
+                long pid = Long.parseLong(d.getFileName().toString().substring("oqto-it-".length()));
+                if (!d.equals(WORK) && ProcessHandle.of(pid).isEmpty()) {
+                    try (var paths = Files.walk(d)) {
+                        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
             }
         }
     }
