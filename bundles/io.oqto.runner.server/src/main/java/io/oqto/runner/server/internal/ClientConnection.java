@@ -82,7 +82,9 @@ final class ClientConnection implements Runnable, Closeable {
             send(reply);
         } else if (!greeted) {
             send(Frame.error(request.id(), ErrorCode.HELLO_REQUIRED, "send hello before \"" + request.type() + "\""));
-        } else if (!dispatcher.serves(request.type())) {
+        } else if (!dispatcher.serves(request.type()) || dispatcher.isInstant(request.type())) {
+            // Unknown types and instant requests are answered here: a hand-off to a worker thread would
+            // cost more than the work. Later replies still come in request order for these.
             send(dispatcher.handle(request));
         } else if (!inFlight.tryAcquire()) {
             send(Frame.error(request.id(), ErrorCode.BUSY, "too many requests in flight; retry later"));

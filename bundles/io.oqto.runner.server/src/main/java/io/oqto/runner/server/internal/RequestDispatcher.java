@@ -30,6 +30,15 @@ final class RequestDispatcher {
         return Protocol.PING.equals(type) || Protocol.STATUS.equals(type);
     }
 
+    /**
+     * Requests that never block and take microseconds, answered on the connection's own thread. Only
+     * {@code ping}: it is the latency probe, and everything else goes through the worker pool so a slow
+     * request never holds up the connection.
+     */
+    boolean isInstant(String type) {
+        return Protocol.PING.equals(type);
+    }
+
     /** The reply to a hello, or an unsupported_version error. */
     Frame hello(Frame request) {
         String version = request.string("protocol");

@@ -1,0 +1,95 @@
+package io.oqto.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * REST → runner ping under load: {@code POST /api/v1/users/me/runner/ping} from 1, 8 and 64 concurrent
+ * clients, each level for a fixed time after a warm-up, repeated; prints requests/s and p50/p99.
+ *
+ *   RestPingBench <base url> <token file> [seconds per level] [rounds]
+ */
+public final class RestPingBench {
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        String token = Files.readString(Path.of(args[1])).strip();
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest ping = HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/runner/ping"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30)).build();
+        run(http, ping, 8, 3); // warm-up: JIT, connection pools on both sides
+        System.out.printf("REST -> runner ping, %d s per level x %d rounds (median of rounds, range in brackets)%n", seconds, rounds);
+        for (int clients : new int[] {1, 8, 64}) {
+            double[] rps = new double[rounds], p50 = new double[rounds], p99 = new double[rounds];
+            int errors = 0;
+            for (int r = 0; r < rounds; r++) {
+                Result res = run(http, ping, clients, seconds);
+                rps[r] = res.requests / (double) seconds;
+                p50[r] = res.stats.percentileMicros(50) / 1000;
+                p99[r] = res.stats.percentileMicros(99) / 1000;
+                errors += res.errors;
+            }
+            System.out.printf("  %2d clients  %8.0f req/s [%s]   p50 %6.2f ms [%s]   p99 %6.2f ms [%s]   errors %d%n", clients,
+                    Stats.median(rps), Stats.range(rps), Stats.median(p50), Stats.range(p50), Stats.median(p99),
+                    Stats.range(p99), errors);
+        }
+    }
+
+    record Result(int requests, int errors, Stats stats) {
+    }
+
+    static Result run(HttpClient http, HttpRequest req, int clients, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<long[]> perThread = new ArrayList<>();
+        AtomicInteger errors = new AtomicInteger();
+        int[] counts = new int[clients];
+        CountDownLatch done = new CountDownLatch(clients);
+        for (int c = 0; c < clients; c++) {
+            long[] lat = new long[2_000_000 / clients + 1000];
+            perThread.add(lat);
+            int idx = c;
+            Thread t = new Thread(() -> {
+                int n = 0;
+                while (System.nanoTime() < end && n < lat.length) {
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
+                        if (resp.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    lat[n++] = System.nanoTime() - t0;
+                }
+                counts[idx] = n;
+                done.countDown();
+            });
+            t.start();
+        }
+        done.await();
+        int total = 0;
+        for (int n : counts) {
+            total += n;
+        }
+        long[] all = new long[total];
+        int pos = 0;
+        for (int c = 0; c < clients; c++) {
+            System.arraycopy(perThread.get(c), 0, all, pos, counts[c]);
+            pos += counts[c];
+        }
+        return new Result(total, errors.get(), Stats.of(all));
+    }
+}

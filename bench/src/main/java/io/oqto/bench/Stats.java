@@ -1,0 +1,33 @@
+package io.oqto.bench;
+
+import java.util.Arrays;
+
+/** Percentiles of a set of latencies in nanoseconds, printed in microseconds. */
+public record Stats(long[] sortedNanos) {
+
+    public static Stats of(long[] nanos) {
+        long[] copy = nanos.clone();
+        Arrays.sort(copy);
+        return new Stats(copy);
+    }
+
+    public double percentileMicros(double p) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.min(sortedNanos.length - 1, Math.ceil(p / 100.0 * sortedNanos.length) - 1);
+        return sortedNanos[Math.max(0, i)] / 1000.0;
+    }
+
+    public static double median(double[] values) {
+        double[] c = values.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+    }
+
+    public static String range(double[] values) {
+        double[] c = values.clone();
+        Arrays.sort(c);
+        return String.format("%.1f–%.1f", c[0], c[c.length - 1]);
+    }
+}
