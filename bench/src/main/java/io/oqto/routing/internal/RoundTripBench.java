@@ -9,7 +9,10 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +22,8 @@ import java.util.Optional;
 
 /**
  * Runner round trip through the control plane's pooled client (a real runner process on {@code args[0]})
- * against the floor: a raw Unix-socket line echo in this JVM, measured in the same run, same sizes.
+ * against the floor: a raw Unix-socket line echo in this JVM, measured in the same run, same sizes, and
+ * waited for the same way (spin, then block).
  * Lives in the routing package because the pooled client is internal to that bundle.
  *
  *   RoundTripBench <runner socket> [iterations] [rounds]
@@ -40,19 +44,19 @@ public final class RoundTripBench {
 
         double[] rawP50 = new double[rounds], rawP99 = new double[rounds];
         double[] poolP50 = new double[rounds], poolP99 = new double[rounds], ratio = new double[rounds];
-        try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX);
+                Selector selector = Selector.open()) {
             raw.connect(UnixDomainSocketAddress.of(echoSocket));
-            OutputStream out = Channels.newOutputStream(raw);
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(raw), StandardCharsets.UTF_8));
-            byte[] line = "{\"id\":\"1\",\"type\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8);
+            raw.configureBlocking(false);
+            raw.register(selector, SelectionKey.OP_READ);
+            ByteBuffer line = ByteBuffer.wrap("{\"id\":\"1\",\"type\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
+            ByteBuffer reply = ByteBuffer.allocate(256);
             for (int r = -1; r < rounds; r++) { // round -1 warms both paths up and is not reported
                 long[] rawNanos = new long[iterations];
                 long[] poolNanos = new long[iterations];
                 for (int i = 0; i < iterations; i++) {
                     long t0 = System.nanoTime();
-                    out.write(line);
-                    out.flush();
-                    in.readLine();
+                    echo(raw, selector, line.rewind(), reply.clear());
                     rawNanos[i] = System.nanoTime() - t0;
                     long t1 = System.nanoTime();
                     router.call(address, "ping");
@@ -78,6 +82,31 @@ public final class RoundTripBench {
         System.out.printf("  pooled client->runner  p50 %7.1f [%s]   p99 %7.1f [%s]%n", Stats.median(poolP50),
                 Stats.range(poolP50), Stats.median(poolP99), Stats.range(poolP99));
         System.out.printf("  p50 ratio pooled/raw   %.2f [%s]   (goal <= 3)%n", Stats.median(ratio), Stats.range(ratio));
+    }
+
+    /**
+     * One raw round trip, waiting the same way the pooled client does (spin briefly, then block), so
+     * the two differ only in what the runner path adds, not in how the waiting thread is woken.
+     */
+    private static void echo(SocketChannel raw, Selector selector, ByteBuffer line, ByteBuffer reply) throws IOException {
+        while (line.hasRemaining()) {
+            raw.write(line);
+        }
+        long spinUntil = System.nanoTime() + 30_000;
+        while (true) {
+            if (raw.read(reply) < 0) {
+                throw new IOException("echo closed");
+            }
+            if (reply.position() > 0 && reply.get(reply.position() - 1) == '\n') {
+                return;
+            }
+            if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            } else {
+                selector.select(1000);
+                selector.selectedKeys().clear();
+            }
+        }
     }
 
     /** The floor: a line echo with a thread per connection, nothing else. */
