@@ -170,6 +170,35 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         assertTrue(runners.ping(System.getProperty("user.name")).roundTripMicros() > 0);
     }
 
+    @Test
+    public void editsOfConfigTomlTakeEffectWhileRunningAndBrokenEditsAreIgnored() throws Exception {
+        installRunner();
+        Path config = Path.of(System.getProperty("oqto.config"));
+        String original = Files.readString(config);
+        waitFor("runner reachable over REST", 30_000, () -> status("/api/v1/users/me/runner") == 200);
+        try {
+            Files.writeString(config, original.replace("socket_pattern = \"" + SOCKET + "\"",
+                    "socket_pattern = \"" + WORK.resolve("nowhere.sock") + "\""));
+            waitFor("routing follows the edited socket pattern", 20_000,
+                    () -> status("/api/v1/users/me/runner") == 503);
+            // Points back at the real socket, but with an unknown key: the whole edit must be refused.
+            Files.writeString(config, original + "\n[auth]\nbogus = 1\n");
+            Path log = Path.of(System.getProperty("karaf.log"), "karaf.log");
+            waitFor("the broken edit is refused in the log", 20_000, () -> {
+                try {
+                    return Files.readString(log).contains("invalid configuration edit ignored, previous settings stay in force: "
+                            + config + ":");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            assertEquals("a broken edit keeps the last good settings", 503, status("/api/v1/users/me/runner"));
+        } finally {
+            Files.writeString(config, original);
+        }
+        waitFor("routing back on the real socket", 20_000, () -> status("/api/v1/users/me/runner") == 200);
+    }
+
     private static long threadsNamed(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).count();
     }
