@@ -38,6 +38,8 @@ public final class RunnerRouter implements RunnerGateway {
     private final RoutingConfig config;
     private final RunnerPool.Connector connector;
     private final Map<Path, RunnerPool> pools = new ConcurrentHashMap<>();
+    /** Set on deactivate: a caller still holding this instance must not open connections nobody closes. */
+    private volatile boolean closed;
 
     @Activate
     public RunnerRouter(RoutingConfig config, BundleContext context) {
@@ -56,6 +58,7 @@ public final class RunnerRouter implements RunnerGateway {
 
     @Deactivate
     void deactivate() {
+        closed = true;
         pools.values().forEach(RunnerPool::close);
         pools.clear();
     }
@@ -87,6 +90,9 @@ public final class RunnerRouter implements RunnerGateway {
      * connection that turns out dead (the runner restarted since it was opened) is replaced.
      */
     Frame call(RunnerAddress address, String type) {
+        if (closed) {
+            throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
+        }
         RunnerPool pool = pools.computeIfAbsent(address.socket(), s -> new RunnerPool(s, address.account().uid(),
                 config.poolSize(), config.connectTimeoutMs(), connector));
         // Every slot may hold a connection to a runner that has since restarted: at most one retry per slot.

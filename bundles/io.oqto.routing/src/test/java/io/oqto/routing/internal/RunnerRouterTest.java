@@ -124,6 +124,18 @@ class RunnerRouterTest {
     }
 
     @Test
+    void aDeactivatedRouterOpensNoConnections() throws Exception {
+        runner = new FakeRunner(sock(), FakeRunner.Behaviour.NORMAL);
+        router(TestRoutingConfig.pattern(sock().toString()));
+        router.ping("alice");
+        router.deactivate();
+        RunnerUnavailableException e = assertThrows(RunnerUnavailableException.class, () -> router.ping("alice"));
+        assertEquals("routing is stopped (its bundle is being updated or stopped)", e.getMessage());
+        assertEquals(1, runner.connections.get());
+        router = null;
+    }
+
+    @Test
     void socketPatternTakesUidAndUser() {
         assertEquals(Path.of("/run/user/1000/oqto-runner.sock"), RunnerAddress.socketFor(
                 "/run/user/{uid}/oqto-runner.sock", new UnixAccount("a", 1000, 1, "/h")));
