@@ -21,7 +21,11 @@ public class PeerProbe {
             return;
         }
         try (c) {
-            Channels.newOutputStream(c).write("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"1.0\"}\n".getBytes(StandardCharsets.UTF_8));
+            try {
+                Channels.newOutputStream(c).write("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"1.0\"}\n".getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                // A refused peer may be sent its error and closed before we write: the error is still ours to read.
+            }
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
             System.out.println(in.readLine());
         }
