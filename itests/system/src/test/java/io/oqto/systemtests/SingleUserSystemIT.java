@@ -238,6 +238,36 @@ class SingleUserSystemIT {
 
     @Test
     @Order(4)
+    void userTokensReachOnlyTheirOwnRunner() throws Exception {
+        Commands.Result issued = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
+                "oqto:token-create --role user bob"), Duration.ofSeconds(90));
+        String bob = issued.output().lines().filter(l -> l.startsWith("oqto_")).findFirst()
+                .orElseThrow(() -> new AssertionError("no token printed: " + issued.output()));
+        assertFalse(Files.readString(state.resolve("tokens")).contains(bob), "only the hash is stored");
+
+        HttpResponse<String> other = requestAs(bob, "/api/v1/users/root/runner");
+        assertEquals(403, other.statusCode(), other.body());
+        assertEquals("{\"status\":403,\"code\":\"forbidden\",\"title\":\"Forbidden\",\"detail\":"
+                + "\"user bob may not access the runner of root\"}", other.body());
+        HttpResponse<String> own = requestAs(bob, "/api/v1/users/me/runner");
+        assertEquals(404, own.statusCode(), "single-user mode serves only its owner: " + own.body());
+        assertTrue(own.body().contains("\"code\":\"user_not_found\""), own.body());
+
+        Commands.Result rootUser = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
+                "oqto:token-create root"), Duration.ofSeconds(90));
+        String root = rootUser.output().lines().filter(l -> l.startsWith("oqto_")).findFirst().orElseThrow();
+        assertEquals(200, requestAs(root, "/api/v1/users/me/runner").statusCode(), "a user token reaches its own runner");
+        assertEquals(401, requestAs(root + "x", "/api/v1/users/me/runner").statusCode());
+    }
+
+    private HttpResponse<String> requestAs(String token, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(5)
     void anotherUserIsKeptOutByPermissionsAndByPeerCredentials() throws Exception {
         assertTrue(probeAs(stranger, socket).startsWith("connect failed: "), "the socket directory is private");
         // Simulate a misconfigured grant: the filesystem now lets the stranger in, the runner still does not.
@@ -252,7 +282,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theConfiguredControlPlaneUserIsGrantedAndOthersAreNot() throws Exception {
         Path socket2 = work.resolve("rt2").resolve("oqto-runner.sock");
         Path log2 = work.resolve("runner2.log");
@@ -276,7 +306,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void brokenConfigAndASecondRunnerOnTheSameSocketExitClearly() throws Exception {
         Path bad = Files.writeString(work.resolve("bad.toml"), "[runner]\nsocket = 42\n");
         java.util.HashMap<String, String> badEnv = new java.util.HashMap<>(env);
@@ -301,7 +331,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRunnerThatHangsGives503NotAHang() throws Exception {
         ProcessHandle.of(runner.pid()).orElseThrow();
         Commands.runOk(List.of("kill", "-STOP", Long.toString(runner.pid())));
@@ -320,7 +350,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theControlPlaneRestartsADeadRunner() throws Exception {
         long oldPid = runner.pid();
         runner.destroyForcibly();
@@ -334,7 +364,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void bothStopCleanlyOnSigterm() throws Exception {
         cp.destroy();
         assertTrue(cp.waitFor(30, TimeUnit.SECONDS), "control plane stops on SIGTERM" + Commands.tails(cpLog));

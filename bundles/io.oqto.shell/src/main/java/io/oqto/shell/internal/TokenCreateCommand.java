@@ -1,0 +1,48 @@
+package io.oqto.shell.internal;
+
+import io.oqto.api.auth.IssuedToken;
+import io.oqto.api.auth.Role;
+import io.oqto.api.auth.TokenService;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/**
+ * {@code oqto:token-create [--role user|admin] <user>}: issues an API token and prints it once. Only its
+ * hash is stored, so a lost token is replaced, not recovered.
+ */
+@Service
+@Command(scope = "oqto", name = "token-create", description = "Create an API token for a platform user and print it once")
+public class TokenCreateCommand implements Action {
+
+    private static final Pattern PLATFORM_USER = Pattern.compile("[a-z][a-z0-9_-]{0,30}");
+
+    @Reference
+    TokenService tokens;
+
+    @Argument(index = 0, name = "user", required = true, description = "Platform user the token acts as")
+    String user;
+
+    @Option(name = "--role", description = "user (own runner only, the default) or admin (every user)")
+    String role = "user";
+
+    @Override
+    public Object execute() {
+        if (!PLATFORM_USER.matcher(user).matches()) {
+            throw new IllegalArgumentException("not a platform user name: " + user);
+        }
+        Role r = switch (role.toLowerCase(Locale.ROOT)) {
+            case "user" -> Role.USER;
+            case "admin" -> Role.ADMIN;
+            default -> throw new IllegalArgumentException("--role must be user or admin, not " + role);
+        };
+        IssuedToken t = tokens.issue(user, r);
+        System.out.println(t.secret());
+        return null;
+    }
+}
