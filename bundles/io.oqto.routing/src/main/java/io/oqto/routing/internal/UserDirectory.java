@@ -1,11 +1,11 @@
 package io.oqto.routing.internal;
 
+import io.oqto.api.auth.PlatformUserNames;
 import io.oqto.api.runner.UnknownUserException;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.api.unix.UnixAccounts;
 import java.util.function.Function;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Platform user → Linux account. In single-user mode the only platform user is the account the
@@ -13,9 +13,6 @@ import java.util.regex.Pattern;
  * {@code <prefix>alice}; it must exist (provisioning creates it).
  */
 final class UserDirectory {
-
-    /** Platform user names: what the provisioning issue allows, and nothing a shell could misread. */
-    static final Pattern PLATFORM_USER = Pattern.compile("[a-z][a-z0-9_-]{0,30}");
 
     private final boolean singleUser;
     private final String prefix;
@@ -37,7 +34,7 @@ final class UserDirectory {
     }
 
     UnixAccount accountOf(String platformUser) {
-        if (platformUser == null || !PLATFORM_USER.matcher(platformUser).matches()) {
+        if (!PlatformUserNames.isValid(platformUser)) {
             throw new UnknownUserException("no such user: " + platformUser);
         }
         if (singleUser) {

@@ -1,10 +1,10 @@
 package io.oqto.shell.internal;
 
 import io.oqto.api.auth.IssuedToken;
+import io.oqto.api.auth.PlatformUserNames;
 import io.oqto.api.auth.Role;
 import io.oqto.api.auth.TokenService;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -20,8 +20,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "oqto", name = "token-create", description = "Create an API token for a platform user and print it once")
 public class TokenCreateCommand implements Action {
 
-    private static final Pattern PLATFORM_USER = Pattern.compile("[a-z][a-z0-9_-]{0,30}");
-
     @Reference
     TokenService tokens;
 
@@ -33,7 +31,7 @@ public class TokenCreateCommand implements Action {
 
     @Override
     public Object execute() {
-        if (!PLATFORM_USER.matcher(user).matches()) {
+        if (!PlatformUserNames.isValid(user)) {
             throw new IllegalArgumentException("not a platform user name: " + user);
         }
         Role r = switch (role.toLowerCase(Locale.ROOT)) {
