@@ -31,6 +31,8 @@ public final class ConfigPublisher {
 
     static final String PID_PREFIX = "oqto.";
     static final String PAX_WEB_PID = "org.ops4j.pax.web";
+    /** A JVM-wide mark (it must outlive this bundle's class loader) that a good configuration was loaded. */
+    static final String LOADED_ONCE = "oqto.config.loadedOnce";
     /** sysexits.h EX_CONFIG. */
     static final int EXIT_CONFIG = 78;
     private static final Logger LOG = LoggerFactory.getLogger(ConfigPublisher.class);
@@ -56,11 +58,14 @@ public final class ConfigPublisher {
         try {
             lastSeen = fingerprint();
             publish(load());
+            System.setProperty(LOADED_ONCE, "true");
             LOG.info("configuration loaded from {}", Files.exists(file) ? file : file + " (absent: defaults)");
         } catch (ConfigError e) {
             LOG.error("invalid configuration, refusing to start: {}", e.getMessage());
             System.err.println("oqto: invalid configuration, refusing to start: " + e.getMessage());
-            if (exitOnError) {
+            // Only a process that never had a good configuration exits; re-activating this bundle later
+            // (bundle:update) with a broken file leaves the running process and its last settings alone.
+            if (exitOnError && System.getProperty(LOADED_ONCE) == null) {
                 // A separate thread: exiting from inside the framework's activation thread could deadlock
                 // with the shutdown hook that stops the framework.
                 new Thread(() -> System.exit(EXIT_CONFIG), "oqto-config-exit").start();
