@@ -34,7 +34,15 @@ final class Distribution {
 
     /** Starts bin/{command}; output goes to {@code log}. The environment gets {@code env} on top of a clean base. */
     Process start(String command, List<String> args, Map<String, String> env, Path log) throws IOException {
+        return startAs(null, command, args, env, log);
+    }
+
+    /** Like {@link #start}, as Linux user {@code user} (through runuser) when it is not null. */
+    Process startAs(String user, String command, List<String> args, Map<String, String> env, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
+        if (user != null) {
+            cmd.addAll(List.of("runuser", "-u", user, "--"));
+        }
         cmd.add(home.resolve("bin").resolve(command).toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
