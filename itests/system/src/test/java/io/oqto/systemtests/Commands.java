@@ -46,6 +46,49 @@ final class Commands {
         }
     }
 
+    /** A throwaway system account for the tests: no home, no login shell. */
+    static void createUser(String name) throws IOException, InterruptedException {
+        runOk(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name));
+    }
+
+    static int uidOf(String name) throws IOException, InterruptedException {
+        return Integer.parseInt(runOk(List.of("id", "-u", name)).output().strip());
+    }
+
+    /** Best-effort cleanup: removes the users that exist and the directory tree. */
+    static void removeUsersAndTree(List<String> users, Path tree) throws IOException, InterruptedException {
+        for (String u : users) {
+            if (u != null) {
+                run(List.of("userdel", u), Duration.ofSeconds(30));
+            }
+        }
+        if (tree != null && Files.exists(tree)) {
+            try (var paths = Files.walk(tree)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** The API token that oqto:token-create printed. */
+    static String printedToken(Result r) {
+        return r.output().lines().filter(l -> l.startsWith("oqto_")).findFirst()
+                .orElseThrow(() -> new AssertionError("no token printed: " + r.output()));
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     static String tails(Path... logs) {
         StringBuilder b = new StringBuilder();
         for (Path log : logs) {

@@ -55,6 +55,15 @@ final class Distribution {
         return p;
     }
 
+    /** Stops what each started (null entries are skipped: set-up may have failed half way). */
+    static void stopAll(Distribution... distributions) throws InterruptedException {
+        for (Distribution d : distributions) {
+            if (d != null) {
+                d.stopAll();
+            }
+        }
+    }
+
     void stopAll() throws InterruptedException {
         for (Process p : started) {
             p.descendants().forEach(ProcessHandle::destroy);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +54,10 @@ class MultiUserRoutingSystemIT {
         bob = "b" + tag;
         carol = "c" + tag;
         for (String u : List.of(alice, bob, carol)) {
-            Commands.runOk(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "oqto_" + u));
-            uids.put(u, Integer.parseInt(Commands.runOk(List.of("id", "-u", "oqto_" + u)).output().strip()));
+            Commands.createUser("oqto_" + u);
+            uids.put(u, Commands.uidOf("oqto_" + u));
         }
-        port = freePort();
+        port = Commands.freePort();
         Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
                 "[server]", "port = " + port, "state_dir = \"" + work.resolve("state") + "\"",
                 "[routing]", "socket_pattern = \"" + work.resolve("sockets") + "/{user}/oqto-runner.sock\"",
@@ -76,8 +74,7 @@ class MultiUserRoutingSystemIT {
         Commands.waitFor("control plane health", Duration.ofSeconds(90), () -> status("/api/health", null) == 200, cpLog);
         Commands.Result r = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
                 "oqto:token-create --role admin ops"), Duration.ofSeconds(90));
-        adminToken = r.output().lines().filter(l -> l.startsWith("oqto_")).findFirst()
-                .orElseThrow(() -> new AssertionError("no token: " + r.output()));
+        adminToken = Commands.printedToken(r);
     }
 
     /** The runner for platform user {@code owner}'s socket, running as Linux user oqto_{@code runAs}. */
@@ -93,29 +90,15 @@ class MultiUserRoutingSystemIT {
         runnerDist.startAs(linux, "oqto-runner", List.of("--socket", dir.resolve("oqto-runner.sock").toString()),
                 runnerEnv, log);
         Commands.waitFor("runner of " + owner, Duration.ofSeconds(60),
-                () -> read(log).contains("runner listening on " + dir.resolve("oqto-runner.sock")), log);
+                () -> Commands.read(log).contains("runner listening on " + dir.resolve("oqto-runner.sock")), log);
     }
 
     @AfterAll
     void stop() throws Exception {
         try {
-            if (controlPlane != null) {
-                controlPlane.stopAll();
-            }
-            if (runnerDist != null) {
-                runnerDist.stopAll();
-            }
+            Distribution.stopAll(controlPlane, runnerDist);
         } finally {
-            for (String u : new String[] {alice, bob, carol}) {
-                if (u != null) {
-                    Commands.run(List.of("userdel", "oqto_" + u), Duration.ofSeconds(30));
-                }
-            }
-            if (work != null) {
-                try (var paths = Files.walk(work)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            Commands.removeUsersAndTree(uids.keySet().stream().map(u -> "oqto_" + u).toList(), work);
         }
     }
 
@@ -149,7 +132,7 @@ class MultiUserRoutingSystemIT {
 
         Commands.Result r = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
                 "oqto:token-create " + alice), Duration.ofSeconds(90));
-        String aliceToken = r.output().lines().filter(l -> l.startsWith("oqto_")).findFirst().orElseThrow();
+        String aliceToken = Commands.printedToken(r);
         assertEquals(200, get("/api/v1/users/me/runner", aliceToken).statusCode());
         assertEquals(403, get("/api/v1/users/" + bob + "/runner", aliceToken).statusCode());
     }
@@ -168,20 +151,6 @@ class MultiUserRoutingSystemIT {
             return get(path, token).statusCode();
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "";
         }
     }
 }

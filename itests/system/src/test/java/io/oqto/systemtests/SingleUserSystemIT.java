@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +69,7 @@ class SingleUserSystemIT {
         state = work.resolve("state");
         runnerLog = work.resolve("runner.log");
         cpLog = work.resolve("cp.log");
-        port = freePort();
+        port = Commands.freePort();
         Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
                 "[server]", "port = " + port, "state_dir = \"" + state + "\"",
                 "[runner]", "socket = \"" + socket + "\"",
@@ -103,24 +101,12 @@ class SingleUserSystemIT {
     @AfterAll
     void stop() throws Exception {
         try {
-            if (controlPlane != null) {
-                controlPlane.stopAll();
-            }
+            Distribution.stopAll(controlPlane, runnerDist);
             if (runnerDist != null) {
-                runnerDist.stopAll();
+                killAutostartedRunners();
             }
-            killAutostartedRunners();
         } finally {
-            for (String u : new String[] {stranger, operator}) {
-                if (u != null) {
-                    Commands.run(List.of("userdel", u), Duration.ofSeconds(30));
-                }
-            }
-            if (work != null) {
-                try (var paths = Files.walk(work)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            Commands.removeUsersAndTree(java.util.Arrays.asList(stranger, operator), work);
         }
     }
 
@@ -138,14 +124,8 @@ class SingleUserSystemIT {
 
     private static String createUser(String prefix) throws IOException, InterruptedException {
         String name = prefix + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
-        Commands.runOk(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name));
+        Commands.createUser(name);
         return name;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private HttpResponse<String> request(String method, String path, boolean auth) throws IOException, InterruptedException {
@@ -241,8 +221,7 @@ class SingleUserSystemIT {
     void userTokensReachOnlyTheirOwnRunner() throws Exception {
         Commands.Result issued = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
                 "oqto:token-create --role user bob"), Duration.ofSeconds(90));
-        String bob = issued.output().lines().filter(l -> l.startsWith("oqto_")).findFirst()
-                .orElseThrow(() -> new AssertionError("no token printed: " + issued.output()));
+        String bob = Commands.printedToken(issued);
         assertFalse(Files.readString(state.resolve("tokens")).contains(bob), "only the hash is stored");
 
         HttpResponse<String> other = requestAs(bob, "/api/v1/users/root/runner");
@@ -255,7 +234,7 @@ class SingleUserSystemIT {
 
         Commands.Result rootUser = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
                 "oqto:token-create root"), Duration.ofSeconds(90));
-        String root = rootUser.output().lines().filter(l -> l.startsWith("oqto_")).findFirst().orElseThrow();
+        String root = Commands.printedToken(rootUser);
         assertEquals(200, requestAs(root, "/api/v1/users/me/runner").statusCode(), "a user token reaches its own runner");
         assertEquals(401, requestAs(root + "x", "/api/v1/users/me/runner").statusCode());
     }
@@ -273,7 +252,7 @@ class SingleUserSystemIT {
         // Simulate a misconfigured grant: the filesystem now lets the stranger in, the runner still does not.
         Commands.runOk(List.of("setfacl", "-m", "u:" + stranger + ":x", socket.getParent().toString()));
         Commands.runOk(List.of("setfacl", "-m", "u:" + stranger + ":rw", socket.toString()));
-        String uid = Commands.runOk(List.of("id", "-u", stranger)).output().strip();
+        String uid = Integer.toString(Commands.uidOf(stranger));
         assertEquals("{\"id\":null,\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"uid " + uid
                 + " may not use this runner\"}", probeAs(stranger, socket));
         Commands.waitFor("the refusal in the runner log", Duration.ofSeconds(10),
@@ -373,10 +352,6 @@ class SingleUserSystemIT {
     }
 
     private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "";
-        }
+        return Commands.read(p);
     }
 }
