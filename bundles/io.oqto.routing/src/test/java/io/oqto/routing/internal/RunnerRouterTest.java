@@ -10,7 +10,6 @@ import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.runner.UnknownUserException;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.api.unix.UnixAccounts;
-import io.oqto.runner.protocol.Protocol;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -166,10 +165,5 @@ class RunnerRouterTest {
         for (String bad : new String[] {"../alice", "alice;id", "", "ALICE", "a b", "-x", "a".repeat(40), "al\u0000ice"}) {
             assertThrows(UnknownUserException.class, () -> d.accountOf(bad), bad);
         }
-    }
-
-    @Test
-    void helloCarriesOurProtocolVersion() {
-        assertEquals("1.0", Protocol.VERSION);
     }
 }

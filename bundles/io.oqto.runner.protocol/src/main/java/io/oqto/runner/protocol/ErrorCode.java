@@ -24,6 +24,20 @@ public enum ErrorCode {
     BUSY,
     /** The request did not complete in time. */
     TIMEOUT,
+    /** A path that is outside the workspace, contains {@code ..} or NUL, or is too long (since 1.1). */
+    PATH_NOT_ALLOWED,
+    /** The path does not exist (since 1.1). */
+    PATH_NOT_FOUND,
+    /** The target exists and overwriting was not asked for (since 1.1). */
+    PATH_EXISTS,
+    /** A directory was expected (since 1.1). */
+    NOT_A_DIRECTORY,
+    /** A regular file was expected (since 1.1). */
+    NOT_A_FILE,
+    /** A directory is not empty and recursive deletion was not asked for (since 1.1). */
+    DIRECTORY_NOT_EMPTY,
+    /** The operating system refused or failed the operation (since 1.1). */
+    IO_ERROR,
     /** A bug or an unexpected failure inside the runner. */
     INTERNAL;
 

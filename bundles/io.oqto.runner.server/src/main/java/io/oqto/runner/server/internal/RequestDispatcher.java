@@ -3,21 +3,30 @@ package io.oqto.runner.server.internal;
 import io.oqto.runner.protocol.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.RunnerOperation;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
-/** Answers the v1 core requests: {@code hello}, {@code ping}, {@code status}. */
+/**
+ * Answers the core requests ({@code hello}, {@code ping}, {@code status}) and hands every other type to
+ * the {@link RunnerOperation} service registered for it.
+ */
 final class RequestDispatcher {
 
-    static final List<String> CAPABILITIES = List.of(Protocol.PING, Protocol.STATUS);
+    static final List<String> CORE = List.of(Protocol.PING, Protocol.STATUS);
 
     private final RunnerIdentity identity;
     private final String socket;
     private final IntSupplier openConnections;
+    private final Map<String, RunnerOperation> operations = new ConcurrentHashMap<>();
 
     RequestDispatcher(RunnerIdentity identity, String socket, IntSupplier openConnections) {
         this.identity = identity;
@@ -25,9 +34,24 @@ final class RequestDispatcher {
         this.openConnections = openConnections;
     }
 
+    void add(RunnerOperation operation) {
+        operation.types().forEach(t -> operations.put(t, operation));
+    }
+
+    void remove(RunnerOperation operation) {
+        operation.types().forEach(t -> operations.remove(t, operation));
+    }
+
     /** Whether {@code type} is served here (hello is handled by the connection itself). */
     boolean serves(String type) {
-        return Protocol.PING.equals(type) || Protocol.STATUS.equals(type);
+        return CORE.contains(type) || operations.containsKey(type);
+    }
+
+    /** Everything served besides hello, sorted: core types first. */
+    List<String> capabilities() {
+        List<String> all = new ArrayList<>(CORE);
+        all.addAll(new TreeSet<>(operations.keySet()));
+        return all;
     }
 
     /**
@@ -52,17 +76,28 @@ final class RequestDispatcher {
         f.put("uid", identity.uid());
         f.put("user", identity.user());
         f.put("pid", identity.pid());
-        f.put("capabilities", CAPABILITIES);
+        f.put("capabilities", capabilities());
         return new Frame(request.id(), Protocol.WELCOME, f);
     }
 
     Frame handle(Frame request) {
-        return switch (request.type()) {
-            case Protocol.PING -> Frame.of(request.id(), Protocol.PONG);
-            case Protocol.STATUS -> status(request.id());
-            default -> Frame.error(request.id(), ErrorCode.UNKNOWN_TYPE, "unknown request type \"" + request.type()
-                    + "\" (this runner serves: hello, " + String.join(", ", CAPABILITIES) + ")");
-        };
+        switch (request.type()) {
+            case Protocol.PING:
+                return Frame.of(request.id(), Protocol.PONG);
+            case Protocol.STATUS:
+                return status(request.id());
+            default:
+                RunnerOperation op = operations.get(request.type());
+                if (op == null) {
+                    return Frame.error(request.id(), ErrorCode.UNKNOWN_TYPE, "unknown request type \"" + request.type()
+                            + "\" (this runner serves: hello, " + String.join(", ", capabilities()) + ")");
+                }
+                try {
+                    return op.handle(request);
+                } catch (ProtocolException e) {
+                    return Frame.error(request.id(), e.code(), e.getMessage());
+                }
+        }
     }
 
     private Frame status(String id) {

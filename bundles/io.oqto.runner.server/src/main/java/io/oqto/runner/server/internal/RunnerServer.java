@@ -5,6 +5,7 @@ import io.oqto.api.unix.UnixAccounts;
 import io.oqto.runner.protocol.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;
+import io.oqto.runner.protocol.RunnerOperation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,6 +25,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +111,16 @@ public final class RunnerServer {
         }
         return UnixAccounts.byName(user).map(UnixAccount::uid).orElseThrow(() ->
                 new IllegalStateException("[runner] control_plane_user \"" + user + "\" does not exist"));
+    }
+
+    /** Request types contributed by other bundles (files, processes, …): the whiteboard. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addOperation(RunnerOperation operation) {
+        dispatcher.add(operation);
+    }
+
+    void removeOperation(RunnerOperation operation) {
+        dispatcher.remove(operation);
     }
 
     Path socketPath() {

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.api.unix.UnixAccounts;
+import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.Protocol;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.RunnerOperation;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.StandardProtocolFamily;
@@ -54,12 +59,12 @@ class RunnerServerTest {
         start(TestRunnerConfig.at(sock().toString()));
         try (LineClient c = new LineClient(sock())) {
             String welcome = c.call("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"1.0\"}");
-            assertTrue(welcome.startsWith("{\"id\":\"1\",\"type\":\"welcome\",\"protocol\":\"1.0\",\"runner_version\":\"1.2.3\",\"uid\":"
+            assertTrue(welcome.startsWith("{\"id\":\"1\",\"type\":\"welcome\",\"protocol\":\"" + Protocol.VERSION + "\",\"runner_version\":\"1.2.3\",\"uid\":"
                     + UnixAccounts.currentUid() + ","), welcome);
             assertTrue(welcome.endsWith("\"capabilities\":[\"ping\",\"status\"]}"), welcome);
             assertEquals("{\"id\":\"2\",\"type\":\"pong\"}", c.call("{\"id\":\"2\",\"type\":\"ping\"}"));
             String status = c.call("{\"id\":\"3\",\"type\":\"status\"}");
-            assertTrue(status.contains("\"type\":\"status\",\"version\":\"1.2.3\",\"protocol\":\"1.0\",\"pid\":"
+            assertTrue(status.contains("\"type\":\"status\",\"version\":\"1.2.3\",\"protocol\":\"" + Protocol.VERSION + "\",\"pid\":"
                     + ProcessHandle.current().pid()), status);
             assertTrue(status.contains("\"socket\":\"" + sock() + "\",\"connections\":1}"), status);
         }
@@ -94,11 +99,40 @@ class RunnerServerTest {
     }
 
     @Test
+    void operationsFromOtherBundlesAreServedAndAdvertised() throws Exception {
+        start(TestRunnerConfig.at(sock().toString()));
+        RunnerOperation echo = new RunnerOperation() {
+            @Override
+            public Set<String> types() {
+                return Set.of("echo");
+            }
+
+            @Override
+            public Frame handle(Frame request) throws ProtocolException {
+                if (request.string("text") == null) {
+                    throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"text\" is required", null);
+                }
+                return Frame.of(request.id(), "echoed").with("text", request.string("text"));
+            }
+        };
+        server.addOperation(echo);
+        try (LineClient c = new LineClient(sock())) {
+            String welcome = c.call("{\"id\":\"h\",\"type\":\"hello\",\"protocol\":\"1.0\"}");
+            assertTrue(welcome.endsWith("\"capabilities\":[\"ping\",\"status\",\"echo\"]}"), welcome);
+            assertEquals("{\"id\":\"1\",\"type\":\"echoed\",\"text\":\"hi\"}", c.call("{\"id\":\"1\",\"type\":\"echo\",\"text\":\"hi\"}"));
+            assertEquals("{\"id\":\"2\",\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"\\\"text\\\" is required\"}",
+                    c.call("{\"id\":\"2\",\"type\":\"echo\"}"));
+            server.removeOperation(echo);
+            assertTrue(c.call("{\"id\":\"3\",\"type\":\"echo\"}").contains("\"code\":\"unknown_type\""));
+        }
+    }
+
+    @Test
     void unsupportedMajorVersionIsRefused() throws Exception {
         start(TestRunnerConfig.at(sock().toString()));
         try (LineClient c = new LineClient(sock())) {
             assertEquals("{\"id\":\"1\",\"type\":\"error\",\"code\":\"unsupported_version\",\"message\":\"client speaks protocol 2.0, "
-                    + "this runner speaks 1.0\"}", c.call("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"2.0\"}"));
+                    + "this runner speaks " + Protocol.VERSION + "\"}", c.call("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"2.0\"}"));
             assertTrue(c.call("{\"id\":\"2\",\"type\":\"ping\"}").contains("hello_required"));
         }
     }
