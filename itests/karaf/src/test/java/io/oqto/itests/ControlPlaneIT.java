@@ -54,6 +54,7 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         return distribution("oqto.controlPlane.tarball", "control-plane", String.join("\n",
                 "[server]", "port = " + HTTP_PORT, "state_dir = \"" + STATE + "\"",
                 "[runner]", "socket = \"" + SOCKET + "\"",
+                "[workspace]", "root = \"" + WORK.resolve("cp-ws") + "\"",
                 "[routing]", "socket_pattern = \"" + SOCKET + "\"", "request_timeout_ms = 2000", ""));
     }
 
@@ -115,9 +116,10 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         assertTrue(features.isInstalled(features.getFeature("oqto-control-plane")));
         installRunner();
         assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
-                "io.oqto.routing", "io.oqto.auth", "io.oqto.rest", "io.oqto.shell", "io.oqto.runner.server");
+                "io.oqto.routing", "io.oqto.auth", "io.oqto.rest", "io.oqto.shell", "io.oqto.runner.server",
+                "io.oqto.workspace");
         assertExportsNothing(context, "io.oqto.config", "io.oqto.routing", "io.oqto.auth", "io.oqto.rest",
-                "io.oqto.shell", "io.oqto.runner.server");
+                "io.oqto.shell", "io.oqto.runner.server", "io.oqto.workspace");
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.osgi.framework.BundleContext;
 public class RunnerIT extends OqtoKarafTestSupport {
 
     static final Path SOCKET = WORK.resolve("runner.sock");
+    static final Path WORKSPACE = WORK.resolve("ws");
 
     @Inject
     BundleContext context;
@@ -32,7 +33,8 @@ public class RunnerIT extends OqtoKarafTestSupport {
 
     @Configuration
     public Option[] config() {
-        return distribution("oqto.runner.tarball", "runner", "[runner]\nsocket = \"" + SOCKET + "\"\n");
+        return distribution("oqto.runner.tarball", "runner", "[runner]\nsocket = \"" + SOCKET + "\"\n"
+                + "[workspace]\nroot = \"" + WORKSPACE + "\"\n");
     }
 
     private static String hello(RunnerSocketClient c) throws Exception {
@@ -43,8 +45,8 @@ public class RunnerIT extends OqtoKarafTestSupport {
     public void featuresInstallAndTheProfileIsLean() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("oqto-runner")));
         assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
-                "io.oqto.runner.server");
-        assertExportsNothing(context, "io.oqto.config", "io.oqto.runner.server");
+                "io.oqto.runner.server", "io.oqto.workspace");
+        assertExportsNothing(context, "io.oqto.config", "io.oqto.runner.server", "io.oqto.workspace");
         for (Bundle b : context.getBundles()) {
             String bsn = String.valueOf(b.getSymbolicName());
             assertFalse("no SSH, HTTP or web console in the runner: " + bsn,
@@ -59,6 +61,27 @@ public class RunnerIT extends OqtoKarafTestSupport {
             assertTrue(hello(c).contains("\"type\":\"welcome\""));
             String status = c.call("{\"id\":\"s\",\"type\":\"status\"}");
             assertTrue(status, status.contains("\"socket\":\"" + SOCKET + "\""));
+        }
+    }
+
+    @Test
+    public void workspaceFilesOverTheSocketStayInsideTheWorkspace() throws Exception {
+        waitFor("runner socket", 20_000, () -> Files.exists(SOCKET));
+        try (RunnerSocketClient c = new RunnerSocketClient(SOCKET)) {
+            waitFor("file operations advertised", 20_000, () -> {
+                try {
+                    return hello(c).contains("\"write_file\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals("{\"id\":\"w\",\"type\":\"file_written\",\"path\":\"notes/a.txt\",\"bytes_written\":2}",
+                    c.call("{\"id\":\"w\",\"type\":\"write_file\",\"path\":\"notes/a.txt\",\"data_base64\":\"aGk=\","
+                            + "\"create_parents\":true}"));
+            assertEquals("hi", Files.readString(WORKSPACE.resolve("notes/a.txt")));
+            String escape = c.call("{\"id\":\"e\",\"type\":\"read_file\",\"path\":\"../runner.toml\"}");
+            assertEquals("{\"id\":\"e\",\"type\":\"error\",\"code\":\"path_not_allowed\","
+                    + "\"message\":\"path ../runner.toml is not allowed: it contains ..\"}", escape);
         }
     }
 

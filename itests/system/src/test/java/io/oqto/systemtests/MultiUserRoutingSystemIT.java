@@ -86,6 +86,7 @@ class MultiUserRoutingSystemIT {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Map<String, String> runnerEnv = new HashMap<>(env);
         runnerEnv.put("OQTO_RUNNER_BASE", base.toString());
+        runnerEnv.put("OQTO_WORKSPACE__ROOT", base.resolve("oqto").toString());
         Path log = work.resolve("runner-" + owner + ".log");
         runnerDist.startAs(linux, "oqto-runner", List.of("--socket", dir.resolve("oqto-runner.sock").toString()),
                 runnerEnv, log);

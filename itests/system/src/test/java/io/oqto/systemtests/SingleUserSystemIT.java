@@ -73,6 +73,7 @@ class SingleUserSystemIT {
         Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
                 "[server]", "port = " + port, "state_dir = \"" + state + "\"",
                 "[runner]", "socket = \"" + socket + "\"",
+                "[workspace]", "root = \"" + work.resolve("ws") + "\"",
                 "[routing]", "socket_pattern = \"" + socket + "\"", "request_timeout_ms = 1500",
                 "autostart = true", "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"", ""));
         env = Map.of("HOME", home.toString(), "OQTO_CONFIG", config.toString(), "OQTO_MODE", "single-user",

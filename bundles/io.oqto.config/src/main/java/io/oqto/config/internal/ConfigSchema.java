@@ -34,6 +34,9 @@ final class ConfigSchema {
                 KeySpec.integer("max_frame_bytes", 1024, 16 << 20, "longest accepted protocol line"),
                 KeySpec.integer("max_connections", 1, 1024, "concurrent client connections"),
                 KeySpec.integer("max_in_flight", 1, 4096, "requests being served at once, all connections"));
+        section("workspace",
+                KeySpec.string("root", "the user's workspace; every file path the runner accepts lies inside it",
+                        ConfigSchema::absolute));
         section("routing",
                 KeySpec.string("socket_pattern", "runner socket path; {uid} and {user} are replaced",
                         ConfigSchema::socketPattern),

@@ -1,0 +1,54 @@
+package io.oqto.workspace.internal;
+
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.RunnerOperation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the file operations with the runner's socket server. The workspace root is
+ * {@code [workspace] root}, by default {@code ~/oqto} of the user the runner runs as (created 0700).
+ */
+@Component(configurationPid = "oqto.workspace", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = WorkspaceConfig.class)
+public final class WorkspaceFiles implements RunnerOperation {
+
+    static final Set<String> TYPES = Set.of("list_directory", "stat", "read_file", "write_file", "create_directory",
+            "delete_path", "rename_path");
+    private static final Logger LOG = LoggerFactory.getLogger(WorkspaceFiles.class);
+
+    private final FileOperations operations;
+
+    @Activate
+    public WorkspaceFiles(WorkspaceConfig config) throws IOException {
+        this(config.root().isEmpty() ? Path.of(System.getProperty("user.home"), "oqto") : Path.of(config.root()));
+    }
+
+    WorkspaceFiles(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        this.operations = new FileOperations(new PathGuard(root));
+        LOG.info("workspace file access confined to {}", root);
+    }
+
+    @Override
+    public Set<String> types() {
+        return TYPES;
+    }
+
+    @Override
+    public Frame handle(Frame request) throws ProtocolException {
+        return operations.handle(request);
+    }
+}
