@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.inject.Inject;
@@ -219,6 +220,82 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
             Files.writeString(config, original);
         }
         waitFor("routing back on the real socket", 20_000, () -> status("/api/v1/users/me/runner") == 200);
+    }
+
+    @Test
+    public void workspaceFilesOverRestStayInsideTheWorkspace() throws Exception {
+        installRunner();
+        waitFor("runner reachable over REST", 30_000, () -> status("/api/v1/users/me/runner") == 200);
+        Path ws = WORK.resolve("cp-ws");
+        waitFor("workspace created by the runner", 20_000, () -> Files.isDirectory(ws));
+        Path outside = Files.createDirectories(WORK.resolve("cp-outside"));
+        Files.writeString(outside.resolve("secret.txt"), "secret");
+        Files.createDirectories(ws.resolve("dir"));
+        Files.writeString(ws.resolve("dir/b.txt"), "b");
+        Files.deleteIfExists(ws.resolve("link-out"));
+        Files.deleteIfExists(ws.resolve("link-out-file"));
+        Files.createSymbolicLink(ws.resolve("link-out"), outside);
+        Files.createSymbolicLink(ws.resolve("link-out-file"), outside.resolve("secret.txt"));
+
+        HttpResponse<String> put = send("PUT", "notes/today.md?parents=true", "hello");
+        assertEquals(put.body(), 200, put.statusCode());
+        HttpResponse<String> read = send("GET", "notes/today.md", null);
+        assertEquals("hello", read.body());
+        HttpResponse<String> listing = send("GET", "notes", null);
+        assertTrue(listing.body(), listing.body().contains("\"name\":\"today.md\""));
+        assertEquals(204, send("DELETE", "notes?recursive=true", null).statusCode());
+        assertEquals(404, send("GET", "notes", null).statusCode());
+
+        // The REST traversal corpus: method, raw path after /files/ (sent as is, not normalised), expected
+        // status and problem code ("-": refused by the HTTP server before it reaches the API). Encoded and
+        // raw ".." alike reach the runner, whose containment refuses them.
+        String[][] corpus = {
+            {"GET", "..%2f..%2fcp-outside%2fsecret.txt", "403", "path_not_allowed"},
+            {"GET", "%2e%2e/%2e%2e/cp-outside/secret.txt", "403", "path_not_allowed"},
+            {"GET", "../../cp-outside/secret.txt", "403", "path_not_allowed"},
+            {"GET", "dir/../../../cp-outside/secret.txt", "403", "path_not_allowed"},
+            {"GET", "link-out/secret.txt", "403", "path_not_allowed"},
+            {"GET", "link-out-file", "403", "path_not_allowed"},
+            {"GET", "link-out", "403", "path_not_allowed"},
+            {"GET", "%2fetc%2fpasswd", "403", "path_not_allowed"},
+            {"GET", "a%00b", "400", "-"},
+            {"GET", "a%5c..%5c..%5csecret.txt", "404", "path_not_found"},
+            {"GET", "%252e%252e%252fsecret.txt", "404", "path_not_found"},
+            {"GET", "x/".repeat(2100), "403", "path_not_allowed"},
+            {"GET", "~root", "404", "path_not_found"},
+            {"PUT", "..%2fescape.txt", "403", "path_not_allowed"},
+            {"PUT", "link-out/evil.txt", "403", "path_not_allowed"},
+            {"PUT", "link-out-file/x", "403", "path_not_allowed"},
+            {"DELETE", "link-out-file", "403", "path_not_allowed"},
+            {"DELETE", "link-out/secret.txt", "403", "path_not_allowed"},
+            {"DELETE", "link-out?recursive=true", "403", "path_not_allowed"},
+        };
+        StringBuilder mismatches = new StringBuilder();
+        for (String[] c : corpus) {
+            HttpResponse<String> r = send(c[0], c[1], c[0].equals("PUT") ? "evil" : null);
+            String code = r.body().contains("\"code\":\"") ? r.body().replaceAll("(?s).*\"code\":\"([a-z_]+)\".*", "$1") : "-";
+            if (!(c[2].equals(Integer.toString(r.statusCode())) && c[3].equals(code))) {
+                mismatches.append("\n").append(c[0]).append(' ').append(c[1].length() > 60 ? c[1].substring(0, 60) + "…" : c[1])
+                        .append(": got ").append(r.statusCode()).append(' ').append(code);
+            }
+            assertEquals("secret", Files.readString(outside.resolve("secret.txt")));
+            assertTrue(Files.isSymbolicLink(ws.resolve("link-out")));
+        }
+        assertEquals("", mismatches.toString());
+        try (var left = Files.list(outside)) {
+            assertEquals(List.of("secret.txt"), left.map(p -> p.getFileName().toString()).toList());
+        }
+        assertTrue(Files.notExists(WORK.resolve("escape.txt")));
+        assertTrue(Files.notExists(WORK.resolve("evil.txt")));
+    }
+
+    private HttpResponse<String> send(String method, String pathAndQuery, String body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + "/api/v1/users/me/files/" + pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + Files.readString(STATE.resolve("admin.token")).strip())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(r, HttpResponse.BodyHandlers.ofString());
     }
 
     private static long threadsNamed(String name) {

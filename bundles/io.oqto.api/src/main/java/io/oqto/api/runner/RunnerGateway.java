@@ -14,4 +14,12 @@ public interface RunnerGateway {
 
     /** One protocol round trip to the runner; returns the measured time. */
     PingResult ping(String platformUser);
+
+    /**
+     * Sends one runner-protocol request and returns the reply's fields (its {@code type} included).
+     * An error reply becomes a {@link RunnerErrorException} carrying the protocol's error code.
+     *
+     * @since 1.1
+     */
+    java.util.Map<String, Object> request(String platformUser, String type, java.util.Map<String, Object> fields);
 }

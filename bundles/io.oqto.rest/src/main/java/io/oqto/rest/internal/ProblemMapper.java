@@ -19,6 +19,18 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
         return problemFor(t).toResponse();
     }
 
+    /** Workspace errors keep the runner's code; anything else from the runner is a 502. */
+    private static ApiProblem forRunnerError(RunnerErrorException r) {
+        return switch (String.valueOf(r.code())) {
+            case "path_not_allowed" -> new ApiProblem(403, "path_not_allowed", "Path not allowed", r.getMessage());
+            case "path_not_found" -> new ApiProblem(404, "path_not_found", "Not found", r.getMessage());
+            case "path_exists", "not_a_directory", "not_a_file", "directory_not_empty" ->
+                    new ApiProblem(409, r.code(), "Conflict", r.getMessage());
+            case "invalid_request" -> new ApiProblem(400, "bad_request", "Bad request", r.getMessage());
+            default -> new ApiProblem(502, "runner_error", "Runner error", r.code() + ": " + r.getMessage());
+        };
+    }
+
     static ApiProblem problemFor(Throwable t) {
         if (t instanceof ApiProblem p) {
             return p;
@@ -30,7 +42,7 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
             return new ApiProblem(404, "user_not_found", "User not found", t.getMessage());
         }
         if (t instanceof RunnerErrorException r) {
-            return new ApiProblem(502, "runner_error", "Runner error", r.code() + ": " + r.getMessage());
+            return forRunnerError(r);
         }
         if (t instanceof WebApplicationException w) {
             int s = w.getResponse().getStatus();

@@ -40,7 +40,8 @@ public final class RestServer {
             factory.setAddress("/api");
             factory.setServiceBeans(List.of(
                     new HealthResource(context.getBundle().getVersion().toString()),
-                    new RunnerResource(runners)));
+                    new RunnerResource(runners),
+                    new FilesResource(runners)));
             factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens),
                     new ProblemMapper()));
             server = factory.create();

@@ -147,7 +147,9 @@ final class RunnerConnection implements Closeable {
                 }
             }
         } catch (IOException e) {
-            LOG.debug("runner connection ended: {}", e.getMessage());
+            if (open) {
+                LOG.warn("runner connection closed: {}", e.getMessage());
+            }
         } finally {
             close();
         }

@@ -80,6 +80,14 @@ public final class RunnerRouter implements RunnerGateway {
         return new PingResult(platformUser, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
     }
 
+    @Override
+    public Map<String, Object> request(String platformUser, String type, Map<String, Object> fields) {
+        Frame reply = call(resolve(platformUser), type, fields);
+        Map<String, Object> result = new java.util.LinkedHashMap<>(reply.fields());
+        result.put("type", reply.type());
+        return result;
+    }
+
     RunnerAddress resolve(String platformUser) {
         UnixAccount account = users.accountOf(platformUser);
         return new RunnerAddress(platformUser, account, RunnerAddress.socketFor(config.socketPattern(), account));
@@ -90,6 +98,10 @@ public final class RunnerRouter implements RunnerGateway {
      * connection that turns out dead (the runner restarted since it was opened) is replaced.
      */
     Frame call(RunnerAddress address, String type) {
+        return call(address, type, Map.of());
+    }
+
+    Frame call(RunnerAddress address, String type, Map<String, Object> fields) {
         if (closed) {
             throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
         }
@@ -98,17 +110,22 @@ public final class RunnerRouter implements RunnerGateway {
         // Every slot may hold a connection to a runner that has since restarted: at most one retry per slot.
         for (int attempt = 0; attempt < config.poolSize(); attempt++) {
             try {
-                return callOnce(pool.acquire(), address, type);
+                return callOnce(pool.acquire(), address, type, fields);
             } catch (StaleConnectionException e) {
                 // try the next slot; a dead one reconnects when it comes round again
             }
         }
-        return callOnce(pool.acquire(), address, type);
+        try {
+            return callOnce(pool.acquire(), address, type, fields);
+        } catch (StaleConnectionException e) {
+            throw new RunnerUnavailableException("the connection to the runner of " + address.platformUser()
+                    + " keeps breaking (see the control plane log)");
+        }
     }
 
-    private Frame callOnce(RunnerConnection connection, RunnerAddress address, String type) {
+    private Frame callOnce(RunnerConnection connection, RunnerAddress address, String type, Map<String, Object> fields) {
         try {
-            return awaitReply(connection.send(type, Map.of()));
+            return awaitReply(connection.send(type, fields));
         } catch (TimeoutException e) {
             throw new RunnerUnavailableException("runner of " + address.platformUser() + " did not answer \"" + type
                     + "\" within " + config.requestTimeoutMs() + " ms");

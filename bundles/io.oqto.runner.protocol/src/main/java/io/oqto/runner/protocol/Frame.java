@@ -13,6 +13,10 @@ public record Frame(String id, String type, Map<String, Object> fields) {
 
     public Frame {
         Objects.requireNonNull(type, "type");
+        if (fields.containsKey("id") || fields.containsKey("type")) {
+            // They would be written twice, and the peer rejects duplicate keys.
+            throw new IllegalArgumentException("\"id\" and \"type\" are not fields: " + fields.keySet());
+        }
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 

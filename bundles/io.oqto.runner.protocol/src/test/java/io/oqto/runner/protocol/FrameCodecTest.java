@@ -110,6 +110,12 @@ class FrameCodecTest {
     }
 
     @Test
+    void idAndTypeCannotBeFields() {
+        assertThrows(IllegalArgumentException.class, () -> new Frame("1", "stat", Map.of("type", "file")));
+        assertThrows(IllegalArgumentException.class, () -> Frame.of("1", "stat").with("id", "2"));
+    }
+
+    @Test
     void majorVersionParsing() {
         assertEquals(1, Protocol.majorOf("1.0"));
         assertEquals(2, Protocol.majorOf("2.7"));

@@ -52,6 +52,11 @@ class CommandsTest {
         public PingResult ping(String user) {
             return new PingResult(user, 1234);
         }
+
+        @Override
+        public java.util.Map<String, Object> request(String user, String type, java.util.Map<String, Object> fields) {
+            throw new UnsupportedOperationException(type);
+        }
     };
 
     @Test

@@ -229,7 +229,8 @@ final class FileOperations {
     private static Map<String, Object> describe(Path p) throws IOException {
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", a.isSymbolicLink() ? "symlink" : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other");
+        // "kind", not "type": a top-level "type" would clash with the frame's own type.
+        m.put("kind", a.isSymbolicLink() ? "symlink" : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other");
         m.put("size", a.size());
         m.put("modified_ms", a.lastModifiedTime().toMillis());
         return m;

@@ -194,9 +194,9 @@ class WorkspaceFilesTest {
         List<Map<String, Object>> entries = (List<Map<String, Object>>) f.fields().get("entries");
         assertEquals(List.of("a.txt", "dangling", "dir", "link-in", "link-out", "link-out-file"),
                 entries.stream().map(e -> e.get("name")).toList());
-        assertEquals("file", entries.get(0).get("type"));
-        assertEquals("directory", entries.get(2).get("type"));
-        assertEquals("symlink", entries.get(3).get("type"));
+        assertEquals("file", entries.get(0).get("kind"));
+        assertEquals("directory", entries.get(2).get("kind"));
+        assertEquals("symlink", entries.get(3).get("kind"));
         Frame all = call("list_directory", "path", ".", "include_hidden", true);
         assertEquals(7, ((List<?>) all.fields().get("entries")).size());
         assertEquals("not_a_directory", code("list_directory", "path", "a.txt"));
@@ -207,7 +207,7 @@ class WorkspaceFilesTest {
         assertEquals(false, call("stat", "path", "nope").fields().get("exists"));
         Frame s = call("stat", "path", "a.txt");
         assertEquals(true, s.fields().get("exists"));
-        assertEquals("file", s.fields().get("type"));
+        assertEquals("file", s.fields().get("kind"));
         assertEquals(11L, s.number("size", -1));
     }
 
