@@ -269,6 +269,23 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
             {"DELETE", "link-out-file", "403", "path_not_allowed"},
             {"DELETE", "link-out/secret.txt", "403", "path_not_allowed"},
             {"DELETE", "link-out?recursive=true", "403", "path_not_allowed"},
+            {"GET", "..", "403", "path_not_allowed"},
+            {"GET", "./..", "403", "path_not_allowed"},
+            {"GET", "dir/..%2f..", "403", "path_not_allowed"},
+            {"GET", "dir%2f..%2f..%2fcp-outside", "403", "path_not_allowed"},
+            {"GET", "link-out%2fsecret.txt", "403", "path_not_allowed"},
+            {"GET", "%2e%2e", "403", "path_not_allowed"},
+            {"GET", "%2E%2E/%2E%2E/cp-outside/secret.txt", "403", "path_not_allowed"},
+            {"GET", "...", "404", "path_not_found"},
+            {"GET", "dir/...", "404", "path_not_found"},
+            {"GET", "%c3%bc/../../cp-outside/secret.txt", "403", "path_not_allowed"},
+            {"GET", "d/" + "y".repeat(300), "403", "path_not_allowed"},
+            {"GET", "dir/b.txt/..", "403", "path_not_allowed"},
+            {"PUT", "../cp-outside/new.txt", "403", "path_not_allowed"},
+            {"PUT", "%2ftmp%2fnew.txt", "403", "path_not_allowed"},
+            {"PUT", "dir/../../x.txt?parents=true", "403", "path_not_allowed"},
+            {"DELETE", "..", "403", "path_not_allowed"},
+            {"DELETE", "%2e%2e%2fcp-outside%2fsecret.txt", "403", "path_not_allowed"},
         };
         StringBuilder mismatches = new StringBuilder();
         for (String[] c : corpus) {

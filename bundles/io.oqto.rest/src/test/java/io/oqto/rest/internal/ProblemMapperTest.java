@@ -29,6 +29,18 @@ class ProblemMapperTest {
     }
 
     @Test
+    void workspaceErrorsKeepTheRunnersCode() {
+        assertEquals(new ApiProblem.Body(403, "path_not_allowed", "Path not allowed", "path .. is not allowed: it contains .."),
+                body(new RunnerErrorException("path_not_allowed", "path .. is not allowed: it contains ..")));
+        assertEquals(404, body(new RunnerErrorException("path_not_found", "x")).status());
+        assertEquals("directory_not_empty", body(new RunnerErrorException("directory_not_empty", "x")).code());
+        assertEquals(409, body(new RunnerErrorException("path_exists", "x")).status());
+        assertEquals(new ApiProblem.Body(400, "bad_request", "Bad request", "x"),
+                body(new RunnerErrorException("invalid_request", "x")));
+        assertEquals(502, body(new RunnerErrorException("io_error", "disk full")).status());
+    }
+
+    @Test
     void frameworkErrorsUseTheSameShape() {
         assertEquals("not_found", body(new NotFoundException()).code());
         assertEquals(405, body(new NotAllowedException("GET")).status());
