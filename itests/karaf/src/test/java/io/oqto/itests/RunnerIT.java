@@ -45,8 +45,10 @@ public class RunnerIT extends OqtoKarafTestSupport {
     public void featuresInstallAndTheProfileIsLean() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("oqto-runner")));
         assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
-                "io.oqto.runner.server", "io.oqto.workspace");
-        assertExportsNothing(context, "io.oqto.config", "io.oqto.runner.server", "io.oqto.workspace");
+                "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox");
+        assertExportsNothing(context, "io.oqto.config", "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox");
+        waitFor("the sandbox policy service", 20_000,
+                () -> context.getServiceReference(io.oqto.api.sandbox.SandboxService.class) != null);
         for (Bundle b : context.getBundles()) {
             String bsn = String.valueOf(b.getSymbolicName());
             assertFalse("no SSH, HTTP or web console in the runner: " + bsn,

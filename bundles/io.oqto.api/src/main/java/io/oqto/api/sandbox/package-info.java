@@ -1,0 +1,7 @@
+/** Sandboxing user processes: the policy service the process spawner asks for a bubblewrap command. */
+@Export
+@Version("1.0.0")
+package io.oqto.api.sandbox;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

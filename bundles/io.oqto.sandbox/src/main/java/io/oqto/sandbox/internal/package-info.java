@@ -1,0 +1,2 @@
+/** Sandbox policy: sandbox.toml (strict), built-in profiles, workspace tightening, the bubblewrap argv. */
+package io.oqto.sandbox.internal;

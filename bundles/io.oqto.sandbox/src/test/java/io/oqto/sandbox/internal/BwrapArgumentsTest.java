@@ -1,0 +1,91 @@
+package io.oqto.sandbox.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oqto.api.sandbox.SandboxUnavailableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BwrapArgumentsTest {
+
+    private static final Path HOME = Path.of("/home/alice");
+    private static final Path WS = Path.of("/home/alice/oqto/proj");
+
+    /** Pretends these paths exist, so the expected argv does not depend on the build machine. */
+    private static BwrapArguments withExisting(String... paths) {
+        Set<Path> existing = new java.util.HashSet<>();
+        for (String p : paths) {
+            existing.add(Path.of(p));
+        }
+        return new BwrapArguments(HOME, existing::contains);
+    }
+
+    @Test
+    void strictProfileInMountOrder() {
+        Profile strict = BuiltinProfiles.ALL.get("strict");
+        List<String> argv = withExisting("/usr", "/etc", "/home/alice", "/home/alice/.pi", "/home/alice/.ssh",
+                "/home/alice/.config", "/home/alice/oqto/proj/.oqto")
+                .build("/usr/bin/bwrap", strict, WS, List.of("pi", "--mode", "rpc"));
+        assertEquals(List.of("/usr/bin/bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
+                "--cap-drop", "ALL",
+                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
+                "--proc", "/proc", "--dev", "/dev",
+                "--ro-bind", "/home/alice", "/home/alice",
+                "--bind", "/home/alice/.pi", "/home/alice/.pi",
+                "--bind", "/home/alice/oqto/proj", "/home/alice/oqto/proj",
+                "--tmpfs", "/home/alice/.ssh", "--tmpfs", "/home/alice/.config",
+                "--ro-bind", "/home/alice/oqto/proj/.oqto", "/home/alice/oqto/proj/.oqto",
+                "--chdir", "/home/alice/oqto/proj", "--", "pi", "--mode", "rpc"), argv);
+    }
+
+    @Test
+    void minimalProfileKeepsHomeWritableAndTmpShared() {
+        List<String> argv = withExisting("/home/alice", "/tmp").build("bwrap", BuiltinProfiles.ALL.get("minimal"), WS, List.of("true"));
+        String joined = String.join(" ", argv);
+        assertTrue(joined.contains("--bind /home/alice /home/alice"), joined);
+        assertTrue(joined.contains("--bind /tmp /tmp") && !joined.contains("--tmpfs /tmp"), joined);
+        assertTrue(!joined.contains("--unshare-net") && !joined.contains("--unshare-pid"), joined);
+    }
+
+    @Test
+    void failsClosedWhenThePolicyCannotBeHonoured(@TempDir Path dir) throws Exception {
+        Path policy = Files.writeString(dir.resolve("sandbox.toml"), "enabled = true\nprofile = \"strict\"\n");
+        SandboxPolicyService noBwrap = new SandboxPolicyService(List.of(policy), true, Optional.empty(), HOME);
+        assertEquals("the sandbox policy requires bubblewrap, and bwrap is not installed",
+                assertThrows(SandboxUnavailableException.class, () -> noBwrap.command(WS, List.of("true"))).getMessage());
+
+        Path broken = Files.writeString(dir.resolve("broken.toml"), "deny_read = [\"~/.ssh\"]\n");
+        SandboxPolicyService invalid = new SandboxPolicyService(List.of(broken), true, Optional.of(Path.of("/usr/bin/bwrap")), HOME);
+        assertEquals("invalid sandbox policy: " + broken + ":1:1: deny_read: profile keys belong in a [profiles.<name>] table",
+                assertThrows(SandboxUnavailableException.class, () -> invalid.command(WS, List.of("true"))).getMessage());
+
+        SandboxPolicyService missingMultiUser = new SandboxPolicyService(List.of(dir.resolve("absent.toml")), false,
+                Optional.of(Path.of("/usr/bin/bwrap")), HOME);
+        assertTrue(missingMultiUser.describe().startsWith("unavailable: sandbox policy /etc/oqto/sandbox.toml is required"));
+        assertThrows(SandboxUnavailableException.class, () -> missingMultiUser.command(WS, List.of("true")));
+    }
+
+    @Test
+    void singleUserWithoutAPolicyRunsUnsandboxedAndSaysSo(@TempDir Path dir) {
+        SandboxPolicyService none = new SandboxPolicyService(List.of(dir.resolve("absent.toml")), true, Optional.empty(), HOME);
+        assertEquals("disabled", none.describe());
+        assertEquals(List.of("echo", "hi"), none.command(WS, List.of("echo", "hi")));
+    }
+
+    @Test
+    void aBrokenWorkspacePolicyFailsClosedToo(@TempDir Path dir) throws Exception {
+        Path policy = Files.writeString(dir.resolve("sandbox.toml"), "enabled = true\nprofile = \"development\"\n");
+        Path ws = Files.createDirectories(dir.resolve("ws/.oqto")).getParent();
+        Files.writeString(ws.resolve(".oqto/sandbox.toml"), "enabled = false\nprofile = \"nope\"\n");
+        SandboxPolicyService s = new SandboxPolicyService(List.of(policy), true, Optional.of(Path.of("/usr/bin/bwrap")), HOME);
+        SandboxUnavailableException e = assertThrows(SandboxUnavailableException.class, () -> s.command(ws, List.of("true")));
+        assertTrue(e.getMessage().startsWith("invalid workspace sandbox policy: "), e.getMessage());
+    }
+}
