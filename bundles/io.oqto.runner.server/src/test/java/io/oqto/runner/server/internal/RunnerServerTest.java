@@ -128,6 +128,41 @@ class RunnerServerTest {
     }
 
     @Test
+    void requestsBeyondTheInFlightLimitAreBusyAndTheRestIsServed() throws Exception {
+        start(new TestRunnerConfig(sock().toString(), "", 4096, 8, 1));
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server.addOperation(new RunnerOperation() {
+            @Override
+            public Set<String> types() {
+                return Set.of("slow");
+            }
+
+            @Override
+            public Frame handle(Frame request) {
+                entered.countDown();
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Frame.of(request.id(), "done");
+            }
+        });
+        try (LineClient c = new LineClient(sock())) {
+            c.hello();
+            c.send("{\"id\":\"1\",\"type\":\"slow\"}");
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("{\"id\":\"2\",\"type\":\"error\",\"code\":\"busy\",\"message\":\"too many requests in flight; retry later\"}",
+                    c.call("{\"id\":\"2\",\"type\":\"slow\"}"));
+            assertEquals("{\"id\":\"3\",\"type\":\"pong\"}", c.call("{\"id\":\"3\",\"type\":\"ping\"}"),
+                    "a slow request does not hold up the connection");
+            release.countDown();
+            assertEquals("{\"id\":\"1\",\"type\":\"done\"}", c.read());
+        }
+    }
+
+    @Test
     void unsupportedMajorVersionIsRefused() throws Exception {
         start(TestRunnerConfig.at(sock().toString()));
         try (LineClient c = new LineClient(sock())) {
