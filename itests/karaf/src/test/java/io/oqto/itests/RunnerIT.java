@@ -45,8 +45,9 @@ public class RunnerIT extends OqtoKarafTestSupport {
     public void featuresInstallAndTheProfileIsLean() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("oqto-runner")));
         assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
-                "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox");
-        assertExportsNothing(context, "io.oqto.config", "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox");
+                "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox", "io.oqto.process");
+        assertExportsNothing(context, "io.oqto.config", "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox",
+                "io.oqto.process");
         waitFor("the sandbox policy service", 20_000,
                 () -> context.getServiceReference(io.oqto.api.sandbox.SandboxService.class) != null);
         for (Bundle b : context.getBundles()) {
@@ -81,6 +82,12 @@ public class RunnerIT extends OqtoKarafTestSupport {
                     c.call("{\"id\":\"w\",\"type\":\"write_file\",\"path\":\"notes/a.txt\",\"data_base64\":\"aGk=\","
                             + "\"create_parents\":true}"));
             assertEquals("hi", Files.readString(WORKSPACE.resolve("notes/a.txt")));
+            // Processes run in the workspace; single-user mode without a sandbox policy runs them unsandboxed.
+            String spawned = c.call("{\"id\":\"s\",\"type\":\"spawn_process\",\"name\":\"w\",\"argv\":[\"/bin/sh\",\"-c\","
+                    + "\"echo made > spawned.txt\"],\"cwd\":\"notes\"}");
+            assertTrue(spawned, spawned.contains("\"type\":\"process_spawned\""));
+            waitFor("the spawned process wrote in the workspace", 10_000,
+                    () -> Files.exists(WORKSPACE.resolve("notes/spawned.txt")));
             String escape = c.call("{\"id\":\"e\",\"type\":\"read_file\",\"path\":\"../runner.toml\"}");
             assertEquals("{\"id\":\"e\",\"type\":\"error\",\"code\":\"path_not_allowed\","
                     + "\"message\":\"path ../runner.toml is not allowed: it contains ..\"}", escape);

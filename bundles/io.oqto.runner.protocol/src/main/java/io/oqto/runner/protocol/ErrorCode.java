@@ -38,6 +38,14 @@ public enum ErrorCode {
     DIRECTORY_NOT_EMPTY,
     /** The operating system refused or failed the operation (since 1.1). */
     IO_ERROR,
+    /** No process with that id (since 1.1). */
+    PROCESS_NOT_FOUND,
+    /** A process with that id is still running (since 1.1). */
+    PROCESS_EXISTS,
+    /** The program could not be started (since 1.1). */
+    SPAWN_FAILED,
+    /** A sandbox is required and cannot be had; nothing was started (since 1.1). */
+    SANDBOX_ERROR,
     /** A bug or an unexpected failure inside the runner. */
     INTERNAL;
 

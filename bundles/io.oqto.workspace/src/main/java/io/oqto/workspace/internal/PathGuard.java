@@ -2,6 +2,7 @@ package io.oqto.workspace.internal;
 
 import io.oqto.runner.protocol.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.WorkspacePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,7 +15,7 @@ import java.nio.file.Path;
  * NUL bytes, over-long paths and anything whose real path (symlinks resolved) leaves the root are refused.
  * The original runner had no such check.
  */
-final class PathGuard {
+final class PathGuard implements WorkspacePaths {
 
     static final int MAX_PATH_BYTES = 4096;
     static final int MAX_SEGMENT_BYTES = 255;
@@ -27,12 +28,14 @@ final class PathGuard {
         this.realRoot = root.toRealPath();
     }
 
-    Path root() {
+    @Override
+    public Path root() {
         return realRoot;
     }
 
     /** An existing path, symlinks resolved, inside the root. */
-    Path existing(String requested) throws ProtocolException {
+    @Override
+    public Path existing(String requested) throws ProtocolException {
         Path lexical = lexical(requested);
         Path real;
         try {
@@ -49,7 +52,8 @@ final class PathGuard {
      * A path to create or replace: its deepest existing ancestor must resolve inside the root. A symlink
      * at the path itself is replaced (writes go to a temporary file renamed over it), never followed.
      */
-    Path forWrite(String requested) throws ProtocolException {
+    @Override
+    public Path forWrite(String requested) throws ProtocolException {
         Path lexical = lexical(requested);
         if (lexical.equals(realRoot)) {
             throw notAllowed(requested, "it is the workspace root itself");

@@ -3,6 +3,7 @@ package io.oqto.workspace.internal;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.protocol.RunnerOperation;
+import io.oqto.runner.protocol.WorkspacePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +20,16 @@ import org.slf4j.LoggerFactory;
  * Registers the file operations with the runner's socket server. The workspace root is
  * {@code [workspace] root}, by default {@code ~/oqto} of the user the runner runs as (created 0700).
  */
-@Component(configurationPid = "oqto.workspace", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(configurationPid = "oqto.workspace", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {RunnerOperation.class, WorkspacePaths.class})
 @Designate(ocd = WorkspaceConfig.class)
-public final class WorkspaceFiles implements RunnerOperation {
+public final class WorkspaceFiles implements RunnerOperation, WorkspacePaths {
 
     static final Set<String> TYPES = Set.of("list_directory", "stat", "read_file", "write_file", "create_directory",
             "delete_path", "rename_path");
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceFiles.class);
 
+    private final PathGuard guard;
     private final FileOperations operations;
 
     @Activate
@@ -38,8 +41,24 @@ public final class WorkspaceFiles implements RunnerOperation {
         if (!Files.isDirectory(root)) {
             Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        this.operations = new FileOperations(new PathGuard(root));
+        this.guard = new PathGuard(root);
+        this.operations = new FileOperations(guard);
         LOG.info("workspace file access confined to {}", root);
+    }
+
+    @Override
+    public Path root() {
+        return guard.root();
+    }
+
+    @Override
+    public Path existing(String requested) throws ProtocolException {
+        return guard.existing(requested);
+    }
+
+    @Override
+    public Path forWrite(String requested) throws ProtocolException {
+        return guard.forWrite(requested);
     }
 
     @Override

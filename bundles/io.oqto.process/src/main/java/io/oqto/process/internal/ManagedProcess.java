@@ -1,0 +1,130 @@
+package io.oqto.process.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One spawned process: its handle, its numbered output (stdout and stderr, line by line, one pump
+ * thread each) and, once it has ended, its exit status. {@code java.lang.Process} stays in here.
+ */
+final class ManagedProcess {
+
+    private final String id;
+    private final List<String> argv;
+    private final boolean sandboxed;
+    private final Process process;
+    private final Instant startedAt = Instant.now();
+    private final OutputBuffer output;
+    private final Thread[] pumps;
+
+    ManagedProcess(String id, List<String> argv, boolean sandboxed, Process process, int bufferLines) {
+        this.id = id;
+        this.argv = List.copyOf(argv);
+        this.sandboxed = sandboxed;
+        this.process = process;
+        this.output = new OutputBuffer(bufferLines);
+        this.pumps = new Thread[] {pump("stdout", process.getInputStream()), pump("stderr", process.getErrorStream())};
+    }
+
+    private Thread pump(String stream, InputStream in) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    output.add(stream, line);
+                }
+            } catch (IOException e) {
+                // the process went away
+            }
+        }, "oqto-process-" + stream + " " + id);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    String id() {
+        return id;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean running() {
+        return process.isAlive();
+    }
+
+    OutputBuffer output() {
+        return output;
+    }
+
+    int writeStdin(byte[] data) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write(data);
+        in.flush();
+        return data.length;
+    }
+
+    /** Sends a signal by name to the process (not its children). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -s " + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+        }
+    }
+
+    /**
+     * SIGTERM to the whole tree, then SIGKILL to whatever is left after {@code graceMs}. Returns whether
+     * the process had to be killed.
+     */
+    boolean stop(long graceMs) throws InterruptedException {
+        List<ProcessHandle> tree = process.descendants().toList();
+        process.destroy();
+        tree.forEach(ProcessHandle::destroy);
+        boolean killed = false;
+        if (!process.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
+            killed = true;
+        }
+        // Descendants may outlive a parent that exited on SIGTERM: they get SIGKILL too.
+        for (ProcessHandle h : process.descendants().toList()) {
+            h.destroyForcibly();
+        }
+        for (ProcessHandle h : tree) {
+            h.destroyForcibly();
+        }
+        if (killed) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        for (Thread t : pumps) {
+            t.join(2000);
+        }
+        return killed;
+    }
+
+    /** Exit code, or 128 + signal number for a process ended by a signal (the shell's convention). */
+    Integer exitCode() {
+        return process.isAlive() ? null : process.exitValue();
+    }
+
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", id);
+        m.put("pid", process.pid());
+        m.put("running", process.isAlive());
+        m.put("exit_code", exitCode());
+        m.put("started_at", startedAt.toString());
+        m.put("argv", argv);
+        m.put("sandboxed", sandboxed);
+        return m;
+    }
+}

@@ -1,0 +1,52 @@
+package io.oqto.process.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The last lines a process wrote, numbered. Bounded: when full, the oldest lines are dropped and a
+ * reader asking for them learns how many it missed, instead of the runner growing without limit.
+ */
+final class OutputBuffer {
+
+    record Line(long seq, String stream, String text) {
+    }
+
+    /** Lines after a sequence number, and how many a reader missed because they were dropped. */
+    record Slice(List<Line> lines, long next, long dropped) {
+    }
+
+    static final int MAX_LINE_CHARS = 16 * 1024;
+
+    private final int capacity;
+    private final Deque<Line> lines = new ArrayDeque<>();
+    private long nextSeq = 1;
+
+    OutputBuffer(int capacity) {
+        this.capacity = capacity;
+    }
+
+    synchronized void add(String stream, String text) {
+        String t = text.length() > MAX_LINE_CHARS ? text.substring(0, MAX_LINE_CHARS) + "…" : text;
+        lines.addLast(new Line(nextSeq++, stream, t));
+        while (lines.size() > capacity) {
+            lines.removeFirst();
+        }
+    }
+
+    /** Up to {@code max} lines with a sequence number greater than {@code after}. */
+    synchronized Slice after(long after, int max) {
+        long oldest = lines.isEmpty() ? nextSeq : lines.peekFirst().seq();
+        long dropped = Math.max(0, oldest - after - 1);
+        List<Line> out = new ArrayList<>();
+        for (Line l : lines) {
+            if (l.seq() > after && out.size() < max) {
+                out.add(l);
+            }
+        }
+        long next = out.isEmpty() ? Math.max(after, oldest - 1) : out.get(out.size() - 1).seq();
+        return new Slice(out, next, dropped);
+    }
+}

@@ -1,0 +1,214 @@
+package io.oqto.process.internal;
+
+import io.oqto.api.sandbox.SandboxService;
+import io.oqto.api.sandbox.SandboxUnavailableException;
+import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.RunnerOperation;
+import io.oqto.runner.protocol.WorkspacePaths;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's processes, by caller-chosen {@code name}: {@code spawn_process} (inside the workspace, sandboxed
+ * unless asked otherwise), {@code list_processes}, {@code process_status}, {@code read_output},
+ * {@code write_stdin}, {@code signal_process}, {@code stop_process} (SIGTERM, grace, SIGKILL of the tree).
+ * A process that crashes is just recorded as exited; on deactivate every process is stopped.
+ */
+@Component(service = RunnerOperation.class)
+public final class ProcessTable implements RunnerOperation {
+
+    static final Set<String> TYPES = Set.of("spawn_process", "list_processes", "process_status", "read_output",
+            "write_stdin", "signal_process", "stop_process");
+    static final Set<String> SIGNALS = Set.of("TERM", "KILL", "INT", "HUP", "USR1", "USR2", "STOP", "CONT");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessTable.class);
+
+    private final WorkspacePaths workspace;
+    private final SandboxService sandbox;
+    private final Map<String, ManagedProcess> processes = new ConcurrentHashMap<>();
+
+    @Activate
+    public ProcessTable(@Reference WorkspacePaths workspace, @Reference SandboxService sandbox) {
+        this.workspace = workspace;
+        this.sandbox = sandbox;
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        for (ManagedProcess p : processes.values()) {
+            p.stop(2000);
+        }
+        processes.clear();
+    }
+
+    @Override
+    public Set<String> types() {
+        return TYPES;
+    }
+
+    @Override
+    public Frame handle(Frame r) throws ProtocolException {
+        try {
+            return switch (r.type()) {
+                case "spawn_process" -> spawn(r);
+                case "list_processes" -> list(r);
+                case "process_status" -> Frame.of(r.id(), "process_status").with("process", get(r).describe());
+                case "read_output" -> read(r);
+                case "write_stdin" -> Frame.of(r.id(), "stdin_written").with("bytes_written",
+                        get(r).writeStdin(text(r, "data").getBytes(StandardCharsets.UTF_8)));
+                case "signal_process" -> signal(r);
+                case "stop_process" -> stop(r);
+                default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "not a process request: " + r.type(), null);
+            };
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.IO_ERROR, e.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProtocolException(ErrorCode.INTERNAL, "interrupted", null);
+        }
+    }
+
+    private Frame spawn(Frame r) throws ProtocolException, IOException {
+        String id = text(r, "name");
+        if (!ID.matcher(id).matches()) {
+            throw invalid("\"name\" must be 1-64 letters, digits, . _ - (starting with a letter or digit)");
+        }
+        List<String> argv = strings(r.fields().get("argv"), "argv");
+        if (argv.isEmpty()) {
+            throw invalid("\"argv\" must name a program");
+        }
+        Object cwdField = r.fields().getOrDefault("cwd", ".");
+        if (!(cwdField instanceof String cwdText)) {
+            throw invalid("\"cwd\" must be a string");
+        }
+        Path cwd = workspace.existing(cwdText);
+        boolean sandboxed = !Boolean.FALSE.equals(r.fields().get("sandboxed"));
+        List<String> command;
+        try {
+            command = sandboxed ? sandbox.command(cwd, argv) : argv;
+        } catch (SandboxUnavailableException e) {
+            throw new ProtocolException(ErrorCode.SANDBOX_ERROR, "not spawned: " + e.getMessage(), null);
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+        // The runner's own plumbing is not the child's business.
+        pb.environment().keySet().removeIf(k -> k.equals("NOTIFY_SOCKET") || k.startsWith("OQTO_"));
+        pb.environment().putAll(env(r.fields().get("env")));
+        synchronized (processes) {
+            if (processes.containsKey(id) && processes.get(id).running()) {
+                throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a process named " + id + " is running", null);
+            }
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new ProtocolException(ErrorCode.SPAWN_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage(), null);
+            }
+            ManagedProcess mp = new ManagedProcess(id, argv, sandboxed, p, 10_000);
+            processes.put(id, mp);
+            LOG.info("spawned {} (pid {}){}: {}", id, p.pid(), sandboxed ? " sandboxed" : "", argv);
+            return Frame.of(r.id(), "process_spawned").with("process", mp.describe());
+        }
+    }
+
+    private Frame list(Frame r) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        processes.values().stream().sorted(java.util.Comparator.comparing(ManagedProcess::id))
+                .forEach(p -> all.add(p.describe()));
+        return Frame.of(r.id(), "process_list").with("processes", all);
+    }
+
+    private Frame read(Frame r) throws ProtocolException {
+        ManagedProcess p = get(r);
+        long after = r.number("after", 0);
+        int max = (int) Math.min(Math.max(r.number("max", 1000), 1), 5000);
+        OutputBuffer.Slice s = p.output().after(after, max);
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (OutputBuffer.Line l : s.lines()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", l.seq());
+            m.put("stream", l.stream());
+            m.put("text", l.text());
+            lines.add(m);
+        }
+        return Frame.of(r.id(), "output").with("lines", lines).with("next", s.next()).with("dropped", s.dropped())
+                .with("running", p.running()).with("exit_code", p.exitCode());
+    }
+
+    private Frame signal(Frame r) throws ProtocolException, IOException, InterruptedException {
+        String sig = text(r, "signal");
+        if (!SIGNALS.contains(sig)) {
+            throw invalid("\"signal\" must be one of " + new java.util.TreeSet<>(SIGNALS));
+        }
+        get(r).signal(sig);
+        return Frame.of(r.id(), "signal_sent");
+    }
+
+    private Frame stop(Frame r) throws ProtocolException, InterruptedException {
+        ManagedProcess p = get(r);
+        long grace = Math.min(Math.max(r.number("grace_ms", 5000), 0), 60_000);
+        boolean killed = p.stop(grace);
+        return Frame.of(r.id(), "process_stopped").with("killed", killed).with("exit_code", p.exitCode());
+    }
+
+    private ManagedProcess get(Frame r) throws ProtocolException {
+        String id = text(r, "name");
+        ManagedProcess p = processes.get(id);
+        if (p == null) {
+            throw new ProtocolException(ErrorCode.PROCESS_NOT_FOUND, "no process named " + id, null);
+        }
+        return p;
+    }
+
+    private static String text(Frame r, String key) throws ProtocolException {
+        if (!(r.fields().get(key) instanceof String s)) {
+            throw invalid("\"" + key + "\" is required and must be a string");
+        }
+        return s;
+    }
+
+    private static List<String> strings(Object value, String key) throws ProtocolException {
+        if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+            throw invalid("\"" + key + "\" must be an array of strings");
+        }
+        return list.stream().map(String.class::cast).toList();
+    }
+
+    private static Map<String, String> env(Object value) throws ProtocolException {
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> m)) {
+            throw invalid("\"env\" must be an object of strings");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!ENV_KEY.matcher(String.valueOf(e.getKey())).matches() || !(e.getValue() instanceof String v)
+                    || v.indexOf('\0') >= 0) {
+                throw invalid("\"env\": " + e.getKey() + " is not a valid variable name with a string value");
+            }
+            env.put((String) e.getKey(), v);
+        }
+        return env;
+    }
+
+    private static ProtocolException invalid(String message) {
+        return new ProtocolException(ErrorCode.INVALID_REQUEST, message, null);
+    }
+}

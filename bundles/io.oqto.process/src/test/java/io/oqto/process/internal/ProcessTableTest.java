@@ -1,0 +1,209 @@
+package io.oqto.process.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oqto.api.sandbox.SandboxService;
+import io.oqto.api.sandbox.SandboxUnavailableException;
+import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.WorkspacePaths;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessTableTest {
+
+    @TempDir
+    Path root;
+    ProcessTable table;
+    final List<List<String>> sandboxed = new ArrayList<>();
+    String sandboxFailure;
+
+    /** Containment as the workspace bundle does it, reduced to what these tests need. */
+    private WorkspacePaths workspace() {
+        return new WorkspacePaths() {
+            @Override
+            public Path root() {
+                return root;
+            }
+
+            @Override
+            public Path existing(String requested) throws ProtocolException {
+                if (requested.contains("..")) {
+                    throw new ProtocolException(ErrorCode.PATH_NOT_ALLOWED, "path " + requested + " is not allowed: it contains ..", null);
+                }
+                Path p = root.resolve(requested).normalize();
+                if (!Files.exists(p)) {
+                    throw new ProtocolException(ErrorCode.PATH_NOT_FOUND, "no such file or directory: " + requested, null);
+                }
+                return p;
+            }
+
+            @Override
+            public Path forWrite(String requested) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    @BeforeEach
+    void setUp() {
+        SandboxService sandbox = new SandboxService() {
+            @Override
+            public List<String> command(Path ws, List<String> argv) {
+                if (sandboxFailure != null) {
+                    throw new SandboxUnavailableException(sandboxFailure);
+                }
+                sandboxed.add(argv);
+                return argv;
+            }
+
+            @Override
+            public String describe() {
+                return "test";
+            }
+        };
+        table = new ProcessTable(workspace(), sandbox);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        table.deactivate();
+    }
+
+    private Frame call(String type, Object... kv) throws ProtocolException {
+        Map<String, Object> f = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            f.put((String) kv[i], kv[i + 1]);
+        }
+        return table.handle(new Frame("r", type, f));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> lines(Frame output) {
+        return (List<Map<String, Object>>) output.fields().get("lines");
+    }
+
+    private Frame waitForExit(String name) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Frame out = call("read_output", "name", name);
+            if (Boolean.FALSE.equals(out.fields().get("running"))) {
+                return out;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(name + " did not exit");
+    }
+
+    @Test
+    void spawnsInTheWorkspaceThroughTheSandboxAndNumbersItsOutput() throws Exception {
+        Files.createDirectory(root.resolve("proj"));
+        Frame spawned = call("spawn_process", "name", "hello", "argv", List.of("/bin/sh", "-c", "pwd; echo oops >&2; echo $GREETING"),
+                "cwd", "proj", "env", Map.of("GREETING", "hi"));
+        assertEquals("process_spawned", spawned.type());
+        assertEquals(List.of(List.of("/bin/sh", "-c", "pwd; echo oops >&2; echo $GREETING")), sandboxed);
+        Frame out = waitForExit("hello");
+        Frame all = call("read_output", "name", "hello");
+        List<String> texts = lines(all).stream().map(l -> l.get("stream") + ":" + l.get("text")).sorted().toList();
+        assertEquals(List.of("stderr:oops", "stdout:" + root.resolve("proj"), "stdout:hi"), texts);
+        assertEquals(0, ((Number) out.fields().get("exit_code")).intValue());
+        Frame later = call("read_output", "name", "hello", "after", 2);
+        assertEquals(1, lines(later).size(), "a reader continues after the last sequence number it saw");
+    }
+
+    @Test
+    void stopEscalatesToSigkillForAProgramThatIgnoresSigterm() throws Exception {
+        call("spawn_process", "name", "stubborn", "argv", List.of("/bin/sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done"));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (lines(call("read_output", "name", "stubborn")).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        long pid = ((Number) ((Map<?, ?>) call("process_status", "name", "stubborn").fields().get("process")).get("pid")).longValue();
+        List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        Frame stopped = call("stop_process", "name", "stubborn", "grace_ms", 300);
+        assertEquals(true, stopped.fields().get("killed"));
+        assertEquals(137, ((Number) stopped.fields().get("exit_code")).intValue(), "128 + SIGKILL");
+        assertTrue(ProcessHandle.of(pid).isEmpty() || !ProcessHandle.of(pid).get().isAlive());
+        for (ProcessHandle c : children) {
+            assertTrue(c.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS) != null, "no orphan survives: " + c.pid());
+        }
+    }
+
+    @Test
+    void aCooperativeProgramEndsOnSigterm() throws Exception {
+        call("spawn_process", "name", "nice", "argv", List.of("/bin/sleep", "60"));
+        Frame stopped = call("stop_process", "name", "nice", "grace_ms", 5000);
+        assertEquals(false, stopped.fields().get("killed"));
+        assertEquals(143, ((Number) stopped.fields().get("exit_code")).intValue(), "128 + SIGTERM");
+    }
+
+    @Test
+    void stdinSignalsListAndStatus() throws Exception {
+        call("spawn_process", "name", "cat", "argv", List.of("/bin/cat"), "sandboxed", false);
+        assertEquals(List.of(), sandboxed, "sandboxed: false skips the sandbox");
+        assertEquals(4L, call("write_stdin", "name", "cat", "data", "abc\n").number("bytes_written", -1));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (lines(call("read_output", "name", "cat")).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals("abc", lines(call("read_output", "name", "cat")).get(0).get("text"));
+        List<?> listed = (List<?>) call("list_processes").fields().get("processes");
+        assertEquals(1, listed.size());
+        call("signal_process", "name", "cat", "signal", "KILL");
+        Frame out = waitForExit("cat");
+        assertEquals(137, ((Number) out.fields().get("exit_code")).intValue());
+    }
+
+    @Test
+    void badRequestsGetClearErrorsAndStartNothing() throws Exception {
+        assertEquals("invalid_request: \"argv\" must name a program", err("spawn_process", "name", "x", "argv", List.of()));
+        assertEquals("invalid_request: \"argv\" must be an array of strings", err("spawn_process", "name", "x", "argv", List.of(1)));
+        assertEquals("invalid_request: \"name\" must be 1-64 letters, digits, . _ - (starting with a letter or digit)",
+                err("spawn_process", "name", "../x", "argv", List.of("/bin/true")));
+        assertEquals("path_not_allowed: path ../.. is not allowed: it contains ..",
+                err("spawn_process", "name", "x", "argv", List.of("/bin/true"), "cwd", "../.."));
+        assertEquals("invalid_request: \"env\": A=B is not a valid variable name with a string value",
+                err("spawn_process", "name", "x", "argv", List.of("/bin/true"), "env", Map.of("A=B", "c")));
+        assertTrue(err("spawn_process", "name", "x", "argv", List.of("/nonexistent/prog")).startsWith(
+                "spawn_failed: cannot start /nonexistent/prog: "));
+        sandboxFailure = "the sandbox policy requires bubblewrap, and bwrap is not installed";
+        assertEquals("sandbox_error: not spawned: the sandbox policy requires bubblewrap, and bwrap is not installed",
+                err("spawn_process", "name", "x", "argv", List.of("/bin/true")));
+        assertEquals("process_not_found: no process named nope", err("stop_process", "name", "nope"));
+        sandboxFailure = null;
+        call("spawn_process", "name", "dup", "argv", List.of("/bin/sleep", "30"));
+        assertEquals("process_exists: a process named dup is running", err("spawn_process", "name", "dup", "argv", List.of("/bin/true")));
+        assertTrue(err("signal_process", "name", "dup", "signal", "SEGV").startsWith("invalid_request: \"signal\" must be one of"));
+        assertEquals(1, ((List<?>) call("list_processes").fields().get("processes")).size());
+    }
+
+    private String err(String type, Object... kv) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> call(type, kv));
+        return e.code().wire() + ": " + e.getMessage();
+    }
+
+    @Test
+    void outputBufferIsBoundedAndReportsWhatWasDropped() {
+        OutputBuffer b = new OutputBuffer(3);
+        for (int i = 1; i <= 5; i++) {
+            b.add("stdout", "l" + i);
+        }
+        OutputBuffer.Slice s = b.after(0, 100);
+        assertEquals(List.of(3L, 4L, 5L), s.lines().stream().map(OutputBuffer.Line::seq).toList());
+        assertEquals(2, s.dropped());
+        assertEquals(5, s.next());
+        assertEquals(0, b.after(5, 100).lines().size());
+        assertEquals(5, b.after(5, 100).next());
+    }
+}
