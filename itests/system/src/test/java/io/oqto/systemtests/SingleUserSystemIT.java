@@ -240,6 +240,50 @@ class SingleUserSystemIT {
         assertEquals(401, requestAs(root + "x", "/api/v1/users/me/runner").statusCode());
     }
 
+    @Test
+    @Order(5)
+    void processesAreSpawnedListedAndStoppedThroughRestAndTheShell() throws Exception {
+        Files.createDirectories(work.resolve("ws/proj"));
+        HttpResponse<String> spawned = json("POST", "/api/v1/users/me/processes",
+                "{\"name\":\"sleeper\",\"argv\":[\"/bin/sh\",\"-c\",\"echo started; exec sleep 60\"],\"cwd\":\"proj\"}");
+        assertEquals(201, spawned.statusCode(), spawned.body());
+        assertTrue(spawned.body().contains("\"name\":\"sleeper\"") && spawned.body().contains("\"running\":true"), spawned.body());
+        long pid = pidIn(spawned.body());
+        Commands.waitFor("its output", Duration.ofSeconds(10),
+                () -> body("/api/v1/users/me/processes/sleeper/output").contains("\"text\":\"started\""));
+        assertEquals(409, json("POST", "/api/v1/users/me/processes",
+                "{\"name\":\"sleeper\",\"argv\":[\"/bin/true\"]}").statusCode());
+        assertEquals(403, json("POST", "/api/v1/users/me/processes",
+                "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"cwd\":\"../..\"}").statusCode());
+        assertEquals(400, json("POST", "/api/v1/users/me/processes",
+                "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"uid\":0}").statusCode());
+
+        Commands.Result list = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
+                "oqto:process-list"), Duration.ofSeconds(90));
+        assertTrue(list.output().contains("sleeper") && list.output().contains(Long.toString(pid)), list.output());
+        Commands.Result stop = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
+                "oqto:process-stop --grace 2000 root sleeper"), Duration.ofSeconds(90));
+        assertTrue(stop.output().contains("sleeper of root stopped (ended on SIGTERM), exit code 143"), stop.output());
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "the process is gone");
+        assertTrue(body("/api/v1/users/me/processes/sleeper").contains("\"running\":false"));
+        assertEquals(404, request("GET", "/api/v1/users/me/processes/nope", true).statusCode());
+    }
+
+    private HttpResponse<String> json(String method, String path, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Files.readString(state.resolve("admin.token")).strip())
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String body(String path) {
+        try {
+            return request("GET", path, true).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     private HttpResponse<String> requestAs(String token, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).build(),
@@ -247,7 +291,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anotherUserIsKeptOutByPermissionsAndByPeerCredentials() throws Exception {
         assertTrue(probeAs(stranger, socket).startsWith("connect failed: "), "the socket directory is private");
         // Simulate a misconfigured grant: the filesystem now lets the stranger in, the runner still does not.
@@ -262,7 +306,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theConfiguredControlPlaneUserIsGrantedAndOthersAreNot() throws Exception {
         Path socket2 = work.resolve("rt2").resolve("oqto-runner.sock");
         Path log2 = work.resolve("runner2.log");
@@ -272,8 +316,14 @@ class SingleUserSystemIT {
         Process second = runnerDist.start("oqto-runner", List.of("--socket", socket2.toString()), env2, log2);
         try {
             // The socket file appears at bind; the grant follows, then this line.
-            Commands.waitFor("second runner listening", Duration.ofSeconds(60),
-                    () -> read(log2).contains("runner listening on " + socket2), log2);
+            try {
+                Commands.waitFor("second runner listening", Duration.ofSeconds(60),
+                        () -> read(log2).contains("runner listening on " + socket2), log2);
+            } catch (AssertionError e) {
+                // Seen once in about fifteen runs and not understood yet: keep the evidence in the report.
+                throw new AssertionError(e.getMessage() + "\n--- full log\n" + read(log2) + "\n--- jstack\n"
+                        + Commands.run(List.of("jstack", Long.toString(second.pid())), Duration.ofSeconds(30)).output(), e);
+            }
             String acl = Commands.runOk(List.of("getfacl", "-p", socket2.toString())).output();
             assertTrue(acl.contains("user:" + operator + ":rw-"), acl);
             assertTrue(probeAs(operator, socket2).contains("\"type\":\"welcome\""), "the granted control-plane user is served");
@@ -286,7 +336,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void brokenConfigAndASecondRunnerOnTheSameSocketExitClearly() throws Exception {
         Path bad = Files.writeString(work.resolve("bad.toml"), "[runner]\nsocket = 42\n");
         java.util.HashMap<String, String> badEnv = new java.util.HashMap<>(env);
@@ -311,7 +361,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aRunnerThatHangsGives503NotAHang() throws Exception {
         ProcessHandle.of(runner.pid()).orElseThrow();
         Commands.runOk(List.of("kill", "-STOP", Long.toString(runner.pid())));
@@ -330,7 +380,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theControlPlaneRestartsADeadRunner() throws Exception {
         long oldPid = runner.pid();
         runner.destroyForcibly();
@@ -344,7 +394,7 @@ class SingleUserSystemIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void bothStopCleanlyOnSigterm() throws Exception {
         cp.destroy();
         assertTrue(cp.waitFor(30, TimeUnit.SECONDS), "control plane stops on SIGTERM" + Commands.tails(cpLog));

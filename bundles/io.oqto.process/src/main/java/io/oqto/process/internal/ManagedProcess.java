@@ -26,9 +26,12 @@ final class ManagedProcess {
     private final OutputBuffer output;
     private final Thread[] pumps;
 
-    ManagedProcess(String id, List<String> argv, boolean sandboxed, Process process, int bufferLines) {
+    private final List<String> command;
+
+    ManagedProcess(String id, List<String> argv, List<String> command, boolean sandboxed, Process process, int bufferLines) {
         this.id = id;
         this.argv = List.copyOf(argv);
+        this.command = List.copyOf(command);
         this.sandboxed = sandboxed;
         this.process = process;
         this.output = new OutputBuffer(bufferLines);
@@ -125,6 +128,8 @@ final class ManagedProcess {
         m.put("started_at", startedAt.toString());
         m.put("argv", argv);
         m.put("sandboxed", sandboxed);
+        // What was actually executed (the bubblewrap wrapper included): explains what the sandbox did.
+        m.put("command", command);
         return m;
     }
 }

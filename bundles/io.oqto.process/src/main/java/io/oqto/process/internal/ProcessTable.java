@@ -120,7 +120,7 @@ public final class ProcessTable implements RunnerOperation {
             } catch (IOException e) {
                 throw new ProtocolException(ErrorCode.SPAWN_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage(), null);
             }
-            ManagedProcess mp = new ManagedProcess(id, argv, sandboxed, p, 10_000);
+            ManagedProcess mp = new ManagedProcess(id, argv, command, sandboxed, p, 10_000);
             processes.put(id, mp);
             LOG.info("spawned {} (pid {}){}: {}", id, p.pid(), sandboxed ? " sandboxed" : "", argv);
             return Frame.of(r.id(), "process_spawned").with("process", mp.describe());

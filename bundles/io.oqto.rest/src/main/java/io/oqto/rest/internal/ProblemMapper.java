@@ -27,6 +27,10 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
             case "path_exists", "not_a_directory", "not_a_file", "directory_not_empty" ->
                     new ApiProblem(409, r.code(), "Conflict", r.getMessage());
             case "invalid_request" -> new ApiProblem(400, "bad_request", "Bad request", r.getMessage());
+            case "process_not_found" -> new ApiProblem(404, "process_not_found", "Not found", r.getMessage());
+            case "process_exists" -> new ApiProblem(409, "process_exists", "Conflict", r.getMessage());
+            case "spawn_failed" -> new ApiProblem(422, "spawn_failed", "Spawn failed", r.getMessage());
+            case "sandbox_error" -> new ApiProblem(503, "sandbox_error", "Sandbox unavailable", r.getMessage());
             default -> new ApiProblem(502, "runner_error", "Runner error", r.code() + ": " + r.getMessage());
         };
     }

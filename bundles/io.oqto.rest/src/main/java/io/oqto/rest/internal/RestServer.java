@@ -41,7 +41,8 @@ public final class RestServer {
             factory.setServiceBeans(List.of(
                     new HealthResource(context.getBundle().getVersion().toString()),
                     new RunnerResource(runners),
-                    new FilesResource(runners)));
+                    new FilesResource(runners),
+                    new ProcessesResource(runners)));
             factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens),
                     new ProblemMapper()));
             server = factory.create();

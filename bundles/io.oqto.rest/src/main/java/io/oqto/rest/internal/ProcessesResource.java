@@ -1,0 +1,79 @@
+package io.oqto.rest.internal;
+
+import io.oqto.api.runner.RunnerGateway;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DefaultValue;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+
+/**
+ * A user's processes, through their runner: list, spawn, status, output, stop. Users manage their own,
+ * admins anyone's (operators stop runaway processes here or with {@code oqto:process-stop}).
+ */
+@Path("/v1/users/{user}/processes")
+@Produces(MediaType.APPLICATION_JSON)
+public final class ProcessesResource {
+
+    /** What a client may pass when spawning; anything else is refused rather than forwarded. */
+    static final Set<String> SPAWN_FIELDS = Set.of("name", "argv", "cwd", "env", "sandboxed");
+
+    private final RunnerGateway runners;
+
+    ProcessesResource(RunnerGateway runners) {
+        this.runners = runners;
+    }
+
+    @GET
+    public Object list(@PathParam("user") String user, @Context SecurityContext security) {
+        return runners.request(RunnerResource.authorize(user, security), "list_processes", Map.of()).get("processes");
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response spawn(@PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+        String target = RunnerResource.authorize(user, security);
+        if (body == null || !SPAWN_FIELDS.containsAll(body.keySet())) {
+            throw new ApiProblem(400, "bad_request", "Bad request", "a spawn takes only " + new java.util.TreeSet<>(SPAWN_FIELDS));
+        }
+        Map<String, Object> reply = runners.request(target, "spawn_process", new LinkedHashMap<>(body));
+        return Response.status(201).entity(reply.get("process")).build();
+    }
+
+    @GET
+    @Path("{name}")
+    public Object status(@PathParam("user") String user, @PathParam("name") String name, @Context SecurityContext security) {
+        return runners.request(RunnerResource.authorize(user, security), "process_status", Map.of("name", name)).get("process");
+    }
+
+    @GET
+    @Path("{name}/output")
+    public Map<String, Object> output(@PathParam("user") String user, @PathParam("name") String name,
+            @QueryParam("after") @DefaultValue("0") long after, @QueryParam("max") @DefaultValue("1000") int max,
+            @Context SecurityContext security) {
+        Map<String, Object> reply = runners.request(RunnerResource.authorize(user, security), "read_output",
+                Map.of("name", name, "after", after, "max", max));
+        reply.remove("type");
+        return reply;
+    }
+
+    @POST
+    @Path("{name}/stop")
+    public Map<String, Object> stop(@PathParam("user") String user, @PathParam("name") String name,
+            @QueryParam("grace_ms") @DefaultValue("5000") long graceMs, @Context SecurityContext security) {
+        Map<String, Object> reply = runners.request(RunnerResource.authorize(user, security), "stop_process",
+                Map.of("name", name, "grace_ms", graceMs));
+        reply.remove("type");
+        return reply;
+    }
+}
