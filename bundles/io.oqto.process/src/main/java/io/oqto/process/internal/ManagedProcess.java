@@ -27,14 +27,20 @@ final class ManagedProcess {
     private final Thread[] pumps;
 
     private final List<String> command;
+    private final RestartPolicy restart;
+    private final int restarts;
+    private volatile boolean stopRequested;
 
-    ManagedProcess(String id, List<String> argv, List<String> command, boolean sandboxed, Process process, int bufferLines) {
+    ManagedProcess(String id, List<String> argv, List<String> command, boolean sandboxed, Process process,
+            OutputBuffer output, RestartPolicy restart, int restarts) {
         this.id = id;
         this.argv = List.copyOf(argv);
         this.command = List.copyOf(command);
         this.sandboxed = sandboxed;
         this.process = process;
-        this.output = new OutputBuffer(bufferLines);
+        this.restart = restart;
+        this.restarts = restarts;
+        this.output = output;
         this.pumps = new Thread[] {pump("stdout", process.getInputStream()), pump("stderr", process.getErrorStream())};
     }
 
@@ -61,12 +67,45 @@ final class ManagedProcess {
         return process.pid();
     }
 
+    /**
+     * Running until the process has exited <em>and</em> its output has been read to the end, so a client
+     * that sees {@code running: false} has every line.
+     */
     boolean running() {
-        return process.isAlive();
+        return process.isAlive() || pumps[0].isAlive() || pumps[1].isAlive();
     }
 
     OutputBuffer output() {
         return output;
+    }
+
+    List<String> argv() {
+        return argv;
+    }
+
+    List<String> command() {
+        return command;
+    }
+
+    boolean sandboxed() {
+        return sandboxed;
+    }
+
+    RestartPolicy restart() {
+        return restart;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** Completes when the process has exited (on a JDK thread). */
+    java.util.concurrent.CompletableFuture<Process> onExit() {
+        return process.onExit();
     }
 
     int writeStdin(byte[] data) throws IOException {
@@ -90,6 +129,7 @@ final class ManagedProcess {
      * the process had to be killed.
      */
     boolean stop(long graceMs) throws InterruptedException {
+        stopRequested = true;
         List<ProcessHandle> tree = process.descendants().toList();
         process.destroy();
         tree.forEach(ProcessHandle::destroy);
@@ -116,18 +156,20 @@ final class ManagedProcess {
 
     /** Exit code, or 128 + signal number for a process ended by a signal (the shell's convention). */
     Integer exitCode() {
-        return process.isAlive() ? null : process.exitValue();
+        return running() ? null : process.exitValue();
     }
 
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", id);
         m.put("pid", process.pid());
-        m.put("running", process.isAlive());
+        m.put("running", running());
         m.put("exit_code", exitCode());
         m.put("started_at", startedAt.toString());
         m.put("argv", argv);
         m.put("sandboxed", sandboxed);
+        m.put("restart", restart.describe());
+        m.put("restarts", restarts);
         // What was actually executed (the bubblewrap wrapper included): explains what the sandbox did.
         m.put("command", command);
         return m;

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -43,6 +46,15 @@ public final class ProcessTable implements RunnerOperation {
     private final WorkspacePaths workspace;
     private final SandboxService sandbox;
     private final Map<String, ManagedProcess> processes = new ConcurrentHashMap<>();
+    /** Runs delayed restarts; one daemon thread, shut down on deactivate. */
+    private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "oqto-process-restart");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean active = true;
+    /** Restarts that were due but not done because the process was stopped meanwhile (seen by tests). */
+    final java.util.concurrent.atomic.AtomicInteger skippedRestarts = new java.util.concurrent.atomic.AtomicInteger();
 
     @Activate
     public ProcessTable(@Reference WorkspacePaths workspace, @Reference SandboxService sandbox) {
@@ -52,6 +64,8 @@ public final class ProcessTable implements RunnerOperation {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        active = false;
+        restarter.shutdownNow();
         for (ManagedProcess p : processes.values()) {
             p.stop(2000);
         }
@@ -110,6 +124,7 @@ public final class ProcessTable implements RunnerOperation {
         // The runner's own plumbing is not the child's business.
         pb.environment().keySet().removeIf(k -> k.equals("NOTIFY_SOCKET") || k.startsWith("OQTO_"));
         pb.environment().putAll(env(r.fields().get("env")));
+        RestartPolicy restart = RestartPolicy.parse(r.fields().get("restart"));
         synchronized (processes) {
             if (processes.containsKey(id) && processes.get(id).running()) {
                 throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a process named " + id + " is running", null);
@@ -120,10 +135,54 @@ public final class ProcessTable implements RunnerOperation {
             } catch (IOException e) {
                 throw new ProtocolException(ErrorCode.SPAWN_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage(), null);
             }
-            ManagedProcess mp = new ManagedProcess(id, argv, command, sandboxed, p, 10_000);
-            processes.put(id, mp);
+            ManagedProcess mp = new ManagedProcess(id, argv, command, sandboxed, p, new OutputBuffer(10_000), restart, 0);
+            track(mp, pb);
             LOG.info("spawned {} (pid {}){}: {}", id, p.pid(), sandboxed ? " sandboxed" : "", argv);
             return Frame.of(r.id(), "process_spawned").with("process", mp.describe());
+        }
+    }
+
+    /** Registers the process and, under an on-failure policy, restarts it when it fails. */
+    private void track(ManagedProcess mp, ProcessBuilder pb) {
+        processes.put(mp.id(), mp);
+        mp.onExit().thenAccept(p -> {
+            int code = p.exitValue();
+            if (!active || processes.get(mp.id()) != mp) {
+                return;
+            }
+            if (mp.stopRequested()) {
+                if (mp.restart().restarts(code, mp.restarts())) {
+                    skippedRestarts.incrementAndGet();
+                }
+                return;
+            }
+            if (!mp.restart().restarts(code, mp.restarts())) {
+                if (mp.restart().onFailure() && code != 0) {
+                    mp.output().add("stderr", "[oqto] exited with " + code + "; no restarts left");
+                }
+                return;
+            }
+            long delay = mp.restart().delayBefore(mp.restarts());
+            LOG.warn("{} exited with {}; restart {} of {} in {} ms", mp.id(), code, mp.restarts() + 1, mp.restart().max(), delay);
+            mp.output().add("stderr", "[oqto] exited with " + code + "; restarting in " + delay + " ms");
+            restarter.schedule(() -> respawn(mp, pb), delay, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private void respawn(ManagedProcess old, ProcessBuilder pb) {
+        synchronized (processes) {
+            if (!active || old.stopRequested() || processes.get(old.id()) != old) {
+                skippedRestarts.incrementAndGet();
+                return;
+            }
+            try {
+                Process p = pb.start();
+                track(new ManagedProcess(old.id(), old.argv(), old.command(), old.sandboxed(), p, old.output(),
+                        old.restart(), old.restarts() + 1), pb);
+            } catch (IOException e) {
+                old.output().add("stderr", "[oqto] restart failed: " + e.getMessage());
+                LOG.error("restarting {} failed: {}", old.id(), e.getMessage());
+            }
         }
     }
 

@@ -188,9 +188,64 @@ class ProcessTableTest {
         assertEquals(1, ((List<?>) call("list_processes").fields().get("processes")).size());
     }
 
+    private static boolean sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
     private String err(String type, Object... kv) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> call(type, kv));
         return e.code().wire() + ": " + e.getMessage();
+    }
+
+    @Test
+    void onFailureRestartsWithBackoffUpToTheLimit() throws Exception {
+        call("spawn_process", "name", "flaky", "argv", List.of("/bin/sh", "-c", "echo run; exit 3"),
+                "restart", Map.of("policy", "on-failure", "max", 2, "backoff_ms", 50));
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        Map<?, ?> status;
+        do {
+            Thread.sleep(20);
+            status = (Map<?, ?>) call("process_status", "name", "flaky").fields().get("process");
+        } while ((((Number) status.get("restarts")).intValue() < 2 || Boolean.TRUE.equals(status.get("running")))
+                && System.nanoTime() < deadline);
+        assertEquals(2, ((Number) status.get("restarts")).intValue());
+        assertEquals(false, status.get("running"));
+        assertEquals(3, ((Number) status.get("exit_code")).intValue());
+        List<String> expected = List.of("run", "[oqto] exited with 3; restarting in 50 ms", "run",
+                "[oqto] exited with 3; restarting in 100 ms", "run", "[oqto] exited with 3; no restarts left");
+        long until = System.nanoTime() + 10_000_000_000L;
+        List<String> texts;
+        do {
+            texts = lines(call("read_output", "name", "flaky")).stream().map(l -> (String) l.get("text")).toList();
+        } while (!texts.equals(expected) && System.nanoTime() < until && sleep(20));
+        assertEquals(expected, texts);
+    }
+
+    @Test
+    void aStopDuringBackoffPreventsTheRestartAndSuccessIsNotRestarted() throws Exception {
+        call("spawn_process", "name", "ok", "argv", List.of("/bin/true"),
+                "restart", Map.of("policy", "on-failure", "max", 5, "backoff_ms", 50));
+        call("spawn_process", "name", "failing", "argv", List.of("/bin/false"),
+                "restart", Map.of("policy", "on-failure", "max", 5, "backoff_ms", 500));
+        waitForExit("failing");
+        call("stop_process", "name", "failing", "grace_ms", 100);
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (table.skippedRestarts.get() == 0 && System.nanoTime() < until) {
+            sleep(20);
+        }
+        assertEquals(1, table.skippedRestarts.get(), "the restart that was due found the process stopped");
+        waitForExit("ok");
+        assertEquals(0, ((Number) ((Map<?, ?>) call("process_status", "name", "ok").fields().get("process")).get("restarts")).intValue());
+        assertEquals(0, ((Number) ((Map<?, ?>) call("process_status", "name", "failing").fields().get("process")).get("restarts")).intValue());
+        assertEquals("invalid_request: \"restart.policy\" must be \"never\" or \"on-failure\"",
+                err("spawn_process", "name", "x", "argv", List.of("/bin/true"), "restart", Map.of("policy", "always")));
+        assertEquals("invalid_request: \"restart.max\" must be 1-100 and \"restart.backoff_ms\" 10-60000",
+                err("spawn_process", "name", "x", "argv", List.of("/bin/true"), "restart", Map.of("policy", "on-failure", "max", 0)));
     }
 
     @Test
