@@ -29,3 +29,16 @@ start_runner() { # socket
   for _ in $(seq 1 600); do [ -S "$1" ] && return 0; sleep 0.1; done
   echo "runner did not come up; see $SCRATCH/runner.log" >&2; exit 1
 }
+start_control_plane() { # socket; sets PORT and TOKEN_FILE
+  unpack "$CP_TGZ" cp
+  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  TOKEN_FILE="$SCRATCH/state/admin.token"
+  OQTO_SERVER__PORT=$PORT OQTO_SERVER__STATE_DIR="$SCRATCH/state" OQTO_ROUTING__SOCKET_PATTERN="$1" \
+    "$SCRATCH/cp/bin/oqto" > "$SCRATCH/cp.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 900); do
+    [ -s "$TOKEN_FILE" ] && curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "control plane did not come up; see $SCRATCH/cp.log" >&2; exit 1
+}
