@@ -43,16 +43,28 @@ public final class ConfigPublisher {
     private final Path file;
     private final ScheduledExecutorService watcher;
     private volatile String lastSeen = "";
+    private final boolean publishHttp;
 
     @Activate
     public ConfigPublisher(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
         this(configAdmin, System.getenv(), ConfigLocation.resolve(System.getenv(),
                 context.getProperty("oqto.config"), context.getProperty("oqto.mode"), System.getProperty("user.home")),
-                !"false".equals(context.getProperty("oqto.config.exitOnError")));
+                !"false".equals(context.getProperty("oqto.config.exitOnError")), hasPaxWeb(context));
     }
 
     ConfigPublisher(ConfigurationAdmin configAdmin, Map<String, String> env, Path file, boolean exitOnError) {
+        this(configAdmin, env, file, exitOnError, true);
+    }
+
+    /**
+     * {@code publishHttp}: copy {@code [server] port/bind} to pax-web. Only where pax-web is installed (the
+     * control plane): creating its configuration in the runner, which has no HTTP, served no one and
+     * measurably upset pax-logging's start-up there (about one start in fifteen logged nothing).
+     */
+    ConfigPublisher(ConfigurationAdmin configAdmin, Map<String, String> env, Path file, boolean exitOnError,
+            boolean publishHttp) {
         this.configAdmin = configAdmin;
+        this.publishHttp = publishHttp;
         this.env = env;
         this.file = file;
         try {
@@ -134,7 +146,7 @@ public final class ConfigPublisher {
      * configure HTTP in config.toml like everything else. Only keys the operator set are touched.
      */
     private void publishHttp(Map<String, Object> server) throws IOException {
-        if (!server.containsKey("port") && !server.containsKey("bind")) {
+        if (!publishHttp || (!server.containsKey("port") && !server.containsKey("bind"))) {
             return;
         }
         Configuration c = configAdmin.getConfiguration(PAX_WEB_PID, null);
@@ -146,6 +158,11 @@ public final class ConfigPublisher {
             props.put("org.ops4j.pax.web.listening.addresses", bind);
         }
         c.updateIfDifferent(props);
+    }
+
+    private static boolean hasPaxWeb(BundleContext context) {
+        return java.util.Arrays.stream(context.getBundles())
+                .anyMatch(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.ops4j.pax.web"));
     }
 
     private static boolean fitsInt(long l) {

@@ -42,6 +42,15 @@ class ConfigPublisherTest {
     }
 
     @Test
+    void withoutPaxWebNothingIsPublishedForIt(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.toml"), "[server]\nport = 9123\n");
+        ConfigPublisher p = new ConfigPublisher(cm.admin(), Map.of(), file, false, false);
+        p.deactivate();
+        assertNull(cm.published.get("org.ops4j.pax.web"));
+        assertEquals(9123, cm.published.get("oqto.server").get("port"));
+    }
+
+    @Test
     void aBrokenFileAtStartRefusesToActivate(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("config.toml"), "[server]\nprot = 1\n");
         IllegalStateException e = assertThrows(IllegalStateException.class,
