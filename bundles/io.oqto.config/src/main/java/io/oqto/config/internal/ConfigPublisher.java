@@ -93,10 +93,6 @@ public final class ConfigPublisher {
         watcher.shutdownNow();
     }
 
-    Path file() {
-        return file;
-    }
-
     /** Re-reads the file if its size or modification time changed. */
     void reloadIfChanged() {
         String now = fingerprint();

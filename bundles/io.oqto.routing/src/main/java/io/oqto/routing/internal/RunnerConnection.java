@@ -36,13 +36,11 @@ final class RunnerConnection implements Closeable {
     private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Object writeLock = new Object();
-    private final Frame welcome;
     private volatile boolean open = true;
 
-    private RunnerConnection(AFUNIXSocket socket, Frame welcome) throws IOException {
+    private RunnerConnection(AFUNIXSocket socket) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
-        this.welcome = welcome;
     }
 
     /** Connects, checks the peer uid, and does the hello exchange, all within {@code timeoutMs}. */
@@ -71,7 +69,7 @@ final class RunnerConnection implements Closeable {
                 throw new RunnerUnavailableException("runner at " + path + " speaks an incompatible protocol: " + reply);
             }
             s.setSoTimeout(0);
-            RunnerConnection c = new RunnerConnection(s, reply);
+            RunnerConnection c = new RunnerConnection(s);
             Thread t = new Thread(() -> c.readLoop(reader), "oqto-runner-client " + path.getFileName());
             t.setDaemon(true);
             t.start();
@@ -102,16 +100,8 @@ final class RunnerConnection implements Closeable {
         }
     }
 
-    Frame welcome() {
-        return welcome;
-    }
-
     boolean isOpen() {
         return open;
-    }
-
-    int pendingCount() {
-        return pending.size();
     }
 
     /** Sends a request and returns the future reply; error replies complete it exceptionally. */

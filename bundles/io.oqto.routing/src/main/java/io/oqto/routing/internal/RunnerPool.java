@@ -52,16 +52,6 @@ final class RunnerPool implements Closeable {
         }
     }
 
-    int openConnections() {
-        synchronized (slots) {
-            int n = 0;
-            for (RunnerConnection c : slots) {
-                n += c != null && c.isOpen() ? 1 : 0;
-            }
-            return n;
-        }
-    }
-
     @Override
     public void close() {
         synchronized (slots) {

@@ -23,12 +23,9 @@ public class ProcessListCommand implements Action {
 
     @Override
     public Object execute() {
-        String target = user == null ? System.getProperty("user.name") : user;
-        ShellTable table = new ShellTable();
-        for (String c : List.of("Name", "PID", "Running", "Exit", "Sandboxed", "Command")) {
-            table.column(c);
-        }
-        for (Object o : (List<?>) runners.request(target, "list_processes", Map.of()).get("processes")) {
+        ShellTable table = CommandSupport.table("Name", "PID", "Running", "Exit", "Sandboxed", "Command");
+        for (Object o : (List<?>) runners.request(CommandSupport.userOrSelf(user), "list_processes", Map.of())
+                .get("processes")) {
             Map<?, ?> p = (Map<?, ?>) o;
             table.addRow().addContent(p.get("name"), p.get("pid"), p.get("running"),
                     p.get("exit_code") == null ? "" : p.get("exit_code"), p.get("sandboxed"),

@@ -22,16 +22,8 @@ public class RunnerStatusCommand implements Action {
 
     @Override
     public Object execute() {
-        RunnerStatus s = runners.status(user == null ? System.getProperty("user.name") : user);
-        ShellTable table = new ShellTable();
-        table.column("User");
-        table.column("Linux user");
-        table.column("UID");
-        table.column("PID");
-        table.column("Version");
-        table.column("Protocol");
-        table.column("Uptime");
-        table.column("Socket");
+        RunnerStatus s = runners.status(CommandSupport.userOrSelf(user));
+        ShellTable table = CommandSupport.table("User", "Linux user", "UID", "PID", "Version", "Protocol", "Uptime", "Socket");
         table.addRow().addContent(s.user(), s.linuxUser(), s.uid(), s.pid(), s.version(), s.protocol(),
                 formatUptime(s.uptimeMillis()), s.socket());
         // Printed rather than returned: a returned value is not shown in non-interactive sessions (bin/client -b).

@@ -123,14 +123,6 @@ public final class RunnerServer {
         dispatcher.remove(operation);
     }
 
-    Path socketPath() {
-        return socketFile.path();
-    }
-
-    int openConnections() {
-        return connections.size();
-    }
-
     private void acceptLoop() {
         while (!server.isClosed()) {
             AFUNIXSocket s;
