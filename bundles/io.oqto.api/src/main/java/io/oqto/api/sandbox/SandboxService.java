@@ -18,7 +18,25 @@ public interface SandboxService {
      * @throws SandboxUnavailableException when a sandbox is required but cannot be had (bwrap missing,
      *     policy invalid): spawning must fail closed
      */
-    List<String> command(Path workspace, List<String> argv);
+    default List<String> command(Path workspace, List<String> argv) {
+        return command(workspace, argv, List.of(), List.of());
+    }
+
+    /**
+     * Like {@link #command(Path, List)}, with places the program itself needs on top of the policy: its
+     * installation ({@code readOnly}) or the directory of the socket it listens on ({@code writable}).
+     * These are mounted before the policy's denies, so a deny still wins.
+     *
+     * @throws SandboxUnavailableException as for {@link #command(Path, List)}
+     */
+    List<String> command(Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable);
+
+    /**
+     * {@code argv} without restrictions but supervised: in a PID namespace of its own that ends, with
+     * every process in it, when the runner ends or the process is stopped. For spawns that asked for no
+     * sandbox; without bubblewrap only the program itself is tied to the runner's life.
+     */
+    List<String> supervised(List<String> argv);
 
     /** A one-line description of the policy in force, for status reports. */
     String describe();

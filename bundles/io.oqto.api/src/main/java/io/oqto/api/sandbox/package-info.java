@@ -1,6 +1,6 @@
 /** Sandboxing user processes: the policy service the process spawner asks for a bubblewrap command. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.oqto.api.sandbox;
 
 import org.osgi.annotation.bundle.Export;

@@ -37,6 +37,14 @@ final class ConfigSchema {
         section("workspace",
                 KeySpec.string("root", "the user's workspace; every file path the runner accepts lies inside it",
                         ConfigSchema::absolute));
+        section("processes",
+                KeySpec.string("limits", "how process limits are enforced: auto, systemd, cgroup or rlimit",
+                        v -> java.util.List.of("auto", "systemd", "cgroup", "rlimit").contains(v) ? null
+                                : "must be one of auto, systemd, cgroup, rlimit"),
+                KeySpec.integer("memory_mb", 16, 1 << 24, "memory per process in MiB (default and ceiling)"),
+                KeySpec.integer("tasks", 4, 1 << 22, "processes and threads per process (default and ceiling)"),
+                KeySpec.integer("cpu_percent", 1, 100_000, "CPU per process in percent of one core (default and ceiling)"),
+                KeySpec.integer("output_lines", 100, 1_000_000, "output lines kept per process"));
         section("routing",
                 KeySpec.string("socket_pattern", "runner socket path; {uid} and {user} are replaced",
                         ConfigSchema::socketPattern),

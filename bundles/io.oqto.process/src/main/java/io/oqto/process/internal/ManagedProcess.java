@@ -18,27 +18,21 @@ import java.util.concurrent.TimeUnit;
  */
 final class ManagedProcess {
 
-    private final String id;
-    private final List<String> argv;
-    private final boolean sandboxed;
+    private final Spec spec;
     private final Process process;
     private final Instant startedAt = Instant.now();
     private final OutputBuffer output;
     private final Thread[] pumps;
 
-    private final List<String> command;
-    private final RestartPolicy restart;
+    /** What was executed: the sandbox's command inside the limits mechanism's wrapper. */
+    private final List<String> executed;
     private final int restarts;
     private volatile boolean stopRequested;
 
-    ManagedProcess(String id, List<String> argv, List<String> command, boolean sandboxed, Process process,
-            OutputBuffer output, RestartPolicy restart, int restarts) {
-        this.id = id;
-        this.argv = List.copyOf(argv);
-        this.command = List.copyOf(command);
-        this.sandboxed = sandboxed;
+    ManagedProcess(Spec spec, List<String> executed, Process process, OutputBuffer output, int restarts) {
+        this.spec = spec;
+        this.executed = List.copyOf(executed);
         this.process = process;
-        this.restart = restart;
         this.restarts = restarts;
         this.output = output;
         this.pumps = new Thread[] {pump("stdout", process.getInputStream()), pump("stderr", process.getErrorStream())};
@@ -53,14 +47,18 @@ final class ManagedProcess {
             } catch (IOException e) {
                 // the process went away
             }
-        }, "oqto-process-" + stream + " " + id);
+        }, "oqto-process-" + stream + " " + spec.name());
         t.setDaemon(true);
         t.start();
         return t;
     }
 
     String id() {
-        return id;
+        return spec.name();
+    }
+
+    Spec spec() {
+        return spec;
     }
 
     long pid() {
@@ -79,20 +77,8 @@ final class ManagedProcess {
         return output;
     }
 
-    List<String> argv() {
-        return argv;
-    }
-
-    List<String> command() {
-        return command;
-    }
-
-    boolean sandboxed() {
-        return sandboxed;
-    }
-
     RestartPolicy restart() {
-        return restart;
+        return spec.restart();
     }
 
     int restarts() {
@@ -161,17 +147,20 @@ final class ManagedProcess {
 
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", id);
+        m.put("name", spec.name());
         m.put("pid", process.pid());
         m.put("running", running());
         m.put("exit_code", exitCode());
         m.put("started_at", startedAt.toString());
-        m.put("argv", argv);
-        m.put("sandboxed", sandboxed);
-        m.put("restart", restart.describe());
+        m.put("argv", spec.argv());
+        m.put("sandboxed", spec.sandboxed());
+        m.put("restart", spec.restart().describe());
         m.put("restarts", restarts);
-        // What was actually executed (the bubblewrap wrapper included): explains what the sandbox did.
-        m.put("command", command);
+        Map<String, Object> limits = new LinkedHashMap<>(spec.limits().describe());
+        limits.put("mechanism", spec.enforcer().mechanism());
+        m.put("limits", limits);
+        // What was actually executed (the limits and bubblewrap wrappers included): explains what was done.
+        m.put("command", executed);
         return m;
     }
 }

@@ -2,6 +2,9 @@ package io.oqto.process.internal;
 
 import io.oqto.api.sandbox.SandboxService;
 import io.oqto.api.sandbox.SandboxUnavailableException;
+import io.oqto.process.limits.LimitEnforcer;
+import io.oqto.process.limits.LimitEnforcers;
+import io.oqto.process.limits.Limits;
 import io.oqto.runner.protocol.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
@@ -22,8 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code write_stdin}, {@code signal_process}, {@code stop_process} (SIGTERM, grace, SIGKILL of the tree).
  * A process that crashes is just recorded as exited; on deactivate every process is stopped.
  */
-@Component(service = RunnerOperation.class)
+@Component(service = RunnerOperation.class, configurationPid = "oqto.processes",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ProcessConfig.class)
 public final class ProcessTable implements RunnerOperation {
 
     static final Set<String> TYPES = Set.of("spawn_process", "list_processes", "process_status", "read_output",
@@ -52,14 +60,42 @@ public final class ProcessTable implements RunnerOperation {
         t.setDaemon(true);
         return t;
     });
+    private final Launcher launcher = new Launcher();
+    private final java.util.concurrent.atomic.AtomicLong spawns = new java.util.concurrent.atomic.AtomicLong();
+    private final LimitEnforcers.Host host;
+    private volatile Settings settings;
     private volatile boolean active = true;
     /** Restarts that were due but not done because the process was stopped meanwhile (seen by tests). */
     final java.util.concurrent.atomic.AtomicInteger skippedRestarts = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** The configured ceilings and the way they are enforced, or why limits cannot be enforced. */
+    private record Settings(Limits ceiling, LimitEnforcer enforcer, String problem, int outputLines) {
+    }
+
     @Activate
-    public ProcessTable(@Reference WorkspacePaths workspace, @Reference SandboxService sandbox) {
+    public ProcessTable(@Reference WorkspacePaths workspace, @Reference SandboxService sandbox, ProcessConfig config) {
+        this(workspace, sandbox, config, LimitEnforcers.Host.current());
+    }
+
+    ProcessTable(WorkspacePaths workspace, SandboxService sandbox, ProcessConfig config, LimitEnforcers.Host host) {
         this.workspace = workspace;
         this.sandbox = sandbox;
+        this.host = host;
+        modified(config);
+    }
+
+    /** A config edit changes limits for later spawns; running processes carry on. */
+    @Modified
+    void modified(ProcessConfig config) {
+        Limits ceiling = new Limits(config.memoryMb(), config.tasks(), config.cpuPercent());
+        try {
+            LimitEnforcer enforcer = LimitEnforcers.detect(config.limits(), host);
+            settings = new Settings(ceiling, enforcer, null, config.outputLines());
+            LOG.info("process limits {} by {}: {}", ceiling.describe(), enforcer.mechanism(), enforcer.detail());
+        } catch (LimitEnforcers.Unavailable e) {
+            settings = new Settings(ceiling, null, e.getMessage(), config.outputLines());
+            LOG.error("processes cannot be limited, spawns will be refused: {}", e.getMessage());
+        }
     }
 
     @Deactivate
@@ -70,6 +106,17 @@ public final class ProcessTable implements RunnerOperation {
             p.stop(2000);
         }
         processes.clear();
+        launcher.close();
+    }
+
+    /** How limits are enforced here, for {@code list_processes}. */
+    Map<String, Object> limitsReport() {
+        Settings s = settings;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mechanism", s.enforcer() == null ? "unavailable" : s.enforcer().mechanism());
+        m.put("detail", s.enforcer() == null ? s.problem() : s.enforcer().detail());
+        m.put("ceiling", s.ceiling().describe());
+        return m;
     }
 
     @Override
@@ -99,7 +146,7 @@ public final class ProcessTable implements RunnerOperation {
         }
     }
 
-    private Frame spawn(Frame r) throws ProtocolException, IOException {
+    private Frame spawn(Frame r) throws ProtocolException, IOException, InterruptedException {
         String id = text(r, "name");
         if (!ID.matcher(id).matches()) {
             throw invalid("\"name\" must be 1-64 letters, digits, . _ - (starting with a letter or digit)");
@@ -114,9 +161,14 @@ public final class ProcessTable implements RunnerOperation {
         }
         Path cwd = workspace.existing(cwdText);
         boolean sandboxed = !Boolean.FALSE.equals(r.fields().get("sandboxed"));
+        Settings current = settings;
+        Limits limits = Limits.parse(r.fields().get("limits"), current.ceiling());
+        if (current.enforcer() == null) {
+            throw new ProtocolException(ErrorCode.SPAWN_FAILED, "not spawned: " + current.problem(), null);
+        }
         List<String> command;
         try {
-            command = sandboxed ? sandbox.command(cwd, argv) : argv;
+            command = sandboxed ? sandbox.command(cwd, argv) : sandbox.supervised(argv);
         } catch (SandboxUnavailableException e) {
             throw new ProtocolException(ErrorCode.SANDBOX_ERROR, "not spawned: " + e.getMessage(), null);
         }
@@ -124,22 +176,45 @@ public final class ProcessTable implements RunnerOperation {
         // The runner's own plumbing is not the child's business.
         pb.environment().keySet().removeIf(k -> k.equals("NOTIFY_SOCKET") || k.startsWith("OQTO_"));
         pb.environment().putAll(env(r.fields().get("env")));
-        RestartPolicy restart = RestartPolicy.parse(r.fields().get("restart"));
+        if (!argv.get(0).contains("/")) {
+            Executables.resolve(argv.get(0), pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
+        } else {
+            Executables.resolve(argv.get(0).startsWith("/") ? argv.get(0) : cwd.resolve(argv.get(0)).toString(), "");
+        }
+        Spec spec = new Spec(id, argv, command, sandboxed, RestartPolicy.parse(r.fields().get("restart")), limits,
+                current.enforcer());
         synchronized (processes) {
             if (processes.containsKey(id) && processes.get(id).running()) {
                 throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a process named " + id + " is running", null);
             }
-            Process p;
+            ManagedProcess mp;
             try {
-                p = pb.start();
+                mp = start(spec, pb, new OutputBuffer(current.outputLines()), 0);
             } catch (IOException e) {
                 throw new ProtocolException(ErrorCode.SPAWN_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage(), null);
             }
-            ManagedProcess mp = new ManagedProcess(id, argv, command, sandboxed, p, new OutputBuffer(10_000), restart, 0);
-            track(mp, pb);
-            LOG.info("spawned {} (pid {}){}: {}", id, p.pid(), sandboxed ? " sandboxed" : "", argv);
+            LOG.info("spawned {} (pid {}){} under {}: {}", id, mp.pid(), sandboxed ? " sandboxed" : "",
+                    spec.enforcer().mechanism(), argv);
             return Frame.of(r.id(), "process_spawned").with("process", mp.describe());
         }
+    }
+
+    /** Starts the process of {@code spec} under its limits and tracks it. */
+    private ManagedProcess start(Spec spec, ProcessBuilder pb, OutputBuffer output, int restarts)
+            throws IOException, InterruptedException {
+        LimitEnforcer.Applied applied = spec.enforcer().apply(spec.name() + "-" + spawns.incrementAndGet(), spec.limits(),
+                spec.command());
+        Process p;
+        try {
+            p = launcher.start(pb.command(applied.command()));
+        } catch (IOException e) {
+            applied.release().run();
+            throw e;
+        }
+        ManagedProcess mp = new ManagedProcess(spec, applied.command(), p, output, restarts);
+        mp.onExit().thenRun(applied.release());
+        track(mp, pb);
+        return mp;
     }
 
     /** Registers the process and, under an on-failure policy, restarts it when it fails. */
@@ -176,12 +251,12 @@ public final class ProcessTable implements RunnerOperation {
                 return;
             }
             try {
-                Process p = pb.start();
-                track(new ManagedProcess(old.id(), old.argv(), old.command(), old.sandboxed(), p, old.output(),
-                        old.restart(), old.restarts() + 1), pb);
+                start(old.spec(), pb, old.output(), old.restarts() + 1);
             } catch (IOException e) {
                 old.output().add("stderr", "[oqto] restart failed: " + e.getMessage());
                 LOG.error("restarting {} failed: {}", old.id(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -190,7 +265,7 @@ public final class ProcessTable implements RunnerOperation {
         List<Map<String, Object>> all = new ArrayList<>();
         processes.values().stream().sorted(java.util.Comparator.comparing(ManagedProcess::id))
                 .forEach(p -> all.add(p.describe()));
-        return Frame.of(r.id(), "process_list").with("processes", all);
+        return Frame.of(r.id(), "process_list").with("processes", all).with("limits", limitsReport());
     }
 
     private Frame read(Frame r) throws ProtocolException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.api.sandbox.SandboxService;
 import io.oqto.api.sandbox.SandboxUnavailableException;
+import io.oqto.process.limits.LimitEnforcers;
 import io.oqto.runner.protocol.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
@@ -60,7 +61,7 @@ class ProcessTableTest {
     void setUp() {
         SandboxService sandbox = new SandboxService() {
             @Override
-            public List<String> command(Path ws, List<String> argv) {
+            public List<String> command(Path ws, List<String> argv, List<Path> readOnly, List<Path> writable) {
                 if (sandboxFailure != null) {
                     throw new SandboxUnavailableException(sandboxFailure);
                 }
@@ -69,11 +70,16 @@ class ProcessTableTest {
             }
 
             @Override
+            public List<String> supervised(List<String> argv) {
+                return argv;
+            }
+
+            @Override
             public String describe() {
                 return "test";
             }
         };
-        table = new ProcessTable(workspace(), sandbox);
+        table = new ProcessTable(workspace(), sandbox, TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
     }
 
     @AfterEach
@@ -175,8 +181,10 @@ class ProcessTableTest {
                 err("spawn_process", "name", "x", "argv", List.of("/bin/true"), "cwd", "../.."));
         assertEquals("invalid_request: \"env\": A=B is not a valid variable name with a string value",
                 err("spawn_process", "name", "x", "argv", List.of("/bin/true"), "env", Map.of("A=B", "c")));
-        assertTrue(err("spawn_process", "name", "x", "argv", List.of("/nonexistent/prog")).startsWith(
-                "spawn_failed: cannot start /nonexistent/prog: "));
+        assertEquals("spawn_failed: program \"/nonexistent/prog\" not found or not executable (looked in: /nonexistent/prog)",
+                err("spawn_process", "name", "x", "argv", List.of("/nonexistent/prog")));
+        assertEquals("spawn_failed: program \"no-such-prog\" not found or not executable (looked in: /opt/a, /opt/b)",
+                err("spawn_process", "name", "x", "argv", List.of("no-such-prog"), "env", Map.of("PATH", "/opt/a:/opt/b")));
         sandboxFailure = "the sandbox policy requires bubblewrap, and bwrap is not installed";
         assertEquals("sandbox_error: not spawned: the sandbox policy requires bubblewrap, and bwrap is not installed",
                 err("spawn_process", "name", "x", "argv", List.of("/bin/true")));

@@ -30,10 +30,10 @@ final class BwrapArguments {
     }
 
     List<String> build(String bwrap, Profile p, Path workspace, List<String> argv) {
-        List<String> a = new ArrayList<>(List.of(bwrap, "--die-with-parent", "--new-session"));
-        if (p.isolatePid()) {
-            a.add("--unshare-pid");
-        }
+        // Always a PID namespace of its own: when its first process dies (stopped, or the runner gone and
+        // --die-with-parent firing) the kernel kills everything in it, so no descendant is left behind.
+        // isolate_pid decides what the program sees in /proc: only its own processes, or the host's.
+        List<String> a = new ArrayList<>(List.of(bwrap, "--die-with-parent", "--new-session", "--unshare-pid"));
         if (p.isolateNetwork()) {
             a.add("--unshare-net");
         }
@@ -43,7 +43,8 @@ final class BwrapArguments {
         for (String s : SYSTEM) {
             bindIfExists(a, "--ro-bind", Path.of(s));
         }
-        a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        a.addAll(p.isolatePid() ? List.of("--proc", "/proc") : List.of("--bind", "/proc", "/proc"));
+        a.addAll(List.of("--dev", "/dev"));
         if (!p.allowWrite().contains("/tmp")) {
             a.addAll(List.of("--tmpfs", "/tmp"));
         }
@@ -73,6 +74,13 @@ final class BwrapArguments {
         }
         bindIfExists(a, "--ro-bind", workspace.resolve(".oqto"));
         a.addAll(List.of("--chdir", workspace.toString(), "--"));
+        a.addAll(argv);
+        return a;
+    }
+
+    /** No restriction, only supervision: everything visible as on the host, in a PID namespace of its own. */
+    static List<String> supervised(String bwrap, List<String> argv) {
+        List<String> a = new ArrayList<>(List.of(bwrap, "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--"));
         a.addAll(argv);
         return a;
     }

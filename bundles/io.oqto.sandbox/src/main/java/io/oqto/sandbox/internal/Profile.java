@@ -41,6 +41,15 @@ record Profile(
                 extraRoBind, rw);
     }
 
+    /** This profile with more bind mounts (absolute paths): what a program needs besides the policy. */
+    Profile withBinds(List<String> readOnly, List<String> writable) {
+        List<String> ro = new ArrayList<>(extraRoBind);
+        ro.addAll(readOnly);
+        List<String> rw = new ArrayList<>(extraRwBind);
+        rw.addAll(writable);
+        return new Profile(denyRead, allowWrite, denyWrite, isolateNetwork, isolatePid, dropAllCaps, ro, rw);
+    }
+
     Profile withIsolatedNetwork() {
         return new Profile(denyRead, allowWrite, denyWrite, true, isolatePid, dropAllCaps, extraRoBind, extraRwBind);
     }

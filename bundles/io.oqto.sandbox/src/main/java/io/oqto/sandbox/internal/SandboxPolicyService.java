@@ -30,6 +30,7 @@ public final class SandboxPolicyService implements SandboxService {
     private final String failure;
     private final String bwrap;
     private final BwrapArguments arguments;
+    private final Optional<Path> setpriv = findOnPath("setpriv");
 
     @Activate
     public SandboxPolicyService(BundleContext context) {
@@ -87,7 +88,7 @@ public final class SandboxPolicyService implements SandboxService {
     }
 
     @Override
-    public List<String> command(Path workspace, List<String> argv) {
+    public List<String> command(Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable) {
         if (failure != null) {
             throw new SandboxUnavailableException(failure);
         }
@@ -104,7 +105,30 @@ public final class SandboxPolicyService implements SandboxService {
                 throw new SandboxUnavailableException("the sandbox policy requires bubblewrap, and bwrap is not installed");
             }
         }
-        return effective.enabled() ? arguments.build(bwrap, effective.profile(), workspace, argv) : List.copyOf(argv);
+        if (!effective.enabled()) {
+            return supervised(argv);
+        }
+        Profile profile = effective.profile().withBinds(absolute(readOnly), absolute(writable));
+        return arguments.build(bwrap, profile, workspace, argv);
+    }
+
+    @Override
+    public List<String> supervised(List<String> argv) {
+        if (!bwrap.equals("bwrap")) {
+            return BwrapArguments.supervised(bwrap, argv);
+        }
+        // Without bubblewrap: the program at least dies with the thread that started it.
+        return setpriv.map(s -> Stream.concat(Stream.of(s.toString(), "--pdeathsig", "KILL", "--"), argv.stream())
+                .toList()).orElse(List.copyOf(argv));
+    }
+
+    private static List<String> absolute(List<Path> paths) {
+        for (Path p : paths) {
+            if (!p.isAbsolute()) {
+                throw new IllegalArgumentException("extra bind must be absolute: " + p);
+            }
+        }
+        return paths.stream().map(Path::toString).toList();
     }
 
     @Override

@@ -51,7 +51,25 @@ class BwrapArgumentsTest {
         String joined = String.join(" ", argv);
         assertTrue(joined.contains("--bind /home/alice /home/alice"), joined);
         assertTrue(joined.contains("--bind /tmp /tmp") && !joined.contains("--tmpfs /tmp"), joined);
-        assertTrue(!joined.contains("--unshare-net") && !joined.contains("--unshare-pid"), joined);
+        assertTrue(!joined.contains("--unshare-net"), joined);
+        // Supervised in a PID namespace all the same, but seeing the host's processes.
+        assertTrue(joined.contains("--unshare-pid") && joined.contains("--bind /proc /proc") && !joined.contains("--proc"), joined);
+    }
+
+    @Test
+    void programBindsComeBeforeTheDenies() {
+        Profile p = BuiltinProfiles.ALL.get("strict").withBinds(List.of("/opt/oqto"), List.of("/run/user/1000/oqto"));
+        List<String> argv = withExisting("/home/alice", "/home/alice/.ssh", "/opt/oqto", "/run/user/1000/oqto")
+                .build("bwrap", p, WS, List.of("x"));
+        String joined = String.join(" ", argv);
+        assertTrue(joined.contains("--ro-bind /opt/oqto /opt/oqto") && joined.contains("--bind /run/user/1000/oqto /run/user/1000/oqto"), joined);
+        assertTrue(joined.indexOf("/run/user/1000/oqto") < joined.indexOf("--tmpfs /home/alice/.ssh"), joined);
+    }
+
+    @Test
+    void supervisedOnlyAddsAPidNamespace() {
+        assertEquals(List.of("/usr/bin/bwrap", "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--", "sh", "-c", "x"),
+                BwrapArguments.supervised("/usr/bin/bwrap", List.of("sh", "-c", "x")));
     }
 
     @Test
@@ -76,7 +94,12 @@ class BwrapArgumentsTest {
     void singleUserWithoutAPolicyRunsUnsandboxedAndSaysSo(@TempDir Path dir) {
         SandboxPolicyService none = new SandboxPolicyService(List.of(dir.resolve("absent.toml")), true, Optional.empty(), HOME);
         assertEquals("disabled", none.describe());
-        assertEquals(List.of("echo", "hi"), none.command(WS, List.of("echo", "hi")));
+        // No bwrap given: only tied to the runner's life, through setpriv's parent-death signal.
+        assertEquals(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "echo", "hi"), none.command(WS, List.of("echo", "hi")));
+        SandboxPolicyService withBwrap = new SandboxPolicyService(List.of(dir.resolve("absent.toml")), true,
+                Optional.of(Path.of("/usr/bin/bwrap")), HOME);
+        assertEquals(List.of("/usr/bin/bwrap", "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--", "echo", "hi"),
+                withBwrap.command(WS, List.of("echo", "hi")));
     }
 
     @Test

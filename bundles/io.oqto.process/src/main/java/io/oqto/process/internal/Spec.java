@@ -1,0 +1,18 @@
+package io.oqto.process.internal;
+
+import io.oqto.process.limits.LimitEnforcer;
+import io.oqto.process.limits.Limits;
+import java.util.List;
+
+/**
+ * What a spawn asked for, kept for restarts: the caller's {@code argv}, the {@code command} the sandbox
+ * (or supervision) made of it, and the limits with the mechanism that enforces them.
+ */
+record Spec(String name, List<String> argv, List<String> command, boolean sandboxed, RestartPolicy restart,
+        Limits limits, LimitEnforcer enforcer) {
+
+    Spec {
+        argv = List.copyOf(argv);
+        command = List.copyOf(command);
+    }
+}
