@@ -28,6 +28,8 @@ final class ManagedProcess {
     private final List<String> executed;
     private final int restarts;
     private volatile boolean stopRequested;
+    /** Completed once it is decided what follows the exit: true when a restart is scheduled. */
+    private final java.util.concurrent.CompletableFuture<Boolean> restarting = new java.util.concurrent.CompletableFuture<>();
 
     ManagedProcess(Spec spec, List<String> executed, Process process, OutputBuffer output, int restarts) {
         this.spec = spec;
@@ -85,6 +87,10 @@ final class ManagedProcess {
         return restarts;
     }
 
+    java.util.concurrent.CompletableFuture<Boolean> restarting() {
+        return restarting;
+    }
+
     boolean stopRequested() {
         return stopRequested;
     }
@@ -140,6 +146,12 @@ final class ManagedProcess {
         return killed;
     }
 
+    /** The signal that ended the process, by name, or null (from the shell's 128 + n convention). */
+    String exitSignal() {
+        Integer code = exitCode();
+        return code == null || code <= 128 || code > 128 + 64 ? null : Signals.name(code - 128);
+    }
+
     /** Exit code, or 128 + signal number for a process ended by a signal (the shell's convention). */
     Integer exitCode() {
         return running() ? null : process.exitValue();
@@ -151,6 +163,7 @@ final class ManagedProcess {
         m.put("pid", process.pid());
         m.put("running", running());
         m.put("exit_code", exitCode());
+        m.put("exit_signal", exitSignal());
         m.put("started_at", startedAt.toString());
         m.put("argv", spec.argv());
         m.put("sandboxed", spec.sandboxed());

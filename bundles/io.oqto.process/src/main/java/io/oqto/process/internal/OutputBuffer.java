@@ -34,6 +34,20 @@ final class OutputBuffer {
         while (lines.size() > capacity) {
             lines.removeFirst();
         }
+        notifyAll();
+    }
+
+    /** Waits up to {@code timeoutMs} for a line numbered after {@code seq}; returns whether there is one. */
+    synchronized boolean await(long seq, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (nextSeq - 1 <= seq) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
     }
 
     /** Up to {@code max} lines with a sequence number greater than {@code after}. */

@@ -6,9 +6,11 @@ import io.oqto.process.limits.LimitEnforcer;
 import io.oqto.process.limits.LimitEnforcers;
 import io.oqto.process.limits.Limits;
 import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.protocol.RunnerOperation;
+import io.oqto.runner.protocol.StreamingOperation;
 import io.oqto.runner.protocol.WorkspacePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +44,11 @@ import org.slf4j.LoggerFactory;
 @Component(service = RunnerOperation.class, configurationPid = "oqto.processes",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ProcessConfig.class)
-public final class ProcessTable implements RunnerOperation {
+public final class ProcessTable implements StreamingOperation {
 
     static final Set<String> TYPES = Set.of("spawn_process", "list_processes", "process_status", "read_output",
-            "write_stdin", "signal_process", "stop_process");
+            "write_stdin", "signal_process", "stop_process", "subscribe_output", "unsubscribe");
+    static final int MAX_SUBSCRIPTIONS = 256;
     static final Set<String> SIGNALS = Set.of("TERM", "KILL", "INT", "HUP", "USR1", "USR2", "STOP", "CONT");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -54,6 +57,12 @@ public final class ProcessTable implements RunnerOperation {
     private final WorkspacePaths workspace;
     private final SandboxService sandbox;
     private final Map<String, ManagedProcess> processes = new ConcurrentHashMap<>();
+    /** Subscriptions by connection and the id of the request that made them. */
+    private final Map<SubscriptionKey, OutputSubscription> subscriptions = new ConcurrentHashMap<>();
+
+    private record SubscriptionKey(EventChannel connection, String id) {
+    }
+
     /** Runs delayed restarts; one daemon thread, shut down on deactivate. */
     private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "oqto-process-restart");
@@ -101,6 +110,9 @@ public final class ProcessTable implements RunnerOperation {
     @Deactivate
     void deactivate() throws InterruptedException {
         active = false;
+        for (OutputSubscription s : List.copyOf(subscriptions.values())) {
+            s.cancel("runner stopping");
+        }
         restarter.shutdownNow();
         for (ManagedProcess p : processes.values()) {
             p.stop(2000);
@@ -125,9 +137,11 @@ public final class ProcessTable implements RunnerOperation {
     }
 
     @Override
-    public Frame handle(Frame r) throws ProtocolException {
+    public Frame handle(Frame r, EventChannel connection) throws ProtocolException {
         try {
             return switch (r.type()) {
+                case "subscribe_output" -> subscribe(r, connection);
+                case "unsubscribe" -> unsubscribe(r, connection);
                 case "spawn_process" -> spawn(r);
                 case "list_processes" -> list(r);
                 case "process_status" -> Frame.of(r.id(), "process_status").with("process", get(r).describe());
@@ -220,28 +234,31 @@ public final class ProcessTable implements RunnerOperation {
     /** Registers the process and, under an on-failure policy, restarts it when it fails. */
     private void track(ManagedProcess mp, ProcessBuilder pb) {
         processes.put(mp.id(), mp);
-        mp.onExit().thenAccept(p -> {
-            int code = p.exitValue();
-            if (!active || processes.get(mp.id()) != mp) {
-                return;
+        mp.onExit().thenAccept(p -> mp.restarting().complete(afterExit(mp, p.exitValue(), pb)));
+    }
+
+    /** Decides what follows an exit, schedules a restart if one is due, and says whether it did. */
+    private boolean afterExit(ManagedProcess mp, int code, ProcessBuilder pb) {
+        if (!active || processes.get(mp.id()) != mp) {
+            return false;
+        }
+        if (mp.stopRequested()) {
+            if (mp.restart().restarts(code, mp.restarts())) {
+                skippedRestarts.incrementAndGet();
             }
-            if (mp.stopRequested()) {
-                if (mp.restart().restarts(code, mp.restarts())) {
-                    skippedRestarts.incrementAndGet();
-                }
-                return;
+            return false;
+        }
+        if (!mp.restart().restarts(code, mp.restarts())) {
+            if (mp.restart().onFailure() && code != 0) {
+                mp.output().add("stderr", "[oqto] exited with " + code + "; no restarts left");
             }
-            if (!mp.restart().restarts(code, mp.restarts())) {
-                if (mp.restart().onFailure() && code != 0) {
-                    mp.output().add("stderr", "[oqto] exited with " + code + "; no restarts left");
-                }
-                return;
-            }
-            long delay = mp.restart().delayBefore(mp.restarts());
-            LOG.warn("{} exited with {}; restart {} of {} in {} ms", mp.id(), code, mp.restarts() + 1, mp.restart().max(), delay);
-            mp.output().add("stderr", "[oqto] exited with " + code + "; restarting in " + delay + " ms");
-            restarter.schedule(() -> respawn(mp, pb), delay, TimeUnit.MILLISECONDS);
-        });
+            return false;
+        }
+        long delay = mp.restart().delayBefore(mp.restarts());
+        LOG.warn("{} exited with {}; restart {} of {} in {} ms", mp.id(), code, mp.restarts() + 1, mp.restart().max(), delay);
+        mp.output().add("stderr", "[oqto] exited with " + code + "; restarting in " + delay + " ms");
+        restarter.schedule(() -> respawn(mp, pb), delay, TimeUnit.MILLISECONDS);
+        return true;
     }
 
     private void respawn(ManagedProcess old, ProcessBuilder pb) {
@@ -283,6 +300,38 @@ public final class ProcessTable implements RunnerOperation {
         }
         return Frame.of(r.id(), "output").with("lines", lines).with("next", s.next()).with("dropped", s.dropped())
                 .with("running", p.running()).with("exit_code", p.exitCode());
+    }
+
+    private Frame subscribe(Frame r, EventChannel connection) throws ProtocolException {
+        if (connection == null) {
+            throw invalid("subscribe_output needs a connection to send events on");
+        }
+        ManagedProcess p = get(r);
+        long after = Math.max(r.number("after", 0), 0);
+        SubscriptionKey key = new SubscriptionKey(connection, r.id());
+        synchronized (subscriptions) {
+            if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+                throw new ProtocolException(ErrorCode.BUSY, "too many output subscriptions (" + MAX_SUBSCRIPTIONS + ")", null);
+            }
+            if (subscriptions.containsKey(key)) {
+                throw invalid("this connection already has a subscription " + r.id());
+            }
+            OutputSubscription s = new OutputSubscription(r.id(), p, after, connection, processes::get,
+                    () -> subscriptions.remove(key));
+            subscriptions.put(key, s);
+            s.start();
+        }
+        return Frame.of(r.id(), "subscribed").with("subscription", r.id()).with("name", p.id());
+    }
+
+    private Frame unsubscribe(Frame r, EventChannel connection) throws ProtocolException, InterruptedException {
+        String id = text(r, "subscription");
+        OutputSubscription s = subscriptions.get(new SubscriptionKey(connection, id));
+        if (s == null) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "no subscription " + id + " on this connection", null);
+        }
+        s.cancel("unsubscribed");
+        return Frame.of(r.id(), "unsubscribed").with("subscription", id);
     }
 
     private Frame signal(Frame r) throws ProtocolException, IOException, InterruptedException {

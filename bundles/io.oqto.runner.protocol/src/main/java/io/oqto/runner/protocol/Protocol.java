@@ -4,7 +4,7 @@ package io.oqto.runner.protocol;
 public final class Protocol {
 
     /** The version this code speaks, {@code major.minor}. Peers with another major version are refused. */
-    public static final String VERSION = "1.1";
+    public static final String VERSION = "1.2";
     public static final int MAJOR = 1;
 
     /** Default and hard upper bound of one frame, newline excluded. */

@@ -1,9 +1,9 @@
 /**
- * The runner protocol (v1): newline-delimited JSON frames between the control plane and a user's runner.
+ * The runner protocol (v1, minor 2): newline-delimited JSON frames between the control plane and a user's runner.
  * See docs/runner-protocol.md. Both sides use this codec, so framing rules live in one place.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.oqto.runner.protocol;
 
 import org.osgi.annotation.bundle.Export;

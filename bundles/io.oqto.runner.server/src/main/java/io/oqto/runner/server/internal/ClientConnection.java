@@ -1,6 +1,7 @@
 package io.oqto.runner.server.internal;
 
 import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;
 import io.oqto.runner.protocol.FrameReader;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * many requests can be in flight and replies may come back out of order (the id correlates them).
  * Bad input gets an error frame and the connection carries on; only a broken socket ends it.
  */
-final class ClientConnection implements Runnable, Closeable {
+final class ClientConnection implements Runnable, Closeable, EventChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
 
@@ -35,6 +36,7 @@ final class ClientConnection implements Runnable, Closeable {
     private final Object writeLock = new Object();
     private OutputStream out;
     private boolean greeted;
+    private volatile boolean open = true;
 
     ClientConnection(Socket socket, int peerUid, int maxFrameBytes, RequestDispatcher dispatcher,
             Executor executor, Semaphore inFlight, Runnable onClose) {
@@ -54,7 +56,7 @@ final class ClientConnection implements Runnable, Closeable {
             FrameReader reader = new FrameReader(socket.getInputStream(), maxFrameBytes);
             for (FrameReader.Line line = reader.next(); line != null; line = reader.next()) {
                 if (line instanceof FrameReader.Oversized o) {
-                    send(Frame.error(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + o.discardedBytes()
+                    write(Frame.error(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + o.discardedBytes()
                             + " bytes exceeds the limit of " + maxFrameBytes + " bytes; discarded"));
                 } else if (line instanceof FrameReader.Data d) {
                     onFrame(d);
@@ -73,27 +75,27 @@ final class ClientConnection implements Runnable, Closeable {
         try {
             request = FrameCodec.decode(data.bytes(), data.length());
         } catch (ProtocolException e) {
-            send(e.toFrame());
+            write(e.toFrame());
             return;
         }
         if (Protocol.HELLO.equals(request.type())) {
             Frame reply = dispatcher.hello(request);
             greeted = !reply.isError();
-            send(reply);
+            write(reply);
         } else if (!greeted) {
-            send(Frame.error(request.id(), ErrorCode.HELLO_REQUIRED, "send hello before \"" + request.type() + "\""));
+            write(Frame.error(request.id(), ErrorCode.HELLO_REQUIRED, "send hello before \"" + request.type() + "\""));
         } else if (!dispatcher.serves(request.type()) || dispatcher.isInstant(request.type())) {
             // Unknown types and instant requests are answered here: a hand-off to a worker thread would
             // cost more than the work. Later replies still come in request order for these.
-            send(dispatcher.handle(request));
+            write(dispatcher.handle(request));
         } else if (!inFlight.tryAcquire()) {
-            send(Frame.error(request.id(), ErrorCode.BUSY, "too many requests in flight; retry later"));
+            write(Frame.error(request.id(), ErrorCode.BUSY, "too many requests in flight; retry later"));
         } else {
             try {
                 executor.execute(() -> serve(request));
             } catch (RejectedExecutionException e) {
                 inFlight.release();
-                send(Frame.error(request.id(), ErrorCode.BUSY, "runner is shutting down"));
+                write(Frame.error(request.id(), ErrorCode.BUSY, "runner is shutting down"));
             }
         }
     }
@@ -102,12 +104,12 @@ final class ClientConnection implements Runnable, Closeable {
         try {
             Frame reply;
             try {
-                reply = dispatcher.handle(request);
+                reply = dispatcher.handle(request, this);
             } catch (RuntimeException e) {
                 LOG.error("request {} ({}) failed", request.id(), request.type(), e);
                 reply = Frame.error(request.id(), ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName());
             }
-            send(reply);
+            write(reply);
         } catch (IOException e) {
             close();
         } finally {
@@ -115,7 +117,7 @@ final class ClientConnection implements Runnable, Closeable {
         }
     }
 
-    void send(Frame frame) throws IOException {
+    private void write(Frame frame) throws IOException {
         byte[] bytes = FrameCodec.encode(frame);
         synchronized (writeLock) {
             out.write(bytes);
@@ -124,7 +126,24 @@ final class ClientConnection implements Runnable, Closeable {
     }
 
     @Override
+    public boolean send(Frame event) {
+        try {
+            write(event);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            close();
+            return false;
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open && !socket.isClosed();
+    }
+
+    @Override
     public void close() {
+        open = false;
         try {
             socket.close();
         } catch (IOException e) {

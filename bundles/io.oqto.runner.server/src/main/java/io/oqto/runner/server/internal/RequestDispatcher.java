@@ -1,10 +1,12 @@
 package io.oqto.runner.server.internal;
 
 import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.protocol.RunnerOperation;
+import io.oqto.runner.protocol.StreamingOperation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,6 +83,11 @@ final class RequestDispatcher {
     }
 
     Frame handle(Frame request) {
+        return handle(request, null);
+    }
+
+    /** Handles a request; a streaming operation may send the events of a subscription on {@code connection}. */
+    Frame handle(Frame request, EventChannel connection) {
         switch (request.type()) {
             case Protocol.PING:
                 return Frame.of(request.id(), Protocol.PONG);
@@ -93,7 +100,8 @@ final class RequestDispatcher {
                             + "\" (this runner serves: hello, " + String.join(", ", capabilities()) + ")");
                 }
                 try {
-                    return op.handle(request);
+                    return op instanceof StreamingOperation s && connection != null ? s.handle(request, connection)
+                            : op.handle(request);
                 } catch (ProtocolException e) {
                     return Frame.error(request.id(), e.code(), e.getMessage());
                 }
