@@ -269,6 +269,57 @@ class SingleUserSystemIT {
         assertEquals(404, request("GET", "/api/v1/users/me/processes/nope", true).statusCode());
     }
 
+    @Test
+    @Order(5)
+    void outputIsPushedAsServerSentEventsUntilTheExit() throws Exception {
+        assertEquals(201, json("POST", "/api/v1/users/me/processes",
+                "{\"name\":\"talker\",\"argv\":[\"/bin/sh\",\"-c\",\"echo one; sleep 0.5; echo two; sleep 0.5; exit 4\"]}")
+                .statusCode());
+        HttpResponse<java.util.stream.Stream<String>> events = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/users/me/processes/talker/events"))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + Files.readString(state.resolve("admin.token")).strip())
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, events.statusCode());
+        assertEquals("text/event-stream", events.headers().firstValue("Content-Type").orElse(""));
+        List<String> lines = events.body().filter(l -> !l.isEmpty()).toList();
+        String all = String.join("\n", lines);
+        assertTrue(all.contains("\"text\":\"one\"") && all.contains("\"text\":\"two\""), all);
+        assertEquals("event: process_exited", lines.get(lines.size() - 2), all);
+        assertTrue(lines.get(lines.size() - 1).contains("\"exit_code\":4"), all);
+        assertEquals(404, request("GET", "/api/v1/users/me/processes/nope/events", true).statusCode());
+    }
+
+    @Test
+    @Order(5)
+    void aMemoryHogAndAForkBombAreStoppedByTheLimitsAndTheRunnerCarriesOn() throws Exception {
+        HttpResponse<String> hog = json("POST", "/api/v1/users/me/processes",
+                "{\"name\":\"hog\",\"argv\":[\"/bin/sh\",\"-c\",\"exec tail /dev/zero\"],\"limits\":{\"memory_mb\":64}}");
+        assertEquals(201, hog.statusCode(), hog.body());
+        // The runner runs as root here: cgroups are writable, so that is the mechanism in force.
+        assertTrue(hog.body().contains("\"mechanism\":\"cgroup-v1\"") || hog.body().contains("\"mechanism\":\"cgroup-v2\""), hog.body());
+        Commands.waitFor("the hog is killed", Duration.ofSeconds(30),
+                () -> body("/api/v1/users/me/processes/hog").contains("\"exit_code\":137"));
+
+        HttpResponse<String> bomb = json("POST", "/api/v1/users/me/processes", "{\"name\":\"bomb\",\"argv\":[\"/bin/sh\",\"-c\","
+                + "\"b(){ if [ $1 -gt 0 ]; then b $(($1-1)) \u0026 b $(($1-1)) \u0026 fi; sleep 60; }; b 8\"],\"limits\":{\"tasks\":32}}");
+        assertEquals(201, bomb.statusCode(), bomb.body());
+        long pid = pidIn(bomb.body());
+        long until = System.nanoTime() + 2_000_000_000L;
+        long most = 0;
+        while (System.nanoTime() < until) {
+            most = Math.max(most, ProcessHandle.of(pid).map(h -> h.descendants().count() + 1).orElse(0L));
+            Thread.sleep(20);
+        }
+        // 32 tasks in its cgroup: the shell wrapper became bwrap, whose init and the bomb's shells share them.
+        assertTrue(most > 8 && most <= 32, "processes at most: " + most);
+        List<ProcessHandle> tree = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        assertEquals(200, json("POST", "/api/v1/users/me/processes/bomb/stop?grace_ms=500", "").statusCode());
+        for (ProcessHandle h : tree) {
+            assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null, "nothing of the bomb survives: " + h.pid());
+        }
+        assertEquals(200, request("POST", "/api/v1/users/me/runner/ping", true).statusCode(), "the runner carries on");
+    }
+
     private HttpResponse<String> json(String method, String path, String body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
@@ -393,11 +444,26 @@ class SingleUserSystemIT {
 
     @Test
     @Order(10)
-    void theControlPlaneRestartsADeadRunner() throws Exception {
+    void theControlPlaneRestartsADeadRunnerAndNothingItSpawnedOutlivesIt() throws Exception {
+        List<ProcessHandle> spawned = new java.util.ArrayList<>();
+        for (String sandboxed : List.of("true", "false")) {
+            HttpResponse<String> r = json("POST", "/api/v1/users/me/processes", "{\"name\":\"orphan-" + sandboxed
+                    + "\",\"sandboxed\":" + sandboxed + ",\"argv\":[\"/bin/sh\",\"-c\",\"sleep 300 \u0026 sleep 300\"]}");
+            assertEquals(201, r.statusCode(), r.body());
+            ProcessHandle h = ProcessHandle.of(pidIn(r.body())).orElseThrow();
+            Commands.waitFor("both sleeps started", Duration.ofSeconds(10),
+                    () -> h.descendants().filter(d -> d.info().command().orElse("").endsWith("sleep")).count() == 2);
+            spawned.add(h);
+            spawned.addAll(h.descendants().toList());
+        }
         long oldPid = runner.pid();
         runner.destroyForcibly();
         assertTrue(runner.waitFor(10, TimeUnit.SECONDS));
         assertTrue(Files.exists(socket), "SIGKILL leaves a stale socket file behind");
+        for (ProcessHandle h : spawned) {
+            assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null, "no orphan survives the runner's SIGKILL: "
+                    + h.pid() + " " + h.info().commandLine().orElse(""));
+        }
         HttpResponse<String> r = request("GET", "/api/v1/users/me/runner", true);
         assertEquals(200, r.statusCode(), r.body() + Commands.tails(cpLog, socket.resolveSibling("oqto-runner.log")));
         long newPid = pidIn(r.body());

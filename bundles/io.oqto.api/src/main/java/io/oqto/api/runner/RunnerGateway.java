@@ -22,4 +22,15 @@ public interface RunnerGateway {
      * @since 1.1
      */
     java.util.Map<String, Object> request(String platformUser, String type, java.util.Map<String, Object> fields);
+
+    /**
+     * Sends a subscribing request (such as {@code subscribe_output}) and delivers the subscription's events
+     * (their {@code type} included) to {@code events}, on a thread that must not be blocked: hand them
+     * over, don't process them there. If the runner connection is lost, a last event of type
+     * {@code subscription_ended} with reason {@code runner connection lost} is delivered.
+     *
+     * @since 1.2
+     */
+    RunnerSubscription subscribe(String platformUser, String type, java.util.Map<String, Object> fields,
+            java.util.function.Consumer<java.util.Map<String, Object>> events);
 }

@@ -1,6 +1,8 @@
 package io.oqto.rest.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.RunnerSubscription;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,7 @@ import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.StreamingOutput;
 
 /**
  * A user's processes, through their runner: list, spawn, status, output, stop. Users manage their own,
@@ -26,12 +29,20 @@ import javax.ws.rs.core.SecurityContext;
 public final class ProcessesResource {
 
     /** What a client may pass when spawning; anything else is refused rather than forwarded. */
-    static final Set<String> SPAWN_FIELDS = Set.of("name", "argv", "cwd", "env", "sandboxed");
+    static final Set<String> SPAWN_FIELDS = Set.of("name", "argv", "cwd", "env", "sandboxed", "restart", "limits");
 
     private final RunnerGateway runners;
+    private final ObjectMapper mapper;
+    private final Set<EventStream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    ProcessesResource(RunnerGateway runners) {
+    ProcessesResource(RunnerGateway runners, ObjectMapper mapper) {
         this.runners = runners;
+        this.mapper = mapper;
+    }
+
+    /** Ends every open event stream (the bundle is stopping). */
+    void closeStreams() {
+        streams.forEach(EventStream::close);
     }
 
     @GET
@@ -45,6 +56,10 @@ public final class ProcessesResource {
         String target = RunnerResource.authorize(user, security);
         if (body == null || !SPAWN_FIELDS.containsAll(body.keySet())) {
             throw new ApiProblem(400, "bad_request", "Bad request", "a spawn takes only " + new java.util.TreeSet<>(SPAWN_FIELDS));
+        }
+        if (Boolean.FALSE.equals(body.get("sandboxed")) && ((BearerAuthFilter.CallerContext) security).caller().role() != io.oqto.api.auth.Role.ADMIN) {
+            // The operator's sandbox policy binds users; only an admin may start something outside it.
+            throw ApiProblem.forbidden("only an admin may spawn without the sandbox");
         }
         Map<String, Object> reply = runners.request(target, "spawn_process", new LinkedHashMap<>(body));
         return Response.status(201).entity(reply.get("process")).build();
@@ -65,6 +80,31 @@ public final class ProcessesResource {
                 Map.of("name", name, "after", after, "max", max));
         reply.remove("type");
         return reply;
+    }
+
+    /**
+     * The process's output as server-sent events: {@code output} (numbered lines), {@code output_overflow}
+     * (lines the runner no longer had), {@code overflow} (events this client read too slowly to get),
+     * {@code process_exited} per exit; the stream ends after the final exit.
+     */
+    @GET
+    @Path("{name}/events")
+    @Produces("text/event-stream")
+    public Response events(@PathParam("user") String user, @PathParam("name") String name,
+            @QueryParam("after") @DefaultValue("0") long after, @Context SecurityContext security) {
+        String target = RunnerResource.authorize(user, security);
+        EventStream stream = new EventStream(mapper);
+        RunnerSubscription subscription = runners.subscribe(target, "subscribe_output", Map.of("name", name, "after", after),
+                stream::offer);
+        streams.add(stream);
+        StreamingOutput body = out -> {
+            try {
+                stream.writeTo(out, subscription);
+            } finally {
+                streams.remove(stream);
+            }
+        };
+        return Response.ok(body, "text/event-stream").header("Cache-Control", "no-cache").build();
     }
 
     @POST

@@ -25,10 +25,12 @@ public final class RestServer {
 
     private final Server server;
     private final Bus bus;
+    private final ProcessesResource processes;
 
     @Activate
     public RestServer(@Reference RunnerGateway runners, @Reference TokenService tokens, BundleContext context) {
         ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        processes = new ProcessesResource(runners, mapper);
         JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -42,7 +44,7 @@ public final class RestServer {
                     new HealthResource(context.getBundle().getVersion().toString()),
                     new RunnerResource(runners),
                     new FilesResource(runners),
-                    new ProcessesResource(runners)));
+                    processes));
             factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens),
                     new ProblemMapper()));
             server = factory.create();
@@ -53,6 +55,7 @@ public final class RestServer {
 
     @Deactivate
     void deactivate() {
+        processes.closeStreams();
         server.destroy();
         bus.shutdown(true);
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,8 @@ final class RunnerConnection implements Closeable {
     private final AFUNIXSocket socket;
     private final OutputStream out;
     private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    /** Event listeners of subscriptions made on this connection, by the id of the subscribing request. */
+    private final Map<String, java.util.function.Consumer<Frame>> listeners = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Object writeLock = new Object();
     private volatile boolean open = true;
@@ -106,7 +109,36 @@ final class RunnerConnection implements Closeable {
 
     /** Sends a request and returns the future reply; error replies complete it exceptionally. */
     CompletableFuture<Frame> send(String type, Map<String, Object> fields) {
+        return send(Long.toString(ids.incrementAndGet()), type, fields);
+    }
+
+    /**
+     * Sends a subscribing request. The listener is in place before the request goes out, since the runner
+     * may send the first events before its reply; it is removed again if the reply is an error.
+     */
+    Subscribed subscribe(String type, Map<String, Object> fields, java.util.function.Consumer<Frame> listener) {
         String id = Long.toString(ids.incrementAndGet());
+        listeners.put(id, listener);
+        CompletableFuture<Frame> reply = send(id, type, fields);
+        reply.whenComplete((f, e) -> {
+            if (e != null) {
+                listeners.remove(id);
+            }
+        });
+        return new Subscribed(id, reply);
+    }
+
+    record Subscribed(String id, CompletableFuture<Frame> reply) {
+    }
+
+    /** Stops delivering a subscription's events and tells the runner to end it (not waiting for its reply). */
+    void unsubscribe(String id) {
+        if (listeners.remove(id) != null && open) {
+            send("unsubscribe", Map.of("subscription", id));
+        }
+    }
+
+    private CompletableFuture<Frame> send(String id, String type, Map<String, Object> fields) {
         CompletableFuture<Frame> reply = new CompletableFuture<>();
         pending.put(id, reply);
         reply.whenComplete((f, e) -> pending.remove(id));
@@ -127,6 +159,10 @@ final class RunnerConnection implements Closeable {
         try {
             while (open) {
                 Frame f = decode(reader.next());
+                if (f.id() == null && f.fields().get("subscription") instanceof String sid) {
+                    deliver(sid, f);
+                    continue;
+                }
                 CompletableFuture<Frame> waiting = f.id() == null ? null : pending.get(f.id());
                 if (waiting == null) {
                     LOG.warn("runner sent a frame nobody waits for: {}", f);
@@ -145,12 +181,30 @@ final class RunnerConnection implements Closeable {
         }
     }
 
+    private void deliver(String subscription, Frame event) {
+        java.util.function.Consumer<Frame> listener = listeners.get(subscription);
+        if (listener == null) {
+            return; // unsubscribed meanwhile
+        }
+        try {
+            listener.accept(event);
+        } catch (RuntimeException e) {
+            LOG.warn("subscription {} listener failed: {}", subscription, e.toString());
+        }
+        if ("subscription_ended".equals(event.type())) {
+            listeners.remove(subscription);
+        }
+    }
+
     @Override
     public void close() {
         open = false;
         closeQuietly(socket);
         RunnerUnavailableException gone = new RunnerUnavailableException("runner connection closed");
         pending.values().forEach(f -> f.completeExceptionally(gone));
+        for (String id : List.copyOf(listeners.keySet())) {
+            deliver(id, new Frame(null, "subscription_ended", Map.of("subscription", id, "reason", "runner connection lost")));
+        }
     }
 
     private static void closeQuietly(AFUNIXSocket s) {

@@ -2,6 +2,7 @@ package io.oqto.routing.internal;
 
 import io.oqto.api.runner.PingResult;
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.RunnerSubscription;
 import io.oqto.api.runner.RunnerStatus;
 import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.unix.UnixAccount;
@@ -10,6 +11,7 @@ import io.oqto.runner.protocol.Protocol;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +90,53 @@ public final class RunnerRouter implements RunnerGateway {
         return result;
     }
 
+    @Override
+    public RunnerSubscription subscribe(String platformUser, String type, Map<String, Object> fields,
+            Consumer<Map<String, Object>> events) {
+        if (closed) {
+            throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
+        }
+        RunnerAddress address = resolve(platformUser);
+        RunnerConnection connection = pool(address).acquire();
+        RunnerConnection.Subscribed s = connection.subscribe(type, fields, f -> {
+            Map<String, Object> event = new java.util.LinkedHashMap<>(f.fields());
+            event.put("type", f.type());
+            events.accept(event);
+        });
+        Frame reply;
+        try {
+            reply = awaitReply(s.reply());
+        } catch (TimeoutException e) {
+            connection.unsubscribe(s.id());
+            throw new RunnerUnavailableException("runner of " + platformUser + " did not answer \"" + type + "\" within "
+                    + config.requestTimeoutMs() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            connection.unsubscribe(s.id());
+            throw new RunnerUnavailableException("interrupted while waiting for the runner");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new RunnerUnavailableException(e.getMessage(), e);
+        }
+        Map<String, Object> result = new java.util.LinkedHashMap<>(reply.fields());
+        result.put("type", reply.type());
+        return new RunnerSubscription() {
+            @Override
+            public Map<String, Object> reply() {
+                return result;
+            }
+
+            @Override
+            public void close() {
+                connection.unsubscribe(s.id());
+            }
+        };
+    }
+
+    private RunnerPool pool(RunnerAddress address) {
+        return pools.computeIfAbsent(address.socket(), sock -> new RunnerPool(sock, address.account().uid(),
+                config.poolSize(), config.connectTimeoutMs(), connector));
+    }
+
     RunnerAddress resolve(String platformUser) {
         UnixAccount account = users.accountOf(platformUser);
         return new RunnerAddress(platformUser, account, RunnerAddress.socketFor(config.socketPattern(), account));
@@ -105,8 +154,7 @@ public final class RunnerRouter implements RunnerGateway {
         if (closed) {
             throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
         }
-        RunnerPool pool = pools.computeIfAbsent(address.socket(), s -> new RunnerPool(s, address.account().uid(),
-                config.poolSize(), config.connectTimeoutMs(), connector));
+        RunnerPool pool = pool(address);
         // Every slot may hold a connection to a runner that has since restarted: at most one retry per slot.
         for (int attempt = 0; attempt < config.poolSize(); attempt++) {
             try {

@@ -57,6 +57,12 @@ class CommandsTest {
         public java.util.Map<String, Object> request(String user, String type, java.util.Map<String, Object> fields) {
             throw new UnsupportedOperationException(type);
         }
+
+        @Override
+        public io.oqto.api.runner.RunnerSubscription subscribe(String user, String type, java.util.Map<String, Object> fields,
+                java.util.function.Consumer<java.util.Map<String, Object>> events) {
+            throw new UnsupportedOperationException(type);
+        }
     };
 
     @Test

@@ -1,0 +1,20 @@
+package io.oqto.api.runner;
+
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A subscription made through {@link RunnerGateway#subscribe}: the runner's reply, and a way to end it.
+ *
+ * @since 1.2
+ */
+@ProviderType
+public interface RunnerSubscription extends AutoCloseable {
+
+    /** The runner's reply to the subscribing request (its {@code type} included). */
+    Map<String, Object> reply();
+
+    /** Ends the subscription; no events are delivered afterwards. Idempotent. */
+    @Override
+    void close();
+}
