@@ -301,7 +301,7 @@ class SingleUserSystemIT {
                 () -> body("/api/v1/users/me/processes/hog").contains("\"exit_code\":137"));
 
         HttpResponse<String> bomb = json("POST", "/api/v1/users/me/processes", "{\"name\":\"bomb\",\"argv\":[\"/bin/sh\",\"-c\","
-                + "\"b(){ if [ $1 -gt 0 ]; then b $(($1-1)) \u0026 b $(($1-1)) \u0026 fi; sleep 60; }; b 8\"],\"limits\":{\"tasks\":32}}");
+                + "\"b(){ if [ $1 -gt 0 ]; then b $(($1-1)) \u0026 b $(($1-1)) \u0026 fi; sleep 60; }; b 8 \u0026 exec tail -f /dev/null\"],\"limits\":{\"tasks\":32}}");
         assertEquals(201, bomb.statusCode(), bomb.body());
         long pid = pidIn(bomb.body());
         long until = System.nanoTime() + 2_000_000_000L;

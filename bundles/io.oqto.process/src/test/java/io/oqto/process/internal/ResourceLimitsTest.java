@@ -31,8 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResourceLimitsTest {
 
-    /** A bounded bomb: at most 2^9 - 1 processes even if no limit held, so a failure cannot take the machine down. */
-    static final String FORK_BOMB = "b(){ if [ $1 -gt 0 ]; then b $(($1-1)) & b $(($1-1)) & fi; sleep 60; }; b 8";
+    /**
+     * A bounded bomb: at most 2^9 processes even if no limit held, so a failure cannot take the machine down.
+     * Its top level executes tail without forking, so it stays up when forks start failing (a shell whose
+     * fork fails exits, and with it, as the first process of the PID namespace, everything else).
+     */
+    static final String FORK_BOMB = "b(){ if [ $1 -gt 0 ]; then b $(($1-1)) & b $(($1-1)) & fi; sleep 60; }; b 8 & exec tail -f /dev/null";
     static final String MEMORY_HOG = "exec tail /dev/zero";
 
     @TempDir
@@ -144,6 +148,8 @@ class ResourceLimitsTest {
         long until = System.nanoTime() + 2_000_000_000L;
         long most = 0;
         while (System.nanoTime() < until) {
+            assertTrue(Files.exists(pids), "the bomb ended early: " + call("read_output", "name", "bomb").fields()
+                    + status("bomb"));
             most = Math.max(most, Long.parseLong(Files.readString(pids.resolve("pids.current")).trim()));
             Thread.sleep(10);
         }
