@@ -115,4 +115,51 @@ public class RunnerIT extends OqtoKarafTestSupport {
         waitFor("exactly one accept thread", 5_000, () -> Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("oqto-runner-accept")).count() == 1);
     }
+
+    @Test
+    public void processBundleUpdateEndsItsProcessesAndSubscriptionsAndReleasesItsThreads() throws Exception {
+        waitFor("runner socket", 20_000, () -> Files.exists(SOCKET));
+        try (RunnerSocketClient c = new RunnerSocketClient(SOCKET)) {
+            waitFor("process operations advertised", 20_000, () -> {
+                try {
+                    return hello(c).contains("\"subscribe_output\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            String spawned = c.call("{\"id\":\"s\",\"type\":\"spawn_process\",\"name\":\"long\",\"argv\":[\"/bin/sh\",\"-c\","
+                    + "\"echo hello; exec sleep 300\"]}");
+            assertTrue(spawned, spawned.contains("\"type\":\"process_spawned\""));
+            long pid = Long.parseLong(spawned.replaceAll(".*\"pid\":(\\d+).*", "$1"));
+            c.call("{\"id\":\"sub\",\"type\":\"subscribe_output\",\"name\":\"long\"}");
+            String line = c.next();
+            while (!line.contains("\"type\":\"output\"")) {
+                line = c.next();
+            }
+            assertTrue(line, line.contains("\"text\":\"hello\"") && line.contains("\"subscription\":\"sub\""));
+
+            bundle(context, "io.oqto.process").update();
+            // The old component stops its processes and ends the subscription before it goes.
+            line = c.next();
+            while (!line.contains("subscription_ended")) {
+                line = c.next();
+            }
+            assertTrue(line, line.contains("\"reason\":\"runner stopping\""));
+            assertTrue("the process ended with its bundle", ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+            waitFor("no output pump or subscription thread left", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("oqto-process-std") || t.getName().startsWith("oqto-subscription")));
+            for (String single : new String[] {"oqto-process-launcher", "oqto-process-restart"}) {
+                waitFor("one " + single + " thread (the new bundle's)", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().equals(single)).count() <= 1);
+            }
+            waitFor("spawning works again", 20_000, () -> {
+                try {
+                    return c.call("{\"id\":\"again\",\"type\":\"spawn_process\",\"name\":\"again\",\"argv\":[\"/bin/true\"]}")
+                            .contains("process_spawned");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
 }

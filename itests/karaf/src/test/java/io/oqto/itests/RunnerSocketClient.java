@@ -31,6 +31,11 @@ final class RunnerSocketClient implements Closeable {
         return in.readLine();
     }
 
+    /** The next line the runner sends (a reply or an event). */
+    String next() throws IOException {
+        return in.readLine();
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();
