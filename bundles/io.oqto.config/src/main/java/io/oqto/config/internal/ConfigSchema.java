@@ -45,6 +45,15 @@ final class ConfigSchema {
                 KeySpec.integer("tasks", 4, 1 << 22, "processes and threads per process (default and ceiling)"),
                 KeySpec.integer("cpu_percent", 1, 100_000, "CPU per process in percent of one core (default and ceiling)"),
                 KeySpec.integer("output_lines", 100, 1_000_000, "output lines kept per process"));
+        section("programs",
+                KeySpec.string("pi", "the pi coding agent: a path, or a name looked up in search_path", ConfigSchema::program),
+                KeySpec.strings("pi_args", "arguments for pi after --mode rpc"),
+                KeySpec.string("fileserver", "the file server (oqto-files)", ConfigSchema::program),
+                KeySpec.string("ttyd", "the web terminal", ConfigSchema::program),
+                KeySpec.strings("ttyd_shell", "the shell ttyd runs, with its arguments"),
+                KeySpec.string("search_path", "where program names are looked up (colon-separated, ~ allowed)",
+                        v -> ((String) v).indexOf('\0') >= 0 ? "must not contain NUL" : null),
+                KeySpec.integer("ready_timeout_ms", 100, 600_000, "how long a program may take to become ready"));
         section("routing",
                 KeySpec.string("socket_pattern", "runner socket path; {uid} and {user} are replaced",
                         ConfigSchema::socketPattern),
@@ -82,6 +91,11 @@ final class ConfigSchema {
             return "must not contain NUL";
         }
         return s.startsWith("/") ? null : "must be an absolute path";
+    }
+
+    private static String program(Object v) {
+        String s = (String) v;
+        return s.isEmpty() || s.indexOf('\0') >= 0 ? "must name a program" : null;
     }
 
     private static String socketPattern(Object v) {

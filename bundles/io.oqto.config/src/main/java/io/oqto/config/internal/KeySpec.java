@@ -22,6 +22,11 @@ record KeySpec(String name, ValueType type, Function<Object, String> check, Stri
                 help);
     }
 
+    static KeySpec strings(String name, String help) {
+        return new KeySpec(name, ValueType.STRING_LIST,
+                v -> java.util.Arrays.stream((String[]) v).anyMatch(x -> x.indexOf('\0') >= 0) ? "must not contain NUL" : null, help);
+    }
+
     static KeySpec bool(String name, String help) {
         return new KeySpec(name, ValueType.BOOLEAN, v -> null, help);
     }

@@ -4,7 +4,9 @@ package io.oqto.config.internal;
 enum ValueType {
     STRING("a string"),
     INTEGER("an integer"),
-    BOOLEAN("a boolean (true or false)");
+    BOOLEAN("a boolean (true or false)"),
+    /** Published to Configuration Admin as {@code String[]}; from the environment, split at whitespace. */
+    STRING_LIST("an array of strings");
 
     private final String description;
 
@@ -22,6 +24,8 @@ enum ValueType {
             case STRING -> v instanceof String ? v : null;
             case INTEGER -> v instanceof Long ? v : null;
             case BOOLEAN -> v instanceof Boolean ? v : null;
+            case STRING_LIST -> v instanceof org.tomlj.TomlArray a && a.toList().stream().allMatch(String.class::isInstance)
+                    ? a.toList().stream().map(String.class::cast).toArray(String[]::new) : null;
         };
     }
 
@@ -37,6 +41,7 @@ enum ValueType {
                 }
             }
             case BOOLEAN -> "true".equals(s) ? Boolean.TRUE : "false".equals(s) ? Boolean.FALSE : null;
+            case STRING_LIST -> s.isBlank() ? new String[0] : s.trim().split("\\s+");
         };
     }
 }
