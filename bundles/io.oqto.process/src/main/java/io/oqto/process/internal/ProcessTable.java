@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@code write_stdin}, {@code signal_process}, {@code stop_process} (SIGTERM, grace, SIGKILL of the tree).
  * A process that crashes is just recorded as exited; on deactivate every process is stopped.
  */
-@Component(service = RunnerOperation.class, configurationPid = "oqto.processes",
+@Component(service = {RunnerOperation.class, ProcessTable.class}, configurationPid = "oqto.processes",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ProcessConfig.class)
 public final class ProcessTable implements StreamingOperation {
@@ -161,10 +161,6 @@ public final class ProcessTable implements StreamingOperation {
     }
 
     private Frame spawn(Frame r) throws ProtocolException, IOException, InterruptedException {
-        String id = text(r, "name");
-        if (!ID.matcher(id).matches()) {
-            throw invalid("\"name\" must be 1-64 letters, digits, . _ - (starting with a letter or digit)");
-        }
         List<String> argv = strings(r.fields().get("argv"), "argv");
         if (argv.isEmpty()) {
             throw invalid("\"argv\" must name a program");
@@ -173,30 +169,47 @@ public final class ProcessTable implements StreamingOperation {
         if (!(cwdField instanceof String cwdText)) {
             throw invalid("\"cwd\" must be a string");
         }
-        Path cwd = workspace.existing(cwdText);
-        boolean sandboxed = !Boolean.FALSE.equals(r.fields().get("sandboxed"));
+        SpawnRequest request = new SpawnRequest(text(r, "name"), argv, workspace.existing(cwdText), env(r.fields().get("env")),
+                !Boolean.FALSE.equals(r.fields().get("sandboxed")), List.of(), List.of(),
+                RestartPolicy.parse(r.fields().get("restart")), r.fields().get("limits"));
+        return Frame.of(r.id(), "process_spawned").with("process", spawn(request).describe());
+    }
+
+    /** What to spawn: from a {@code spawn_process} request, or from a program spec. */
+    record SpawnRequest(String name, List<String> argv, Path cwd, Map<String, String> env, boolean sandboxed,
+            List<Path> readOnly, List<Path> writable, RestartPolicy restart, Object limits) {
+    }
+
+    /** Spawns a process (sandboxed unless asked otherwise, always under limits) and tracks it by name. */
+    ManagedProcess spawn(SpawnRequest request) throws ProtocolException, IOException, InterruptedException {
+        String id = request.name();
+        if (!ID.matcher(id).matches()) {
+            throw invalid("\"name\" must be 1-64 letters, digits, . _ - (starting with a letter or digit)");
+        }
+        List<String> argv = request.argv();
+        Path cwd = request.cwd();
+        boolean sandboxed = request.sandboxed();
         Settings current = settings;
-        Limits limits = Limits.parse(r.fields().get("limits"), current.ceiling());
+        Limits limits = Limits.parse(request.limits(), current.ceiling());
         if (current.enforcer() == null) {
             throw new ProtocolException(ErrorCode.SPAWN_FAILED, "not spawned: " + current.problem(), null);
         }
         List<String> command;
         try {
-            command = sandboxed ? sandbox.command(cwd, argv) : sandbox.supervised(argv);
+            command = sandboxed ? sandbox.command(cwd, argv, request.readOnly(), request.writable()) : sandbox.supervised(argv);
         } catch (SandboxUnavailableException e) {
             throw new ProtocolException(ErrorCode.SANDBOX_ERROR, "not spawned: " + e.getMessage(), null);
         }
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         // The runner's own plumbing is not the child's business.
         pb.environment().keySet().removeIf(k -> k.equals("NOTIFY_SOCKET") || k.startsWith("OQTO_"));
-        pb.environment().putAll(env(r.fields().get("env")));
+        pb.environment().putAll(request.env());
         if (!argv.get(0).contains("/")) {
             Executables.resolve(argv.get(0), pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
         } else {
             Executables.resolve(argv.get(0).startsWith("/") ? argv.get(0) : cwd.resolve(argv.get(0)).toString(), "");
         }
-        Spec spec = new Spec(id, argv, command, sandboxed, RestartPolicy.parse(r.fields().get("restart")), limits,
-                current.enforcer());
+        Spec spec = new Spec(id, argv, command, sandboxed, request.restart(), limits, current.enforcer());
         synchronized (processes) {
             if (processes.containsKey(id) && processes.get(id).running()) {
                 throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a process named " + id + " is running", null);
@@ -209,8 +222,13 @@ public final class ProcessTable implements StreamingOperation {
             }
             LOG.info("spawned {} (pid {}){} under {}: {}", id, mp.pid(), sandboxed ? " sandboxed" : "",
                     spec.enforcer().mechanism(), argv);
-            return Frame.of(r.id(), "process_spawned").with("process", mp.describe());
+            return mp;
         }
+    }
+
+    /** The process of that name, or null. */
+    ManagedProcess process(String name) {
+        return processes.get(name);
     }
 
     /** Starts the process of {@code spec} under its limits and tracks it. */

@@ -1,0 +1,139 @@
+package io.oqto.process.internal;
+
+import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.RunnerOperation;
+import io.oqto.runner.protocol.WorkspacePaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code start_program}: starts {@code pi}, {@code fileserver} or {@code ttyd} from its spec (see
+ * {@link Programs}), always sandboxed, and answers only once the program is ready, or with the reason it
+ * is not (it exited, or did not answer in time; then it is stopped).
+ */
+@Component(service = RunnerOperation.class, configurationPid = "oqto.programs",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ProgramConfig.class)
+public final class ProgramStarter implements RunnerOperation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProgramStarter.class);
+
+    private final ProcessTable processes;
+    private final WorkspacePaths workspace;
+    private final Path runtimeDir;
+    private volatile ProgramConfig config;
+
+    @Activate
+    public ProgramStarter(@Reference ProcessTable processes, @Reference WorkspacePaths workspace, ProgramConfig config)
+            throws IOException {
+        this(processes, workspace, config, runtimeDir());
+    }
+
+    ProgramStarter(ProcessTable processes, WorkspacePaths workspace, ProgramConfig config, Path runtimeDir) {
+        this.processes = processes;
+        this.workspace = workspace;
+        this.config = config;
+        this.runtimeDir = runtimeDir;
+    }
+
+    @Modified
+    void modified(ProgramConfig changed) {
+        this.config = changed;
+    }
+
+    @Override
+    public Set<String> types() {
+        return Set.of("start_program");
+    }
+
+    @Override
+    public Frame handle(Frame r) throws ProtocolException {
+        if (!(r.fields().get("program") instanceof String program)) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"program\" is required: one of " + Programs.NAMES, null);
+        }
+        Object nameField = r.fields().getOrDefault("name", program);
+        Object argsField = r.fields().getOrDefault("args", List.of());
+        Object cwdField = r.fields().getOrDefault("cwd", ".");
+        if (!(nameField instanceof String name) || !(cwdField instanceof String cwd) || !(argsField instanceof List<?> args)
+                || !args.stream().allMatch(String.class::isInstance)) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"name\" and \"cwd\" must be strings, \"args\" an array of strings", null);
+        }
+        ProgramConfig current = config;
+        try {
+            Programs programs = new Programs(current, Path.of(System.getProperty("user.home")), runnerHome(), runtimeDir,
+                    Path.of(System.getProperty("java.home")));
+            ProgramPlan plan = programs.plan(program, name, args.stream().map(String.class::cast).toList(), workspace.existing(cwd),
+                    workspace.root());
+            ManagedProcess p = processes.spawn(new ProcessTable.SpawnRequest(name, plan.argv(), plan.cwd(), plan.env(), true,
+                    plan.readOnly(), plan.writable(), RestartPolicy.NEVER, null));
+            long started = System.nanoTime();
+            awaitReady(program, p, plan.readiness(), current.readyTimeoutMs());
+            long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            LOG.info("program {} ({}) ready in {} ms", name, program, readyMs);
+            return Frame.of(r.id(), "program_started").with("process", p.describe())
+                    .with("socket", plan.socket() == null ? null : plan.socket().toString()).with("ready_ms", readyMs);
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.SPAWN_FAILED, "program " + program + ": " + e.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProtocolException(ErrorCode.INTERNAL, "interrupted", null);
+        }
+    }
+
+    /** Polls readiness until it holds; a program that exits or runs out of time fails with its last output. */
+    private static void awaitReady(String program, ManagedProcess p, Readiness readiness, long timeoutMs)
+            throws ProtocolException, IOException, InterruptedException {
+        readiness.begin(p);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!readiness.ready(p)) {
+            if (!p.running()) {
+                throw new ProtocolException(ErrorCode.SPAWN_FAILED, "program " + program + " exited with code " + p.exitCode()
+                        + " before it was ready" + lastOutput(p), null);
+            }
+            if (System.nanoTime() > deadline) {
+                p.stop(2000);
+                throw new ProtocolException(ErrorCode.SPAWN_FAILED, "program " + program + " was not ready within " + timeoutMs
+                        + " ms (waited for " + readiness.describe() + "); stopped it" + lastOutput(p), null);
+            }
+            Thread.sleep(25);
+        }
+    }
+
+    private static String lastOutput(ManagedProcess p) {
+        OutputBuffer.Slice s = p.output().after(0, 10_000);
+        List<OutputBuffer.Line> lines = s.lines();
+        String tail = lines.subList(Math.max(0, lines.size() - 5), lines.size()).stream().map(OutputBuffer.Line::text)
+                .collect(Collectors.joining(" | "));
+        return tail.isEmpty() ? "" : "; last output: " + tail;
+    }
+
+    private static Path runnerHome() {
+        String home = System.getProperty("karaf.home");
+        return home == null ? null : Path.of(home);
+    }
+
+    /** {@code $XDG_RUNTIME_DIR}, else {@code /run/user/<uid>} if it exists. */
+    static Path runtimeDir() throws IOException {
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        if (xdg != null && xdg.startsWith("/")) {
+            return Path.of(xdg);
+        }
+        Path run = Path.of("/run/user", Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString());
+        return Files.isDirectory(run) ? run : null;
+    }
+}
