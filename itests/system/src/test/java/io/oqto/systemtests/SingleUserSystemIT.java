@@ -70,14 +70,20 @@ class SingleUserSystemIT {
         runnerLog = work.resolve("runner.log");
         cpLog = work.resolve("cp.log");
         port = Commands.freePort();
+        Path fakes = fakePrograms(work.resolve("fake"));
+        // The real sandbox for every spawn and program in this test: the user's own policy file.
+        Files.createDirectories(home.resolve(".config/oqto"));
+        Files.writeString(home.resolve(".config/oqto/sandbox.toml"), "enabled = true\nprofile = \"development\"\n");
         Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
+                "[programs]", "pi = \"" + fakes.resolve("bin/pi") + "\"", "ttyd = \"" + fakes.resolve("bin/ttyd") + "\"",
                 "[server]", "port = " + port, "state_dir = \"" + state + "\"",
                 "[runner]", "socket = \"" + socket + "\"",
                 "[workspace]", "root = \"" + work.resolve("ws") + "\"",
                 "[routing]", "socket_pattern = \"" + socket + "\"", "request_timeout_ms = 1500",
                 "autostart = true", "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"", ""));
         env = Map.of("HOME", home.toString(), "OQTO_CONFIG", config.toString(), "OQTO_MODE", "single-user",
-                "JAVA_HOME", System.getProperty("java.home"));
+                "JAVA_HOME", System.getProperty("java.home"), "XDG_RUNTIME_DIR", socket.getParent().toString());
+        Files.createDirectories(socket.getParent());
         stranger = createUser("oqtos");
         operator = createUser("oqtoc");
 
@@ -121,6 +127,22 @@ class SingleUserSystemIT {
                         return h;
                     }).join();
                 });
+    }
+
+    /**
+     * The ttyd and pi stand-ins of the process bundle's tests, installed like programs are: {@code bin/} in an
+     * installation directory, which the sandbox then mounts read-only.
+     */
+    private static Path fakePrograms(Path dir) throws IOException {
+        Path sources = Path.of("../../bundles/io.oqto.process/src/test/resources/programs").toAbsolutePath().normalize();
+        Files.createDirectories(dir.resolve("bin"));
+        Files.copy(sources.resolve("FakeTtyd.java"), dir.resolve("FakeTtyd.java"));
+        Files.writeString(dir.resolve("bin/ttyd"), "#!/bin/sh\nexec \"$JAVA_HOME/bin/java\" " + dir.resolve("FakeTtyd.java") + " \"$@\"\n");
+        Files.copy(sources.resolve("fake-pi"), dir.resolve("bin/pi"));
+        for (String p : List.of("bin/ttyd", "bin/pi")) {
+            Files.setPosixFilePermissions(dir.resolve(p), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return dir;
     }
 
     private static String createUser(String prefix) throws IOException, InterruptedException {
@@ -318,6 +340,51 @@ class SingleUserSystemIT {
             assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null, "nothing of the bomb survives: " + h.pid());
         }
         assertEquals(200, request("POST", "/api/v1/users/me/runner/ping", true).statusCode(), "the runner carries on");
+    }
+
+    @Test
+    @Order(5)
+    void theNamedProgramsStartSandboxedOnTheirSocketsAndAreReadyWhenStarted() throws Exception {
+        HttpResponse<String> files = json("POST", "/api/v1/users/me/programs/fileserver", "{}");
+        assertEquals(201, files.statusCode(), files.body() + Commands.tails(runnerLog));
+        Path filesSocket = socket.resolveSibling("oqto").resolve("fileserver.sock");
+        assertTrue(files.body().contains("\"socket\":\"" + filesSocket + "\""), files.body());
+        assertTrue(files.body().contains("\"command\":[") && files.body().contains("bwrap"), "sandboxed: " + files.body());
+        assertEquals("HTTP/1.1 200 OK", unixHttp(filesSocket, "GET /health").lines().findFirst().orElse(""));
+        assertTrue(unixHttp(filesSocket, "GET /health").contains("\"root\":\"" + work.resolve("ws").toRealPath() + "\""));
+        assertTrue(unixHttp(filesSocket, "GET /file?path=/etc/passwd").startsWith("HTTP/1.1 403 "), "confined to the workspace");
+        assertTrue(unixHttp(filesSocket, "PUT /file?path=from-files.txt", "via the file server").startsWith("HTTP/1.1 200 "));
+        assertEquals("via the file server", Files.readString(work.resolve("ws/from-files.txt")));
+
+        HttpResponse<String> term = json("POST", "/api/v1/users/me/programs/ttyd", "{\"name\":\"term-1\"}");
+        assertEquals(201, term.statusCode(), term.body());
+        assertTrue(term.body().contains("\"argv\":[\"" + work.resolve("fake/bin/ttyd") + "\",\"--interface\",\""
+                + socket.resolveSibling("oqto").resolve("term-1.sock") + "\",\"--writable\",\"--cwd\""), term.body());
+        assertTrue(unixHttp(socket.resolveSibling("oqto").resolve("term-1.sock"), "GET /").startsWith("HTTP/1.1 200 "));
+
+        HttpResponse<String> agent = json("POST", "/api/v1/users/me/programs/pi", "{\"name\":\"agent\",\"args\":[\"--no-session\"]}");
+        assertEquals(201, agent.statusCode(), agent.body());
+        assertTrue(body("/api/v1/users/me/processes/agent/output").contains("oqto-ready"), "readiness was its get_state answer");
+
+        HttpResponse<String> unknown = json("POST", "/api/v1/users/me/programs/vim", "{}");
+        assertEquals(400, unknown.statusCode(), unknown.body());
+        for (String name : List.of("fileserver", "term-1", "agent")) {
+            assertEquals(200, json("POST", "/api/v1/users/me/processes/" + name + "/stop?grace_ms=2000", "").statusCode());
+        }
+    }
+
+    /** One HTTP/1.1 request over a Unix socket, the whole response as text. */
+    private static String unixHttp(Path socket, String requestLine, String... body) throws IOException {
+        byte[] content = body.length == 0 ? new byte[0] : body[0].getBytes(StandardCharsets.UTF_8);
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            c.connect(java.net.UnixDomainSocketAddress.of(socket));
+            java.io.OutputStream out = java.nio.channels.Channels.newOutputStream(c);
+            out.write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: " + content.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(content);
+            out.flush();
+            return new String(java.nio.channels.Channels.newInputStream(c).readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private HttpResponse<String> json(String method, String path, String body) throws IOException, InterruptedException {

@@ -24,6 +24,15 @@ public interface RunnerGateway {
     java.util.Map<String, Object> request(String platformUser, String type, java.util.Map<String, Object> fields);
 
     /**
+     * Like {@link #request(String, String, java.util.Map)}, for a request known to take longer than the
+     * configured request timeout (starting a program waits until it is ready).
+     *
+     * @since 1.2
+     */
+    java.util.Map<String, Object> request(String platformUser, String type, java.util.Map<String, Object> fields,
+            java.time.Duration timeout);
+
+    /**
      * Sends a subscribing request (such as {@code subscribe_output}) and delivers the subscription's events
      * (their {@code type} included) to {@code events}, on a thread that must not be blocked: hand them
      * over, don't process them there. If the runner connection is lost, a last event of type

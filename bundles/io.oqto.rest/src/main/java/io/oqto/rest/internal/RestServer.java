@@ -44,7 +44,8 @@ public final class RestServer {
                     new HealthResource(context.getBundle().getVersion().toString()),
                     new RunnerResource(runners),
                     new FilesResource(runners),
-                    processes));
+                    processes,
+                    new ProgramsResource(runners)));
             factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens),
                     new ProblemMapper()));
             server = factory.create();

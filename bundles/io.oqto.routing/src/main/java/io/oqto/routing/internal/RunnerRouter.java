@@ -84,7 +84,12 @@ public final class RunnerRouter implements RunnerGateway {
 
     @Override
     public Map<String, Object> request(String platformUser, String type, Map<String, Object> fields) {
-        Frame reply = call(resolve(platformUser), type, fields);
+        return request(platformUser, type, fields, java.time.Duration.ofMillis(config.requestTimeoutMs()));
+    }
+
+    @Override
+    public Map<String, Object> request(String platformUser, String type, Map<String, Object> fields, java.time.Duration timeout) {
+        Frame reply = call(resolve(platformUser), type, fields, timeout.toMillis());
         Map<String, Object> result = new java.util.LinkedHashMap<>(reply.fields());
         result.put("type", reply.type());
         return result;
@@ -147,10 +152,10 @@ public final class RunnerRouter implements RunnerGateway {
      * connection that turns out dead (the runner restarted since it was opened) is replaced.
      */
     Frame call(RunnerAddress address, String type) {
-        return call(address, type, Map.of());
+        return call(address, type, Map.of(), config.requestTimeoutMs());
     }
 
-    Frame call(RunnerAddress address, String type, Map<String, Object> fields) {
+    Frame call(RunnerAddress address, String type, Map<String, Object> fields, long timeoutMs) {
         if (closed) {
             throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
         }
@@ -158,25 +163,26 @@ public final class RunnerRouter implements RunnerGateway {
         // Every slot may hold a connection to a runner that has since restarted: at most one retry per slot.
         for (int attempt = 0; attempt < config.poolSize(); attempt++) {
             try {
-                return callOnce(pool.acquire(), address, type, fields);
+                return callOnce(pool.acquire(), address, type, fields, timeoutMs);
             } catch (StaleConnectionException e) {
                 // try the next slot; a dead one reconnects when it comes round again
             }
         }
         try {
-            return callOnce(pool.acquire(), address, type, fields);
+            return callOnce(pool.acquire(), address, type, fields, timeoutMs);
         } catch (StaleConnectionException e) {
             throw new RunnerUnavailableException("the connection to the runner of " + address.platformUser()
                     + " keeps breaking (see the control plane log)");
         }
     }
 
-    private Frame callOnce(RunnerConnection connection, RunnerAddress address, String type, Map<String, Object> fields) {
+    private Frame callOnce(RunnerConnection connection, RunnerAddress address, String type, Map<String, Object> fields,
+            long timeoutMs) {
         try {
-            return awaitReply(connection.send(type, fields));
+            return awaitReply(connection.send(type, fields), timeoutMs);
         } catch (TimeoutException e) {
             throw new RunnerUnavailableException("runner of " + address.platformUser() + " did not answer \"" + type
-                    + "\" within " + config.requestTimeoutMs() + " ms");
+                    + "\" within " + timeoutMs + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunnerUnavailableException("interrupted while waiting for the runner");
@@ -193,13 +199,17 @@ public final class RunnerRouter implements RunnerGateway {
      * that window; a parked thread must be woken by the reader thread, and on a virtual machine an idle
      * vCPU's wake-up alone can cost tens of microseconds (see docs/performance.md).
      */
-    private Frame awaitReply(CompletableFuture<Frame> reply)
+    private Frame awaitReply(CompletableFuture<Frame> reply) throws InterruptedException, ExecutionException, TimeoutException {
+        return awaitReply(reply, config.requestTimeoutMs());
+    }
+
+    private Frame awaitReply(CompletableFuture<Frame> reply, long timeoutMs)
             throws InterruptedException, ExecutionException, TimeoutException {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
         while (!reply.isDone() && System.nanoTime() < spinUntil) {
             Thread.onSpinWait();
         }
-        return reply.get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        return reply.get(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     /** The connection died under the request; the caller retries on a fresh one. */

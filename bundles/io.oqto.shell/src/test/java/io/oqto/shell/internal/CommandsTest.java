@@ -59,6 +59,12 @@ class CommandsTest {
         }
 
         @Override
+        public java.util.Map<String, Object> request(String user, String type, java.util.Map<String, Object> fields,
+                java.time.Duration timeout) {
+            throw new UnsupportedOperationException(type);
+        }
+
+        @Override
         public io.oqto.api.runner.RunnerSubscription subscribe(String user, String type, java.util.Map<String, Object> fields,
                 java.util.function.Consumer<java.util.Map<String, Object>> events) {
             throw new UnsupportedOperationException(type);
