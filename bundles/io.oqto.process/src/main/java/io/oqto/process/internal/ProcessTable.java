@@ -2,9 +2,9 @@ package io.oqto.process.internal;
 
 import io.oqto.api.sandbox.SandboxService;
 import io.oqto.api.sandbox.SandboxUnavailableException;
-import io.oqto.process.limits.LimitEnforcer;
-import io.oqto.process.limits.LimitEnforcers;
-import io.oqto.process.limits.Limits;
+import io.oqto.process.internal.limits.LimitEnforcer;
+import io.oqto.process.internal.limits.LimitEnforcers;
+import io.oqto.process.internal.limits.Limits;
 import io.oqto.runner.protocol.ErrorCode;
 import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;

@@ -1,7 +1,7 @@
 package io.oqto.process.internal;
 
-import io.oqto.process.limits.LimitEnforcer;
-import io.oqto.process.limits.Limits;
+import io.oqto.process.internal.limits.LimitEnforcer;
+import io.oqto.process.internal.limits.Limits;
 import java.util.List;
 
 /**

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.api.sandbox.SandboxService;
-import io.oqto.process.limits.LimitEnforcers;
+import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.protocol.WorkspacePaths;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.api.sandbox.SandboxService;
-import io.oqto.process.limits.LimitEnforcer;
-import io.oqto.process.limits.LimitEnforcers;
-import io.oqto.process.limits.Limits;
+import io.oqto.process.internal.limits.LimitEnforcer;
+import io.oqto.process.internal.limits.LimitEnforcers;
+import io.oqto.process.internal.limits.Limits;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.protocol.WorkspacePaths;

@@ -2,4 +2,4 @@
  * Resource limits of spawned processes (memory, tasks, CPU) and the mechanisms that enforce them: a systemd
  * transient scope, a cgroup the runner may write, or rlimits. Private to the process bundle.
  */
-package io.oqto.process.limits;
+package io.oqto.process.internal.limits;

@@ -1,4 +1,4 @@
-package io.oqto.process.limits;
+package io.oqto.process.internal.limits;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.oqto.process.limits;
+package io.oqto.process.internal.limits;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.oqto.process.limits;
+package io.oqto.process.internal.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.oqto.process.limits;
+package io.oqto.process.internal.limits;
 
 import io.oqto.runner.protocol.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
