@@ -19,7 +19,7 @@ public interface SandboxService {
      *     policy invalid): spawning must fail closed
      */
     default List<String> command(Path workspace, List<String> argv) {
-        return command(workspace, argv, List.of(), List.of());
+        return command(workspace, argv, List.of(), List.of(), null);
     }
 
     /**
@@ -27,9 +27,12 @@ public interface SandboxService {
      * installation ({@code readOnly}) or the directory of the socket it listens on ({@code writable}).
      * These are mounted before the policy's denies, so a deny still wins.
      *
+     * @param profile a built-in profile the caller asks for, or null: it can only tighten the policy in
+     *     force (union of denies, intersection of writes, stricter isolation), never loosen it
      * @throws SandboxUnavailableException as for {@link #command(Path, List)}
+     * @throws IllegalArgumentException for an unknown profile name
      */
-    List<String> command(Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable);
+    List<String> command(Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable, String profile);
 
     /**
      * {@code argv} without restrictions but supervised: in a PID namespace of its own that ends, with

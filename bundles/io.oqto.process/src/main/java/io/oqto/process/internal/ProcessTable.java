@@ -169,15 +169,19 @@ public final class ProcessTable implements StreamingOperation {
         if (!(cwdField instanceof String cwdText)) {
             throw invalid("\"cwd\" must be a string");
         }
+        Object profile = r.fields().get("profile");
+        if (profile != null && !(profile instanceof String)) {
+            throw invalid("\"profile\" must be the name of a built-in sandbox profile");
+        }
         SpawnRequest request = new SpawnRequest(text(r, "name"), argv, workspace.existing(cwdText), env(r.fields().get("env")),
-                !Boolean.FALSE.equals(r.fields().get("sandboxed")), List.of(), List.of(),
+                !Boolean.FALSE.equals(r.fields().get("sandboxed")), (String) profile, List.of(), List.of(),
                 RestartPolicy.parse(r.fields().get("restart")), r.fields().get("limits"));
         return Frame.of(r.id(), "process_spawned").with("process", spawn(request).describe());
     }
 
     /** What to spawn: from a {@code spawn_process} request, or from a program spec. */
     record SpawnRequest(String name, List<String> argv, Path cwd, Map<String, String> env, boolean sandboxed,
-            List<Path> readOnly, List<Path> writable, RestartPolicy restart, Object limits) {
+            String profile, List<Path> readOnly, List<Path> writable, RestartPolicy restart, Object limits) {
     }
 
     /** Spawns a process (sandboxed unless asked otherwise, always under limits) and tracks it by name. */
@@ -195,10 +199,16 @@ public final class ProcessTable implements StreamingOperation {
             throw new ProtocolException(ErrorCode.SPAWN_FAILED, "not spawned: " + current.problem(), null);
         }
         List<String> command;
+        if (!sandboxed && request.profile() != null) {
+            throw invalid("\"profile\" needs \"sandboxed\": true");
+        }
         try {
-            command = sandboxed ? sandbox.command(cwd, argv, request.readOnly(), request.writable()) : sandbox.supervised(argv);
+            command = sandboxed ? sandbox.command(cwd, argv, request.readOnly(), request.writable(), request.profile())
+                    : sandbox.supervised(argv);
         } catch (SandboxUnavailableException e) {
             throw new ProtocolException(ErrorCode.SANDBOX_ERROR, "not spawned: " + e.getMessage(), null);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
         }
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         // The runner's own plumbing is not the child's business.

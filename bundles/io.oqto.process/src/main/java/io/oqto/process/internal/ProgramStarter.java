@@ -79,7 +79,7 @@ public final class ProgramStarter implements RunnerOperation {
                     Path.of(System.getProperty("java.home")));
             ProgramPlan plan = programs.plan(program, name, args.stream().map(String.class::cast).toList(), workspace.existing(cwd),
                     workspace.root());
-            ManagedProcess p = processes.spawn(new ProcessTable.SpawnRequest(name, plan.argv(), plan.cwd(), plan.env(), true,
+            ManagedProcess p = processes.spawn(new ProcessTable.SpawnRequest(name, plan.argv(), plan.cwd(), plan.env(), true, null,
                     plan.readOnly(), plan.writable(), RestartPolicy.NEVER, null));
             long started = System.nanoTime();
             awaitReady(program, p, plan.readiness(), current.readyTimeoutMs());

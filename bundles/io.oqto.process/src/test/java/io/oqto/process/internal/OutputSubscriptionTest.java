@@ -82,7 +82,7 @@ class OutputSubscriptionTest {
     void setUp() {
         SandboxService none = new SandboxService() {
             @Override
-            public List<String> command(Path ws, List<String> argv, List<Path> ro, List<Path> rw) {
+            public List<String> command(Path ws, List<String> argv, List<Path> ro, List<Path> rw, String profile) {
                 return argv;
             }
 

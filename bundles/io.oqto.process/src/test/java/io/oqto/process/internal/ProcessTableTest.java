@@ -61,7 +61,7 @@ class ProcessTableTest {
     void setUp() {
         SandboxService sandbox = new SandboxService() {
             @Override
-            public List<String> command(Path ws, List<String> argv, List<Path> readOnly, List<Path> writable) {
+            public List<String> command(Path ws, List<String> argv, List<Path> readOnly, List<Path> writable, String profile) {
                 if (sandboxFailure != null) {
                     throw new SandboxUnavailableException(sandboxFailure);
                 }
@@ -189,6 +189,10 @@ class ProcessTableTest {
         assertEquals("sandbox_error: not spawned: the sandbox policy requires bubblewrap, and bwrap is not installed",
                 err("spawn_process", "name", "x", "argv", List.of("/bin/true")));
         assertEquals("process_not_found: no process named nope", err("stop_process", "name", "nope"));
+        assertEquals("invalid_request: \"profile\" needs \"sandboxed\": true",
+                err("spawn_process", "name", "x", "argv", List.of("/bin/true"), "sandboxed", false, "profile", "strict"));
+        assertEquals("invalid_request: \"profile\" must be the name of a built-in sandbox profile",
+                err("spawn_process", "name", "x", "argv", List.of("/bin/true"), "profile", 3));
         sandboxFailure = null;
         call("spawn_process", "name", "dup", "argv", List.of("/bin/sleep", "30"));
         assertEquals("process_exists: a process named dup is running", err("spawn_process", "name", "dup", "argv", List.of("/bin/true")));

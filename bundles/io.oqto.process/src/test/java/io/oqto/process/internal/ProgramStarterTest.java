@@ -65,7 +65,7 @@ class ProgramStarterTest {
                 .replaceFirst("^#!/bin/sh\n", "")).toString();
         SandboxService recording = new SandboxService() {
             @Override
-            public List<String> command(Path ws, List<String> argv, List<Path> readOnly, List<Path> writable) {
+            public List<String> command(Path ws, List<String> argv, List<Path> readOnly, List<Path> writable, String profile) {
                 mounts.add(readOnly);
                 mounts.add(writable);
                 return argv;

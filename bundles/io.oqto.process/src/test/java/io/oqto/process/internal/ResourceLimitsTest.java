@@ -49,7 +49,7 @@ class ResourceLimitsTest {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "these tests need bubblewrap");
         SandboxService supervisedOnly = new SandboxService() {
             @Override
-            public List<String> command(Path ws, List<String> argv, List<Path> ro, List<Path> rw) {
+            public List<String> command(Path ws, List<String> argv, List<Path> ro, List<Path> rw, String profile) {
                 return supervised(argv);
             }
 

@@ -29,7 +29,7 @@ import javax.ws.rs.core.StreamingOutput;
 public final class ProcessesResource {
 
     /** What a client may pass when spawning; anything else is refused rather than forwarded. */
-    static final Set<String> SPAWN_FIELDS = Set.of("name", "argv", "cwd", "env", "sandboxed", "restart", "limits");
+    static final Set<String> SPAWN_FIELDS = Set.of("name", "argv", "cwd", "env", "sandboxed", "profile", "restart", "limits");
 
     private final RunnerGateway runners;
     private final ObjectMapper mapper;

@@ -88,7 +88,7 @@ public final class SandboxPolicyService implements SandboxService {
     }
 
     @Override
-    public List<String> command(Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable) {
+    public List<String> command(Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable, String profile) {
         if (failure != null) {
             throw new SandboxUnavailableException(failure);
         }
@@ -105,11 +105,19 @@ public final class SandboxPolicyService implements SandboxService {
                 throw new SandboxUnavailableException("the sandbox policy requires bubblewrap, and bwrap is not installed");
             }
         }
+        if (profile != null) {
+            Profile asked = BuiltinProfiles.named(profile).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown sandbox profile \"" + profile + "\" (built-in: " + new java.util.TreeSet<>(BuiltinProfiles.ALL.keySet()) + ")"));
+            effective = effective.tightenedBy(new SandboxSettings(true, profile, asked));
+            if (bwrap.equals("bwrap")) {
+                throw new SandboxUnavailableException("profile " + profile + " requires bubblewrap, and bwrap is not installed");
+            }
+        }
         if (!effective.enabled()) {
             return supervised(argv);
         }
-        Profile profile = effective.profile().withBinds(absolute(readOnly), absolute(writable));
-        return arguments.build(bwrap, profile, workspace, argv);
+        Profile mounted = effective.profile().withBinds(absolute(readOnly), absolute(writable));
+        return arguments.build(bwrap, mounted, workspace, argv);
     }
 
     @Override

@@ -111,4 +111,25 @@ class BwrapArgumentsTest {
         SandboxUnavailableException e = assertThrows(SandboxUnavailableException.class, () -> s.command(ws, List.of("true")));
         assertTrue(e.getMessage().startsWith("invalid workspace sandbox policy: "), e.getMessage());
     }
+
+    @Test
+    void aSpawnMayAskForAStricterProfileNeverALooserOne(@TempDir Path dir) throws Exception {
+        Path development = Files.writeString(dir.resolve("dev.toml"), "enabled = true\nprofile = \"development\"\n");
+        SandboxPolicyService dev = new SandboxPolicyService(List.of(development), true, Optional.of(Path.of("/usr/bin/bwrap")), HOME);
+        String stricter = String.join(" ", dev.command(WS, List.of("x"), List.of(), List.of(), "strict"));
+        assertTrue(stricter.contains("--unshare-net") && stricter.contains("--cap-drop ALL"), stricter);
+
+        Path strict = Files.writeString(dir.resolve("strict.toml"), "enabled = true\nprofile = \"strict\"\n");
+        SandboxPolicyService str = new SandboxPolicyService(List.of(strict), true, Optional.of(Path.of("/usr/bin/bwrap")), HOME);
+        for (String weaker : List.of("minimal", "development")) {
+            List<String> asked = str.command(WS, List.of("x"), List.of(), List.of(), weaker);
+            String joined = String.join(" ", asked);
+            assertTrue(joined.contains("--unshare-net") && joined.contains("--cap-drop ALL") && joined.contains("--proc /proc"),
+                    weaker + " loosened nothing: " + joined);
+            assertTrue(!joined.contains("--bind " + HOME + " " + HOME), "home stays read-only under " + weaker + ": " + joined);
+        }
+        assertEquals("unknown sandbox profile \"open\" (built-in: [development, minimal, strict])",
+                assertThrows(IllegalArgumentException.class, () -> str.command(WS, List.of("x"), List.of(), List.of(), "open"))
+                        .getMessage());
+    }
 }
