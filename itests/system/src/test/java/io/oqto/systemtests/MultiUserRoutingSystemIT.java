@@ -138,6 +138,51 @@ class MultiUserRoutingSystemIT {
         assertEquals(403, get("/api/v1/users/" + bob + "/runner", aliceToken).statusCode());
     }
 
+    @Test
+    void aRunnerWithoutCgroupsLimitsByRlimitsAndSaysSo() throws Exception {
+        // alice's runner is an ordinary user: no service manager here and no cgroup of its own to write.
+        HttpResponse<String> hog = post("/api/v1/users/" + alice + "/processes", "{\"name\":\"hog\",\"sandboxed\":false,"
+                + "\"argv\":[\"/bin/sh\",\"-c\",\"exec tail /dev/zero\"],\"limits\":{\"memory_mb\":64,\"tasks\":48}}");
+        assertEquals(201, hog.statusCode(), hog.body());
+        assertTrue(hog.body().contains("\"mechanism\":\"rlimit\"") && hog.body().contains("prlimit"), hog.body());
+        Commands.waitFor("the hog fails to allocate", Duration.ofSeconds(30),
+                () -> body("/api/v1/users/" + alice + "/processes/hog").contains("\"exit_code\":1"));
+        assertTrue(body("/api/v1/users/" + alice + "/processes/hog/output").contains("tail: memory exhausted"));
+
+        HttpResponse<String> bomb = post("/api/v1/users/" + alice + "/processes", "{\"name\":\"bomb\",\"sandboxed\":false,"
+                + "\"argv\":[\"/bin/sh\",\"-c\",\"b(){ if [ $1 -gt 0 ]; then b $(($1-1)) \u0026 b $(($1-1)) \u0026 fi; sleep 60; }; "
+                + "b 8 \u0026 exec tail -f /dev/null\"],\"limits\":{\"tasks\":48}}");
+        assertEquals(201, bomb.statusCode(), bomb.body());
+        long pid = Long.parseLong(bomb.body().replaceAll(".*\"pid\":(\\d+).*", "$1"));
+        long until = System.nanoTime() + 2_000_000_000L;
+        long most = 0;
+        while (System.nanoTime() < until) {
+            most = Math.max(most, ProcessHandle.of(pid).map(h -> h.descendants().count() + 1).orElse(0L));
+            Thread.sleep(20);
+        }
+        assertTrue(most > 3 && most <= 48, "processes at most: " + most);
+        List<ProcessHandle> tree = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        assertEquals(200, post("/api/v1/users/" + alice + "/processes/bomb/stop?grace_ms=500", "").statusCode());
+        for (ProcessHandle h : tree) {
+            assertTrue(h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS) != null, "nothing of the bomb survives: " + h.pid());
+        }
+        assertEquals(200, get("/api/v1/users/" + alice + "/runner", adminToken).statusCode(), "the runner carries on");
+    }
+
+    private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String body(String path) {
+        try {
+            return get(path, adminToken).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     private HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(20));
