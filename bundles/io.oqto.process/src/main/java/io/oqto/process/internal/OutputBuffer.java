@@ -16,6 +16,19 @@ final class OutputBuffer {
 
     /** Lines after a sequence number, and how many a reader missed because they were dropped. */
     record Slice(List<Line> lines, long next, long dropped) {
+
+        /** The lines as the protocol sends them: {@code [{seq, stream, text}]}. */
+        List<java.util.Map<String, Object>> wire() {
+            List<java.util.Map<String, Object>> out = new ArrayList<>();
+            for (Line l : lines) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("seq", l.seq());
+                m.put("stream", l.stream());
+                m.put("text", l.text());
+                out.add(m);
+            }
+            return out;
+        }
     }
 
     static final int MAX_LINE_CHARS = 16 * 1024;

@@ -99,14 +99,7 @@ final class OutputSubscription implements Runnable {
             cursor = Math.max(cursor, s.next());
             return false;
         }
-        List<Map<String, Object>> lines = new ArrayList<>();
-        for (OutputBuffer.Line l : s.lines()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("seq", l.seq());
-            m.put("stream", l.stream());
-            m.put("text", l.text());
-            lines.add(m);
-        }
+        List<Map<String, Object>> lines = s.wire();
         cursor = s.next();
         channel.send(event("output").with("lines", lines));
         return true;

@@ -318,14 +318,7 @@ public final class ProcessTable implements StreamingOperation {
         long after = r.number("after", 0);
         int max = (int) Math.min(Math.max(r.number("max", 1000), 1), 5000);
         OutputBuffer.Slice s = p.output().after(after, max);
-        List<Map<String, Object>> lines = new ArrayList<>();
-        for (OutputBuffer.Line l : s.lines()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("seq", l.seq());
-            m.put("stream", l.stream());
-            m.put("text", l.text());
-            lines.add(m);
-        }
+        List<Map<String, Object>> lines = s.wire();
         return Frame.of(r.id(), "output").with("lines", lines).with("next", s.next()).with("dropped", s.dropped())
                 .with("running", p.running()).with("exit_code", p.exitCode());
     }

@@ -3,15 +3,12 @@ package io.oqto.process.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oqto.api.sandbox.SandboxService;
 import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.WorkspacePaths;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -80,39 +77,8 @@ class OutputSubscriptionTest {
 
     @BeforeEach
     void setUp() {
-        SandboxService none = new SandboxService() {
-            @Override
-            public List<String> command(Path ws, List<String> argv, List<Path> ro, List<Path> rw, String profile) {
-                return argv;
-            }
-
-            @Override
-            public List<String> supervised(List<String> argv) {
-                return argv;
-            }
-
-            @Override
-            public String describe() {
-                return "none";
-            }
-        };
-        WorkspacePaths ws = new WorkspacePaths() {
-            @Override
-            public Path root() {
-                return root;
-            }
-
-            @Override
-            public Path existing(String requested) {
-                return root;
-            }
-
-            @Override
-            public Path forWrite(String requested) {
-                return root;
-            }
-        };
-        table = new ProcessTable(ws, none, TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+        table = new ProcessTable(TestFixtures.workspaceAt(root), TestFixtures.WrappingSandbox.none(), TestProcessConfig.rlimits(),
+                LimitEnforcers.Host.current());
     }
 
     @AfterEach
@@ -121,11 +87,7 @@ class OutputSubscriptionTest {
     }
 
     private Frame call(EventChannel channel, String id, String type, Object... kv) throws ProtocolException {
-        Map<String, Object> f = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            f.put((String) kv[i], kv[i + 1]);
-        }
-        return table.handle(new Frame(id, type, f), channel);
+        return TestFixtures.call(table, channel, id, type, kv);
     }
 
     @Test

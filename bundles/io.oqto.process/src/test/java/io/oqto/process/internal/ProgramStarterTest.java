@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oqto.api.sandbox.SandboxService;
 import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.WorkspacePaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +41,7 @@ class ProgramStarterTest {
     Path bin;
     Path runtime;
     ProcessTable table;
-    final List<List<Path>> mounts = new ArrayList<>();
+    List<List<Path>> mounts;
     String pi;
     String fileserver;
     String ttyd;
@@ -63,25 +60,9 @@ class ProgramStarterTest {
         ttyd = script("ttyd", "exec " + java + " " + fakeTtyd + " \"$@\"").toString();
         pi = script("pi", new String(getClass().getResourceAsStream("/programs/fake-pi").readAllBytes(), StandardCharsets.UTF_8)
                 .replaceFirst("^#!/bin/sh\n", "")).toString();
-        SandboxService recording = new SandboxService() {
-            @Override
-            public List<String> command(Path ws, List<String> argv, List<Path> readOnly, List<Path> writable, String profile) {
-                mounts.add(readOnly);
-                mounts.add(writable);
-                return argv;
-            }
-
-            @Override
-            public List<String> supervised(List<String> argv) {
-                return argv;
-            }
-
-            @Override
-            public String describe() {
-                return "recording";
-            }
-        };
-        table = new ProcessTable(workspace(), recording, TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+        TestFixtures.WrappingSandbox recording = TestFixtures.WrappingSandbox.none();
+        mounts = recording.mounts;
+        table = new ProcessTable(TestFixtures.workspaceAt(workspace), recording, TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
     }
 
     private Path script(String name, String body) throws IOException {
@@ -94,25 +75,6 @@ class ProgramStarterTest {
     @AfterEach
     void tearDown() throws Exception {
         table.deactivate();
-    }
-
-    private WorkspacePaths workspace() {
-        return new WorkspacePaths() {
-            @Override
-            public Path root() {
-                return workspace;
-            }
-
-            @Override
-            public Path existing(String requested) {
-                return workspace.resolve(requested).normalize();
-            }
-
-            @Override
-            public Path forWrite(String requested) {
-                return workspace.resolve(requested).normalize();
-            }
-        };
     }
 
     private ProgramStarter starter() {
@@ -157,7 +119,7 @@ class ProgramStarterTest {
                 return ProgramConfig.class;
             }
         };
-        return new ProgramStarter(table, workspace(), config, runtime);
+        return new ProgramStarter(table, TestFixtures.workspaceAt(workspace), config, runtime);
     }
 
     private Frame start(Object... kv) throws ProtocolException {

@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oqto.api.sandbox.SandboxService;
 import io.oqto.process.internal.limits.LimitEnforcer;
 import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.process.internal.limits.Limits;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.WorkspacePaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,40 +44,9 @@ class ResourceLimitsTest {
     void setUp() throws Exception {
         assertEquals(0, Files.getAttribute(Path.of("/proc/self"), "unix:uid"), "these tests need root");
         assertTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "these tests need bubblewrap");
-        SandboxService supervisedOnly = new SandboxService() {
-            @Override
-            public List<String> command(Path ws, List<String> argv, List<Path> ro, List<Path> rw, String profile) {
-                return supervised(argv);
-            }
-
-            @Override
-            public List<String> supervised(List<String> argv) {
-                return Stream.concat(Stream.of("/usr/bin/bwrap", "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--"),
-                        argv.stream()).toList();
-            }
-
-            @Override
-            public String describe() {
-                return "supervision only";
-            }
-        };
-        WorkspacePaths ws = new WorkspacePaths() {
-            @Override
-            public Path root() {
-                return root;
-            }
-
-            @Override
-            public Path existing(String requested) {
-                return root;
-            }
-
-            @Override
-            public Path forWrite(String requested) {
-                return root;
-            }
-        };
-        table = new ProcessTable(ws, supervisedOnly, new TestProcessConfig("cgroup", 64, 32, 50), LimitEnforcers.Host.current());
+        TestFixtures.WrappingSandbox supervisedOnly = new TestFixtures.WrappingSandbox(argv -> Stream.concat(
+                Stream.of("/usr/bin/bwrap", "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--"), argv.stream()).toList());
+        table = new ProcessTable(TestFixtures.workspaceAt(root), supervisedOnly, new TestProcessConfig("cgroup", 64, 32, 50), LimitEnforcers.Host.current());
     }
 
     @AfterEach
@@ -89,11 +55,7 @@ class ResourceLimitsTest {
     }
 
     private Frame call(String type, Object... kv) throws ProtocolException {
-        Map<String, Object> f = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            f.put((String) kv[i], kv[i + 1]);
-        }
-        return table.handle(new Frame("r", type, f));
+        return TestFixtures.call(table, null, "r", type, kv);
     }
 
     private Map<?, ?> status(String name) throws ProtocolException {

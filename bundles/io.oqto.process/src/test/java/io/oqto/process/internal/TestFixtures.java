@@ -1,0 +1,80 @@
+package io.oqto.process.internal;
+
+import io.oqto.api.sandbox.SandboxService;
+import io.oqto.runner.protocol.EventChannel;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.WorkspacePaths;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** What the process tests share: a workspace without checks, a sandbox that only wraps, a request helper. */
+final class TestFixtures {
+
+    private TestFixtures() {
+    }
+
+    /** Every path inside {@code root}, unchecked: containment is the workspace bundle's job, tested there. */
+    static WorkspacePaths workspaceAt(Path root) {
+        return new WorkspacePaths() {
+            @Override
+            public Path root() {
+                return root;
+            }
+
+            @Override
+            public Path existing(String requested) {
+                return root.resolve(requested).normalize();
+            }
+
+            @Override
+            public Path forWrite(String requested) {
+                return root.resolve(requested).normalize();
+            }
+        };
+    }
+
+    /** A sandbox that wraps commands with {@code wrap} (or not at all) and records the mounts asked for. */
+    static final class WrappingSandbox implements SandboxService {
+        final List<List<Path>> mounts = new ArrayList<>();
+        private final UnaryOperator<List<String>> wrap;
+
+        WrappingSandbox(UnaryOperator<List<String>> wrap) {
+            this.wrap = wrap;
+        }
+
+        static WrappingSandbox none() {
+            return new WrappingSandbox(argv -> argv);
+        }
+
+        @Override
+        public List<String> command(Path ws, List<String> argv, List<Path> readOnly, List<Path> writable, String profile) {
+            mounts.add(readOnly);
+            mounts.add(writable);
+            return wrap.apply(argv);
+        }
+
+        @Override
+        public List<String> supervised(List<String> argv) {
+            return wrap.apply(argv);
+        }
+
+        @Override
+        public String describe() {
+            return "test";
+        }
+    }
+
+    /** One request to the table, fields given as key, value, key, value… */
+    static Frame call(ProcessTable table, EventChannel channel, String id, String type, Object... kv) throws ProtocolException {
+        Map<String, Object> f = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            f.put((String) kv[i], kv[i + 1]);
+        }
+        return table.handle(new Frame(id, type, f), channel);
+    }
+}
