@@ -46,7 +46,7 @@ public final class ProgramStartBench {
                 }
                 rest[i] = System.nanoTime() - t0;
                 if (command == null) {
-                    command = SpawnBench.bwrapPart(SpawnBench.parseCommand(started.body()));
+                    command = SpawnBench.bwrapCommand(started.body());
                     socket = Path.of(started.body().replaceAll(".*\"socket\":\"([^\"]+)\".*", "$1"));
                 }
                 post(http, base + "/api/v1/users/me/processes/fileserver/stop?grace_ms=2000", token, "");

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class SpawnBench {
 
-    private static final Pattern COMMAND = Pattern.compile("\"command\":\\[(.*?)\\]");
+    private static final Pattern BWRAP = Pattern.compile("\"command\":\\[.*?(\"[^\"]*bwrap\")((?:,\"[^\"]*\")*)\\]");
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -52,7 +52,7 @@ public final class SpawnBench {
                 }
                 rest[i] = System.nanoTime() - t0;
                 if (command == null) {
-                    command = bwrapPart(parseCommand(spawned.body()));
+                    command = bwrapCommand(spawned.body());
                 }
                 long t1 = System.nanoTime();
                 Process p = new ProcessBuilder(command).start();
@@ -77,25 +77,17 @@ public final class SpawnBench {
     }
 
     /**
-     * The bubblewrap command inside the limits wrapper (a cgroup-entering shell, prlimit or systemd-run):
-     * the baseline is the sandbox alone, so the limits' cost counts as overhead.
+     * The bubblewrap command of a reply's {@code command}, without the limits wrapper around it (a
+     * cgroup-entering shell, prlimit or systemd-run): the baseline is the sandbox alone, so the limits'
+     * cost counts as overhead. bwrap's own arguments are plain paths and flags, so splitting is enough.
      */
-    static List<String> bwrapPart(List<String> command) {
-        for (int i = 0; i < command.size(); i++) {
-            if (command.get(i).endsWith("bwrap")) {
-                return command.subList(i, command.size());
-            }
-        }
-        throw new IllegalStateException("not sandboxed: " + command);
-    }
-
-    static List<String> parseCommand(String json) {
-        Matcher m = COMMAND.matcher(json);
+    static List<String> bwrapCommand(String json) {
+        Matcher m = BWRAP.matcher(json);
         if (!m.find()) {
-            throw new IllegalStateException("no command in " + json);
+            throw new IllegalStateException("not sandboxed: " + json);
         }
         List<String> out = new ArrayList<>();
-        for (String part : m.group(1).split("\",\"")) {
+        for (String part : (m.group(1) + m.group(2)).split("\",\"")) {
             out.add(part.replace("\"", "").replace("\\/", "/"));
         }
         return out;

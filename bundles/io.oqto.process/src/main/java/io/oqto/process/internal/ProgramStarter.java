@@ -110,7 +110,7 @@ public final class ProgramStarter implements RunnerOperation {
                 throw new ProtocolException(ErrorCode.SPAWN_FAILED, "program " + program + " was not ready within " + timeoutMs
                         + " ms (waited for " + readiness.describe() + "); stopped it" + lastOutput(p), null);
             }
-            Thread.sleep(25);
+            Thread.sleep(10);
         }
     }
 
