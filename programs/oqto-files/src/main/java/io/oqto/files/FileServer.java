@@ -113,10 +113,15 @@ public final class FileServer implements AutoCloseable {
                 }
                 BoundedInputStream body = new BoundedInputStream(in, r.contentLength());
                 routes.handle(r, body, out);
-                if (body.remaining() > MAX_DRAIN || !r.keepAlive()) {
+                if (body.remaining() > MAX_DRAIN) {
                     return;
                 }
+                // Read what the route left unread even before closing: closing a socket with unread data
+                // makes the client's read of the response fail with a reset.
                 body.transferTo(OutputStream.nullOutputStream());
+                if (!r.keepAlive()) {
+                    return;
+                }
             }
         } catch (IOException e) {
             // the client went away
