@@ -1,9 +1,7 @@
 package io.oqto.process.internal;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -40,19 +38,53 @@ final class ManagedProcess {
         this.pumps = new Thread[] {pump("stdout", process.getInputStream()), pump("stderr", process.getErrorStream())};
     }
 
+    static final int MAX_LINE_BYTES = 8 << 20;
+
     private Thread pump(String stream, InputStream in) {
+        java.util.function.Consumer<String> sink = stream.equals("stdout") && spec.stdout() != null ? spec.stdout() : null;
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    output.add(stream, line);
+            try (in) {
+                LineReader r = new LineReader(in, MAX_LINE_BYTES);
+                for (String line = r.next(); line != null; line = r.next()) {
+                    if (line == LineReader.TOO_LONG) {
+                        output.add("stderr", "[oqto] a " + stream + " line over " + MAX_LINE_BYTES + " bytes was dropped");
+                    } else if (sink != null) {
+                        deliver(sink, line);
+                    } else {
+                        output.add(stream, line);
+                    }
                 }
             } catch (IOException e) {
                 // the process went away
+            } finally {
+                pumpDone();
             }
         }, "oqto-process-" + stream + " " + spec.name());
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    private void deliver(java.util.function.Consumer<String> sink, String line) {
+        try {
+            sink.accept(line);
+        } catch (RuntimeException e) {
+            output.add("stderr", "[oqto] the reader of stdout failed: " + e);
+        }
+    }
+
+    /** Completes with the exit code once the process has exited and both pumps have finished. */
+    private final java.util.concurrent.CompletableFuture<Integer> finished = new java.util.concurrent.CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicInteger pumpsLeft = new java.util.concurrent.atomic.AtomicInteger(2);
+
+    private void pumpDone() {
+        if (pumpsLeft.decrementAndGet() == 0) {
+            process.onExit().thenAccept(p -> finished.complete(p.exitValue()));
+        }
+    }
+
+    java.util.concurrent.CompletableFuture<Integer> finished() {
+        return finished;
     }
 
     String id() {
@@ -61,6 +93,10 @@ final class ManagedProcess {
 
     Spec spec() {
         return spec;
+    }
+
+    List<String> command() {
+        return executed;
     }
 
     long pid() {

@@ -1,5 +1,9 @@
 package io.oqto.process.internal;
 
+import io.oqto.api.process.LaunchException;
+import io.oqto.api.process.LaunchRequest;
+import io.oqto.api.process.LaunchedProcess;
+import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.sandbox.SandboxService;
 import io.oqto.api.sandbox.SandboxUnavailableException;
 import io.oqto.process.internal.limits.LimitEnforcer;
@@ -41,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * {@code write_stdin}, {@code signal_process}, {@code stop_process} (SIGTERM, grace, SIGKILL of the tree).
  * A process that crashes is just recorded as exited; on deactivate every process is stopped.
  */
-@Component(service = {RunnerOperation.class, ProcessTable.class}, configurationPid = "oqto.processes",
+@Component(service = {RunnerOperation.class, ProcessTable.class, ProcessLauncher.class}, configurationPid = "oqto.processes",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ProcessConfig.class)
-public final class ProcessTable implements StreamingOperation {
+public final class ProcessTable implements StreamingOperation, ProcessLauncher {
 
     static final Set<String> TYPES = Set.of("spawn_process", "list_processes", "process_status", "read_output",
             "write_stdin", "signal_process", "stop_process", "subscribe_output", "unsubscribe");
@@ -181,7 +185,64 @@ public final class ProcessTable implements StreamingOperation {
 
     /** What to spawn: from a {@code spawn_process} request, or from a program spec. */
     record SpawnRequest(String name, List<String> argv, Path cwd, Map<String, String> env, boolean sandboxed,
-            String profile, List<Path> readOnly, List<Path> writable, RestartPolicy restart, Object limits) {
+            String profile, List<Path> readOnly, List<Path> writable, RestartPolicy restart, Object limits,
+            java.util.function.Consumer<String> stdout) {
+
+        SpawnRequest(String name, List<String> argv, Path cwd, Map<String, String> env, boolean sandboxed, String profile,
+                List<Path> readOnly, List<Path> writable, RestartPolicy restart, Object limits) {
+            this(name, argv, cwd, env, sandboxed, profile, readOnly, writable, restart, limits, null);
+        }
+    }
+
+    /** For other runner bundles: launched like any spawn (sandboxed, limited, listed), stdout to the caller. */
+    @Override
+    public LaunchedProcess launch(LaunchRequest r) throws LaunchException {
+        try {
+            ManagedProcess p = spawn(new SpawnRequest(r.name(), r.argv(), workspace.existing(r.cwd()), r.env(), true, null,
+                    r.readOnly(), List.of(), RestartPolicy.NEVER, null, r.stdout()));
+            return new Launched(p);
+        } catch (ProtocolException e) {
+            throw new LaunchException(e.code().wire(), e.getMessage());
+        } catch (IOException e) {
+            throw new LaunchException(ErrorCode.SPAWN_FAILED.wire(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException(ErrorCode.INTERNAL.wire(), "interrupted");
+        }
+    }
+
+    /** A managed process as other bundles see it. */
+    private record Launched(ManagedProcess p) implements LaunchedProcess {
+        @Override
+        public long pid() {
+            return p.pid();
+        }
+
+        @Override
+        public List<String> command() {
+            return p.command();
+        }
+
+        @Override
+        public void writeLine(String line) throws IOException {
+            p.writeStdin((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Integer> exited() {
+            return p.finished().copy();
+        }
+
+        @Override
+        public void stop(long graceMs) throws InterruptedException {
+            p.stop(graceMs);
+        }
+
+        @Override
+        public List<String> stderrTail(int lines) {
+            List<OutputBuffer.Line> all = p.output().after(0, Integer.MAX_VALUE).lines();
+            return all.subList(Math.max(0, all.size() - lines), all.size()).stream().map(OutputBuffer.Line::text).toList();
+        }
     }
 
     /** Spawns a process (sandboxed unless asked otherwise, always under limits) and tracks it by name. */
@@ -219,7 +280,7 @@ public final class ProcessTable implements StreamingOperation {
         } else {
             Executables.resolve(argv.get(0).startsWith("/") ? argv.get(0) : cwd.resolve(argv.get(0)).toString(), "");
         }
-        Spec spec = new Spec(id, argv, command, sandboxed, request.restart(), limits, current.enforcer());
+        Spec spec = new Spec(id, argv, command, sandboxed, request.restart(), limits, current.enforcer(), request.stdout());
         synchronized (processes) {
             if (processes.containsKey(id) && processes.get(id).running()) {
                 throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a process named " + id + " is running", null);

@@ -1,0 +1,10 @@
+/**
+ * Launching a program for another runner bundle — the agent sessions start pi through it — the way the
+ * process table spawns: in the workspace, sandboxed, under limits, listed with the user's processes.
+ */
+@Export
+@Version("1.0.0")
+package io.oqto.api.process;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
