@@ -14,4 +14,14 @@ public interface ProcessLauncher {
      *     ({@code spawn_failed}, {@code sandbox_error}, {@code process_exists}, {@code path_not_allowed}, …)
      */
     LaunchedProcess launch(LaunchRequest request) throws LaunchException;
+
+    /**
+     * Starts one of the named programs of {@code [programs]} (such as {@code pi}: {@code pi --mode rpc
+     * [pi_args] args}) the same way, with the program's binary looked up and its installation mounted;
+     * no readiness check (the caller knows the program's protocol).
+     *
+     * @throws LaunchException as for {@link #launch}; a missing binary names the places looked in
+     */
+    LaunchedProcess launchProgram(String program, String name, java.util.List<String> args, String cwd,
+            java.util.Map<String, String> env, java.util.function.Consumer<String> stdout) throws LaunchException;
 }

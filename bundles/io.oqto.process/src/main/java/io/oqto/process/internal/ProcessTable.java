@@ -3,7 +3,6 @@ package io.oqto.process.internal;
 import io.oqto.api.process.LaunchException;
 import io.oqto.api.process.LaunchRequest;
 import io.oqto.api.process.LaunchedProcess;
-import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.sandbox.SandboxService;
 import io.oqto.api.sandbox.SandboxUnavailableException;
 import io.oqto.process.internal.limits.LimitEnforcer;
@@ -45,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * {@code write_stdin}, {@code signal_process}, {@code stop_process} (SIGTERM, grace, SIGKILL of the tree).
  * A process that crashes is just recorded as exited; on deactivate every process is stopped.
  */
-@Component(service = {RunnerOperation.class, ProcessTable.class, ProcessLauncher.class}, configurationPid = "oqto.processes",
+@Component(service = {RunnerOperation.class, ProcessTable.class}, configurationPid = "oqto.processes",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ProcessConfig.class)
-public final class ProcessTable implements StreamingOperation, ProcessLauncher {
+public final class ProcessTable implements StreamingOperation {
 
     static final Set<String> TYPES = Set.of("spawn_process", "list_processes", "process_status", "read_output",
             "write_stdin", "signal_process", "stop_process", "subscribe_output", "unsubscribe");
@@ -195,12 +194,18 @@ public final class ProcessTable implements StreamingOperation, ProcessLauncher {
     }
 
     /** For other runner bundles: launched like any spawn (sandboxed, limited, listed), stdout to the caller. */
-    @Override
-    public LaunchedProcess launch(LaunchRequest r) throws LaunchException {
+    LaunchedProcess launch(LaunchRequest r) throws LaunchException {
         try {
-            ManagedProcess p = spawn(new SpawnRequest(r.name(), r.argv(), workspace.existing(r.cwd()), r.env(), true, null,
+            return launch(new SpawnRequest(r.name(), r.argv(), workspace.existing(r.cwd()), r.env(), true, null,
                     r.readOnly(), List.of(), RestartPolicy.NEVER, null, r.stdout()));
-            return new Launched(p);
+        } catch (ProtocolException e) {
+            throw new LaunchException(e.code().wire(), e.getMessage());
+        }
+    }
+
+    LaunchedProcess launch(SpawnRequest request) throws LaunchException {
+        try {
+            return new Launched(spawn(request));
         } catch (ProtocolException e) {
             throw new LaunchException(e.code().wire(), e.getMessage());
         } catch (IOException e) {

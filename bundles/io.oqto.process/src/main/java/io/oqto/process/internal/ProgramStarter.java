@@ -1,5 +1,9 @@
 package io.oqto.process.internal;
 
+import io.oqto.api.process.LaunchException;
+import io.oqto.api.process.LaunchRequest;
+import io.oqto.api.process.LaunchedProcess;
+import io.oqto.api.process.ProcessLauncher;
 import io.oqto.runner.protocol.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
@@ -9,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -26,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@link Programs}), always sandboxed, and answers only once the program is ready, or with the reason it
  * is not (it exited, or did not answer in time; then it is stopped).
  */
-@Component(service = RunnerOperation.class, configurationPid = "oqto.programs",
+@Component(service = {RunnerOperation.class, ProcessLauncher.class}, configurationPid = "oqto.programs",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ProgramConfig.class)
-public final class ProgramStarter implements RunnerOperation {
+public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgramStarter.class);
 
@@ -57,6 +63,32 @@ public final class ProgramStarter implements RunnerOperation {
     }
 
     @Override
+    public LaunchedProcess launch(LaunchRequest request) throws LaunchException {
+        return processes.launch(request);
+    }
+
+    @Override
+    public LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd, Map<String, String> env,
+            Consumer<String> stdout) throws LaunchException {
+        try {
+            ProgramPlan plan = programs(config).plan(program, name, args, workspace.existing(cwd), workspace.root());
+            Map<String, String> allEnv = new java.util.HashMap<>(plan.env());
+            allEnv.putAll(env);
+            return processes.launch(new ProcessTable.SpawnRequest(name, plan.argv(), plan.cwd(), allEnv, true, null,
+                    plan.readOnly(), plan.writable(), RestartPolicy.NEVER, null, stdout));
+        } catch (ProtocolException e) {
+            throw new LaunchException(e.code().wire(), e.getMessage());
+        } catch (IOException e) {
+            throw new LaunchException(ErrorCode.SPAWN_FAILED.wire(), "program " + program + ": " + e.getMessage());
+        }
+    }
+
+    private Programs programs(ProgramConfig current) {
+        return new Programs(current, Path.of(System.getProperty("user.home")), runnerHome(), runtimeDir,
+                Path.of(System.getProperty("java.home")));
+    }
+
+    @Override
     public Set<String> types() {
         return Set.of("start_program");
     }
@@ -75,9 +107,7 @@ public final class ProgramStarter implements RunnerOperation {
         }
         ProgramConfig current = config;
         try {
-            Programs programs = new Programs(current, Path.of(System.getProperty("user.home")), runnerHome(), runtimeDir,
-                    Path.of(System.getProperty("java.home")));
-            ProgramPlan plan = programs.plan(program, name, args.stream().map(String.class::cast).toList(), workspace.existing(cwd),
+            ProgramPlan plan = programs(current).plan(program, name, args.stream().map(String.class::cast).toList(), workspace.existing(cwd),
                     workspace.root());
             ManagedProcess p = processes.spawn(new ProcessTable.SpawnRequest(name, plan.argv(), plan.cwd(), plan.env(), true, null,
                     plan.readOnly(), plan.writable(), RestartPolicy.NEVER, null));

@@ -187,6 +187,24 @@ class ProgramStarterTest {
     }
 
     @Test
+    void otherBundlesLaunchPiWithItsStdoutToThemselves() throws Exception {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.oqto.api.process.LaunchedProcess p = starter().launchProgram("pi", "agent-7", List.of("--no-session"), ".", Map.of(),
+                lines::add);
+        p.writeLine("{\"id\":\"a\",\"type\":\"get_state\"}");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (lines.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(lines.get(0).startsWith("{\"id\":\"a\",\"type\":\"response\""), lines.toString());
+        assertEquals(List.of(pi, "--mode", "rpc", "--provider", "test", "--no-session"), table.process("agent-7").spec().argv());
+        p.stop(2000);
+        io.oqto.api.process.LaunchException e = assertThrows(io.oqto.api.process.LaunchException.class,
+                () -> starter().launchProgram("vim", "x", List.of(), ".", Map.of(), l -> { }));
+        assertEquals("invalid_request", e.code());
+    }
+
+    @Test
     void aMissingBinarySaysWhichAndWhereItWasLookedFor() {
         pi = "no-such-pi";
         searchPath = "~/.bun/bin:/opt/none";
