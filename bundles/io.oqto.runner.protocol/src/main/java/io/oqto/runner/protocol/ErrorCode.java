@@ -46,6 +46,12 @@ public enum ErrorCode {
     SPAWN_FAILED,
     /** A sandbox is required and cannot be had; nothing was started (since 1.1). */
     SANDBOX_ERROR,
+    /** No agent session with that id (since 1.2). */
+    SESSION_NOT_FOUND,
+    /** The session's state does not allow the command, e.g. a prompt while it is streaming (since 1.2). */
+    INVALID_STATE,
+    /** The agent (pi) refused or failed a command; the message has its words (since 1.2). */
+    AGENT_ERROR,
     /** A bug or an unexpected failure inside the runner. */
     INTERNAL;
 

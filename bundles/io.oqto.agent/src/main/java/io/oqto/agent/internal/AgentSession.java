@@ -1,0 +1,338 @@
+package io.oqto.agent.internal;
+
+import io.oqto.api.process.LaunchException;
+import io.oqto.api.process.LaunchedProcess;
+import io.oqto.api.process.ProcessLauncher;
+import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.ProtocolException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent session: a pi process in RPC mode in a workspace directory, its state, and its event log.
+ *
+ * <pre>
+ * starting ──agent ready──▶ idle ──prompt──▶ streaming ──agent_end──▶ idle
+ *    │                        ▲                 │ abort
+ *    │                        └────agent_end── aborting
+ *    └─▶ stopped (start failed, crashed, stalled, idle, stopped) ──restart──▶ starting
+ * </pre>
+ *
+ * Commands that do not fit the state are refused with {@code invalid_state}, before anything reaches pi.
+ */
+final class AgentSession {
+
+    enum State { STARTING, IDLE, STREAMING, ABORTING, STOPPED }
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
+    private static final Set<String> ANY_LIVE = Set.of("get_state", "get_messages", "get_available_models", "get_session_stats");
+    private static final Set<String> IDLE_ONLY = Set.of("prompt", "set_model", "set_thinking_level", "compact", "new_session");
+    private static final Set<String> STREAMING_ONLY = Set.of("steer", "follow_up", "abort");
+    static final Set<String> COMMANDS = union(ANY_LIVE, IDLE_ONLY, STREAMING_ONLY);
+
+    private final String id;
+    private final String cwd;
+    private final String provider;
+    private final String model;
+    private final Instant createdAt = Instant.now();
+    private final EventLog log;
+    private final ProcessLauncher launcher;
+    private final AgentSettings settings;
+    private final AtomicInteger subscribers = new AtomicInteger();
+    private volatile State state = State.STARTING;
+    private volatile String stopReason;
+    private volatile String piSessionId;
+    private volatile String piSessionFile;
+    private volatile PiConnection pi;
+    private volatile long unwatchedSinceNanos = System.nanoTime();
+    private volatile long startedNanos;
+
+    AgentSession(String id, String cwd, String provider, String model, ProcessLauncher launcher, AgentSettings settings) {
+        this.id = id;
+        this.cwd = cwd;
+        this.provider = provider;
+        this.model = model;
+        this.launcher = launcher;
+        this.settings = settings;
+        this.log = new EventLog(settings.replayEvents());
+    }
+
+    String id() {
+        return id;
+    }
+
+    EventLog log() {
+        return log;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /**
+     * Starts (or restarts) pi and waits, on the calling thread, until it answers {@code get_state}; every
+     * stage is an event, and a failure names the stage it happened in.
+     */
+    void start() {
+        synchronized (this) {
+            if (state != State.STARTING && state != State.STOPPED) {
+                return;
+            }
+            transition(State.STARTING, null);
+        }
+        startedNanos = System.nanoTime();
+        stage("spawning", Map.of());
+        PiConnection connection = new PiConnection(this::onPiEvent);
+        List<String> args = new ArrayList<>();
+        if (provider != null) {
+            args.addAll(List.of("--provider", provider));
+        }
+        if (model != null) {
+            args.addAll(List.of("--model", model));
+        }
+        if (piSessionFile != null) {
+            args.addAll(List.of("--session", piSessionFile));
+        }
+        LaunchedProcess process;
+        try {
+            process = launcher.launchProgram("pi", "agent-" + id, args, cwd, Map.of(), connection::onLine);
+        } catch (LaunchException e) {
+            fail("spawning", e.code() + ": " + e.getMessage(), "start_failed");
+            return;
+        }
+        connection.attach(process);
+        pi = connection;
+        process.exited().thenAccept(code -> onExit(connection, code));
+        stage("sandbox_ready", Map.of("pid", process.pid(), "command", process.command()));
+        try {
+            Map<String, Object> answer = connection.send("get_state", Map.of()).get(settings.startTimeoutMs(), TimeUnit.MILLISECONDS);
+            Map<?, ?> data = answer.get("data") instanceof Map<?, ?> d ? d : Map.of();
+            piSessionId = data.get("sessionId") instanceof String s ? s : null;
+            piSessionFile = data.get("sessionFile") instanceof String f ? f : piSessionFile;
+            Map<String, Object> ready = new LinkedHashMap<>();
+            ready.put("pi_session_id", piSessionId);
+            ready.put("model", data.get("model") instanceof Map<?, ?> m ? m.get("id") : null);
+            ready.put("startup_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+            stage("agent_ready", ready);
+            synchronized (this) {
+                if (state == State.STARTING) {
+                    transition(State.IDLE, null);
+                }
+            }
+        } catch (TimeoutException e) {
+            fail("agent_ready", "pi did not answer get_state within " + settings.startTimeoutMs() + " ms" + stderr(process),
+                    "start_failed");
+            stopProcess();
+        } catch (ExecutionException e) {
+            fail("agent_ready", "pi failed before it was ready: " + e.getCause().getMessage() + stderr(process), "start_failed");
+            stopProcess();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Relays one command to pi if the state allows it; returns pi's response data. */
+    Map<String, Object> command(String type, Map<String, Object> fields) throws ProtocolException {
+        if (!COMMANDS.contains(type)) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "unknown session command \"" + type + "\" (one of "
+                    + new java.util.TreeSet<>(COMMANDS) + ")", null);
+        }
+        CompletableFuture<Map<String, Object>> reply;
+        synchronized (this) {
+            State s = state;
+            boolean allowed = s != State.STOPPED && s != State.STARTING
+                    && (ANY_LIVE.contains(type) || IDLE_ONLY.contains(type) && s == State.IDLE
+                            || STREAMING_ONLY.contains(type) && s == State.STREAMING);
+            if (!allowed) {
+                throw new ProtocolException(ErrorCode.INVALID_STATE, "session " + id + " is " + s.name().toLowerCase()
+                        + (stopReason != null && s == State.STOPPED ? " (" + stopReason + ")" : "") + "; " + type + " "
+                        + (IDLE_ONLY.contains(type) ? "needs an idle session" : STREAMING_ONLY.contains(type)
+                                ? "needs a streaming session" : "needs a running session"), null);
+            }
+            if (type.equals("prompt")) {
+                transition(State.STREAMING, null);
+            } else if (type.equals("abort")) {
+                transition(State.ABORTING, null);
+            }
+            reply = pi.send(type, fields);
+        }
+        try {
+            Map<String, Object> r = reply.get(type.equals("compact") ? 600_000 : 60_000, TimeUnit.MILLISECONDS);
+            Object data = r.get("data");
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("data", data);
+            return out;
+        } catch (ExecutionException e) {
+            synchronized (this) {
+                if (type.equals("prompt") && state == State.STREAMING) {
+                    transition(State.IDLE, null);
+                }
+            }
+            throw new ProtocolException(ErrorCode.AGENT_ERROR, "pi refused " + type + ": " + e.getCause().getMessage(), null);
+        } catch (TimeoutException e) {
+            throw new ProtocolException(ErrorCode.TIMEOUT, "pi did not answer " + type + " in time", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProtocolException(ErrorCode.INTERNAL, "interrupted", null);
+        }
+    }
+
+    /** Ends pi; the session stays (restartable) with the reason visible. */
+    void stop(String reason) {
+        synchronized (this) {
+            if (state == State.STOPPED) {
+                return;
+            }
+            transition(State.STOPPED, reason);
+        }
+        stopProcess();
+    }
+
+    /** Called every second: a stalled stream or an unwatched idle session is stopped, with the reason. */
+    void watch() {
+        State s = state;
+        PiConnection c = pi;
+        if ((s == State.STREAMING || s == State.ABORTING) && c != null
+                && c.nanosSinceLastLine() > TimeUnit.MILLISECONDS.toNanos(settings.stallTimeoutMs())) {
+            log.append("session.error", Map.of("stage", "running", "message", "pi sent nothing for "
+                    + settings.stallTimeoutMs() + " ms while working; stopped it", "recoverable", true));
+            stop("stalled");
+        } else if (s == State.IDLE && subscribers.get() == 0
+                && System.nanoTime() - unwatchedSinceNanos > TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMs())) {
+            stop("idle");
+        }
+    }
+
+    void subscribed() {
+        subscribers.incrementAndGet();
+    }
+
+    void unsubscribed() {
+        if (subscribers.decrementAndGet() == 0) {
+            unwatchedSinceNanos = System.nanoTime();
+        }
+    }
+
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("state", state.name().toLowerCase());
+        m.put("stop_reason", stopReason);
+        m.put("cwd", cwd);
+        m.put("provider", provider);
+        m.put("model", model);
+        m.put("pi_session_id", piSessionId);
+        m.put("created_at", createdAt.toString());
+        m.put("last_seq", log.lastSeq());
+        m.put("subscribers", subscribers.get());
+        PiConnection c = pi;
+        m.put("pid", c == null || state == State.STOPPED ? null : c.process().pid());
+        return m;
+    }
+
+    private void onPiEvent(Map<String, Object> event) {
+        String t = String.valueOf(event.get("type"));
+        synchronized (this) {
+            if (t.equals("agent_start") && state == State.IDLE) {
+                transition(State.STREAMING, null);
+            } else if (t.equals("agent_end") && (state == State.STREAMING || state == State.ABORTING)) {
+                // Logged after the agent.idle event below, so a client sees the end of the run first.
+                PiEvents.Translated tr = PiEvents.translate(event);
+                log.append(tr.type(), tr.data());
+                transition(State.IDLE, null);
+                return;
+            }
+        }
+        if (t.equals("oqto_unparsed_line")) {
+            log.append("session.error", Map.of("stage", "running", "message", "pi wrote a line that is not JSON: "
+                    + event.get("line"), "recoverable", true));
+            return;
+        }
+        PiEvents.Translated tr = PiEvents.translate(event);
+        if (tr != null) {
+            log.append(tr.type(), tr.data());
+        }
+    }
+
+    private void onExit(PiConnection connection, int code) {
+        connection.failPending("pi exited with code " + code);
+        synchronized (this) {
+            if (pi != connection || state == State.STOPPED) {
+                return;
+            }
+            log.append("session.error", Map.of("stage", "running", "message", "pi exited unexpectedly with code " + code
+                    + stderr(connection.process()), "recoverable", true));
+            transition(State.STOPPED, "crashed");
+        }
+    }
+
+    private void fail(String stage, String message, String reason) {
+        log.append("session.error", Map.of("stage", stage, "message", message, "recoverable", true));
+        synchronized (this) {
+            transition(State.STOPPED, reason);
+        }
+        LOG.warn("session {}: {} failed: {}", id, stage, message);
+    }
+
+    private void stopProcess() {
+        PiConnection c = pi;
+        if (c != null && c.process() != null) {
+            try {
+                c.process().stop(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void stage(String stage, Map<String, Object> extra) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("stage", stage);
+        d.putAll(extra);
+        log.append("session.starting", d);
+    }
+
+    /** Changes state and logs it; callers hold the lock. */
+    private void transition(State next, String reason) {
+        State previous = state;
+        state = next;
+        stopReason = next == State.STOPPED ? reason : null;
+        if (previous != next) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("state", next.name().toLowerCase());
+            d.put("previous", previous.name().toLowerCase());
+            if (reason != null) {
+                d.put("reason", reason);
+            }
+            log.append("session.state", d);
+        }
+        if (next == State.IDLE) {
+            unwatchedSinceNanos = System.nanoTime();
+        }
+    }
+
+    private static String stderr(LaunchedProcess p) {
+        List<String> tail = p == null ? List.of() : p.stderrTail(5);
+        return tail.isEmpty() ? "" : "; its last stderr: " + String.join(" | ", tail);
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new java.util.TreeSet<>();
+        for (Set<String> s : sets) {
+            all.addAll(s);
+        }
+        return Set.copyOf(all);
+    }
+}

@@ -1,0 +1,264 @@
+package io.oqto.agent.internal;
+
+import io.oqto.api.process.ProcessLauncher;
+import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.runner.protocol.EventChannel;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.protocol.RunnerOperation;
+import io.oqto.runner.protocol.StreamingOperation;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's agent sessions (protocol 1.2): {@code create_session}, {@code list_sessions},
+ * {@code session_info}, {@code session_command} (relayed to pi when the state allows it),
+ * {@code subscribe_session} / {@code unsubscribe_session} (events pushed, replayed from a sequence number),
+ * {@code stop_session}, {@code restart_session}, {@code delete_session}. A watchdog stops stalled and
+ * unwatched idle sessions, saying why.
+ */
+@Component(service = RunnerOperation.class, configurationPid = "oqto.agent", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = AgentConfig.class)
+public final class AgentSessions implements StreamingOperation {
+
+    static final Set<String> TYPES = Set.of("create_session", "list_sessions", "session_info", "session_command",
+            "subscribe_session", "unsubscribe_session", "stop_session", "restart_session", "delete_session");
+    private static final Pattern SESSION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
+
+    private final ProcessLauncher launcher;
+    private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
+    private final Map<SubscriptionKey, SessionSubscription> subscriptions = new ConcurrentHashMap<>();
+    /** Starts sessions (each waits for its pi to be ready); bounded by the session limit. */
+    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "oqto-session-start");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "oqto-session-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile AgentSettings settings;
+    private volatile String[] providers;
+
+    private record SubscriptionKey(EventChannel connection, String id) {
+    }
+
+    @Activate
+    public AgentSessions(@Reference ProcessLauncher launcher, AgentConfig config) {
+        this.launcher = launcher;
+        modified(config);
+        watchdog.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Modified
+    void modified(AgentConfig config) {
+        PiModels.of(config.providers()); // an invalid entry fails here, at activation, not at the first session
+        settings = AgentSettings.of(config);
+        providers = config.providers();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        for (SessionSubscription s : List.copyOf(subscriptions.values())) {
+            s.cancel("runner stopping");
+        }
+        watchdog.shutdownNow();
+        starter.shutdownNow();
+        for (AgentSession s : sessions.values()) {
+            s.stop("runner stopping");
+        }
+        sessions.clear();
+    }
+
+    @Override
+    public Set<String> types() {
+        return TYPES;
+    }
+
+    @Override
+    public Frame handle(Frame r, EventChannel connection) throws ProtocolException {
+        return switch (r.type()) {
+            case "create_session" -> create(r);
+            case "list_sessions" -> Frame.of(r.id(), "session_list").with("sessions", list());
+            case "session_info" -> Frame.of(r.id(), "session_info").with("session", get(r).describe());
+            case "session_command" -> command(r);
+            case "subscribe_session" -> subscribe(r, connection);
+            case "unsubscribe_session" -> unsubscribe(r, connection);
+            case "stop_session" -> {
+                AgentSession s = get(r);
+                s.stop("stopped");
+                yield Frame.of(r.id(), "session_stopped").with("session", s.describe());
+            }
+            case "restart_session" -> restart(r);
+            case "delete_session" -> {
+                AgentSession s = get(r);
+                s.stop("deleted");
+                sessions.remove(s.id(), s);
+                yield Frame.of(r.id(), "session_deleted").with("session", s.id());
+            }
+            default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "not a session request: " + r.type(), null);
+        };
+    }
+
+    private Frame create(Frame r) throws ProtocolException {
+        String cwd = optional(r, "cwd", ".");
+        String provider = name(r, "provider");
+        String model = name(r, "model");
+        if (sessions.size() >= settings.maxSessions()) {
+            throw new ProtocolException(ErrorCode.BUSY, "this runner already has " + settings.maxSessions()
+                    + " sessions ([agent] max_sessions); delete one first", null);
+        }
+        String id = r.fields().get("session") instanceof String s ? s : UUID.randomUUID().toString().substring(0, 8);
+        if (!SESSION_ID.matcher(id).matches()) {
+            throw invalid("\"session\" must be 1-40 of a-z, 0-9 and -, starting with a letter or digit");
+        }
+        if (cwd.contains("..") || cwd.startsWith("/") || cwd.indexOf('\0') >= 0) {
+            throw new ProtocolException(ErrorCode.PATH_NOT_ALLOWED, "cwd " + cwd + " is not a path inside the workspace", null);
+        }
+        writeModels();
+        AgentSession session = new AgentSession(id, cwd, provider, model, launcher, settings);
+        if (sessions.putIfAbsent(id, session) != null) {
+            throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a session " + id + " exists", null);
+        }
+        starter.execute(session::start);
+        return Frame.of(r.id(), "session_created").with("session", session.describe());
+    }
+
+    private Frame restart(Frame r) throws ProtocolException {
+        AgentSession s = get(r);
+        if (s.state() != AgentSession.State.STOPPED) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "session " + s.id() + " is " + s.state().name().toLowerCase()
+                    + "; only a stopped session can be restarted", null);
+        }
+        writeModels();
+        starter.execute(s::start);
+        return Frame.of(r.id(), "session_restarting").with("session", s.describe());
+    }
+
+    private Frame command(Frame r) throws ProtocolException {
+        AgentSession s = get(r);
+        if (!(r.fields().get("command") instanceof String command)) {
+            throw invalid("\"command\" is required: one of " + new java.util.TreeSet<>(AgentSession.COMMANDS));
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(r.fields());
+        fields.remove("session");
+        fields.remove("command");
+        return Frame.of(r.id(), "session_reply").with("session", s.id()).with("command", command)
+                .with("data", s.command(command, fields).get("data"));
+    }
+
+    private Frame subscribe(Frame r, EventChannel connection) throws ProtocolException {
+        if (connection == null) {
+            throw invalid("subscribe_session needs a connection to send events on");
+        }
+        AgentSession s = get(r);
+        long after = Math.max(0, r.number("after", 0));
+        SubscriptionKey key = new SubscriptionKey(connection, r.id());
+        SessionSubscription sub = new SessionSubscription(r.id(), s, after, connection, () -> subscriptions.remove(key));
+        if (subscriptions.putIfAbsent(key, sub) != null) {
+            throw invalid("this connection already has a subscription " + r.id());
+        }
+        sub.start();
+        return Frame.of(r.id(), "subscribed").with("subscription", r.id()).with("session", s.id())
+                .with("last_seq", s.log().lastSeq());
+    }
+
+    private Frame unsubscribe(Frame r, EventChannel connection) throws ProtocolException {
+        Object sid = r.fields().get("subscription");
+        SessionSubscription sub = sid instanceof String id ? subscriptions.get(new SubscriptionKey(connection, id)) : null;
+        if (sub == null) {
+            throw invalid("no subscription " + sid + " on this connection");
+        }
+        try {
+            sub.cancel("unsubscribed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Frame.of(r.id(), "unsubscribed").with("subscription", sid);
+    }
+
+    private List<Map<String, Object>> list() {
+        List<Map<String, Object>> all = new ArrayList<>();
+        sessions.values().stream().sorted(Comparator.comparing(AgentSession::id)).forEach(s -> all.add(s.describe()));
+        return all;
+    }
+
+    private void watch() {
+        for (AgentSession s : sessions.values()) {
+            try {
+                s.watch();
+            } catch (RuntimeException e) {
+                LOG.error("watching session {} failed", s.id(), e);
+            }
+        }
+    }
+
+    private void writeModels() throws ProtocolException {
+        String[] entries = providers;
+        if (entries.length == 0) {
+            return; // the user's own models.json, if any, stays as it is
+        }
+        try {
+            PiModels.write(PiModels.agentDir(), PiModels.of(entries));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.SPAWN_FAILED, "cannot write pi's models.json: " + e.getMessage(), null);
+        }
+    }
+
+    private AgentSession get(Frame r) throws ProtocolException {
+        Object id = r.fields().get("session");
+        AgentSession s = id instanceof String sid ? sessions.get(sid) : null;
+        if (s == null) {
+            throw new ProtocolException(ErrorCode.SESSION_NOT_FOUND, "no session " + id, null);
+        }
+        return s;
+    }
+
+    private static String optional(Frame r, String key, String dflt) throws ProtocolException {
+        Object v = r.fields().getOrDefault(key, dflt);
+        if (!(v instanceof String s)) {
+            throw invalid("\"" + key + "\" must be a string");
+        }
+        return s;
+    }
+
+    private static String name(Frame r, String key) throws ProtocolException {
+        Object v = r.fields().get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s) || !NAME.matcher(s).matches()) {
+            throw invalid("\"" + key + "\" must be a provider or model name");
+        }
+        return s;
+    }
+
+    private static ProtocolException invalid(String message) {
+        return new ProtocolException(ErrorCode.INVALID_REQUEST, message, null);
+    }
+}

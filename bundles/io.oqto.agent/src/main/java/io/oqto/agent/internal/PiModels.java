@@ -1,0 +1,80 @@
+package io.oqto.agent.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes pi's {@code models.json} from {@code [agent] providers}. An entry is five words:
+ * {@code name api base_url key models}, e.g. {@code "eavs openai-completions http://127.0.0.1:3033/v1 env:EAVS_KEY gpt-5,gpt-5-mini"}.
+ * {@code key} is {@code env:VAR} (pi reads the variable) or {@code literal:VALUE}.
+ */
+final class PiModels {
+
+    static final Set<String> APIS = Set.of("openai-completions", "openai-responses", "anthropic-messages", "google-generative-ai");
+
+    private PiModels() {
+    }
+
+    /** The models.json content for the entries; IllegalArgumentException names a bad entry. */
+    static Map<String, Object> of(String[] entries) {
+        Map<String, Object> providers = new LinkedHashMap<>();
+        for (String entry : entries) {
+            String[] w = entry.trim().split("\\s+");
+            if (w.length != 5) {
+                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": need 5 words: name api base_url key models");
+            }
+            if (!APIS.contains(w[1])) {
+                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": api must be one of " + new java.util.TreeSet<>(APIS));
+            }
+            if (!w[2].startsWith("http://") && !w[2].startsWith("https://")) {
+                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": base_url must be an http(s) URL");
+            }
+            String key;
+            if (w[3].startsWith("env:") && w[3].length() > 4) {
+                key = w[3].substring(4);
+            } else if (w[3].startsWith("literal:")) {
+                key = w[3].substring(8);
+            } else {
+                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": key must be env:VAR or literal:VALUE");
+            }
+            List<Map<String, Object>> models = new ArrayList<>();
+            for (String id : w[4].split(",")) {
+                models.add(Map.of("id", id));
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("baseUrl", w[2]);
+            p.put("api", w[1]);
+            p.put("apiKey", key);
+            p.put("models", models);
+            providers.put(w[0], p);
+        }
+        return Map.of("providers", providers);
+    }
+
+    /** Writes {@code <agentDir>/models.json} atomically, 0600 (it may hold a key). */
+    static void write(Path agentDir, Map<String, Object> content) throws IOException {
+        Files.createDirectories(agentDir);
+        Path tmp = Files.createTempFile(agentDir, ".models-", ".json", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, Json.write(content));
+            Files.move(tmp, agentDir.resolve("models.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** pi's agent directory: {@code $PI_CODING_AGENT_DIR}, else {@code ~/.pi/agent}. */
+    static Path agentDir() {
+        String env = System.getenv("PI_CODING_AGENT_DIR");
+        return env != null && env.startsWith("/") ? Path.of(env) : Path.of(System.getProperty("user.home"), ".pi", "agent");
+    }
+}
