@@ -45,9 +45,9 @@ public class RunnerIT extends OqtoKarafTestSupport {
     public void featuresInstallAndTheProfileIsLean() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("oqto-runner")));
         assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
-                "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox", "io.oqto.process");
+                "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox", "io.oqto.process", "io.oqto.agent");
         assertExportsNothing(context, "io.oqto.config", "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox",
-                "io.oqto.process");
+                "io.oqto.process", "io.oqto.agent");
         waitFor("the sandbox policy service", 20_000,
                 () -> context.getServiceReference(io.oqto.api.sandbox.SandboxService.class) != null);
         for (Bundle b : context.getBundles()) {

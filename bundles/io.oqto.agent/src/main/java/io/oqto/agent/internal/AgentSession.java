@@ -37,7 +37,8 @@ final class AgentSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
     private static final Set<String> ANY_LIVE = Set.of("get_state", "get_messages", "get_available_models", "get_session_stats");
-    private static final Set<String> IDLE_ONLY = Set.of("prompt", "set_model", "set_thinking_level", "compact", "new_session");
+    private static final Set<String> IDLE_ONLY = Set.of("prompt", "set_model", "set_thinking_level", "set_auto_retry",
+            "compact", "new_session");
     private static final Set<String> STREAMING_ONLY = Set.of("steer", "follow_up", "abort");
     static final Set<String> COMMANDS = union(ANY_LIVE, IDLE_ONLY, STREAMING_ONLY);
 

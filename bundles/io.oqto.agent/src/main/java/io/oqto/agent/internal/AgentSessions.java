@@ -62,6 +62,7 @@ public final class AgentSessions implements StreamingOperation {
         t.setDaemon(true);
         return t;
     });
+    private final java.nio.file.Path piAgentDir;
     private volatile AgentSettings settings;
     private volatile String[] providers;
 
@@ -70,7 +71,12 @@ public final class AgentSessions implements StreamingOperation {
 
     @Activate
     public AgentSessions(@Reference ProcessLauncher launcher, AgentConfig config) {
+        this(launcher, config, PiModels.agentDir());
+    }
+
+    AgentSessions(ProcessLauncher launcher, AgentConfig config, java.nio.file.Path piAgentDir) {
         this.launcher = launcher;
+        this.piAgentDir = piAgentDir;
         modified(config);
         watchdog.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
     }
@@ -224,7 +230,7 @@ public final class AgentSessions implements StreamingOperation {
             return; // the user's own models.json, if any, stays as it is
         }
         try {
-            PiModels.write(PiModels.agentDir(), PiModels.of(entries));
+            PiModels.write(piAgentDir, PiModels.of(entries));
         } catch (IOException | IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.SPAWN_FAILED, "cannot write pi's models.json: " + e.getMessage(), null);
         }

@@ -54,6 +54,13 @@ final class ConfigSchema {
                 KeySpec.string("search_path", "where program names are looked up (colon-separated, ~ allowed)",
                         v -> ((String) v).indexOf('\0') >= 0 ? "must not contain NUL" : null),
                 KeySpec.integer("ready_timeout_ms", 100, 600_000, "how long a program may take to become ready"));
+        section("agent",
+                KeySpec.integer("start_timeout_ms", 1000, 600_000, "how long pi may take to answer get_state after spawning"),
+                KeySpec.integer("stall_timeout_ms", 1000, 86_400_000L, "a working pi that writes nothing for this long is stopped"),
+                KeySpec.integer("idle_timeout_ms", 1000, 604_800_000L, "an idle session nobody watches is stopped after this long"),
+                KeySpec.integer("replay_events", 100, 1_000_000, "events kept per session for replay"),
+                KeySpec.integer("max_sessions", 1, 1000, "sessions per runner"),
+                KeySpec.strings("providers", "pi providers written to models.json: \"name api base_url key models\""));
         section("routing",
                 KeySpec.string("socket_pattern", "runner socket path; {uid} and {user} are replaced",
                         ConfigSchema::socketPattern),

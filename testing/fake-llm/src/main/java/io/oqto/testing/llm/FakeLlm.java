@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the text {@code The command printed: <result>};</li>
  * <li>{@code fail}: HTTP 500 with an OpenAI-style error body;</li>
  * <li>{@code slow}: 200 chunks, one every 50 ms (for abort tests);</li>
+ * <li>{@code hang}: one chunk, then nothing for 10 minutes (for stall detection);</li>
  * <li>anything else: {@code You said: <message>}, streamed in chunks of 4 characters.</li>
  * </ul>
  * Every request is recorded. Run alone: {@code java -jar oqto-fake-llm.jar [port]}.
@@ -102,6 +103,8 @@ public final class FakeLlm implements AutoCloseable {
                 ex.getResponseHeaders().add("Content-Type", "application/json");
                 ex.sendResponseHeaders(500, err.length);
                 ex.getResponseBody().write(err);
+            } else if (lastUser.equals("hang")) {
+                stream(ex, textChunks("wait"), 600_000);
             } else if (lastUser.equals("slow")) {
                 StringBuilder s = new StringBuilder();
                 for (int i = 0; i < 200; i++) {

@@ -1,0 +1,298 @@
+package io.oqto.agent.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oqto.runner.protocol.EventChannel;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.testing.llm.FakeLlm;
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Agent sessions with the real pi (installed by the test command) against the scripted fake LLM: start-up
+ * stages, a streamed reply, a tool round trip, state rules, abort, a crash and a restart, stall and idle
+ * stops, replay and resync.
+ */
+class AgentSessionsTest {
+
+    @TempDir
+    Path dir;
+    FakeLlm llm;
+    DirectLauncher launcher;
+    AgentSessions sessions;
+    long stallMs = 60_000;
+    long idleMs = 600_000;
+    int replay = 5000;
+
+    /** A connection recording every event frame it is sent. */
+    static final class Recorder implements EventChannel {
+        final List<Frame> frames = new CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean send(Frame event) {
+            frames.add(event);
+            return true;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        List<Map<?, ?>> events() {
+            return frames.stream().filter(f -> f.type().equals("session_event")).<Map<?, ?>>map(f -> (Map<?, ?>) f.fields().get("event")).toList();
+        }
+
+        List<String> types() {
+            return events().stream().map(e -> (String) e.get("type")).toList();
+        }
+
+        /** Waits until an event matches, then returns it. */
+        Map<?, ?> await(Predicate<Map<?, ?>> match, String what) throws InterruptedException {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                for (Map<?, ?> e : events()) {
+                    if (match.test(e)) {
+                        return e;
+                    }
+                }
+                Thread.sleep(10);
+            }
+            throw new AssertionError("no " + what + " in " + types());
+        }
+    }
+
+    static Predicate<Map<?, ?>> type(String t) {
+        return e -> t.equals(e.get("type"));
+    }
+
+    static Predicate<Map<?, ?>> state(String s) {
+        return e -> "session.state".equals(e.get("type")) && s.equals(((Map<?, ?>) e.get("data")).get("state"));
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        llm = new FakeLlm(0);
+        Files.createDirectories(dir.resolve("ws"));
+        launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent"));
+        sessions = new AgentSessions(launcher, config(), dir.resolve("agent"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        sessions.deactivate();
+        launcher.killAll();
+        llm.close();
+    }
+
+    private AgentConfig config() {
+        return new AgentConfig() {
+            public long startTimeoutMs() { return 30_000; }
+            public long stallTimeoutMs() { return stallMs; }
+            public long idleTimeoutMs() { return idleMs; }
+            public int replayEvents() { return replay; }
+            public int maxSessions() { return 4; }
+            public String[] providers() {
+                return new String[] {"fake openai-completions " + llm.baseUrl() + " literal:test-key " + FakeLlm.MODEL};
+            }
+            public Class<? extends Annotation> annotationType() { return AgentConfig.class; }
+        };
+    }
+
+    private Frame call(EventChannel ch, String type, Object... kv) throws ProtocolException {
+        Map<String, Object> f = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            f.put((String) kv[i], kv[i + 1]);
+        }
+        return sessions.handle(new Frame("r-" + System.nanoTime(), type, f), ch);
+    }
+
+    private String error(EventChannel ch, String type, Object... kv) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> call(ch, type, kv));
+        return e.code().wire() + ": " + e.getMessage();
+    }
+
+    /** Creates a session, subscribes, waits until it is idle. */
+    private Recorder ready(String id) throws Exception {
+        Recorder r = new Recorder();
+        call(r, "create_session", "session", id, "provider", "fake", "model", FakeLlm.MODEL);
+        call(r, "subscribe_session", "session", id);
+        r.await(state("idle"), "idle");
+        call(r, "session_command", "session", id, "command", "set_auto_retry", "enabled", false);
+        return r;
+    }
+
+    private static String text(Recorder r) {
+        return r.events().stream().filter(type("message.delta")).filter(e -> "text".equals(((Map<?, ?>) e.get("data")).get("kind")))
+                .map(e -> (String) ((Map<?, ?>) e.get("data")).get("delta")).collect(Collectors.joining());
+    }
+
+    @Test
+    void startsInStagesThenStreamsAReplyInOrder() throws Exception {
+        Recorder r = ready("s1");
+        List<String> stages = r.events().stream().filter(type("session.starting"))
+                .map(e -> (String) ((Map<?, ?>) e.get("data")).get("stage")).toList();
+        assertEquals(List.of("spawning", "sandbox_ready", "agent_ready"), stages);
+        assertTrue(Files.readString(dir.resolve("agent/models.json")).contains("\"baseUrl\":\"" + llm.baseUrl() + "\""));
+
+        call(r, "session_command", "session", "s1", "command", "prompt", "message", "hello");
+        r.await(type("agent.idle"), "the end of the run");
+        r.await(state("idle"), "idle again");
+        assertEquals("You said: hello", text(r));
+        List<String> types = r.types();
+        assertTrue(types.indexOf("agent.working") < types.indexOf("message.delta")
+                && types.indexOf("message.delta") < types.lastIndexOf("message.end")
+                && types.lastIndexOf("message.end") < types.indexOf("agent.idle"), types.toString());
+        List<Long> seqs = r.events().stream().map(e -> ((Number) e.get("seq")).longValue()).toList();
+        for (int i = 1; i < seqs.size(); i++) {
+            assertEquals(seqs.get(i - 1) + 1, seqs.get(i), "no gaps, no duplicates");
+        }
+        assertEquals("Bearer test-key", llm.requests().get(0).authorization());
+        Frame messages = call(r, "session_command", "session", "s1", "command", "get_messages");
+        assertTrue(messages.fields().get("data").toString().contains("You said: hello"));
+    }
+
+    @Test
+    void aToolCallRunsAndItsResultGoesBackToTheModel() throws Exception {
+        Recorder r = ready("tool");
+        call(r, "session_command", "session", "tool", "command", "prompt", "message", "run: echo tool-$((20+22))");
+        Map<?, ?> end = r.await(type("tool.end"), "tool end");
+        assertTrue(end.get("data").toString().contains("tool-42"), end.toString());
+        r.await(type("agent.idle"), "the end of the run");
+        assertTrue(text(r).startsWith("The command printed: tool-42"), text(r));
+    }
+
+    @Test
+    void commandsThatDoNotFitTheStateAreRefusedAndAbortLeavesItUsable() throws Exception {
+        Recorder r = ready("ab");
+        assertEquals("invalid_state: session ab is idle; abort needs a streaming session",
+                error(r, "session_command", "session", "ab", "command", "abort"));
+        call(r, "session_command", "session", "ab", "command", "prompt", "message", "slow");
+        r.await(type("message.delta"), "the first delta");
+        assertEquals("invalid_state: session ab is streaming; prompt needs an idle session",
+                error(r, "session_command", "session", "ab", "command", "prompt", "message", "again"));
+        call(r, "session_command", "session", "ab", "command", "abort");
+        r.await(type("agent.idle"), "the aborted run's end");
+        r.await(state("idle"), "idle");
+        call(r, "session_command", "session", "ab", "command", "prompt", "message", "after abort");
+        r.await(e -> text(r).endsWith("You said: after abort"), "a reply after the abort");
+        assertEquals("invalid_request: unknown session command \"rm\" (one of [abort, compact, follow_up, get_available_models, "
+                + "get_messages, get_session_stats, get_state, new_session, prompt, set_auto_retry, set_model, set_thinking_level, steer])",
+                error(r, "session_command", "session", "ab", "command", "rm"));
+        assertEquals("session_not_found: no session nope", error(r, "session_info", "session", "nope"));
+    }
+
+    @Test
+    void anUpstreamErrorEndsTheRunAndTheSessionStaysIdle() throws Exception {
+        Recorder r = ready("up");
+        call(r, "session_command", "session", "up", "command", "prompt", "message", "fail");
+        Map<?, ?> end = r.await(e -> "message.end".equals(e.get("type")) && "assistant".equals(((Map<?, ?>) e.get("data")).get("role")),
+                "the failed assistant message");
+        assertTrue(end.get("data").toString().contains("stopReason=error") && end.get("data").toString().contains("500"), end.toString());
+        r.await(state("idle"), "idle");
+    }
+
+    @Test
+    void aKilledPiGivesAnErrorEventAndTheSessionRestarts() throws Exception {
+        Recorder r = ready("crash");
+        call(r, "session_command", "session", "crash", "command", "prompt", "message", "hello");
+        r.await(type("agent.idle"), "a first run, so pi has a session file");
+        long pid = ((Number) ((Map<?, ?>) call(r, "session_info", "session", "crash").fields().get("session")).get("pid")).longValue();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        Map<?, ?> err = r.await(type("session.error"), "the crash");
+        assertTrue(err.get("data").toString().contains("pi exited unexpectedly with code 137"), err.toString());
+        r.await(e -> "session.state".equals(e.get("type")) && "crashed".equals(((Map<?, ?>) e.get("data")).get("reason")), "stopped");
+        assertEquals("invalid_state: session crash is stopped (crashed); prompt needs an idle session",
+                error(r, "session_command", "session", "crash", "command", "prompt", "message", "x"));
+        call(r, "restart_session", "session", "crash");
+        long idles = r.events().stream().filter(state("idle")).count();
+        r.await(e -> r.events().stream().filter(state("idle")).count() > idles, "idle after the restart");
+        Frame messages = call(r, "session_command", "session", "crash", "command", "get_messages");
+        assertTrue(messages.fields().get("data").toString().contains("You said: hello"), "resumed with its history: " + messages);
+    }
+
+    @Test
+    void aStalledStreamAndAnUnwatchedIdleSessionAreStoppedWithTheirReason() throws Exception {
+        stallMs = 1500;
+        idleMs = 1500;
+        sessions.modified(config());
+        Recorder r = ready("stall");
+        call(r, "session_command", "session", "stall", "command", "prompt", "message", "hang");
+        Map<?, ?> err = r.await(type("session.error"), "the stall");
+        assertEquals("pi sent nothing for 1500 ms while working; stopped it", ((Map<?, ?>) err.get("data")).get("message"));
+        r.await(e -> "session.state".equals(e.get("type")) && "stalled".equals(((Map<?, ?>) e.get("data")).get("reason")), "stalled");
+
+        Recorder other = new Recorder();
+        call(other, "create_session", "session", "lonely", "provider", "fake", "model", FakeLlm.MODEL);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Map<?, ?> info = null;
+        while (System.nanoTime() < deadline) {
+            info = (Map<?, ?>) call(other, "session_info", "session", "lonely").fields().get("session");
+            if ("stopped".equals(info.get("state"))) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertEquals("idle", info.get("stop_reason"), String.valueOf(info));
+    }
+
+    @Test
+    void aLateSubscriberGetsTheReplayAndOneThatFellBehindGetsAResync() throws Exception {
+        replay = 20;
+        sessions.modified(config());
+        Recorder first = ready("rp");
+        call(first, "session_command", "session", "rp", "command", "prompt", "message", "a rather long message to get many deltas");
+        first.await(type("agent.idle"), "end");
+        first.await(state("idle"), "idle");
+        long last = ((Number) ((Map<?, ?>) call(first, "session_info", "session", "rp").fields().get("session")).get("last_seq")).longValue();
+        assertTrue(last > 20, "more events than the replay window: " + last);
+
+        Recorder late = new Recorder();
+        call(late, "subscribe_session", "session", "rp", "after", last - 5);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (late.events().size() < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(last - 4, last - 3, last - 2, last - 1, last),
+                late.events().stream().map(e -> ((Number) e.get("seq")).longValue()).toList());
+
+        Recorder behind = new Recorder();
+        call(behind, "subscribe_session", "session", "rp", "after", 0);
+        deadline = System.nanoTime() + 10_000_000_000L;
+        while (behind.frames.stream().noneMatch(f -> f.type().equals("session_resync")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Frame resync = behind.frames.get(0);
+        assertEquals("session_resync", resync.type());
+        assertEquals(last - 20, ((Number) resync.fields().get("missed")).longValue());
+        assertEquals(last - 19, ((Number) ((Map<?, ?>) behind.frames.get(1).fields().get("event")).get("seq")).longValue());
+    }
+
+    @Test
+    void aStartThatCannotSpawnNamesTheStage() throws Exception {
+        launcher.refuse = "[programs] pi: program \"pi\" not found or not executable (looked in: /usr/bin)";
+        Recorder r = new Recorder();
+        call(r, "create_session", "session", "nopi");
+        call(r, "subscribe_session", "session", "nopi");
+        Map<?, ?> err = r.await(type("session.error"), "the failure");
+        assertEquals("spawning", ((Map<?, ?>) err.get("data")).get("stage"));
+        assertEquals("spawn_failed: [programs] pi: program \"pi\" not found or not executable (looked in: /usr/bin)",
+                ((Map<?, ?>) err.get("data")).get("message"));
+        assertEquals("path_not_allowed: cwd ../x is not a path inside the workspace",
+                error(r, "create_session", "session", "bad", "cwd", "../x"));
+    }
+}
