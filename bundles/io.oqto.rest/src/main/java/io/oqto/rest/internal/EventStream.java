@@ -22,19 +22,42 @@ final class EventStream {
     static final int CAPACITY = 1024;
     private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
+    /** How a runner event becomes a server-sent event: its {@code id:} (or null), {@code event:} name and data. */
+    record Sse(String id, String name, Object data) {
+    }
+
+    /** Process output: the runner event's type is the SSE event name. */
+    static final java.util.function.Function<Map<String, Object>, Sse> AS_IS = e -> new Sse(null, (String) e.get("type"), e);
+
     private final ObjectMapper mapper;
+    private final java.util.function.Function<Map<String, Object>, Sse> format;
+    private final java.util.function.Predicate<Map<String, Object>> isLast;
     private final BlockingQueue<Map<String, Object>> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
     private volatile Map<String, Object> last;
     private volatile boolean closed;
+    private boolean resyncOnOverflow;
 
     EventStream(ObjectMapper mapper) {
+        this(mapper, AS_IS, EventStream::isLast);
+    }
+
+    EventStream(ObjectMapper mapper, java.util.function.Function<Map<String, Object>, Sse> format,
+            java.util.function.Predicate<Map<String, Object>> isLast) {
         this.mapper = mapper;
+        this.format = format;
+        this.isLast = isLast;
+    }
+
+    /** For numbered events: a client that overflows the queue gets a {@code resync} and the stream ends. */
+    EventStream resyncOnOverflow() {
+        resyncOnOverflow = true;
+        return this;
     }
 
     /** Called on the runner connection's thread: never blocks. */
     void offer(Map<String, Object> event) {
-        if (isLast(event)) {
+        if (isLast.test(event)) {
             last = event;
         } else if (!queue.offer(event)) {
             dropped.incrementAndGet();
@@ -59,16 +82,23 @@ final class EventStream {
             while (!closed) {
                 Map<String, Object> event = queue.poll(1, TimeUnit.SECONDS);
                 long lost = dropped.getAndSet(0);
+                if (lost > 0 && resyncOnOverflow) {
+                    // Numbered events: end here, the client reconnects with Last-Event-ID and the runner replays.
+                    write(out, new Sse(null, "resync", Map.of("reason", "this client read too slowly", "dropped_events", lost,
+                            "reconnect", "with Last-Event-ID: the id of the last event received")));
+                    out.flush();
+                    return;
+                }
                 if (lost > 0) {
                     write(out, "overflow", Map.of("dropped_events", lost));
                 }
                 if (event == null && last != null && queue.isEmpty()) {
-                    write(out, (String) last.get("type"), last);
+                    write(out, format.apply(last));
                     out.flush();
                     return;
                 }
                 if (event != null) {
-                    write(out, (String) event.get("type"), event);
+                    write(out, format.apply(event));
                     out.flush();
                     quietSince = System.nanoTime();
                 } else if (System.nanoTime() - quietSince > KEEPALIVE_NANOS) {
@@ -84,6 +114,12 @@ final class EventStream {
     }
 
     private void write(OutputStream out, String type, Map<String, Object> event) throws IOException {
-        out.write(("event: " + type + "\ndata: " + mapper.writeValueAsString(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        write(out, new Sse(null, type, event));
+    }
+
+    private void write(OutputStream out, Sse e) throws IOException {
+        String id = e.id() == null ? "" : "id: " + e.id() + "\n";
+        out.write((id + "event: " + e.name() + "\ndata: " + mapper.writeValueAsString(e.data()) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -31,6 +31,11 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
             case "process_exists" -> new ApiProblem(409, "process_exists", "Conflict", r.getMessage());
             case "spawn_failed" -> new ApiProblem(422, "spawn_failed", "Spawn failed", r.getMessage());
             case "sandbox_error" -> new ApiProblem(503, "sandbox_error", "Sandbox unavailable", r.getMessage());
+            case "session_not_found" -> new ApiProblem(404, "session_not_found", "Not found", r.getMessage());
+            case "invalid_state" -> new ApiProblem(409, "invalid_state", "Conflict", r.getMessage());
+            case "agent_error" -> new ApiProblem(422, "agent_error", "Agent error", r.getMessage());
+            case "busy" -> new ApiProblem(503, "busy", "Busy", r.getMessage());
+            case "timeout" -> new ApiProblem(504, "timeout", "Timeout", r.getMessage());
             default -> new ApiProblem(502, "runner_error", "Runner error", r.code() + ": " + r.getMessage());
         };
     }

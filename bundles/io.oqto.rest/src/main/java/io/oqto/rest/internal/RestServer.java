@@ -26,11 +26,13 @@ public final class RestServer {
     private final Server server;
     private final Bus bus;
     private final ProcessesResource processes;
+    private final SessionsResource sessions;
 
     @Activate
     public RestServer(@Reference RunnerGateway runners, @Reference TokenService tokens, BundleContext context) {
         ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         processes = new ProcessesResource(runners, mapper);
+        sessions = new SessionsResource(runners, mapper);
         JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -45,7 +47,8 @@ public final class RestServer {
                     new RunnerResource(runners),
                     new FilesResource(runners),
                     processes,
-                    new ProgramsResource(runners)));
+                    new ProgramsResource(runners),
+                    sessions));
             factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens),
                     new ProblemMapper()));
             server = factory.create();
@@ -57,6 +60,7 @@ public final class RestServer {
     @Deactivate
     void deactivate() {
         processes.closeStreams();
+        sessions.closeStreams();
         server.destroy();
         bus.shutdown(true);
     }

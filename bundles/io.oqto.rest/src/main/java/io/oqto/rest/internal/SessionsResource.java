@@ -1,0 +1,213 @@
+package io.oqto.rest.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.RunnerSubscription;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.DefaultValue;
+import javax.ws.rs.GET;
+import javax.ws.rs.HeaderParam;
+import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.StreamingOutput;
+
+/**
+ * A user's agent sessions, through their runner: create, list, inspect, delete; prompt, steer, follow up,
+ * abort; messages, state, model; and the session's events as server-sent events, numbered so that a
+ * reconnecting client resumes with {@code Last-Event-ID}.
+ */
+@Path("/v1/users/{user}/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+public final class SessionsResource {
+
+    static final Set<String> CREATE_FIELDS = Set.of("session", "provider", "model", "cwd");
+    static final Set<String> MESSAGE_FIELDS = Set.of("message", "images");
+    /** A prompt is answered once pi accepted it; compacting can take minutes. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
+
+    private final RunnerGateway runners;
+    private final ObjectMapper mapper;
+    private final Set<EventStream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    SessionsResource(RunnerGateway runners, ObjectMapper mapper) {
+        this.runners = runners;
+        this.mapper = mapper;
+    }
+
+    void closeStreams() {
+        streams.forEach(EventStream::close);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(@PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+        String target = RunnerResource.authorize(user, security);
+        Map<String, Object> fields = only(body, CREATE_FIELDS, "creating a session");
+        return Response.status(201).entity(runners.request(target, "create_session", fields).get("session")).build();
+    }
+
+    @GET
+    public Object list(@PathParam("user") String user, @Context SecurityContext security) {
+        return runners.request(RunnerResource.authorize(user, security), "list_sessions", Map.of()).get("sessions");
+    }
+
+    @GET
+    @Path("{id}")
+    public Object one(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return runners.request(RunnerResource.authorize(user, security), "session_info", Map.of("session", id)).get("session");
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        runners.request(RunnerResource.authorize(user, security), "delete_session", Map.of("session", id));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{id}/prompt")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Object prompt(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
+            @Context SecurityContext security) {
+        return command(user, id, "prompt", only(body, MESSAGE_FIELDS, "a prompt"), security);
+    }
+
+    @POST
+    @Path("{id}/steer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Object steer(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
+            @Context SecurityContext security) {
+        return command(user, id, "steer", only(body, MESSAGE_FIELDS, "steering"), security);
+    }
+
+    @POST
+    @Path("{id}/follow-up")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Object followUp(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
+            @Context SecurityContext security) {
+        return command(user, id, "follow_up", only(body, MESSAGE_FIELDS, "a follow-up"), security);
+    }
+
+    @POST
+    @Path("{id}/abort")
+    public Object abort(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return command(user, id, "abort", Map.of(), security);
+    }
+
+    @GET
+    @Path("{id}/messages")
+    public Object messages(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return command(user, id, "get_messages", Map.of(), security);
+    }
+
+    @GET
+    @Path("{id}/state")
+    public Object state(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return command(user, id, "get_state", Map.of(), security);
+    }
+
+    @PUT
+    @Path("{id}/model")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Object model(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
+            @Context SecurityContext security) {
+        Map<String, Object> fields = only(body, Set.of("provider", "model_id"), "setting the model");
+        Map<String, Object> pi = new LinkedHashMap<>();
+        pi.put("provider", fields.get("provider"));
+        pi.put("modelId", fields.get("model_id"));
+        return command(user, id, "set_model", pi, security);
+    }
+
+    @POST
+    @Path("{id}/stop")
+    public Object stop(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return runners.request(RunnerResource.authorize(user, security), "stop_session", Map.of("session", id)).get("session");
+    }
+
+    @POST
+    @Path("{id}/restart")
+    public Object restart(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return runners.request(RunnerResource.authorize(user, security), "restart_session", Map.of("session", id)).get("session");
+    }
+
+    /**
+     * The session's events: {@code id:} is the sequence number, {@code event:} the event type, {@code data:}
+     * the event. Resumes after {@code Last-Event-ID} (or {@code ?after=}) from the runner's replay buffer;
+     * {@code resync} when that no longer covers the gap, or when this client read too slowly.
+     */
+    @GET
+    @Path("{id}/events")
+    @Produces("text/event-stream")
+    public Response events(@PathParam("user") String user, @PathParam("id") String id,
+            @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("after") @DefaultValue("0") long after,
+            @Context SecurityContext security) {
+        String target = RunnerResource.authorize(user, security);
+        long from = after;
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            try {
+                from = Long.parseLong(lastEventId.trim());
+            } catch (NumberFormatException e) {
+                throw new ApiProblem(400, "bad_request", "Bad request", "Last-Event-ID must be an event's sequence number");
+            }
+        }
+        EventStream stream = new EventStream(mapper, SessionsResource::sse, e -> "subscription_ended".equals(e.get("type")))
+                .resyncOnOverflow();
+        RunnerSubscription subscription = runners.subscribe(target, "subscribe_session", Map.of("session", id, "after", from),
+                stream::offer);
+        streams.add(stream);
+        StreamingOutput body = out -> {
+            try {
+                stream.writeTo(out, subscription);
+            } finally {
+                streams.remove(stream);
+            }
+        };
+        return Response.ok(body, "text/event-stream").header("Cache-Control", "no-cache").build();
+    }
+
+    /** A runner frame as a server-sent event. */
+    static EventStream.Sse sse(Map<String, Object> frame) {
+        return switch (String.valueOf(frame.get("type"))) {
+            case "session_event" -> {
+                Map<?, ?> event = (Map<?, ?>) frame.get("event");
+                yield new EventStream.Sse(String.valueOf(event.get("seq")), String.valueOf(event.get("type")), event);
+            }
+            case "session_resync" -> new EventStream.Sse(null, "resync", Map.of("missed", frame.get("missed"),
+                    "resumed_after", frame.get("resumed_after")));
+            default -> new EventStream.Sse(null, "end", Map.of("reason", String.valueOf(frame.get("reason"))));
+        };
+    }
+
+    private Object command(String user, String id, String command, Map<String, Object> fields, SecurityContext security) {
+        Map<String, Object> f = new LinkedHashMap<>(fields);
+        f.put("session", id);
+        f.put("command", command);
+        Map<String, Object> reply = runners.request(RunnerResource.authorize(user, security), "session_command", f, COMMAND_TIMEOUT);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("session", id);
+        out.put("command", command);
+        out.put("data", reply.get("data"));
+        return out;
+    }
+
+    private static Map<String, Object> only(Map<String, Object> body, Set<String> allowed, String what) {
+        Map<String, Object> fields = new LinkedHashMap<>(body == null ? Map.of() : body);
+        if (!allowed.containsAll(fields.keySet())) {
+            throw new ApiProblem(400, "bad_request", "Bad request", what + " takes only " + new java.util.TreeSet<>(allowed));
+        }
+        return fields;
+    }
+}
