@@ -350,6 +350,9 @@ class SingleUserSystemIT {
         Path filesSocket = socket.resolveSibling("oqto").resolve("fileserver.sock");
         assertTrue(files.body().contains("\"socket\":\"" + filesSocket + "\""), files.body());
         assertTrue(files.body().contains("\"command\":[") && files.body().contains("bwrap"), "sandboxed: " + files.body());
+        // The user's sandbox.toml (development) is in force, not mere supervision: home is mounted read-only.
+        assertTrue(files.body().contains("\"--ro-bind\",\"" + work.resolve("home") + "\",\"" + work.resolve("home") + "\"")
+                && !files.body().contains("\"--dev-bind\",\"/\",\"/\""), files.body());
         assertEquals("HTTP/1.1 200 OK", unixHttp(filesSocket, "GET /health").lines().findFirst().orElse(""));
         assertTrue(unixHttp(filesSocket, "GET /health").contains("\"root\":\"" + work.resolve("ws").toRealPath() + "\""));
         assertTrue(unixHttp(filesSocket, "GET /file?path=/etc/passwd").startsWith("HTTP/1.1 403 "), "confined to the workspace");

@@ -75,6 +75,6 @@ final class PiModels {
     /** pi's agent directory: {@code $PI_CODING_AGENT_DIR}, else {@code ~/.pi/agent}. */
     static Path agentDir() {
         String env = System.getenv("PI_CODING_AGENT_DIR");
-        return env != null && env.startsWith("/") ? Path.of(env) : Path.of(System.getProperty("user.home"), ".pi", "agent");
+        return env != null && env.startsWith("/") ? Path.of(env) : io.oqto.api.unix.Home.current().resolve(".pi").resolve("agent");
     }
 }

@@ -1,6 +1,6 @@
 /** Facts about local Unix accounts that several bundles need (uid lookups). */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.oqto.api.unix;
 
 import org.osgi.annotation.bundle.Export;

@@ -84,7 +84,7 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
     }
 
     private Programs programs(ProgramConfig current) {
-        return new Programs(current, Path.of(System.getProperty("user.home")), runnerHome(), runtimeDir,
+        return new Programs(current, io.oqto.api.unix.Home.current(), runnerHome(), runtimeDir,
                 Path.of(System.getProperty("java.home")));
     }
 

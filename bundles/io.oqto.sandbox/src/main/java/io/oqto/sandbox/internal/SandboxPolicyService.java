@@ -36,7 +36,7 @@ public final class SandboxPolicyService implements SandboxService {
     public SandboxPolicyService(BundleContext context) {
         this(policyFiles(!"multi-user".equals(context.getProperty("oqto.mode"))),
                 !"multi-user".equals(context.getProperty("oqto.mode")), findOnPath("bwrap"),
-                Path.of(System.getProperty("user.home")));
+                io.oqto.api.unix.Home.current());
     }
 
     SandboxPolicyService(List<Path> candidates, boolean singleUser, Optional<Path> bwrapBinary, Path home) {
@@ -77,7 +77,7 @@ public final class SandboxPolicyService implements SandboxService {
             return List.of(SYSTEM_POLICY);
         }
         String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path config = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        Path config = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : io.oqto.api.unix.Home.current().resolve(".config");
         return List.of(SYSTEM_POLICY, config.resolve("oqto").resolve("sandbox.toml"));
     }
 

@@ -34,7 +34,7 @@ public final class WorkspaceFiles implements RunnerOperation, WorkspacePaths {
 
     @Activate
     public WorkspaceFiles(WorkspaceConfig config) throws IOException {
-        this(config.root().isEmpty() ? Path.of(System.getProperty("user.home"), "oqto") : Path.of(config.root()));
+        this(config.root().isEmpty() ? io.oqto.api.unix.Home.current().resolve("oqto") : Path.of(config.root()));
     }
 
     WorkspaceFiles(Path root) throws IOException {
