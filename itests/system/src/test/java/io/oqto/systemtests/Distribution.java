@@ -37,11 +37,14 @@ final class Distribution {
         return startAs(null, command, args, env, log);
     }
 
-    /** Like {@link #start}, as Linux user {@code user} (through runuser) when it is not null. */
+    /**
+     * Like {@link #start}, as Linux user {@code user} (through runuser) when it is not null. The environment
+     * given is kept as it is ({@code -m}): runuser would otherwise set HOME from the password database.
+     */
     Process startAs(String user, String command, List<String> args, Map<String, String> env, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (user != null) {
-            cmd.addAll(List.of("runuser", "-u", user, "--"));
+            cmd.addAll(List.of("runuser", "-m", "-u", user, "--"));
         }
         cmd.add(home.resolve("bin").resolve(command).toString());
         cmd.addAll(args);
