@@ -83,9 +83,9 @@ class AgentSessionSystemIT {
                 "OQTO_RUNNER_BASE", home.resolve(".local/state/oqto/runner").toString(),
                 "OQTO_WORKSPACE__ROOT", home.resolve("oqto").toString(), "PATH", "/usr/local/bin:/usr/bin:/bin"));
         Path runnerLog = work.resolve("runner.log");
-        runnerDist.startAs(linux, "oqto-runner", List.of("--socket", sockets.resolve("oqto-runner.sock").toString()), runnerEnv,
-                runnerLog);
-        Commands.waitFor("the runner", WAIT, () -> Commands.read(runnerLog).contains("runner listening"), runnerLog);
+        Process runner = runnerDist.startAs(linux, "oqto-runner", List.of("--socket", sockets.resolve("oqto-runner.sock").toString()),
+                runnerEnv, runnerLog);
+        Commands.waitForRunner(runner, linux, runnerLog, WAIT);
 
         Path cpLog = work.resolve("cp.log");
         controlPlane.start("oqto", List.of(), Map.of("HOME", Files.createDirectories(work.resolve("cphome")).toString(),
@@ -142,7 +142,12 @@ class AgentSessionSystemIT {
     }
 
     private static String text(SseClient sse) {
-        return sse.events.stream().filter(e -> e.name().equals("message.delta") && e.data().contains("\"kind\":\"text\""))
+        return text(sse.events);
+    }
+
+    /** The text deltas' concatenation. */
+    private static String text(List<SseClient.Event> events) {
+        return events.stream().filter(e -> e.name().equals("message.delta") && e.data().contains("\"kind\":\"text\""))
                 .map(e -> e.data().replaceAll(".*\"delta\":\"((?:[^\"\\\\]|\\\\.)*)\".*", "$1")).collect(Collectors.joining());
     }
 
@@ -216,23 +221,31 @@ class AgentSessionSystemIT {
 
     @Test
     void reconnectingWithLastEventIdLosesNothing() throws Exception {
-        String lastSeen;
-        List<String> firstIds;
+        List<SseClient.Event> before;
         try (SseClient first = ready("resume")) {
-            assertEquals(200, call("POST", "/sessions/resume/prompt", "{\"message\":\"part one\"}").statusCode());
-            first.await(SseClient.named("message.delta"), "some deltas", WAIT);
-            firstIds = first.events.stream().map(SseClient.Event::id).filter(id -> id != null).toList();
-            lastSeen = firstIds.get(firstIds.size() - 1);
+            // A slow reply (a chunk every 50 ms), so the client leaves mid-stream.
+            assertEquals(200, call("POST", "/sessions/resume/prompt", "{\"message\":\"slow\"}").statusCode());
+            first.await(SseClient.named("message.delta"), "a first delta", WAIT);
+            before = List.copyOf(first.events);
         }
+        String lastSeen = before.get(before.size() - 1).id();
         try (SseClient second = events("resume", lastSeen)) {
+            second.await(e -> second.events.stream().filter(SseClient.named("message.delta")).count() >= 5, "more deltas", WAIT);
+            assertEquals(200, call("POST", "/sessions/resume/abort", null).statusCode());
             second.await(SseClient.named("agent.idle"), "the end of the run", WAIT);
             assertEquals(Long.parseLong(lastSeen) + 1, Long.parseLong(second.events.get(0).id()), "resumes right after the last id");
-            String all = String.join("", firstIds.stream().toList()) + second.events.size();
-            assertTrue(text(second).length() > 0, all);
-        }
-        try (SseClient replay = events("resume", "0")) {
-            replay.await(SseClient.named("agent.idle"), "the whole session again", WAIT);
-            assertEquals("You said: part one", text(replay), "the full replay has every delta once");
+            List<SseClient.Event> all = new java.util.ArrayList<>(before);
+            all.addAll(second.events);
+            for (int i = 0; i < all.size(); i++) {
+                assertEquals(i + 1, Long.parseLong(all.get(i).id()), "every event exactly once across the reconnect");
+            }
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                expected.append("tick ").append(i).append(' ');
+            }
+            String got = text(all);
+            assertTrue(got.length() > text(before).length() && expected.toString().startsWith(got),
+                    "the deltas before and after the reconnect join up without loss or repetition: " + got);
         }
     }
 

@@ -102,4 +102,30 @@ final class Commands {
         }
         return b.toString();
     }
+
+    /**
+     * Waits for a runner's "runner listening" line. If it never comes the failure carries the JVM's threads
+     * (jstack, as the user it runs as): a start that reached Karaf's start level 100 and then never booted
+     * the features was seen a few times in hundreds of starts, and this is the evidence to find out why.
+     */
+    static void waitForRunner(Process launched, String linuxUser, Path log, Duration timeout) throws IOException, InterruptedException {
+        try {
+            waitFor("runner listening", timeout, () -> read(log).contains("runner listening"), log);
+        } catch (AssertionError e) {
+            StringBuilder threads = new StringBuilder();
+            List<ProcessHandle> jvms = new java.util.ArrayList<>(launched.descendants().toList());
+            jvms.add(launched.toHandle());
+            for (ProcessHandle jvm : jvms) {
+                if (jvm.info().command().orElse("").endsWith("java")) {
+                    List<String> jstack = new java.util.ArrayList<>();
+                    if (linuxUser != null) {
+                        jstack.addAll(List.of("runuser", "-u", linuxUser, "--"));
+                    }
+                    jstack.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(), Long.toString(jvm.pid())));
+                    threads.append(run(jstack, Duration.ofSeconds(30)).output());
+                }
+            }
+            throw new AssertionError(e.getMessage() + "\n--- jstack\n" + threads, e);
+        }
+    }
 }

@@ -90,19 +90,9 @@ class MultiUserRoutingSystemIT {
         Path log = work.resolve("runner-" + owner + ".log");
         Process p = runnerDist.startAs(linux, "oqto-runner", List.of("--socket", dir.resolve("oqto-runner.sock").toString()),
                 runnerEnv, log);
-        try {
-            Commands.waitFor("runner of " + owner, Duration.ofSeconds(60),
-                    () -> Commands.read(log).contains("runner listening on " + dir.resolve("oqto-runner.sock")), log);
-        } catch (AssertionError e) {
-            // Seen once in about 60 starts: Karaf reached start level 100 and the features were never booted.
-            // Keep the evidence: the JVM's threads, taken as its own user (runuser's child).
-            StringBuilder threads = new StringBuilder();
-            for (ProcessHandle jvm : p.descendants().toList()) {
-                threads.append(Commands.run(List.of("runuser", "-u", linux, "--", Path.of(System.getProperty("java.home"), "bin", "jstack").toString(), Long.toString(jvm.pid())),
-                        Duration.ofSeconds(30)).output());
-            }
-            throw new AssertionError(e.getMessage() + "\n--- jstack\n" + threads, e);
-        }
+        Commands.waitForRunner(p, linux, log, Duration.ofSeconds(60));
+        Commands.waitFor("runner of " + owner, Duration.ofSeconds(10),
+                () -> Commands.read(log).contains("runner listening on " + dir.resolve("oqto-runner.sock")), log);
     }
 
     @AfterAll
