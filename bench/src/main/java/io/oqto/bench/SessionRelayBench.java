@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 /**
  * Event relay latency: each delta the fake agent writes carries the wall-clock time it was written; the
  * SSE client subtracts it from the time it read the event. 1 session, then 50 at once, each prompted to
- * emit {@code deltas} deltas 5 ms apart; p50/p99 per round, median and range over rounds.
+ * emit {@code deltas} deltas a fixed interval apart; p50/p99 per round, median and range over rounds.
  *
- *   SessionRelayBench <base url> <token file> [deltas] [rounds]
+ *   SessionRelayBench <base url> <token file> [deltas] [rounds] [ms between deltas]
  */
 public final class SessionRelayBench {
 
@@ -31,9 +31,10 @@ public final class SessionRelayBench {
         String token = Files.readString(Path.of(args[1])).strip();
         int deltas = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        int intervalMs = args.length > 4 ? Integer.parseInt(args[4]) : 20;
         HttpClient http = HttpClient.newHttpClient();
-        System.out.printf("event relay latency, agent stdout -> SSE client, %d deltas per session 5 ms apart, %d rounds (median [range]), ms%n",
-                deltas, rounds);
+        System.out.printf("event relay latency, agent stdout -> SSE client, %d deltas per session %d ms apart (%d events/s per session),"
+                + " %d rounds (median [range]), ms%n", deltas, intervalMs, 1000 / intervalMs, rounds);
         for (int sessions : new int[] {1, 50}) {
             double[] p50 = new double[rounds];
             double[] p99 = new double[rounds];
@@ -50,7 +51,10 @@ public final class SessionRelayBench {
             CountDownLatch[] ends = new CountDownLatch[1];
             List<Sse> streams = new ArrayList<>();
             for (String id : ids) {
-                streams.add(new Sse(http, base + "/api/v1/users/me/sessions/" + id + "/events?after=1000000000", token, (name, data) -> {
+                String info = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/sessions/" + id))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+                String lastSeq = info.replaceAll(".*\"last_seq\":(\\d+).*", "$1");
+                streams.add(new Sse(http, base + "/api/v1/users/me/sessions/" + id + "/events?after=" + lastSeq, token, (name, data) -> {
                     if (name.equals("message.delta")) {
                         Matcher m = DELTA.matcher(data);
                         if (m.find()) {
@@ -70,7 +74,7 @@ public final class SessionRelayBench {
                 List<Thread> prompts = new ArrayList<>();
                 for (String id : ids) {
                     Thread t = new Thread(() -> post(http, base + "/api/v1/users/me/sessions/" + id + "/prompt", token,
-                            "{\"message\":\"bench " + deltas + " 5\"}"));
+                            "{\"message\":\"bench " + deltas + " " + intervalMs + "\"}"));
                     t.start();
                     prompts.add(t);
                 }

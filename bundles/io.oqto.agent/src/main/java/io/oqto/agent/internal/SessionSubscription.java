@@ -55,8 +55,9 @@ final class SessionSubscription implements Runnable {
                 if (s.missed() > 0) {
                     channel.send(frame("session_resync").with("missed", s.missed()).with("resumed_after", cursor + s.missed()));
                 }
-                for (AgentEvent e : s.events()) {
-                    channel.send(frame("session_event").with("event", e.toMap()));
+                if (!s.events().isEmpty()) {
+                    // One frame per batch: under load a subscriber catches up with few writes.
+                    channel.send(frame("session_events").with("events", s.events().stream().map(AgentEvent::toMap).toList()));
                 }
                 cursor = s.next();
                 if (s.events().isEmpty()) {
@@ -83,6 +84,6 @@ final class SessionSubscription implements Runnable {
     }
 
     static List<String> types() {
-        return List.of("session_event", "session_resync", "subscription_ended");
+        return List.of("session_events", "session_resync", "subscription_ended");
     }
 }

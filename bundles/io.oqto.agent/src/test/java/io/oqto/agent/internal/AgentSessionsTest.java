@@ -54,7 +54,8 @@ class AgentSessionsTest {
         }
 
         List<Map<?, ?>> events() {
-            return frames.stream().filter(f -> f.type().equals("session_event")).<Map<?, ?>>map(f -> (Map<?, ?>) f.fields().get("event")).toList();
+            return frames.stream().filter(f -> f.type().equals("session_events"))
+                    .flatMap(f -> ((List<?>) f.fields().get("events")).stream()).<Map<?, ?>>map(e -> (Map<?, ?>) e).toList();
         }
 
         List<String> types() {
@@ -279,7 +280,7 @@ class AgentSessionsTest {
         Frame resync = behind.frames.get(0);
         assertEquals("session_resync", resync.type());
         assertEquals(last - 20, ((Number) resync.fields().get("missed")).longValue());
-        assertEquals(last - 19, ((Number) ((Map<?, ?>) behind.frames.get(1).fields().get("event")).get("seq")).longValue());
+        assertEquals(last - 19, ((Number) ((Map<?, ?>) ((List<?>) behind.frames.get(1).fields().get("events")).get(0)).get("seq")).longValue());
     }
 
     @Test

@@ -27,10 +27,14 @@ final class EventStream {
     }
 
     /** Process output: the runner event's type is the SSE event name. */
-    static final java.util.function.Function<Map<String, Object>, Sse> AS_IS = e -> new Sse(null, (String) e.get("type"), e);
+    static final java.util.function.Function<Map<String, Object>, java.util.List<Sse>> AS_IS =
+            e -> java.util.List.of(new Sse(null, (String) e.get("type"), e));
+
+    /** Written and flushed together: under load one flush carries many events. */
+    static final int BATCH = 256;
 
     private final ObjectMapper mapper;
-    private final java.util.function.Function<Map<String, Object>, Sse> format;
+    private final java.util.function.Function<Map<String, Object>, java.util.List<Sse>> format;
     private final java.util.function.Predicate<Map<String, Object>> isLast;
     private final BlockingQueue<Map<String, Object>> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
@@ -42,7 +46,7 @@ final class EventStream {
         this(mapper, AS_IS, EventStream::isLast);
     }
 
-    EventStream(ObjectMapper mapper, java.util.function.Function<Map<String, Object>, Sse> format,
+    EventStream(ObjectMapper mapper, java.util.function.Function<Map<String, Object>, java.util.List<Sse>> format,
             java.util.function.Predicate<Map<String, Object>> isLast) {
         this.mapper = mapper;
         this.format = format;
@@ -78,6 +82,10 @@ final class EventStream {
     /** Writes events until the last one, the client going away, or {@link #close()}; then unsubscribes. */
     void writeTo(OutputStream out, RunnerSubscription subscription) throws IOException {
         try (subscription) {
+            // Sent at once, so the response headers go out now: a client waits for them before it reads,
+            // and an idle session might otherwise send nothing for the first 15 s.
+            out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
             long quietSince = System.nanoTime();
             while (!closed) {
                 Map<String, Object> event = queue.poll(1, TimeUnit.SECONDS);
@@ -93,12 +101,17 @@ final class EventStream {
                     write(out, "overflow", Map.of("dropped_events", lost));
                 }
                 if (event == null && last != null && queue.isEmpty()) {
-                    write(out, format.apply(last));
+                    writeAll(out, last);
                     out.flush();
                     return;
                 }
                 if (event != null) {
-                    write(out, format.apply(event));
+                    java.util.List<Map<String, Object>> batch = new java.util.ArrayList<>();
+                    batch.add(event);
+                    queue.drainTo(batch, BATCH - 1);
+                    for (Map<String, Object> e : batch) {
+                        writeAll(out, e);
+                    }
                     out.flush();
                     quietSince = System.nanoTime();
                 } else if (System.nanoTime() - quietSince > KEEPALIVE_NANOS) {
@@ -110,6 +123,12 @@ final class EventStream {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeAll(OutputStream out, Map<String, Object> event) throws IOException {
+        for (Sse e : format.apply(event)) {
+            write(out, e);
         }
     }
 

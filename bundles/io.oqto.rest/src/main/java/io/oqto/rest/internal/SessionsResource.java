@@ -178,16 +178,16 @@ public final class SessionsResource {
         return Response.ok(body, "text/event-stream").header("Cache-Control", "no-cache").build();
     }
 
-    /** A runner frame as a server-sent event. */
-    static EventStream.Sse sse(Map<String, Object> frame) {
+    /** A runner frame as server-sent events: a batch of session events gives one each. */
+    static java.util.List<EventStream.Sse> sse(Map<String, Object> frame) {
         return switch (String.valueOf(frame.get("type"))) {
-            case "session_event" -> {
-                Map<?, ?> event = (Map<?, ?>) frame.get("event");
-                yield new EventStream.Sse(String.valueOf(event.get("seq")), String.valueOf(event.get("type")), event);
-            }
-            case "session_resync" -> new EventStream.Sse(null, "resync", Map.of("missed", frame.get("missed"),
-                    "resumed_after", frame.get("resumed_after")));
-            default -> new EventStream.Sse(null, "end", Map.of("reason", String.valueOf(frame.get("reason"))));
+            case "session_events" -> ((java.util.List<?>) frame.get("events")).stream().map(o -> {
+                Map<?, ?> event = (Map<?, ?>) o;
+                return new EventStream.Sse(String.valueOf(event.get("seq")), String.valueOf(event.get("type")), event);
+            }).toList();
+            case "session_resync" -> java.util.List.of(new EventStream.Sse(null, "resync", Map.of("missed", frame.get("missed"),
+                    "resumed_after", frame.get("resumed_after"))));
+            default -> java.util.List.of(new EventStream.Sse(null, "end", Map.of("reason", String.valueOf(frame.get("reason")))));
         };
     }
 
