@@ -162,4 +162,44 @@ public class RunnerIT extends OqtoKarafTestSupport {
             });
         }
     }
+
+    @Test
+    public void agentBundleUpdateEndsItsSessionsAndSubscriptionsAndReleasesItsThreads() throws Exception {
+        waitFor("runner socket", 20_000, () -> Files.exists(SOCKET));
+        try (RunnerSocketClient c = new RunnerSocketClient(SOCKET)) {
+            waitFor("session operations advertised", 20_000, () -> {
+                try {
+                    return hello(c).contains("\"create_session\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            // No pi is installed in this Karaf: the session's start fails at its first stage, and says so.
+            assertTrue(c.call("{\"id\":\"c\",\"type\":\"create_session\",\"session\":\"hot\"}").contains("\"session_created\""));
+            c.call("{\"id\":\"sub\",\"type\":\"subscribe_session\",\"session\":\"hot\"}");
+            String line = c.next();
+            while (!line.contains("\"stage\":\"spawning\"") || !line.contains("session.error")) {
+                line = c.next();
+            }
+            assertTrue(line, line.contains("[programs] pi:"));
+
+            bundle(context, "io.oqto.agent").update();
+            line = c.next();
+            while (!line.contains("subscription_ended")) {
+                line = c.next();
+            }
+            assertTrue(line, line.contains("\"reason\":\"runner stopping\""));
+            waitFor("no subscription thread left", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("oqto-session-subscription")));
+            waitFor("one watchdog (the new bundle's)", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("oqto-session-watchdog")).count() == 1);
+            waitFor("sessions served again, the old ones gone", 20_000, () -> {
+                try {
+                    return c.call("{\"id\":\"l\",\"type\":\"list_sessions\"}").equals("{\"id\":\"l\",\"type\":\"session_list\",\"sessions\":[]}");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
 }

@@ -264,6 +264,13 @@ class AgentSessionSystemIT {
             assertEquals("You said: from beta", text(b));
             String list = call("GET", "/sessions", null).body();
             assertTrue(list.contains("\"id\":\"alpha\"") && list.contains("\"id\":\"beta\""), list);
+            String shell = controlPlane.home.resolve("bin/oqto-shell").toString();
+            Commands.Result listed = Commands.run(List.of(shell, "oqto:session-list " + user), Duration.ofSeconds(90));
+            assertTrue(listed.output().contains("alpha") && listed.output().contains("beta") && listed.output().contains("idle"),
+                    listed.output());
+            Commands.Result stopped = Commands.run(List.of(shell, "oqto:session-stop " + user + " beta"), Duration.ofSeconds(90));
+            assertTrue(stopped.output().contains("session beta of " + user + " is stopped (stopped)"), stopped.output());
+            b.await(e -> e.name().equals("session.state") && e.data().contains("\"reason\":\"stopped\""), "beta stopped", WAIT);
         }
     }
 

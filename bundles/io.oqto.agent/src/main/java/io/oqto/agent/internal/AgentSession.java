@@ -59,6 +59,11 @@ final class AgentSession {
     private volatile long unwatchedSinceNanos = System.nanoTime();
     private volatile long startedNanos;
 
+    /** Resume pi's own session file instead of starting a new conversation. */
+    void resumeFrom(String sessionFile) {
+        this.piSessionFile = sessionFile;
+    }
+
     AgentSession(String id, String cwd, String provider, String model, ProcessLauncher launcher, AgentSettings settings) {
         this.id = id;
         this.cwd = cwd;

@@ -146,13 +146,40 @@ public final class AgentSessions implements StreamingOperation {
         if (cwd.contains("..") || cwd.startsWith("/") || cwd.indexOf('\0') >= 0) {
             throw new ProtocolException(ErrorCode.PATH_NOT_ALLOWED, "cwd " + cwd + " is not a path inside the workspace", null);
         }
+        String resume = resumeFile(r.fields().get("resume"));
         writeModels();
         AgentSession session = new AgentSession(id, cwd, provider, model, launcher, settings);
+        if (resume != null) {
+            session.resumeFrom(resume);
+        }
         if (sessions.putIfAbsent(id, session) != null) {
             throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a session " + id + " exists", null);
         }
         starter.execute(session::start);
         return Frame.of(r.id(), "session_created").with("session", session.describe());
+    }
+
+    /**
+     * The file of an earlier pi session, found by its id the way pi names them
+     * ({@code <agent dir>/sessions/--<cwd>--/<time>_<id>.jsonl}); null when none was asked for.
+     */
+    private String resumeFile(Object resume) throws ProtocolException {
+        if (resume == null) {
+            return null;
+        }
+        if (!(resume instanceof String id) || !id.matches("[A-Za-z0-9-]{1,64}")) {
+            throw invalid("\"resume\" must be the id of an earlier pi session");
+        }
+        java.nio.file.Path sessionsDir = piAgentDir.resolve("sessions");
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.exists(sessionsDir)
+                ? java.nio.file.Files.walk(sessionsDir, 2) : java.util.stream.Stream.empty()) {
+            return files.filter(f -> f.getFileName().toString().endsWith("_" + id + ".jsonl")).findFirst()
+                    .map(java.nio.file.Path::toString)
+                    .orElseThrow(() -> new ProtocolException(ErrorCode.SESSION_NOT_FOUND, "no pi session " + id + " under "
+                            + sessionsDir, null));
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.IO_ERROR, "cannot look for pi session " + id + ": " + e.getMessage(), null);
+        }
     }
 
     private Frame restart(Frame r) throws ProtocolException {

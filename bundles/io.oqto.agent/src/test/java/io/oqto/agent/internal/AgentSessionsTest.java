@@ -35,6 +35,7 @@ class AgentSessionsTest {
     DirectLauncher launcher;
     AgentSessions sessions;
     long stallMs = 60_000;
+    long startTimeoutMs = 30_000;
     long idleMs = 600_000;
     int replay = 5000;
 
@@ -102,7 +103,7 @@ class AgentSessionsTest {
 
     private AgentConfig config() {
         return new AgentConfig() {
-            public long startTimeoutMs() { return 30_000; }
+            public long startTimeoutMs() { return startTimeoutMs; }
             public long stallTimeoutMs() { return stallMs; }
             public long idleTimeoutMs() { return idleMs; }
             public int replayEvents() { return replay; }
@@ -224,6 +225,50 @@ class AgentSessionsTest {
         r.await(e -> r.events().stream().filter(state("idle")).count() > idles, "idle after the restart");
         Frame messages = call(r, "session_command", "session", "crash", "command", "get_messages");
         assertTrue(messages.fields().get("data").toString().contains("You said: hello"), "resumed with its history: " + messages);
+    }
+
+    @Test
+    void aNewSessionCanResumeAnEarlierPiSessionById() throws Exception {
+        Recorder r = ready("first");
+        call(r, "session_command", "session", "first", "command", "prompt", "message", "remember me");
+        r.await(type("agent.idle"), "the first conversation");
+        String piId = (String) ((Map<?, ?>) call(r, "session_info", "session", "first").fields().get("session")).get("pi_session_id");
+        call(r, "delete_session", "session", "first");
+
+        Recorder again = new Recorder();
+        call(again, "create_session", "session", "second", "resume", piId, "provider", "fake", "model", FakeLlm.MODEL);
+        call(again, "subscribe_session", "session", "second");
+        again.await(state("idle"), "idle");
+        Frame messages = call(again, "session_command", "session", "second", "command", "get_messages");
+        assertTrue(messages.fields().get("data").toString().contains("You said: remember me"), messages.toString());
+        assertEquals("session_not_found: no pi session 0000-nope under " + dir.resolve("agent/sessions"),
+                error(again, "create_session", "session", "third", "resume", "0000-nope"));
+        assertEquals("invalid_request: \"resume\" must be the id of an earlier pi session",
+                error(again, "create_session", "session", "third", "resume", "../x"));
+    }
+
+    @Test
+    void aPiThatNeverAnswersFailsAtTheAgentReadyStage() throws Exception {
+        sessions.deactivate();
+        Path silent = Files.writeString(dir.resolve("silent-pi"), "#!/bin/sh\nexec sleep 60\n");
+        silent.toFile().setExecutable(true);
+        launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent")) {
+            @Override
+            public io.oqto.api.process.LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd,
+                    Map<String, String> env, java.util.function.Consumer<String> stdout) throws io.oqto.api.process.LaunchException {
+                return super.launchWith(silent.toString(), args, cwd, env, stdout);
+            }
+        };
+        startTimeoutMs = 1500;
+        sessions = new AgentSessions(launcher, config(), dir.resolve("agent"));
+        Recorder r = new Recorder();
+        call(r, "create_session", "session", "mute");
+        call(r, "subscribe_session", "session", "mute");
+        Map<?, ?> err = r.await(type("session.error"), "the start-up failure");
+        assertEquals("agent_ready", ((Map<?, ?>) err.get("data")).get("stage"));
+        assertEquals("pi did not answer get_state within 1500 ms", ((Map<?, ?>) err.get("data")).get("message"));
+        r.await(e -> "session.state".equals(e.get("type")) && "start_failed".equals(((Map<?, ?>) e.get("data")).get("reason")),
+                "stopped: start_failed");
     }
 
     @Test

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Launches the real pi directly, without sandbox or limits (the process bundle's business, tested there and
  * in the system test), with its agent directory pointed at a test folder.
  */
-final class DirectLauncher implements ProcessLauncher {
+class DirectLauncher implements ProcessLauncher {
 
     static Path pi() {
         Path p = Path.of(System.getProperty("oqto.pi", ".tools/pi/node_modules/.bin/pi"));
@@ -53,7 +53,13 @@ final class DirectLauncher implements ProcessLauncher {
         if (refuse != null) {
             throw new LaunchException("spawn_failed", refuse);
         }
-        List<String> argv = new ArrayList<>(List.of(pi().toString(), "--mode", "rpc"));
+        return launchWith(pi().toString(), args, cwd, env, stdout);
+    }
+
+    /** Starts {@code program --mode rpc args} in the workspace. */
+    LaunchedProcess launchWith(String program, List<String> args, String cwd, Map<String, String> env,
+            java.util.function.Consumer<String> stdout) throws LaunchException {
+        List<String> argv = new ArrayList<>(List.of(program, "--mode", "rpc"));
         argv.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workspace.resolve(cwd).toFile());
         pb.environment().put("PI_CODING_AGENT_DIR", agentDir.toString());

@@ -33,7 +33,7 @@ import javax.ws.rs.core.StreamingOutput;
 @Produces(MediaType.APPLICATION_JSON)
 public final class SessionsResource {
 
-    static final Set<String> CREATE_FIELDS = Set.of("session", "provider", "model", "cwd");
+    static final Set<String> CREATE_FIELDS = Set.of("session", "provider", "model", "cwd", "resume");
     static final Set<String> MESSAGE_FIELDS = Set.of("message", "images");
     /** A prompt is answered once pi accepted it; compacting can take minutes. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
