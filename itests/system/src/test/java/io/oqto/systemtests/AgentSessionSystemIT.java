@@ -162,6 +162,17 @@ class AgentSessionSystemIT {
             assertEquals(200, call("POST", "/sessions/chat/prompt", "{\"message\":\"hello\"}").statusCode());
             sse.await(SseClient.named("agent.idle"), "end of the run", WAIT);
             assertEquals("You said: hello", text(sse));
+            HttpResponse<String> messages = call("GET", "/sessions/chat/messages", null);
+            assertEquals(200, messages.statusCode());
+            assertTrue(messages.body().contains("You said: hello") && messages.body().contains("\"command\":\"get_messages\""),
+                    messages.body());
+            HttpResponse<String> state = call("GET", "/sessions/chat/state", null);
+            assertTrue(state.statusCode() == 200 && state.body().contains("\"sessionId\""), state.body());
+            HttpResponse<String> model = call("PUT", "/sessions/chat/model", "{\"provider\":\"fake\",\"model_id\":\"" + FakeLlm.MODEL + "\"}");
+            assertTrue(model.statusCode() == 200 && model.body().contains("\"id\":\"" + FakeLlm.MODEL + "\""), model.body());
+            HttpResponse<String> unknown = call("PUT", "/sessions/chat/model", "{\"provider\":\"nope\",\"model_id\":\"x\"}");
+            assertEquals(422, unknown.statusCode(), unknown.body());
+            assertTrue(unknown.body().contains("\"code\":\"agent_error\""), unknown.body());
             List<Long> ids = sse.events.stream().filter(e -> e.id() != null).map(e -> Long.parseLong(e.id())).toList();
             for (int i = 1; i < ids.size(); i++) {
                 assertEquals(ids.get(i - 1) + 1, ids.get(i), "consecutive ids");

@@ -26,7 +26,7 @@ final class EventLog {
     }
 
     synchronized AgentEvent append(String type, Map<String, Object> data) {
-        AgentEvent e = new AgentEvent(++lastSeq, type, System.currentTimeMillis(), data);
+        AgentEvent e = AgentEvent.of(++lastSeq, type, System.currentTimeMillis(), data);
         events.addLast(e);
         while (events.size() > capacity) {
             events.removeFirst();

@@ -57,7 +57,7 @@ final class SessionSubscription implements Runnable {
                 }
                 if (!s.events().isEmpty()) {
                     // One frame per batch: under load a subscriber catches up with few writes.
-                    channel.send(frame("session_events").with("events", s.events().stream().map(AgentEvent::toMap).toList()));
+                    channel.send(frame("session_events").with("events", s.events().stream().map(AgentEvent::json).toList()));
                 }
                 cursor = s.next();
                 if (s.events().isEmpty()) {

@@ -55,9 +55,18 @@ public final class JsonTrees {
         }
     }
 
-    /** Writes a value made of maps, iterables, strings, numbers, booleans and null. */
+    /**
+     * A value already encoded as JSON, written as it is: what is sent many times (a session event to every
+     * subscriber) is encoded once, and kept compact in memory.
+     */
+    public record Raw(String json) {
+    }
+
+    /** Writes a value made of maps, iterables, strings, numbers, booleans, null and {@link Raw}. */
     public static void write(JsonGenerator g, Object v) throws IOException {
-        if (v == null) {
+        if (v instanceof Raw raw) {
+            g.writeRawValue(raw.json());
+        } else if (v == null) {
             g.writeNull();
         } else if (v instanceof String s) {
             g.writeString(s);

@@ -132,4 +132,12 @@ class FrameCodecTest {
         }
         assertEquals(java.util.Optional.empty(), ErrorCode.fromWire("nope"));
     }
+
+    @Test
+    void alreadyEncodedValuesAreWrittenAsTheyAre() {
+        Frame f = Frame.of(null, "session_events").with("events",
+                java.util.List.of(new JsonTrees.Raw("{\"seq\":1,\"type\":\"agent.working\"}"), new JsonTrees.Raw("[2]")));
+        assertEquals("{\"id\":null,\"type\":\"session_events\",\"events\":[{\"seq\":1,\"type\":\"agent.working\"},[2]]}\n",
+                new String(FrameCodec.encode(f), java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
