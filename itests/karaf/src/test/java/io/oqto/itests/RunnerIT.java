@@ -131,8 +131,8 @@ public class RunnerIT extends OqtoKarafTestSupport {
                     + "\"echo hello; exec sleep 300\"]}");
             assertTrue(spawned, spawned.contains("\"type\":\"process_spawned\""));
             long pid = Long.parseLong(spawned.replaceAll(".*\"pid\":(\\d+).*", "$1"));
-            c.call("{\"id\":\"sub\",\"type\":\"subscribe_output\",\"name\":\"long\"}");
-            String line = c.next();
+            // Events may come before the subscribed reply: the first line read may already be one.
+            String line = c.call("{\"id\":\"sub\",\"type\":\"subscribe_output\",\"name\":\"long\"}");
             while (!line.contains("\"type\":\"output\"")) {
                 line = c.next();
             }
@@ -176,8 +176,7 @@ public class RunnerIT extends OqtoKarafTestSupport {
             });
             // No pi is installed in this Karaf: the session's start fails at its first stage, and says so.
             assertTrue(c.call("{\"id\":\"c\",\"type\":\"create_session\",\"session\":\"hot\"}").contains("\"session_created\""));
-            c.call("{\"id\":\"sub\",\"type\":\"subscribe_session\",\"session\":\"hot\"}");
-            String line = c.next();
+            String line = c.call("{\"id\":\"sub\",\"type\":\"subscribe_session\",\"session\":\"hot\"}");
             while (!line.contains("\"stage\":\"spawning\"") || !line.contains("session.error")) {
                 line = c.next();
             }

@@ -31,9 +31,21 @@ final class RunnerSocketClient implements Closeable {
         return in.readLine();
     }
 
-    /** The next line the runner sends (a reply or an event). */
+    /** The next line the runner sends (a reply or an event); fails after 30 s rather than hang the test. */
     String next() throws IOException {
-        return in.readLine();
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return one.submit(in::readLine).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("no line from the runner within 30 s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            one.shutdownNow();
+        }
     }
 
     @Override
