@@ -328,7 +328,8 @@ public final class ProcessTable implements StreamingOperation {
     /** Registers the process and, under an on-failure policy, restarts it when it fails. */
     private void track(ManagedProcess mp, ProcessBuilder pb) {
         processes.put(mp.id(), mp);
-        mp.onExit().thenAccept(p -> mp.restarting().complete(afterExit(mp, p.exitValue(), pb)));
+        // After the last output line: the "[oqto] exited" note then follows the run it is about.
+        mp.finished().thenAccept(code -> mp.restarting().complete(afterExit(mp, code, pb)));
     }
 
     /** Decides what follows an exit, schedules a restart if one is due, and says whether it did. */
