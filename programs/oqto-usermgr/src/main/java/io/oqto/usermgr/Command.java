@@ -1,0 +1,85 @@
+package io.oqto.usermgr;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The allow-list of what the helper does, each with validated fields. A request is
+ * {@code {"cmd": "<name>", "args": {…}}}; anything else — another command, an unknown or missing argument,
+ * a field that breaks its rule — is rejected before anything runs.
+ */
+sealed interface Command {
+
+    record Ping() implements Command {
+    }
+
+    /** A platform user's Linux account: in the fixed group, home from the skeleton. */
+    record CreateUser(String username, int uid, String shell, String comment) implements Command {
+    }
+
+    record DeleteUser(String username, boolean keepHome) implements Command {
+    }
+
+    record SetLinger(String username, boolean enabled) implements Command {
+    }
+
+    /** {@code /run/user/<uid>} (0700, the user's) and the control plane's grant to the runner socket's directory. */
+    record PrepareRuntime(String username) implements Command {
+    }
+
+    record StartServices(String username) implements Command {
+    }
+
+    record StopServices(String username) implements Command {
+    }
+
+    static Command parse(Map<?, ?> request, Validation v) throws Validation.Rejected {
+        Validation.exactly(request, Set.of("cmd", "args"));
+        if (!(request.get("cmd") instanceof String cmd)) {
+            throw new Validation.Rejected("cmd must be a string");
+        }
+        if (!(request.get("args") instanceof Map<?, ?> a)) {
+            throw new Validation.Rejected("args must be an object");
+        }
+        switch (cmd) {
+            case "ping" -> {
+                Validation.exactly(a, Set.of());
+                return new Ping();
+            }
+            case "create-user" -> {
+                Validation.exactly(a, Set.of("username", "uid", "shell", "comment"));
+                return new CreateUser(v.linuxUser(a.get("username")), v.uid(a.get("uid")), v.shell(a.get("shell")),
+                        v.comment(a.get("comment")));
+            }
+            case "delete-user" -> {
+                Validation.exactly(a, Set.of("username", "keep_home"));
+                return new DeleteUser(v.linuxUser(a.get("username")), flag(a.get("keep_home"), "keep_home"));
+            }
+            case "set-linger" -> {
+                Validation.exactly(a, Set.of("username", "enabled"));
+                return new SetLinger(v.linuxUser(a.get("username")), flag(a.get("enabled"), "enabled"));
+            }
+            case "prepare-runtime" -> {
+                Validation.exactly(a, Set.of("username"));
+                return new PrepareRuntime(v.linuxUser(a.get("username")));
+            }
+            case "start-services" -> {
+                Validation.exactly(a, Set.of("username"));
+                return new StartServices(v.linuxUser(a.get("username")));
+            }
+            case "stop-services" -> {
+                Validation.exactly(a, Set.of("username"));
+                return new StopServices(v.linuxUser(a.get("username")));
+            }
+            default -> throw new Validation.Rejected("unknown command " + (cmd.length() > 40 ? cmd.substring(0, 40) + "…" : cmd)
+                    + " (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, ping)");
+        }
+    }
+
+    private static boolean flag(Object v, String name) throws Validation.Rejected {
+        if (!(v instanceof Boolean b)) {
+            throw new Validation.Rejected(name + " must be true or false");
+        }
+        return b;
+    }
+}

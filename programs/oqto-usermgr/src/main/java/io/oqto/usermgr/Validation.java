@@ -1,0 +1,145 @@
+package io.oqto.usermgr;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rules every field of a request to the root helper must pass before anything runs. Nothing from the
+ * caller is ever used as a path, a unit text or a command line: names are checked against a pattern and
+ * the configured prefix, numbers against ranges, shells against an allow-list; paths are derived here from
+ * validated names. A failure names the field and the rule.
+ */
+final class Validation {
+
+    /** A rejected request: the message says which field broke which rule. */
+    static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Rejected(String message) {
+            super(message);
+        }
+    }
+
+    /** Accounts that must never be touched, whatever the prefix says. */
+    static final Set<String> RESERVED = Set.of("root", "daemon", "bin", "sys", "nobody", "oqto", "systemd-network");
+    static final List<String> SHELLS = List.of("/bin/bash", "/bin/sh", "/bin/zsh", "/usr/bin/bash", "/usr/bin/sh", "/usr/bin/zsh",
+            "/bin/false", "/usr/sbin/nologin");
+    static final int MAX_FIELD = 256;
+    private static final Pattern NAME_TAIL = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,189}\\.[A-Za-z]{2,24}");
+
+    private final String prefix;
+    private final int uidMin;
+    private final int uidMax;
+    private final String group;
+
+    Validation(String prefix, int uidMin, int uidMax, String group) {
+        this.prefix = prefix;
+        this.uidMin = uidMin;
+        this.uidMax = uidMax;
+        this.group = group;
+    }
+
+    static Validation defaults() {
+        return new Validation("oqto_", 2000, 60000, "oqto");
+    }
+
+    /** A Linux user name this helper may manage: the prefix, then lower-case letters, digits, _ and -. */
+    String linuxUser(Object value) throws Rejected {
+        String s = text("username", value, 32);
+        if (!s.startsWith(prefix) || s.length() == prefix.length()) {
+            throw new Rejected("username " + quoted(s) + " must start with " + prefix + " and have a name after it");
+        }
+        if (!NAME_TAIL.matcher(s.substring(prefix.length())).matches()) {
+            throw new Rejected("username " + quoted(s) + " may contain only a-z, 0-9, _ and - after " + prefix
+                    + " (and start with a letter or digit)");
+        }
+        if (RESERVED.contains(s)) {
+            throw new Rejected("username " + quoted(s) + " is reserved");
+        }
+        return s;
+    }
+
+    int uid(Object value) throws Rejected {
+        if (!(value instanceof Number n) || n.doubleValue() != n.longValue()) {
+            throw new Rejected("uid must be a whole number");
+        }
+        long uid = n.longValue();
+        if (uid < uidMin || uid > uidMax) {
+            throw new Rejected("uid " + uid + " is outside " + uidMin + "-" + uidMax);
+        }
+        return (int) uid;
+    }
+
+    String group(Object value) throws Rejected {
+        String s = text("group", value, 32);
+        if (!s.equals(group)) {
+            throw new Rejected("group must be " + group + ", not " + quoted(s));
+        }
+        return s;
+    }
+
+    String shell(Object value) throws Rejected {
+        String s = text("shell", value, 64);
+        if (!SHELLS.contains(s)) {
+            throw new Rejected("shell " + quoted(s) + " is not one of " + SHELLS);
+        }
+        return s;
+    }
+
+    String email(Object value) throws Rejected {
+        String s = text("email", value, 254);
+        if (!EMAIL.matcher(s).matches()) {
+            throw new Rejected("email " + quoted(s) + " is not an address like alice@example.com");
+        }
+        return s;
+    }
+
+    /** Free text that ends up in /etc/passwd (GECOS): no field or line separators. */
+    String comment(Object value) throws Rejected {
+        String s = text("comment", value, MAX_FIELD);
+        for (char c : s.toCharArray()) {
+            if (c == ':' || c == ',' || c == '=' || Character.isISOControl(c)) {
+                throw new Rejected("comment may not contain ':', ',', '=' or control characters");
+            }
+        }
+        return s;
+    }
+
+    /** The allow-listed keys of a command's arguments, every one present, nothing else. */
+    static void exactly(Map<?, ?> args, Set<String> keys) throws Rejected {
+        for (Object k : args.keySet()) {
+            if (!keys.contains(k)) {
+                throw new Rejected("unknown argument " + quoted(String.valueOf(k)) + " (this command takes " + new java.util.TreeSet<>(keys) + ")");
+            }
+        }
+        for (String k : keys) {
+            if (!args.containsKey(k)) {
+                throw new Rejected("missing argument " + quoted(k));
+            }
+        }
+    }
+
+    private static String text(String field, Object value, int max) throws Rejected {
+        if (!(value instanceof String s)) {
+            throw new Rejected(field + " must be a string");
+        }
+        if (s.isEmpty() || s.length() > max) {
+            throw new Rejected(field + " must be 1-" + max + " characters");
+        }
+        if (s.indexOf('\0') >= 0) {
+            throw new Rejected(field + " may not contain NUL");
+        }
+        return s;
+    }
+
+    private static String quoted(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : (s.length() > 40 ? s.substring(0, 40) + "…" : s).toCharArray()) {
+            b.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.append('"').toString();
+    }
+}
