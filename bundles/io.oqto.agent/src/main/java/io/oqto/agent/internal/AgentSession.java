@@ -57,7 +57,6 @@ final class AgentSession {
     private volatile String piSessionFile;
     private volatile PiConnection pi;
     private volatile long unwatchedSinceNanos = System.nanoTime();
-    private volatile long startedNanos;
 
     /** Resume pi's own session file instead of starting a new conversation. */
     void resumeFrom(String sessionFile) {
@@ -97,7 +96,7 @@ final class AgentSession {
             }
             transition(State.STARTING, null);
         }
-        startedNanos = System.nanoTime();
+        long startedNanos = System.nanoTime();
         stage("spawning", Map.of());
         PiConnection connection = new PiConnection(this::onPiEvent);
         List<String> args = new ArrayList<>();

@@ -3,7 +3,6 @@ package io.oqto.agent.internal;
 import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -81,9 +80,5 @@ final class SessionSubscription implements Runnable {
         f.put("subscription", id);
         f.put("session", session.id());
         return new Frame(null, type, f);
-    }
-
-    static List<String> types() {
-        return List.of("session_events", "session_resync", "subscription_ended");
     }
 }

@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * One spawned process: its handle, its numbered output (stdout and stderr, line by line, one pump
@@ -20,14 +23,16 @@ final class ManagedProcess {
     private final Process process;
     private final Instant startedAt = Instant.now();
     private final OutputBuffer output;
-    private final Thread[] pumps;
 
     /** What was executed: the sandbox's command inside the limits mechanism's wrapper. */
     private final List<String> executed;
     private final int restarts;
     private volatile boolean stopRequested;
+    /** Completes with the exit code once the process has exited and both pumps have finished. */
+    private final CompletableFuture<Integer> finished = new CompletableFuture<>();
+    private final AtomicInteger pumpsLeft = new AtomicInteger(2);
     /** Completed once it is decided what follows the exit: true when a restart is scheduled. */
-    private final java.util.concurrent.CompletableFuture<Boolean> restarting = new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<Boolean> restarting = new CompletableFuture<>();
 
     ManagedProcess(Spec spec, List<String> executed, Process process, OutputBuffer output, int restarts) {
         this.spec = spec;
@@ -35,13 +40,14 @@ final class ManagedProcess {
         this.process = process;
         this.restarts = restarts;
         this.output = output;
-        this.pumps = new Thread[] {pump("stdout", process.getInputStream()), pump("stderr", process.getErrorStream())};
+        pump("stdout", process.getInputStream());
+        pump("stderr", process.getErrorStream());
     }
 
     static final int MAX_LINE_BYTES = 8 << 20;
 
-    private Thread pump(String stream, InputStream in) {
-        java.util.function.Consumer<String> sink = stream.equals("stdout") && spec.stdout() != null ? spec.stdout() : null;
+    private void pump(String stream, InputStream in) {
+        Consumer<String> sink = stream.equals("stdout") && spec.stdout() != null ? spec.stdout() : null;
         Thread t = new Thread(() -> {
             try (in) {
                 LineReader r = new LineReader(in, MAX_LINE_BYTES);
@@ -62,10 +68,9 @@ final class ManagedProcess {
         }, "oqto-process-" + stream + " " + spec.name());
         t.setDaemon(true);
         t.start();
-        return t;
     }
 
-    private void deliver(java.util.function.Consumer<String> sink, String line) {
+    private void deliver(Consumer<String> sink, String line) {
         try {
             sink.accept(line);
         } catch (RuntimeException e) {
@@ -73,17 +78,13 @@ final class ManagedProcess {
         }
     }
 
-    /** Completes with the exit code once the process has exited and both pumps have finished. */
-    private final java.util.concurrent.CompletableFuture<Integer> finished = new java.util.concurrent.CompletableFuture<>();
-    private final java.util.concurrent.atomic.AtomicInteger pumpsLeft = new java.util.concurrent.atomic.AtomicInteger(2);
-
     private void pumpDone() {
         if (pumpsLeft.decrementAndGet() == 0) {
             process.onExit().thenAccept(p -> finished.complete(p.exitValue()));
         }
     }
 
-    java.util.concurrent.CompletableFuture<Integer> finished() {
+    CompletableFuture<Integer> finished() {
         return finished;
     }
 
@@ -108,7 +109,7 @@ final class ManagedProcess {
      * that sees {@code running: false} has every line.
      */
     boolean running() {
-        return process.isAlive() || pumps[0].isAlive() || pumps[1].isAlive();
+        return !finished.isDone();
     }
 
     OutputBuffer output() {
@@ -123,7 +124,7 @@ final class ManagedProcess {
         return restarts;
     }
 
-    java.util.concurrent.CompletableFuture<Boolean> restarting() {
+    CompletableFuture<Boolean> restarting() {
         return restarting;
     }
 
@@ -132,7 +133,7 @@ final class ManagedProcess {
     }
 
     /** Completes when the process has exited (on a JDK thread). */
-    java.util.concurrent.CompletableFuture<Process> onExit() {
+    CompletableFuture<Process> onExit() {
         return process.onExit();
     }
 
@@ -176,8 +177,10 @@ final class ManagedProcess {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
         }
-        for (Thread t : pumps) {
-            t.join(2000);
+        try {
+            finished.get(2000, TimeUnit.MILLISECONDS); // every output line read, the exit status known
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // a grandchild still holds the output open; it was killed above and the pumps end with it
         }
         return killed;
     }

@@ -41,10 +41,6 @@ final class OutputSubscription implements Runnable {
         this.onEnd = onEnd;
     }
 
-    String id() {
-        return id;
-    }
-
     void start() {
         thread = new Thread(this, "oqto-subscription " + watched.id());
         thread.setDaemon(true);

@@ -280,11 +280,9 @@ public final class ProcessTable implements StreamingOperation {
         // The runner's own plumbing is not the child's business.
         pb.environment().keySet().removeIf(k -> k.equals("NOTIFY_SOCKET") || k.startsWith("OQTO_"));
         pb.environment().putAll(request.env());
-        if (!argv.get(0).contains("/")) {
-            Executables.resolve(argv.get(0), pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
-        } else {
-            Executables.resolve(argv.get(0).startsWith("/") ? argv.get(0) : cwd.resolve(argv.get(0)).toString(), "");
-        }
+        String program = argv.get(0);
+        Executables.resolve(program.contains("/") ? cwd.resolve(program).toString() : program,
+                pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
         Spec spec = new Spec(id, argv, command, sandboxed, request.restart(), limits, current.enforcer(), request.stdout());
         synchronized (processes) {
             if (processes.containsKey(id) && processes.get(id).running()) {
@@ -320,7 +318,8 @@ public final class ProcessTable implements StreamingOperation {
             throw e;
         }
         ManagedProcess mp = new ManagedProcess(spec, applied.command(), p, output, restarts);
-        mp.onExit().thenRun(applied.release());
+        // Off the JDK's process-reaper thread: removing a cgroup may wait for its last task to be reaped.
+        mp.onExit().thenRunAsync(applied.release());
         track(mp, pb);
         return mp;
     }

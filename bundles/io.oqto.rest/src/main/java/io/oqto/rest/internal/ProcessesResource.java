@@ -1,6 +1,5 @@
 package io.oqto.rest.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.RunnerSubscription;
 import java.util.LinkedHashMap;
@@ -18,7 +17,6 @@ import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
-import javax.ws.rs.core.StreamingOutput;
 
 /**
  * A user's processes, through their runner: list, spawn, status, output, stop. Users manage their own,
@@ -32,17 +30,11 @@ public final class ProcessesResource {
     static final Set<String> SPAWN_FIELDS = Set.of("name", "argv", "cwd", "env", "sandboxed", "profile", "restart", "limits");
 
     private final RunnerGateway runners;
-    private final ObjectMapper mapper;
-    private final Set<EventStream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final EventStreams streams;
 
-    ProcessesResource(RunnerGateway runners, ObjectMapper mapper) {
+    ProcessesResource(RunnerGateway runners, EventStreams streams) {
         this.runners = runners;
-        this.mapper = mapper;
-    }
-
-    /** Ends every open event stream (the bundle is stopping). */
-    void closeStreams() {
-        streams.forEach(EventStream::close);
+        this.streams = streams;
     }
 
     @GET
@@ -93,18 +85,10 @@ public final class ProcessesResource {
     public Response events(@PathParam("user") String user, @PathParam("name") String name,
             @QueryParam("after") @DefaultValue("0") long after, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
-        EventStream stream = new EventStream(mapper);
+        EventStream stream = streams.newStream();
         RunnerSubscription subscription = runners.subscribe(target, "subscribe_output", Map.of("name", name, "after", after),
                 stream::offer);
-        streams.add(stream);
-        StreamingOutput body = out -> {
-            try {
-                stream.writeTo(out, subscription);
-            } finally {
-                streams.remove(stream);
-            }
-        };
-        return Response.ok(body, "text/event-stream").header("Cache-Control", "no-cache").build();
+        return streams.respond(stream, subscription);
     }
 
     @POST

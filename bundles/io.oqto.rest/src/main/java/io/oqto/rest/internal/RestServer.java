@@ -25,14 +25,12 @@ public final class RestServer {
 
     private final Server server;
     private final Bus bus;
-    private final ProcessesResource processes;
-    private final SessionsResource sessions;
+    private final EventStreams streams;
 
     @Activate
     public RestServer(@Reference RunnerGateway runners, @Reference TokenService tokens, BundleContext context) {
         ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-        processes = new ProcessesResource(runners, mapper);
-        sessions = new SessionsResource(runners, mapper);
+        streams = new EventStreams(mapper);
         JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -46,9 +44,9 @@ public final class RestServer {
                     new HealthResource(context.getBundle().getVersion().toString()),
                     new RunnerResource(runners),
                     new FilesResource(runners),
-                    processes,
+                    new ProcessesResource(runners, streams),
                     new ProgramsResource(runners),
-                    sessions));
+                    new SessionsResource(runners, streams)));
             factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens),
                     new ProblemMapper()));
             server = factory.create();
@@ -59,8 +57,7 @@ public final class RestServer {
 
     @Deactivate
     void deactivate() {
-        processes.closeStreams();
-        sessions.closeStreams();
+        streams.closeAll();
         server.destroy();
         bus.shutdown(true);
     }

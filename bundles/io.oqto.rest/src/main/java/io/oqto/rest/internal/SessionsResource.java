@@ -1,6 +1,5 @@
 package io.oqto.rest.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.RunnerSubscription;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
-import javax.ws.rs.core.StreamingOutput;
 
 /**
  * A user's agent sessions, through their runner: create, list, inspect, delete; prompt, steer, follow up,
@@ -38,17 +36,17 @@ public final class SessionsResource {
     /** A prompt is answered once pi accepted it; compacting can take minutes. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
 
+    /** The message commands by their path, with how a refusal names them. */
+    private static final Map<String, String> MESSAGE_COMMANDS = Map.of("prompt", "prompt", "steer", "steer", "follow-up", "follow_up");
+    private static final Map<String, String> MESSAGE_WHAT = Map.of("prompt", "a prompt", "steer", "steering",
+            "follow-up", "a follow-up");
+
     private final RunnerGateway runners;
-    private final ObjectMapper mapper;
-    private final Set<EventStream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final EventStreams streams;
 
-    SessionsResource(RunnerGateway runners, ObjectMapper mapper) {
+    SessionsResource(RunnerGateway runners, EventStreams streams) {
         this.runners = runners;
-        this.mapper = mapper;
-    }
-
-    void closeStreams() {
-        streams.forEach(EventStream::close);
+        this.streams = streams;
     }
 
     @POST
@@ -77,28 +75,13 @@ public final class SessionsResource {
         return Response.noContent().build();
     }
 
+    /** {@code prompt}, {@code steer} and {@code follow-up}: a message (and images) for the agent. */
     @POST
-    @Path("{id}/prompt")
+    @Path("{id}/{command: prompt|steer|follow-up}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Object prompt(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
-            @Context SecurityContext security) {
-        return command(user, id, "prompt", only(body, MESSAGE_FIELDS, "a prompt"), security);
-    }
-
-    @POST
-    @Path("{id}/steer")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Object steer(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
-            @Context SecurityContext security) {
-        return command(user, id, "steer", only(body, MESSAGE_FIELDS, "steering"), security);
-    }
-
-    @POST
-    @Path("{id}/follow-up")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Object followUp(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
-            @Context SecurityContext security) {
-        return command(user, id, "follow_up", only(body, MESSAGE_FIELDS, "a follow-up"), security);
+    public Object message(@PathParam("user") String user, @PathParam("id") String id, @PathParam("command") String command,
+            Map<String, Object> body, @Context SecurityContext security) {
+        return command(user, id, MESSAGE_COMMANDS.get(command), only(body, MESSAGE_FIELDS, MESSAGE_WHAT.get(command)), security);
     }
 
     @POST
@@ -163,19 +146,11 @@ public final class SessionsResource {
                 throw new ApiProblem(400, "bad_request", "Bad request", "Last-Event-ID must be an event's sequence number");
             }
         }
-        EventStream stream = new EventStream(mapper, SessionsResource::sse, e -> "subscription_ended".equals(e.get("type")))
+        EventStream stream = streams.newStream(SessionsResource::sse, e -> "subscription_ended".equals(e.get("type")))
                 .resyncOnOverflow();
         RunnerSubscription subscription = runners.subscribe(target, "subscribe_session", Map.of("session", id, "after", from),
                 stream::offer);
-        streams.add(stream);
-        StreamingOutput body = out -> {
-            try {
-                stream.writeTo(out, subscription);
-            } finally {
-                streams.remove(stream);
-            }
-        };
-        return Response.ok(body, "text/event-stream").header("Cache-Control", "no-cache").build();
+        return streams.respond(stream, subscription);
     }
 
     /** A runner frame as server-sent events: a batch of session events gives one each. */
