@@ -13,8 +13,8 @@ sealed interface Command {
     record Ping() implements Command {
     }
 
-    /** A platform user's Linux account: in the fixed group, home from the skeleton. */
-    record CreateUser(String username, int uid, String shell, String comment) implements Command {
+    /** A platform user's Linux account: in the fixed group, home from the skeleton; a null uid: the first free one. */
+    record CreateUser(String username, Integer uid, String shell, String comment) implements Command {
     }
 
     record DeleteUser(String username, boolean keepHome) implements Command {
@@ -33,6 +33,9 @@ sealed interface Command {
     record StopServices(String username) implements Command {
     }
 
+    record ServiceStatus(String username) implements Command {
+    }
+
     static Command parse(Map<?, ?> request, Validation v) throws Validation.Rejected {
         Validation.exactly(request, Set.of("cmd", "args"));
         if (!(request.get("cmd") instanceof String cmd)) {
@@ -48,7 +51,7 @@ sealed interface Command {
             }
             case "create-user" -> {
                 Validation.exactly(a, Set.of("username", "uid", "shell", "comment"));
-                return new CreateUser(v.linuxUser(a.get("username")), v.uid(a.get("uid")), v.shell(a.get("shell")),
+                return new CreateUser(v.linuxUser(a.get("username")), a.get("uid") == null ? null : v.uid(a.get("uid")), v.shell(a.get("shell")),
                         v.comment(a.get("comment")));
             }
             case "delete-user" -> {
@@ -71,8 +74,12 @@ sealed interface Command {
                 Validation.exactly(a, Set.of("username"));
                 return new StopServices(v.linuxUser(a.get("username")));
             }
+            case "service-status" -> {
+                Validation.exactly(a, Set.of("username"));
+                return new ServiceStatus(v.linuxUser(a.get("username")));
+            }
             default -> throw new Validation.Rejected("unknown command " + (cmd.length() > 40 ? cmd.substring(0, 40) + "…" : cmd)
-                    + " (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, ping)");
+                    + " (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, ping)");
         }
     }
 

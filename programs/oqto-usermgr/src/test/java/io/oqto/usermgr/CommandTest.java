@@ -74,7 +74,7 @@ class CommandTest {
                 Arguments.of(createUser("uid", null), "missing argument \"uid\""),
                 Arguments.of(createUser("home", "/root"), "unknown argument \"home\" (this command takes [comment, shell, uid, username])"),
                 Arguments.of(Map.of("cmd", "run", "args", Map.of()),
-                        "unknown command run (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, ping)"),
+                        "unknown command run (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, ping)"),
                 Arguments.of(Map.of("cmd", "create-user"), "missing argument \"args\""),
                 Arguments.of(Map.of("cmd", "ping", "args", Map.of(), "sudo", true), "unknown argument \"sudo\" (this command takes [args, cmd])"),
                 Arguments.of(Map.of("cmd", 1, "args", Map.of()), "cmd must be a string"),

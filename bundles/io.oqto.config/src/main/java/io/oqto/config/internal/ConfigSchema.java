@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
 final class ConfigSchema {
 
     private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+    /** Login shells a platform user may get: the root helper's allow-list. */
+    static final List<String> SHELLS = List.of("/bin/bash", "/bin/sh", "/bin/zsh", "/usr/bin/bash", "/usr/bin/sh", "/usr/bin/zsh",
+            "/bin/false", "/usr/sbin/nologin");
     private static final Pattern IPV4_OR_LOCAL = Pattern.compile("localhost|\\d{1,3}(\\.\\d{1,3}){3}|::1?|[0-9a-fA-F:]+");
 
     private final Map<String, Map<String, KeySpec>> sections = new LinkedHashMap<>();
@@ -71,6 +74,25 @@ final class ConfigSchema {
                 KeySpec.integer("connect_timeout_ms", 50, 60_000, "how long connecting and hello may take"),
                 KeySpec.bool("autostart", "single-user mode: start the runner when none answers"),
                 KeySpec.string("runner_command", "single-user mode: the runner launcher to start", ConfigSchema::absolute));
+        section("usermgr",
+                KeySpec.string("socket", "the root helper's socket (the control plane connects to it)", ConfigSchema::absolute),
+                KeySpec.string("group", "the group every platform user's Linux account is in (no other account should be)",
+                        v -> USER_NAME.matcher((String) v).matches() ? null : "must be a Linux group name"),
+                KeySpec.integer("uid_min", 1000, 2_000_000_000L, "lowest UID given to a platform user"),
+                KeySpec.integer("uid_max", 1000, 2_000_000_000L, "highest UID given to a platform user"),
+                KeySpec.string("shell", "login shell of new platform users",
+                        v -> SHELLS.contains(v) ? null : "must be one of " + SHELLS),
+                KeySpec.string("skeleton", "directory a new user's home is copied from", ConfigSchema::absolute),
+                KeySpec.string("home_base", "directory the homes are created in", ConfigSchema::absolute),
+                KeySpec.string("state_dir", "the helper's own state (lingering users when it supervises)", ConfigSchema::absolute),
+                KeySpec.string("service_manager", "who runs the user services: auto, systemd or supervise",
+                        v -> List.of("auto", "systemd", "supervise").contains(v) ? null : "must be one of auto, systemd, supervise"),
+                KeySpec.string("runner_command", "supervise: the runner launcher (bin/oqto-runner)", ConfigSchema::absolute),
+                KeySpec.strings("hstry_command", "supervise: the hstry service in the foreground, absolute program first"),
+                KeySpec.strings("eavs_command", "supervise: the eavs service in the foreground, absolute program first"),
+                KeySpec.strings("mmry_command", "supervise: the mmry service in the foreground, absolute program first"),
+                KeySpec.integer("command_timeout_ms", 1000, 600_000, "how long one system command (useradd, …) may take"),
+                KeySpec.integer("ready_timeout_ms", 1000, 600_000, "control plane: how long a new user's runner may take to answer"));
         section("auth",
                 KeySpec.string("admin_token_file", "where single-user mode writes the first admin token",
                         ConfigSchema::absolute));

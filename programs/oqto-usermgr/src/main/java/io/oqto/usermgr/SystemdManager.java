@@ -1,0 +1,133 @@
+package io.oqto.usermgr;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seed's deployment: lingering through logind, the user's own systemd instance ({@code user@<uid>}),
+ * and the units installed system-wide in {@code /usr/lib/systemd/user/} enabled and started in it. The unit
+ * files are the operator's (installed by {@code systemd/install}); nothing here writes one.
+ */
+final class SystemdManager implements ServiceManager {
+
+    private static final List<Path> UNIT_DIRS = List.of(Path.of("/etc/systemd/user"), Path.of("/usr/lib/systemd/user"));
+    private final Settings settings;
+    private final RuntimeDirs dirs;
+    private final Exec exec;
+
+    SystemdManager(Settings settings, RuntimeDirs dirs, Exec exec) {
+        this.settings = settings;
+        this.dirs = dirs;
+        this.exec = exec;
+    }
+
+    @Override
+    public String name() {
+        return "systemd";
+    }
+
+    @Override
+    public void setLinger(Account a, boolean enabled) throws IOException {
+        exec.check(List.of(Bin.LOGINCTL, enabled ? "enable-linger" : "disable-linger", a.name()));
+    }
+
+    @Override
+    public void prepareRuntime(Account a) throws IOException {
+        exec.check(List.of(Bin.SYSTEMCTL, "start", "user@" + a.uid() + ".service"));
+        long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
+        while (!Files.exists(a.runtimeDir().resolve("bus"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("user@" + a.uid() + ".service started but " + a.runtimeDir().resolve("bus") + " did not appear");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        dirs.secure(a);
+    }
+
+    private List<String> userctl(Account a, String... args) {
+        List<String> argv = new ArrayList<>(List.of(Bin.SYSTEMCTL, "--user", "--machine=" + a.name() + "@.host"));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
+    static boolean installed(String unit) {
+        return UNIT_DIRS.stream().anyMatch(d -> Files.exists(d.resolve(unit)));
+    }
+
+    @Override
+    public Map<String, Object> start(Account a) throws IOException {
+        List<String> units = new ArrayList<>();
+        List<String> notInstalled = new ArrayList<>();
+        for (String name : settings.userServices().keySet()) {
+            if (installed(name + ".service")) {
+                units.add(name + ".service");
+            } else if (name.equals(Settings.RUNNER)) {
+                throw new IOException("oqto-runner.service is not installed in " + UNIT_DIRS + " (run systemd/install)");
+            } else {
+                notInstalled.add(name);
+            }
+        }
+        List<String> argv = userctl(a, "enable", "--now");
+        argv.addAll(units);
+        exec.check(argv);
+        return Map.of("manager", name(), "started", units.stream().map(u -> u.replace(".service", "")).toList(),
+                "already_running", List.of(), "not_installed", notInstalled);
+    }
+
+    @Override
+    public Map<String, Object> stop(Account a) throws IOException {
+        List<String> units = new ArrayList<>();
+        List<String> names = new ArrayList<>(settings.userServices().keySet());
+        java.util.Collections.reverse(names);
+        names.stream().filter(n -> installed(n + ".service")).forEach(n -> units.add(n + ".service"));
+        List<String> argv = userctl(a, "disable", "--now");
+        argv.addAll(units);
+        // The user's manager may already be gone (no linger, no login): nothing left to stop then.
+        exec.run(argv);
+        exec.run(List.of(Bin.SYSTEMCTL, "stop", "user@" + a.uid() + ".service"));
+        return Map.of("manager", name(), "stopped", units.stream().map(u -> u.replace(".service", "")).toList());
+    }
+
+    @Override
+    public Map<String, Object> status(Account a) throws IOException {
+        Map<String, Object> services = new LinkedHashMap<>();
+        for (String name : settings.userServices().keySet()) {
+            if (!installed(name + ".service")) {
+                services.put(name, Map.of("state", "not_installed"));
+                continue;
+            }
+            Exec.Result r = exec.run(userctl(a, "show", "--property=ActiveState,MainPID,NRestarts", name + ".service"));
+            Map<String, Object> s = new LinkedHashMap<>();
+            for (String line : r.output().split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    s.put(line.substring(0, eq), line.substring(eq + 1).strip());
+                }
+            }
+            services.put(name, Map.of("state", "active".equals(s.get("ActiveState")) ? "running" : String.valueOf(s.get("ActiveState")),
+                    "pid", s.getOrDefault("MainPID", "0"), "restarts", s.getOrDefault("NRestarts", "0")));
+        }
+        return Map.of("manager", name(), "services", services);
+    }
+
+    @Override
+    public void removeRuntime(Account a) throws IOException {
+        // logind removes /run/user/<uid> when the user's manager stops; what it left behind goes too.
+        dirs.remove(a);
+    }
+
+    @Override
+    public void close() {
+        // The user managers are systemd's; they keep running without the helper.
+    }
+}
