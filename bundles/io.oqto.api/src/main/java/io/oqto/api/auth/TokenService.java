@@ -12,4 +12,12 @@ public interface TokenService {
 
     /** Creates a new token for {@code user}. */
     IssuedToken issue(String user, Role role);
+
+    /**
+     * Revokes every token of {@code user}.
+     *
+     * @return how many there were
+     * @since 1.2
+     */
+    int revokeAll(String user);
 }

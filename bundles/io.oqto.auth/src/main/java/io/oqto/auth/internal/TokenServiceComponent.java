@@ -67,4 +67,13 @@ public final class TokenServiceComponent implements TokenService {
     public IssuedToken issue(String user, Role role) {
         return store.issue(user, role);
     }
+
+    @Override
+    public int revokeAll(String user) {
+        int n = store.revokeAll(user);
+        if (n > 0) {
+            LOG.info("revoked {} token(s) of {}", n, user);
+        }
+        return n;
+    }
 }

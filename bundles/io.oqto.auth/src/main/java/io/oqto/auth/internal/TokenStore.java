@@ -91,6 +91,22 @@ final class TokenStore implements TokenService {
         return new IssuedToken(id, user, role, token);
     }
 
+    @Override
+    public synchronized int revokeAll(String user) {
+        Map<String, StoredToken> removed = new LinkedHashMap<>();
+        tokens.values().removeIf(t -> t.user().equals(user) && removed.put(t.id(), t) == null);
+        if (removed.isEmpty()) {
+            return 0;
+        }
+        try {
+            save();
+        } catch (IOException e) {
+            tokens.putAll(removed);
+            throw new UncheckedIOException("cannot store tokens in " + file, e);
+        }
+        return removed.size();
+    }
+
     synchronized boolean hasAdmin() {
         return tokens.values().stream().anyMatch(t -> t.role() == Role.ADMIN);
     }

@@ -43,6 +43,21 @@ class TokenStoreTest {
     }
 
     @Test
+    void revokingAUsersTokensEndsThemAndOnlyThem() throws IOException {
+        TokenStore store = new TokenStore(dir.resolve("tokens"));
+        IssuedToken a1 = store.issue("alice", Role.USER);
+        IssuedToken a2 = store.issue("alice", Role.ADMIN);
+        IssuedToken b = store.issue("bob", Role.USER);
+        assertEquals(2, store.revokeAll("alice"));
+        assertEquals(Optional.empty(), store.authenticate(a1.secret()));
+        assertEquals(Optional.empty(), store.authenticate(a2.secret()));
+        assertEquals("bob", store.authenticate(b.secret()).orElseThrow().user());
+        TokenStore reloaded = new TokenStore(dir.resolve("tokens"));
+        assertEquals(Optional.empty(), reloaded.authenticate(a1.secret()), "the revocation is stored");
+        assertEquals(0, reloaded.revokeAll("alice"));
+    }
+
+    @Test
     void wrongOrMalformedTokensAreRejected() throws IOException {
         TokenStore store = new TokenStore(dir.resolve("tokens"));
         IssuedToken t = store.issue("alice", Role.USER);

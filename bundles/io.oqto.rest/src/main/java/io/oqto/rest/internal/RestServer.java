@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.users.UserProvisioning;
 import java.util.List;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
@@ -15,6 +16,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Publishes the REST API under {@code /api} on CXF's servlet transport. Built programmatically so the
@@ -26,6 +29,9 @@ public final class RestServer {
     private final Server server;
     private final Bus bus;
     private final EventStreams streams;
+    /** Optional and dynamic: provisioning can be updated or missing (single-user builds) without the API restarting. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile UserProvisioning provisioning;
 
     @Activate
     public RestServer(@Reference RunnerGateway runners, @Reference TokenService tokens, BundleContext context) {
@@ -46,7 +52,8 @@ public final class RestServer {
                     new FilesResource(runners),
                     new ProcessesResource(runners, streams),
                     new ProgramsResource(runners),
-                    new SessionsResource(runners, streams)));
+                    new SessionsResource(runners, streams),
+                    new AdminUsersResource(() -> provisioning)));
             factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens),
                     new ProblemMapper()));
             server = factory.create();

@@ -115,6 +115,11 @@ class CommandsTest {
                 issued.add(user + "/" + role);
                 return new IssuedToken("id", user, role, "oqto_secret");
             }
+
+            @Override
+            public int revokeAll(String user) {
+                throw new AssertionError("token-create revokes nothing");
+            }
         };
         c.user = "alice";
         c.role = "admin";

@@ -1,0 +1,7 @@
+/** Platform users and their provisioning (multi-user mode): Linux account, services, runner, first token. */
+@Export
+@Version("1.0.0")
+package io.oqto.api.users;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,255 @@
+package io.oqto.provisioning.internal;
+
+import io.oqto.api.auth.IssuedToken;
+import io.oqto.api.auth.PlatformUserNames;
+import io.oqto.api.auth.TokenService;
+import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.RunnerUnavailableException;
+import io.oqto.api.users.NewUser;
+import io.oqto.api.users.PlatformUser;
+import io.oqto.api.users.ProvisionedUser;
+import io.oqto.api.users.ProvisioningException;
+import io.oqto.api.users.ProvisioningException.Kind;
+import io.oqto.api.users.UserProvisioning;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provisioning steps, in the seed's order, each through the root helper; the control plane itself
+ * never touches an account or a home. One user is provisioned at a time (different users in parallel).
+ * A failed run undoes what it created, newest first, and reports the step that failed.
+ */
+final class Provisioner implements UserProvisioning {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
+    static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,189}\\.[A-Za-z]{2,24}");
+
+    private final Helper helper;
+    private final RunnerGateway runners;
+    private final TokenService tokens;
+    private final UserRecords records;
+    private final String prefix;
+    private final String shell;
+    private final Duration readyTimeout;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    Provisioner(Helper helper, RunnerGateway runners, TokenService tokens, UserRecords records, String prefix, String shell,
+            Duration readyTimeout) {
+        this.helper = helper;
+        this.runners = runners;
+        this.tokens = tokens;
+        this.records = records;
+        this.prefix = prefix;
+        this.shell = shell;
+        this.readyTimeout = readyTimeout;
+    }
+
+    @Override
+    public ProvisionedUser create(NewUser request) {
+        check(request);
+        if ((prefix + request.name()).length() > 32) {
+            throw new ProvisioningException(Kind.INVALID, "check", "user name " + request.name() + " is too long: the Linux name "
+                    + prefix + request.name() + " would be over 32 characters");
+        }
+        synchronized (lockOf(request.name())) {
+            Optional<PlatformUser> existing = records.find(request.name());
+            if (existing.isPresent() && existing.get().state() == PlatformUser.State.DISABLED) {
+                throw new ProvisioningException(Kind.CONFLICT, "check", "user " + request.name()
+                        + " is disabled; enable it (oqto:user-enable) instead of creating it again");
+            }
+            return new Run(request, existing).execute();
+        }
+    }
+
+    /** One provisioning run: what it did, so a failure can undo exactly that. */
+    private final class Run {
+        private final NewUser request;
+        private final Optional<PlatformUser> existing;
+        private final List<String> steps = new ArrayList<>();
+        private boolean accountCreated;
+        private boolean recordCreated;
+
+        Run(NewUser request, Optional<PlatformUser> existing) {
+            this.request = request;
+            this.existing = existing;
+        }
+
+        ProvisionedUser execute() {
+            String linux = prefix + request.name();
+            String step = "create-user";
+            try {
+                Map<String, Object> args = new HashMap<>();
+                args.put("username", linux);
+                args.put("uid", existing.map(u -> (Object) u.uid()).orElse(null));
+                args.put("shell", shell);
+                args.put("comment", "Oqto platform user " + request.name());
+                Map<String, Object> account = helper.call(step, args);
+                accountCreated = Boolean.TRUE.equals(account.get("created"));
+                steps.add(step);
+
+                step = "record";
+                PlatformUser user = existing.orElseGet(() -> new PlatformUser(request.name(), request.email(), request.role(),
+                        linux, ((Number) account.get("uid")).intValue(), PlatformUser.State.ACTIVE, Instant.now()));
+                if (existing.isEmpty()) {
+                    records.put(user);
+                    recordCreated = true;
+                }
+                steps.add(step);
+
+                List<String> notInstalled = startServices(user, steps);
+                step = "issue-token";
+                IssuedToken token = recordCreated ? tokens.issue(user.name(), user.role()) : null;
+                if (token != null) {
+                    steps.add(step);
+                }
+                LOG.info("provisioned {} as {} (uid {}): {}", user.name(), linux, user.uid(), steps);
+                return new ProvisionedUser(user, recordCreated, token, List.copyOf(steps), notInstalled);
+            } catch (ProvisioningException e) {
+                undo(e);
+                throw e;
+            } catch (RuntimeException e) {
+                ProvisioningException failed = new ProvisioningException(Kind.FAILED, step, e.getMessage(), e);
+                undo(failed);
+                throw failed;
+            }
+        }
+
+        private void undo(ProvisioningException cause) {
+            LOG.warn("provisioning {} failed at {}: {}; undoing {}", request.name(), cause.step(), cause.getMessage(), steps);
+            try {
+                if (accountCreated) {
+                    helper.call("delete-user", Map.of("username", prefix + request.name(), "keep_home", false));
+                }
+                if (recordCreated) {
+                    records.remove(request.name());
+                }
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+                LOG.error("undoing the provisioning of {} failed too: {}", request.name(), e.getMessage());
+            }
+        }
+    }
+
+    /** Lingering, runtime directory, services, and the runner answering; returns the services not installed. */
+    private List<String> startServices(PlatformUser user, List<String> steps) {
+        Map<String, Object> who = Map.of("username", user.linuxUser());
+        helper.call("set-linger", Map.of("username", user.linuxUser(), "enabled", true));
+        steps.add("set-linger");
+        helper.call("prepare-runtime", who);
+        steps.add("prepare-runtime");
+        Map<String, Object> started = helper.call("start-services", who);
+        steps.add("start-services");
+        waitForRunner(user.name());
+        steps.add("wait-for-runner");
+        Object missing = started.get("not_installed");
+        return missing instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    private void waitForRunner(String name) {
+        long deadline = System.nanoTime() + readyTimeout.toNanos();
+        RuntimeException last;
+        do {
+            try {
+                runners.ping(name);
+                return;
+            } catch (RunnerUnavailableException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvisioningException(Kind.FAILED, "wait-for-runner", "interrupted");
+            }
+        } while (System.nanoTime() < deadline);
+        throw new ProvisioningException(Kind.FAILED, "wait-for-runner", "the runner of " + name + " did not answer within "
+                + readyTimeout.toMillis() + " ms: " + last.getMessage());
+    }
+
+    @Override
+    public List<PlatformUser> list() {
+        return records.list();
+    }
+
+    @Override
+    public Optional<PlatformUser> find(String name) {
+        return records.find(name);
+    }
+
+    @Override
+    public PlatformUser disable(String name) {
+        synchronized (lockOf(name)) {
+            PlatformUser u = require(name);
+            tokens.revokeAll(name);
+            helper.call("stop-services", Map.of("username", u.linuxUser()));
+            helper.call("set-linger", Map.of("username", u.linuxUser(), "enabled", false));
+            PlatformUser disabled = withState(u, PlatformUser.State.DISABLED);
+            records.put(disabled);
+            LOG.info("disabled {}: tokens revoked, services stopped", name);
+            return disabled;
+        }
+    }
+
+    @Override
+    public PlatformUser enable(String name) {
+        synchronized (lockOf(name)) {
+            PlatformUser u = require(name);
+            startServices(u, new ArrayList<>());
+            PlatformUser enabled = withState(u, PlatformUser.State.ACTIVE);
+            records.put(enabled);
+            LOG.info("enabled {}: services started, runner answering", name);
+            return enabled;
+        }
+    }
+
+    @Override
+    public boolean delete(String name, boolean keepHome) {
+        if (!PlatformUserNames.isValid(name)) {
+            throw new ProvisioningException(Kind.INVALID, "check", "not a platform user name: " + name);
+        }
+        synchronized (lockOf(name)) {
+            Optional<PlatformUser> u = records.find(name);
+            String linux = u.map(PlatformUser::linuxUser).orElse(prefix + name);
+            Map<String, Object> done = helper.call("delete-user", Map.of("username", linux, "keep_home", keepHome));
+            tokens.revokeAll(name);
+            records.remove(name);
+            boolean existed = u.isPresent() || Boolean.TRUE.equals(done.get("existed"));
+            LOG.info("deleted {} ({}{}): {}", name, linux, keepHome ? ", home kept" : "", done.get("warnings"));
+            return existed;
+        }
+    }
+
+    private PlatformUser require(String name) {
+        return records.find(name).orElseThrow(() -> new ProvisioningException(Kind.NOT_FOUND, "check", "no such user: " + name));
+    }
+
+    private static PlatformUser withState(PlatformUser u, PlatformUser.State state) {
+        return new PlatformUser(u.name(), u.email(), u.role(), u.linuxUser(), u.uid(), state, u.created());
+    }
+
+    private Object lockOf(String name) {
+        return locks.computeIfAbsent(name, k -> new Object());
+    }
+
+    private static void check(NewUser u) {
+        if (!PlatformUserNames.isValid(u.name())) {
+            throw new ProvisioningException(Kind.INVALID, "check", "user name " + u.name()
+                    + " must be 1-31 characters: a-z first, then a-z, 0-9, _ or -");
+        }
+        if (u.email() == null || !EMAIL.matcher(u.email()).matches()) {
+            throw new ProvisioningException(Kind.INVALID, "check", "email " + u.email() + " is not an address like alice@example.com");
+        }
+        if (u.role() == null) {
+            throw new ProvisioningException(Kind.INVALID, "check", "a role (user or admin) is required");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.oqto.provisioning.internal;
+
+import io.oqto.api.auth.TokenService;
+import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.users.NewUser;
+import io.oqto.api.users.PlatformUser;
+import io.oqto.api.users.ProvisionedUser;
+import io.oqto.api.users.ProvisioningException;
+import io.oqto.api.users.UserProvisioning;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@link UserProvisioning} service. In single-user mode there is nobody to provision: every call
+ * says so. Holds no threads or sockets between calls, so deactivation has nothing to release.
+ */
+@Component(service = UserProvisioning.class, configurationPid = {"oqto.server", "oqto.routing", "oqto.usermgr"},
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+public final class ProvisioningComponent implements UserProvisioning {
+
+    private final UserProvisioning delegate;
+
+    @Activate
+    public ProvisioningComponent(ProvisioningConfig config, BundleContext context, @Reference RunnerGateway runners,
+            @Reference TokenService tokens) throws IOException {
+        if (!"multi-user".equals(context.getProperty("oqto.mode"))) {
+            delegate = null;
+            return;
+        }
+        Path stateDir = Path.of(config.stateDir().isEmpty() ? "/var/lib/oqto" : config.stateDir());
+        delegate = new Provisioner(new UsermgrClient(Path.of(config.socket()), Duration.ofSeconds(120)), runners, tokens,
+                new UserRecords(stateDir.resolve("users")), config.linuxUserPrefix(), config.shell(),
+                Duration.ofMillis(config.readyTimeoutMs()));
+    }
+
+    private UserProvisioning delegate() {
+        if (delegate == null) {
+            throw new ProvisioningException(ProvisioningException.Kind.UNAVAILABLE, "check",
+                    "single-user mode has one user, the one running Oqto; provisioning needs multi-user mode (OQTO_MODE=multi-user)");
+        }
+        return delegate;
+    }
+
+    @Override
+    public ProvisionedUser create(NewUser user) {
+        return delegate().create(user);
+    }
+
+    @Override
+    public List<PlatformUser> list() {
+        return delegate().list();
+    }
+
+    @Override
+    public Optional<PlatformUser> find(String name) {
+        return delegate().find(name);
+    }
+
+    @Override
+    public PlatformUser disable(String name) {
+        return delegate().disable(name);
+    }
+
+    @Override
+    public PlatformUser enable(String name) {
+        return delegate().enable(name);
+    }
+
+    @Override
+    public boolean delete(String name, boolean keepHome) {
+        return delegate().delete(name, keepHome);
+    }
+}

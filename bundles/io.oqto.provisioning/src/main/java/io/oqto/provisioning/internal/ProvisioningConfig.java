@@ -1,0 +1,24 @@
+package io.oqto.provisioning.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The keys of {@code [server]}, {@code [routing]} and {@code [usermgr]} that provisioning uses. */
+@ObjectClassDefinition(name = "Oqto provisioning", description = "[server] state_dir, [routing] linux_user_prefix, [usermgr]")
+@interface ProvisioningConfig {
+
+    @AttributeDefinition(description = "State directory; empty: /var/lib/oqto")
+    String stateDir() default "";
+
+    @AttributeDefinition(description = "Prefix of platform users' Linux names")
+    String linuxUserPrefix() default "oqto_";
+
+    @AttributeDefinition(description = "The root helper's socket")
+    String socket() default "/run/oqto/usermgr.sock";
+
+    @AttributeDefinition(description = "Login shell of new platform users")
+    String shell() default "/bin/bash";
+
+    @AttributeDefinition(description = "How long a new user's runner may take to answer, in milliseconds")
+    long readyTimeoutMs() default 60_000;
+}

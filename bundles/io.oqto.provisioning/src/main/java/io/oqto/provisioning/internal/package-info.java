@@ -1,0 +1,2 @@
+/** User provisioning in the control plane: talks to the root helper, records platform users. Exports nothing. */
+package io.oqto.provisioning.internal;

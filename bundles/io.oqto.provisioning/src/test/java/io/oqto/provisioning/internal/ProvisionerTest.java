@@ -1,0 +1,189 @@
+package io.oqto.provisioning.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oqto.api.auth.Caller;
+import io.oqto.api.auth.IssuedToken;
+import io.oqto.api.auth.Role;
+import io.oqto.api.auth.TokenService;
+import io.oqto.api.runner.PingResult;
+import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.RunnerUnavailableException;
+import io.oqto.api.users.NewUser;
+import io.oqto.api.users.PlatformUser;
+import io.oqto.api.users.ProvisionedUser;
+import io.oqto.api.users.ProvisioningException;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The provisioning steps against a scripted helper: order, convergence, and undoing a failed run. */
+class ProvisionerTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<String> calls = new ArrayList<>();
+    private final List<String> revoked = new ArrayList<>();
+    private String failAt;
+    private boolean accountExists;
+    private int pingsUntilReady;
+    private final AtomicInteger pings = new AtomicInteger();
+    private UserRecords records;
+    private Provisioner provisioner;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        records = new UserRecords(dir.resolve("users"));
+        Helper helper = (cmd, args) -> {
+            calls.add(cmd + " " + new java.util.TreeMap<>(args));
+            if (cmd.equals(failAt)) {
+                throw new ProvisioningException(ProvisioningException.Kind.FAILED, cmd, cmd + " broke");
+            }
+            return switch (cmd) {
+                case "create-user" -> Map.of("username", args.get("username"), "uid", 2345, "created", !accountExists);
+                case "start-services" -> Map.of("started", List.of("oqto-runner"), "not_installed", List.of("eavs", "hstry", "mmry"));
+                case "delete-user" -> Map.of("existed", true);
+                default -> Map.of();
+            };
+        };
+        RunnerGateway runners = (RunnerGateway) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {RunnerGateway.class},
+                (proxy, method, args) -> {
+                    if (!method.getName().equals("ping")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    if (pings.incrementAndGet() <= pingsUntilReady) {
+                        throw new RunnerUnavailableException("not yet");
+                    }
+                    return new PingResult((String) args[0], 100);
+                });
+        TokenService tokens = new TokenService() {
+            @Override
+            public Optional<Caller> authenticate(String bearerToken) {
+                return Optional.empty();
+            }
+
+            @Override
+            public IssuedToken issue(String user, Role role) {
+                return new IssuedToken("id1", user, role, "oqto_secret_of_" + user);
+            }
+
+            @Override
+            public int revokeAll(String user) {
+                revoked.add(user);
+                return 1;
+            }
+        };
+        provisioner = new Provisioner(helper, runners, tokens, records, "oqto_", "/bin/bash", Duration.ofMillis(600));
+    }
+
+    private static NewUser alice() {
+        return new NewUser("alice", "alice@example.com", Role.USER);
+    }
+
+    @Test
+    void theSeedsStepsRunInOrderAndTheTokenIsReturnedOnce() {
+        pingsUntilReady = 2;
+        ProvisionedUser p = provisioner.create(alice());
+        assertEquals(List.of(
+                "create-user {comment=Oqto platform user alice, shell=/bin/bash, uid=null, username=oqto_alice}",
+                "set-linger {enabled=true, username=oqto_alice}",
+                "prepare-runtime {username=oqto_alice}",
+                "start-services {username=oqto_alice}"), calls);
+        assertEquals(3, pings.get(), "waited until the runner answered");
+        assertEquals(List.of("create-user", "record", "set-linger", "prepare-runtime", "start-services", "wait-for-runner",
+                "issue-token"), p.steps());
+        assertTrue(p.created());
+        assertEquals("oqto_secret_of_alice", p.token().secret());
+        assertEquals(List.of("eavs", "hstry", "mmry"), p.notInstalled());
+        assertEquals(new PlatformUser("alice", "alice@example.com", Role.USER, "oqto_alice", 2345, PlatformUser.State.ACTIVE,
+                p.user().created()), records.find("alice").orElseThrow());
+
+        calls.clear();
+        accountExists = true;
+        ProvisionedUser again = provisioner.create(alice());
+        assertFalse(again.created(), "a second run converges");
+        assertNull(again.token(), "no second token");
+        assertEquals("create-user {comment=Oqto platform user alice, shell=/bin/bash, uid=2345, username=oqto_alice}", calls.get(0),
+                "the recorded uid is kept");
+        assertEquals(1, records.list().size());
+    }
+
+    @Test
+    void aFailedStepUndoesWhatTheRunCreatedAndNamesTheStep() {
+        failAt = "start-services";
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.create(alice()));
+        assertEquals("start-services", e.step());
+        assertEquals("start-services broke", e.getMessage());
+        assertEquals("delete-user {keep_home=false, username=oqto_alice}", calls.get(calls.size() - 1));
+        assertEquals(Optional.empty(), records.find("alice"), "the record is gone again");
+    }
+
+    @Test
+    void aRunnerThatNeverAnswersFailsTheRunAtWaitForRunner() {
+        pingsUntilReady = Integer.MAX_VALUE;
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.create(alice()));
+        assertEquals("wait-for-runner", e.step());
+        assertEquals("the runner of alice did not answer within 600 ms: not yet", e.getMessage());
+        assertEquals("delete-user {keep_home=false, username=oqto_alice}", calls.get(calls.size() - 1));
+        assertEquals(List.of(), records.list());
+    }
+
+    @Test
+    void anAccountThatWasThereBeforeIsNotRemovedByTheUndo() {
+        accountExists = true;
+        failAt = "prepare-runtime";
+        assertThrows(ProvisioningException.class, () -> provisioner.create(alice()));
+        assertTrue(calls.stream().noneMatch(c -> c.startsWith("delete-user")), calls.toString());
+        assertEquals(List.of(), records.list(), "the record this run made is undone");
+    }
+
+    @Test
+    void badInputIsRefusedBeforeTheHelperIsAsked() {
+        for (NewUser bad : List.of(new NewUser("Alice", "a@example.com", Role.USER), new NewUser("a;b", "a@example.com", Role.USER),
+                new NewUser("alice", "not-an-address", Role.USER), new NewUser("alice", "a@b.c; rm", Role.USER),
+                new NewUser("alice", "alice@example.com", null), new NewUser("a" + "b".repeat(27), "a@example.com", Role.USER))) {
+            ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.create(bad), bad.toString());
+            assertEquals(ProvisioningException.Kind.INVALID, e.kind(), bad.toString());
+        }
+        assertEquals(List.of(), calls);
+    }
+
+    @Test
+    void disableRevokesAndStopsAndADisabledUserIsNotCreatedAgain() {
+        provisioner.create(alice());
+        calls.clear();
+        PlatformUser d = provisioner.disable("alice");
+        assertEquals(PlatformUser.State.DISABLED, d.state());
+        assertEquals(List.of("alice"), revoked);
+        assertEquals(List.of("stop-services {username=oqto_alice}", "set-linger {enabled=false, username=oqto_alice}"), calls);
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.create(alice()));
+        assertEquals(ProvisioningException.Kind.CONFLICT, e.kind());
+        assertEquals(PlatformUser.State.ACTIVE, provisioner.enable("alice").state());
+    }
+
+    @Test
+    void deleteRemovesAccountTokensAndRecord() {
+        provisioner.create(alice());
+        calls.clear();
+        assertTrue(provisioner.delete("alice", true));
+        assertEquals(List.of("delete-user {keep_home=true, username=oqto_alice}"), calls);
+        assertEquals(List.of("alice"), revoked);
+        assertEquals(Optional.empty(), records.find("alice"));
+        assertEquals(ProvisioningException.Kind.NOT_FOUND,
+                assertThrows(ProvisioningException.class, () -> provisioner.disable("alice")).kind());
+    }
+}
