@@ -15,7 +15,7 @@ import java.util.Map;
  *                     (name → argv, absolute program first); the runner is last and always present
  */
 record Settings(Path configFile, Path socket, String controlPlaneUser, String prefix, String group, int uidMin, int uidMax,
-        String shell, Path skeleton, Path homeBase, Path stateDir, String serviceManager,
+        String shell, Path skeleton, Path homeBase, Path lingerDir, String serviceManager,
         Map<String, List<String>> userServices, Duration commandTimeout) {
 
     static final String RUNNER = "oqto-runner";
@@ -46,7 +46,7 @@ record Settings(Path configFile, Path socket, String controlPlaneUser, String pr
                 str(u, "shell", "/bin/bash"),
                 Path.of(str(u, "skeleton", "/etc/oqto/skel")),
                 Path.of(str(u, "home_base", "/home")),
-                Path.of(str(u, "state_dir", "/var/lib/oqto/usermgr")),
+                Path.of(str(u, "linger_dir", "/var/lib/oqto/usermgr/linger")),
                 str(u, "service_manager", "auto"),
                 services,
                 Duration.ofMillis(num(u, "command_timeout_ms", 60_000)));

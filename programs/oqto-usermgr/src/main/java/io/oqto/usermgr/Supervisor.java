@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * The service manager where systemd is not PID 1: the helper creates {@code /run/user/<uid>} itself,
  * starts each user's services as that user, restarts them when they die and stops them on request.
- * Lingering is a file per user in the helper's state directory (as logind keeps it), read at start so
+ * Lingering is a file per user in {@code [usermgr] linger_dir} (as logind keeps it), read at start so
  * lingering users' services come back after the helper restarts.
  */
 final class Supervisor implements ServiceManager {
@@ -37,7 +37,7 @@ final class Supervisor implements ServiceManager {
     }
 
     private Path lingerDir() {
-        return settings.stateDir().resolve("linger");
+        return settings.lingerDir();
     }
 
     @Override

@@ -84,7 +84,7 @@ final class ConfigSchema {
                         v -> SHELLS.contains(v) ? null : "must be one of " + SHELLS),
                 KeySpec.string("skeleton", "directory a new user's home is copied from", ConfigSchema::absolute),
                 KeySpec.string("home_base", "directory the homes are created in", ConfigSchema::absolute),
-                KeySpec.string("state_dir", "the helper's own state (lingering users when it supervises)", ConfigSchema::absolute),
+                KeySpec.string("linger_dir", "supervise: where the helper marks lingering users (a file each)", ConfigSchema::absolute),
                 KeySpec.string("service_manager", "who runs the user services: auto, systemd or supervise",
                         v -> List.of("auto", "systemd", "supervise").contains(v) ? null : "must be one of auto, systemd, supervise"),
                 KeySpec.string("runner_command", "supervise: the runner launcher (bin/oqto-runner)", ConfigSchema::absolute),
