@@ -117,9 +117,9 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         assertTrue(features.isInstalled(features.getFeature("oqto-control-plane")));
         installRunner();
         assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
-                "io.oqto.routing", "io.oqto.auth", "io.oqto.rest", "io.oqto.shell", "io.oqto.runner.server",
+                "io.oqto.routing", "io.oqto.auth", "io.oqto.provisioning", "io.oqto.rest", "io.oqto.shell", "io.oqto.runner.server",
                 "io.oqto.workspace");
-        assertExportsNothing(context, "io.oqto.config", "io.oqto.routing", "io.oqto.auth", "io.oqto.rest",
+        assertExportsNothing(context, "io.oqto.config", "io.oqto.routing", "io.oqto.auth", "io.oqto.provisioning", "io.oqto.rest",
                 "io.oqto.shell", "io.oqto.runner.server", "io.oqto.workspace");
     }
 
@@ -191,6 +191,37 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         // The injected gateway is the instance from before the routing update; use the current one.
         RunnerGateway current = context.getService(context.getServiceReference(RunnerGateway.class));
         assertTrue(current.ping(System.getProperty("user.name")).roundTripMicros() > 0);
+    }
+
+    @Test
+    public void provisioningIsMultiUserOnlyAndSurvivesAnUpdateOfItsBundle() throws Exception {
+        waitFor("/api/v1/admin/users", 30_000, () -> status("/api/v1/admin/users") == 503);
+        String singleUser = "single-user mode has one user";
+        HttpResponse<String> list = get("/api/v1/admin/users", true);
+        assertTrue(list.body(), list.body().contains("\"code\":\"provisioning_unavailable\"") && list.body().contains(singleUser));
+
+        Bundle provisioning = bundle(context, "io.oqto.provisioning");
+        long restBefore = restServerId();
+        provisioning.update();
+        assertEquals(Bundle.ACTIVE, provisioning.getState());
+        waitFor("the updated provisioning service bound by REST", 30_000, () -> {
+            try {
+                return get("/api/v1/admin/users", true).body().contains(singleUser);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals("REST kept running (same component configuration): the provisioning reference is dynamic", restBefore,
+                restServerId());
+        assertEquals(Bundle.ACTIVE, bundle(context, "io.oqto.rest").getState());
+    }
+
+    /** The id of the REST server's component configuration: a new one each time it is activated. */
+    private long restServerId() {
+        org.osgi.service.component.runtime.ServiceComponentRuntime scr = context.getService(
+                context.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class));
+        return scr.getComponentConfigurationDTOs(scr.getComponentDescriptionDTO(bundle(context, "io.oqto.rest"),
+                "io.oqto.rest.internal.RestServer")).iterator().next().id;
     }
 
     @Test
