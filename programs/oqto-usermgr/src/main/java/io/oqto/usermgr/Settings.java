@@ -46,7 +46,7 @@ record Settings(Path configFile, Path socket, String controlPlaneUser, String pr
                 str(u, "shell", "/bin/bash"),
                 Path.of(str(u, "skeleton", "/etc/oqto/skel")),
                 Path.of(str(u, "home_base", "/home")),
-                Path.of(str(u, "linger_dir", "/var/lib/oqto/usermgr/linger")),
+                Path.of(str(u, "linger_dir", "/var/lib/oqto-usermgr/linger")),
                 str(u, "service_manager", "auto"),
                 services,
                 Duration.ofMillis(num(u, "command_timeout_ms", 60_000)));
