@@ -51,6 +51,12 @@ public final class RestPingBench {
     }
 
     static Result run(HttpClient http, HttpRequest req, int clients, int seconds) throws InterruptedException {
+        return run(http, c -> req, clients, seconds);
+    }
+
+    /** {@code clients} threads, client {@code c} sending {@code requests.apply(c)} in a loop for {@code seconds}. */
+    static Result run(HttpClient http, java.util.function.IntFunction<HttpRequest> requests, int clients, int seconds)
+            throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<long[]> perThread = new ArrayList<>();
         AtomicInteger errors = new AtomicInteger();
@@ -60,6 +66,7 @@ public final class RestPingBench {
             long[] lat = new long[2_000_000 / clients + 1000];
             perThread.add(lat);
             int idx = c;
+            HttpRequest req = requests.apply(c);
             Thread t = new Thread(() -> {
                 int n = 0;
                 while (System.nanoTime() < end && n < lat.length) {

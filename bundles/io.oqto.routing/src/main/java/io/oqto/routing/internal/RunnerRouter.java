@@ -65,21 +65,39 @@ public final class RunnerRouter implements RunnerGateway {
         pools.clear();
     }
 
+    /**
+     * Runs {@code action} against the user's runner. When the runner cannot be reached, the remembered
+     * account is checked again: a user deleted meanwhile is an unknown user, not an unavailable runner.
+     */
+    private <T> T routed(String platformUser, java.util.function.Function<RunnerAddress, T> action) {
+        RunnerAddress address = resolve(platformUser);
+        try {
+            return action.apply(address);
+        } catch (RunnerUnavailableException e) {
+            if (users.forget(platformUser)) {
+                users.accountOf(platformUser);
+            }
+            throw e;
+        }
+    }
+
     @Override
     public RunnerStatus status(String platformUser) {
-        RunnerAddress address = resolve(platformUser);
-        Frame f = call(address, Protocol.STATUS);
-        return new RunnerStatus(platformUser, f.string("user"), (int) f.number("uid", -1), f.number("pid", -1),
-                f.string("version"), f.string("protocol"), f.string("started_at"), f.number("uptime_ms", -1),
-                address.socket().toString());
+        return routed(platformUser, address -> {
+            Frame f = call(address, Protocol.STATUS);
+            return new RunnerStatus(platformUser, f.string("user"), (int) f.number("uid", -1), f.number("pid", -1),
+                    f.string("version"), f.string("protocol"), f.string("started_at"), f.number("uptime_ms", -1),
+                    address.socket().toString());
+        });
     }
 
     @Override
     public PingResult ping(String platformUser) {
-        RunnerAddress address = resolve(platformUser);
-        long start = System.nanoTime();
-        call(address, Protocol.PING);
-        return new PingResult(platformUser, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+        return routed(platformUser, address -> {
+            long start = System.nanoTime();
+            call(address, Protocol.PING);
+            return new PingResult(platformUser, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+        });
     }
 
     @Override
@@ -89,7 +107,7 @@ public final class RunnerRouter implements RunnerGateway {
 
     @Override
     public Map<String, Object> request(String platformUser, String type, Map<String, Object> fields, java.time.Duration timeout) {
-        Frame reply = call(resolve(platformUser), type, fields, timeout.toMillis());
+        Frame reply = routed(platformUser, address -> call(address, type, fields, timeout.toMillis()));
         Map<String, Object> result = new java.util.LinkedHashMap<>(reply.fields());
         result.put("type", reply.type());
         return result;
@@ -102,7 +120,7 @@ public final class RunnerRouter implements RunnerGateway {
             throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
         }
         RunnerAddress address = resolve(platformUser);
-        RunnerConnection connection = pool(address).acquire();
+        RunnerConnection connection = routed(platformUser, a -> pool(a).acquire());
         RunnerConnection.Subscribed s = connection.subscribe(type, fields, f -> {
             Map<String, Object> event = new java.util.LinkedHashMap<>(f.fields());
             event.put("type", f.type());

@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * Platform user → Linux account. In single-user mode the only platform user is the account the
  * control plane runs as. In multi-user mode platform user {@code alice} is Linux user
- * {@code <prefix>alice}; it must exist (provisioning creates it).
+ * {@code <prefix>alice}; it must exist (provisioning creates it). Found accounts are remembered for
+ * {@link #TTL} (a lookup runs {@code getent}, a process: too slow for every request); the router forgets
+ * one as soon as its runner cannot be reached, so a deleted user is reported as unknown at once.
  */
 final class UserDirectory {
 
@@ -18,6 +20,11 @@ final class UserDirectory {
     private final String prefix;
     private final UnixAccount self;
     private final Function<String, Optional<UnixAccount>> lookup;
+    static final long TTL = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Cached(UnixAccount account, long expires) {
+    }
 
     UserDirectory(boolean singleUser, String prefix, UnixAccount self, Function<String, Optional<UnixAccount>> lookup) {
         this.singleUser = singleUser;
@@ -44,8 +51,19 @@ final class UserDirectory {
             throw new UnknownUserException("no such user: " + platformUser + " (single-user mode serves only "
                     + self.name() + ")");
         }
-        return lookup.apply(prefix + platformUser)
+        Cached c = cache.get(platformUser);
+        if (c != null && System.nanoTime() - c.expires() < 0) {
+            return c.account();
+        }
+        UnixAccount account = lookup.apply(prefix + platformUser)
                 .orElseThrow(() -> new UnknownUserException("no such user: " + platformUser
                         + " (no Linux account " + prefix + platformUser + ")"));
+        cache.put(platformUser, new Cached(account, System.nanoTime() + TTL));
+        return account;
+    }
+
+    /** Drops what is remembered of {@code platformUser}; true when there was something. */
+    boolean forget(String platformUser) {
+        return cache.remove(platformUser) != null;
     }
 }
