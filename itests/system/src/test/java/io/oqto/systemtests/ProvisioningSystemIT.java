@@ -128,7 +128,7 @@ class ProvisioningSystemIT {
 
         cpLog = work.resolve("cp.log");
         cpEnv = Map.of("HOME", state.toString(), "OQTO_CONFIG", config.toString(), "OQTO_MODE", "multi-user",
-                "JAVA_HOME", System.getProperty("java.home"));
+                "JAVA_HOME", System.getProperty("java.home"), "JOURNAL_STREAM", "8:4242");
         startControlPlane();
         adminToken = Commands.printedToken(shell("oqto:token-create --role admin ops"));
     }
@@ -214,6 +214,7 @@ class ProvisioningSystemIT {
                 assertTrue(status.contains("\"" + s + "\":{\"state\":\"running\""), s + " runs: " + status);
             }
         }
+        JournalLines.assertPrefixed(cpLog);
         Commands.Result list = Commands.run(List.of(controlPlane.home.resolve("bin/oqtoctl").toString(), "user", "list"),
                 Duration.ofSeconds(120));
         assertTrue(list.output().contains(alice) && list.output().contains(bob) && list.output().contains("active"), list.output());

@@ -93,6 +93,7 @@ class SingleUserSystemIT {
             systemd.configureBlocking(true);
             java.util.HashMap<String, String> runnerEnv = new java.util.HashMap<>(env);
             runnerEnv.put("NOTIFY_SOCKET", notify.toString());
+            runnerEnv.put("JOURNAL_STREAM", "8:4242"); // what systemd sets when standard output is the journal
             runner = runnerDist.start("oqto-runner", List.of(), runnerEnv, runnerLog);
             ByteBuffer buf = ByteBuffer.allocate(512);
             systemd.socket().setSoTimeout(60_000);
@@ -206,6 +207,7 @@ class SingleUserSystemIT {
 
         HttpResponse<String> anonymous = request("GET", "/api/v1/users/me/runner", false);
         assertEquals(401, anonymous.statusCode());
+        JournalLines.assertPrefixed(runnerLog);
         assertEquals("{\"status\":401,\"code\":\"unauthenticated\",\"title\":\"Unauthorized\",\"detail\":"
                 + "\"send Authorization: Bearer <token>\"}", anonymous.body());
     }
