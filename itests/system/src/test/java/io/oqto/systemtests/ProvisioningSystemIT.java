@@ -404,6 +404,39 @@ class ProvisioningSystemIT {
         assertTrue(send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).statusCode() == 200, "bob is untouched");
     }
 
+    @Test
+    @Order(7)
+    void aRestartedHelperRestartsLingeringUsersCleanly() throws Exception {
+        long oldRunner = pidIn(send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).body());
+        List<ProcessHandle> oldTree = new ArrayList<>(ProcessHandle.of(oldRunner).orElseThrow().descendants().toList());
+        oldTree.add(ProcessHandle.of(oldRunner).orElseThrow());
+        long helperPid = ProcessHandle.of(oldRunner).orElseThrow().parent().orElseThrow().pid();
+        Commands.runOk(List.of("kill", "-KILL", Long.toString(helperPid)));
+        assertTrue(ProcessHandle.of(oldRunner).map(ProcessHandle::isAlive).orElse(false), "the orphaned runner still runs");
+
+        Process helper = helperDist.start("oqto-usermgr", List.of("--config", config.toString()),
+                Map.of("JAVA_HOME", System.getProperty("java.home")), helperLog);
+        long[] newRunner = {0};
+        Commands.waitFor("bob's runner, restarted by the new helper", WAIT, () -> {
+            if (!helper.isAlive()) {
+                throw new AssertionError("oqto-usermgr exited" + Commands.tails(helperLog));
+            }
+            try {
+                HttpResponse<String> r = send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken);
+                newRunner[0] = r.statusCode() == 200 ? pidIn(r.body()) : 0;
+                return newRunner[0] != 0 && newRunner[0] != oldRunner;
+            } catch (Exception e) {
+                return false;
+            }
+        }, helperLog);
+        assertTrue(Commands.read(helperLog).contains("oqto_" + bob + ": ending the processes an earlier helper left running"));
+        for (ProcessHandle h : oldTree) {
+            assertFalse(h.isAlive(), "process " + h.pid() + " of the unsupervised runner is gone");
+        }
+        assertEquals(helper.pid(), ProcessHandle.of(newRunner[0]).orElseThrow().parent().orElseThrow().pid(),
+                "the new runner is the new helper's");
+    }
+
     /** One request to the helper's socket, as root; its one-line answer. */
     private String helper(String request) throws IOException {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(helperSocket))) {

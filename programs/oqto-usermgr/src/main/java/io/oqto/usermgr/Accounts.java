@@ -99,12 +99,16 @@ final class Accounts {
         return true;
     }
 
+    boolean hasProcesses(int uid) throws IOException {
+        return exec.run(List.of(Bin.PGREP, "--uid", Integer.toString(uid))).code() == 0;
+    }
+
     /** Ends every process of {@code uid}; true when none is left within the time. */
     boolean killAll(int uid, long timeoutMs) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         do {
             exec.run(List.of(Bin.PKILL, "--signal", "KILL", "--uid", Integer.toString(uid)));
-            if (exec.run(List.of(Bin.PGREP, "--uid", Integer.toString(uid))).code() == 1) {
+            if (!hasProcesses(uid)) {
                 return true;
             }
             Thread.sleep(50);

@@ -77,15 +77,28 @@ public final class Main {
         stopped.await();
     }
 
-    /** Lingering users' services come back when the helper starts (as systemd brings them back at boot). */
+    /**
+     * Lingering users' services come back when the helper starts (as systemd brings them back at boot).
+     * Processes a killed predecessor left running are ended first: nobody supervises them any more, and a
+     * runner still holding the socket would keep the new one from starting.
+     */
     private static void startLingering(Supervisor supervisor, Accounts accounts, PrintStream log) throws IOException {
         for (String user : supervisor.lingering()) {
             try {
                 Account a = accounts.require(user);
+                if (accounts.hasProcesses(a.uid())) {
+                    log.println(user + ": ending the processes an earlier helper left running");
+                    if (!accounts.killAll(a.uid(), 10_000)) {
+                        throw new IOException("processes of " + user + " survive SIGKILL");
+                    }
+                }
                 supervisor.prepareRuntime(a);
                 supervisor.start(a);
             } catch (IOException | Validation.Rejected e) {
                 log.println(user + ": lingering, but its services cannot start: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
