@@ -58,7 +58,7 @@ public final class Main {
             case "supervise" -> false;
             default -> ServiceManager.systemdRunning();
         };
-        ServiceManager services = systemd ? new SystemdManager(settings, dirs, exec) : new Supervisor(settings, dirs, log);
+        ServiceManager services = systemd ? new SystemdManager(settings, dirs, exec, SystemdManager.UNIT_DIRS) : new Supervisor(settings, dirs, log);
         Accounts accounts = new Accounts(settings, exec);
         HelperServer server = new HelperServer(settings, settings.validation(), new Handler(accounts, services), log);
         server.start();

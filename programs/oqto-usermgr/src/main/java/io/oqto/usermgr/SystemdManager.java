@@ -15,15 +15,17 @@ import java.util.Map;
  */
 final class SystemdManager implements ServiceManager {
 
-    private static final List<Path> UNIT_DIRS = List.of(Path.of("/etc/systemd/user"), Path.of("/usr/lib/systemd/user"));
+    static final List<Path> UNIT_DIRS = List.of(Path.of("/etc/systemd/user"), Path.of("/usr/lib/systemd/user"));
     private final Settings settings;
     private final RuntimeDirs dirs;
     private final Exec exec;
+    private final List<Path> unitDirs;
 
-    SystemdManager(Settings settings, RuntimeDirs dirs, Exec exec) {
+    SystemdManager(Settings settings, RuntimeDirs dirs, Exec exec, List<Path> unitDirs) {
         this.settings = settings;
         this.dirs = dirs;
         this.exec = exec;
+        this.unitDirs = unitDirs;
     }
 
     @Override
@@ -60,8 +62,8 @@ final class SystemdManager implements ServiceManager {
         return argv;
     }
 
-    static boolean installed(String unit) {
-        return UNIT_DIRS.stream().anyMatch(d -> Files.exists(d.resolve(unit)));
+    private boolean installed(String unit) {
+        return unitDirs.stream().anyMatch(d -> Files.exists(d.resolve(unit)));
     }
 
     @Override
@@ -72,7 +74,7 @@ final class SystemdManager implements ServiceManager {
             if (installed(name + ".service")) {
                 units.add(name + ".service");
             } else if (name.equals(Settings.RUNNER)) {
-                throw new IOException("oqto-runner.service is not installed in " + UNIT_DIRS + " (run systemd/install)");
+                throw new IOException("oqto-runner.service is not installed in " + unitDirs + " (run systemd/install)");
             } else {
                 notInstalled.add(name);
             }
@@ -107,17 +109,30 @@ final class SystemdManager implements ServiceManager {
                 continue;
             }
             Exec.Result r = exec.run(userctl(a, "show", "--property=ActiveState,MainPID,NRestarts", name + ".service"));
-            Map<String, Object> s = new LinkedHashMap<>();
+            Map<String, String> s = new LinkedHashMap<>();
             for (String line : r.output().split("\n")) {
                 int eq = line.indexOf('=');
                 if (eq > 0) {
                     s.put(line.substring(0, eq), line.substring(eq + 1).strip());
                 }
             }
-            services.put(name, Map.of("state", "active".equals(s.get("ActiveState")) ? "running" : String.valueOf(s.get("ActiveState")),
-                    "pid", s.getOrDefault("MainPID", "0"), "restarts", s.getOrDefault("NRestarts", "0")));
+            // The same shape as the supervisor's: numbers, and no pid when nothing runs.
+            long pid = number(s.get("MainPID"));
+            Map<String, Object> status = new LinkedHashMap<>();
+            status.put("state", "active".equals(s.get("ActiveState")) ? "running" : String.valueOf(s.get("ActiveState")));
+            status.put("pid", pid > 0 ? pid : null);
+            status.put("restarts", number(s.get("NRestarts")));
+            services.put(name, status);
         }
         return Map.of("manager", name(), "services", services);
+    }
+
+    private static long number(Object v) {
+        try {
+            return Long.parseLong(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     @Override
