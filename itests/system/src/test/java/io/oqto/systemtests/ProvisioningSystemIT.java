@@ -315,6 +315,13 @@ class ProvisioningSystemIT {
                     + ") is not a platform user\"}", helper("{\"cmd\":\"delete-user\",\"args\":{\"username\":\"oqto_n" + tag
                     + "\",\"keep_home\":false}}"));
             assertEquals(0, Commands.run(List.of("id", "-u", "oqto_n" + tag), Duration.ofSeconds(10)).exit(), "still there");
+            // Provisioning a platform user onto it fails at its first step, and leaves no record behind.
+            HttpResponse<String> refused = send("POST", "/api/v1/admin/users", "{\"name\":\"n" + tag
+                    + "\",\"email\":\"n@example.com\"}", adminToken);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("\"code\":\"invalid_user\"") && refused.body().contains("is not a platform user"),
+                    refused.body());
+            assertEquals(404, send("GET", "/api/v1/admin/users/n" + tag, null, adminToken).statusCode(), "no record");
         } finally {
             Commands.removeUsersAndTree(List.of("oqto_n" + tag), null);
         }
@@ -435,6 +442,33 @@ class ProvisioningSystemIT {
         }
         assertEquals(helper.pid(), ProcessHandle.of(newRunner[0]).orElseThrow().parent().orElseThrow().pid(),
                 "the new runner is the new helper's");
+    }
+
+    @Test
+    @Order(8)
+    void oqtoctlDisablesEnablesAndDeletes() throws Exception {
+        String ctl = controlPlane.home.resolve("bin/oqtoctl").toString();
+        String bobToken = Commands.printedToken(shell("oqto:token-create " + bob));
+        Commands.Result disabled = Commands.run(List.of(ctl, "user", "disable", bob), Duration.ofSeconds(120));
+        assertEquals(0, disabled.exit(), disabled.output());
+        assertTrue(disabled.output().contains("disabled " + bob + ": tokens revoked, services stopped"), disabled.output());
+        assertEquals(401, send("GET", "/api/v1/users/me/runner", null, bobToken).statusCode(), "the token is revoked");
+        assertEquals(503, send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).statusCode(), "the runner is stopped");
+        assertTrue(helper("{\"cmd\":\"service-status\",\"args\":{\"username\":\"oqto_" + bob + "\"}}")
+                .contains("\"oqto-runner\":{\"state\":\"stopped\"}"));
+        assertTrue(send("GET", "/api/v1/admin/users/" + bob, null, adminToken).body().contains("\"state\":\"disabled\""));
+
+        Commands.Result enabled = Commands.run(List.of(ctl, "user", "enable", bob), Duration.ofSeconds(120));
+        assertEquals(0, enabled.exit(), enabled.output());
+        assertEquals(200, send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).statusCode(), "the runner answers again");
+
+        Commands.Result deleted = Commands.run(List.of(ctl, "user", "delete", bob), Duration.ofSeconds(120));
+        assertEquals(0, deleted.exit(), deleted.output());
+        assertTrue(deleted.output().contains("deleted " + bob), deleted.output());
+        assertNotEquals(0, Commands.run(List.of("id", "-u", "oqto_" + bob), Duration.ofSeconds(10)).exit(), "no Linux user");
+        Commands.Result bad = Commands.run(List.of(ctl, "user", "delete", "bob;shutdown"), Duration.ofSeconds(30));
+        assertEquals(64, bad.exit());
+        assertEquals("oqtoctl: not a user name: 'bob;shutdown' (a-z first, then a-z, 0-9, _ and -)\n", bad.output());
     }
 
     /** One request to the helper's socket, as root; its one-line answer. */
