@@ -61,7 +61,13 @@ public final class Main {
         ServiceManager services = systemd ? new SystemdManager(settings, dirs, exec, SystemdManager.UNIT_DIRS) : new Supervisor(settings, dirs, log);
         Accounts accounts = new Accounts(settings, exec);
         HelperServer server = new HelperServer(settings, settings.validation(), new Handler(accounts, services), log);
-        server.start();
+        try {
+            server.start();
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            exit(78, "the control plane's user " + settings.controlPlaneUser() + " ([runner] control_plane_user) does not exist");
+        } catch (IOException e) {
+            exit(71, "cannot listen on " + settings.socket() + ": " + e.getMessage());
+        }
         log.println("oqto-usermgr listening on " + settings.socket() + " for root and " + settings.controlPlaneUser()
                 + " (service manager: " + services.name() + ", users: " + settings.prefix() + "* in group " + settings.group() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
