@@ -158,6 +158,7 @@ class ProvisioningSystemIT {
                     Commands.run(List.of("userdel", "-r", u), Duration.ofSeconds(30));
                     Commands.removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
                 }
+                Commands.removeUsersAndTree(List.of(), Path.of("/home", u));
             }
             Commands.run(List.of("groupdel", group), Duration.ofSeconds(10));
             if (createdServiceUser) {
@@ -462,10 +463,14 @@ class ProvisioningSystemIT {
         assertEquals(0, enabled.exit(), enabled.output());
         assertEquals(200, send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).statusCode(), "the runner answers again");
 
-        Commands.Result deleted = Commands.run(List.of(ctl, "user", "delete", bob), Duration.ofSeconds(120));
+        Commands.Result deleted = Commands.run(List.of(ctl, "user", "delete", "--keep-home", bob), Duration.ofSeconds(120));
         assertEquals(0, deleted.exit(), deleted.output());
-        assertTrue(deleted.output().contains("deleted " + bob), deleted.output());
+        assertTrue(deleted.output().contains("deleted " + bob + " (home kept)"), deleted.output());
         assertNotEquals(0, Commands.run(List.of("id", "-u", "oqto_" + bob), Duration.ofSeconds(10)).exit(), "no Linux user");
+        Path home = Path.of("/home/oqto_" + bob);
+        assertTrue(Files.isRegularFile(home.resolve(".from-skeleton")), "the home is kept");
+        assertEquals(uids.get(1), (Integer) Files.getAttribute(home, "unix:uid"), "still owned by bob's old uid");
+        Commands.removeUsersAndTree(List.of(), home);
         Commands.Result bad = Commands.run(List.of(ctl, "user", "delete", "bob;shutdown"), Duration.ofSeconds(30));
         assertEquals(64, bad.exit());
         assertEquals("oqtoctl: not a user name: 'bob;shutdown' (a-z first, then a-z, 0-9, _ and -)\n", bad.output());

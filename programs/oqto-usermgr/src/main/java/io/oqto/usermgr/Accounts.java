@@ -161,6 +161,15 @@ final class Accounts {
                 }
             }
         }
+        // A home kept after its user was deleted still belongs to that uid: giving the uid to someone new would
+        // give them the old user's files.
+        if (Files.isDirectory(settings.homeBase())) {
+            try (var homes = Files.list(settings.homeBase())) {
+                for (Path home : homes.toList()) {
+                    used.add((Integer) Files.getAttribute(home, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+                }
+            }
+        }
         for (int uid = settings.uidMin(); uid <= settings.uidMax(); uid++) {
             if (!used.contains(uid)) {
                 return uid;

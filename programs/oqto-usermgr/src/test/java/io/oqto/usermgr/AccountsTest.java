@@ -107,6 +107,13 @@ class AccountsTest {
     }
 
     @Test
+    void aUidThatStillOwnsAKeptHomeIsNotGivenAgain() throws Exception {
+        Path kept = Files.createDirectories(homeBase.resolve("oqto_gone"));
+        Files.setAttribute(kept, "unix:uid", 2002);
+        assertEquals(2003, accounts.create(new Command.CreateUser("oqto_alice", null, "/bin/bash", "x")).account().uid());
+    }
+
+    @Test
     void aFailureAfterUseraddRemovesTheAccountAgain() {
         homeElsewhere = true;
         IOException e = assertThrows(IOException.class,
