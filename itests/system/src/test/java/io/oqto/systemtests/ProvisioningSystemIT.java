@@ -189,7 +189,10 @@ class ProvisioningSystemIT {
         assertEquals(200, again.statusCode(), again.body());
         assertTrue(again.body().contains("\"created\":false") && again.body().contains("\"token\":null"), "converged: " + again.body());
 
-        Commands.Result ctl = Commands.run(List.of(controlPlane.home.resolve("bin/oqtoctl").toString(), "user", "create", bob,
+        // Through a link, as systemd/install puts it on the PATH.
+        Path linked = Files.createSymbolicLink(Files.createDirectories(work.resolve("bin")).resolve("oqtoctl"),
+                controlPlane.home.resolve("bin/oqtoctl"));
+        Commands.Result ctl = Commands.run(List.of(linked.toString(), "user", "create", bob,
                 "--email", "bob@example.com"), Duration.ofSeconds(180));
         assertEquals(0, ctl.exit(), ctl.output());
         assertTrue(ctl.output().contains("created " + bob + ": Linux user oqto_" + bob), ctl.output());

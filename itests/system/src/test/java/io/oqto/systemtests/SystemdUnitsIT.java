@@ -136,6 +136,8 @@ class SystemdUnitsIT {
         assertEquals("# edited by the operator\n", Files.readString(config));
         assertTrue(Files.isDirectory(root.resolve("etc/oqto/skel")));
         assertEquals("enabled = true\nprofile = \"development\"\n", Files.readString(root.resolve("etc/oqto/sandbox.toml")));
+        assertEquals(Path.of("/opt/oqto/bin/oqtoctl"), Files.readSymbolicLink(root.resolve("usr/local/bin/oqtoctl")),
+                "oqtoctl on the PATH, as the seed uses it");
     }
 
     private static long count(Path dir) throws IOException {
