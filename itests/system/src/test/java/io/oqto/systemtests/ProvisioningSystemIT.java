@@ -424,6 +424,15 @@ class ProvisioningSystemIT {
         long helperPid = ProcessHandle.of(oldRunner).orElseThrow().parent().orElseThrow().pid();
         Commands.runOk(List.of("kill", "-KILL", Long.toString(helperPid)));
         assertTrue(ProcessHandle.of(oldRunner).map(ProcessHandle::isAlive).orElse(false), "the orphaned runner still runs");
+        ProcessHandle.of(helperPid).ifPresent(h -> h.onExit().join());
+
+        // Without the helper, provisioning says why and records nothing.
+        HttpResponse<String> noHelper = send("POST", "/api/v1/admin/users", "{\"name\":\"c" + tag + "\",\"email\":\"c@example.com\"}",
+                adminToken);
+        assertEquals(503, noHelper.statusCode(), noHelper.body());
+        assertTrue(noHelper.body().contains("\"code\":\"provisioning_unavailable\"")
+                && noHelper.body().contains("the root helper oqto-usermgr does not answer on " + helperSocket), noHelper.body());
+        assertEquals(404, send("GET", "/api/v1/admin/users/c" + tag, null, adminToken).statusCode());
 
         Process helper = helperDist.start("oqto-usermgr", List.of("--config", config.toString()),
                 Map.of("JAVA_HOME", System.getProperty("java.home")), helperLog);
