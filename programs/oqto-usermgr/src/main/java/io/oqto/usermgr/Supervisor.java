@@ -92,6 +92,7 @@ final class Supervisor implements ServiceManager {
                 already.add(name);
                 continue;
             }
+            TrustedPrograms.check(Path.of(argv.get(0)));
             SupervisedService s = new SupervisedService(a.name() + "/" + name, builder(a, argv), log);
             s.start();
             running.put(name, s);
