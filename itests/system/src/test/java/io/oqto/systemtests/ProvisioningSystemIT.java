@@ -483,6 +483,10 @@ class ProvisioningSystemIT {
         assertTrue(Files.isRegularFile(home.resolve(".from-skeleton")), "the home is kept");
         assertEquals(uids.get(1), (Integer) Files.getAttribute(home, "unix:uid"), "still owned by bob's old uid");
         Commands.removeUsersAndTree(List.of(), home);
+        Commands.Result refused = Commands.run(List.of(ctl, "user", "create", "d" + tag, "--email", "d@example.c"),
+                Duration.ofSeconds(120));
+        assertNotEquals(0, refused.exit(), "a refused provisioning fails the command: " + refused.output());
+        assertTrue(refused.output().contains("email d@example.c is not an address like alice@example.com"), refused.output());
         Commands.Result bad = Commands.run(List.of(ctl, "user", "delete", "bob;shutdown"), Duration.ofSeconds(30));
         assertEquals(64, bad.exit());
         assertEquals("oqtoctl: not a user name: 'bob;shutdown' (a-z first, then a-z, 0-9, _ and -)\n", bad.output());

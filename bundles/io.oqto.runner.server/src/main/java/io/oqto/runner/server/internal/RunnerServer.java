@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * The runner's listening socket. Binds {@code $XDG_RUNTIME_DIR/oqto-runner.sock} (or the configured
  * path), serves only peers allowed by {@link PeerPolicy}, tells systemd it is ready, and on deactivate
  * closes every connection and thread and removes its socket file.
+ *
+ * <p>The socket is taken at once (a second runner fails early), but connections are accepted — and
+ * systemd told READY — only when the request types named by the framework property
+ * {@code oqto.runner.awaitOperations} are served: the other bundles register theirs a moment after this
+ * one starts, and a client that got in first was told "unknown request type list_processes" by a runner
+ * that had answered its hello. After {@link #AWAIT_LIMIT_MS} it serves anyway and logs what is missing.
  */
 @Component(immediate = true, configurationPid = "oqto.runner", configurationPolicy = ConfigurationPolicy.REQUIRE)
 // REQUIRE: start only once the config bundle has read config.toml (it always publishes every section),
@@ -59,20 +65,36 @@ public final class RunnerServer {
     private final AtomicInteger connectionSeq = new AtomicInteger();
     private final Thread acceptor;
     private final SystemdNotifier notifier;
+    static final long AWAIT_LIMIT_MS = 30_000;
+    private final Set<String> awaited;
+    private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean closing;
 
     @Activate
     public RunnerServer(RunnerConfig config, BundleContext context) throws IOException {
         this(config, System.getenv(), context.getBundle().getVersion().toString(),
-                !"false".equals(context.getProperty("oqto.runner.exitOnSocketFailure")));
+                !"false".equals(context.getProperty("oqto.runner.exitOnSocketFailure")), null,
+                awaitedTypes(context.getProperty("oqto.runner.awaitOperations")));
     }
 
     RunnerServer(RunnerConfig config, Map<String, String> env, String version, boolean exitOnFailure) throws IOException {
-        this(config, env, version, exitOnFailure, null);
+        this(config, env, version, exitOnFailure, null, Set.of());
     }
 
-    /** {@code policy} null means the real one: own uid, root and the configured control-plane user. */
+    static Set<String> awaitedTypes(String property) {
+        if (property == null || property.isBlank()) {
+            return Set.of();
+        }
+        return Set.of(property.trim().split("\\s*,\\s*"));
+    }
+
+    /**
+     * {@code policy} null means the real one: own uid, root and the configured control-plane user;
+     * {@code awaited}: request types that must be served before connections are accepted.
+     */
     RunnerServer(RunnerConfig config, Map<String, String> env, String version, boolean exitOnFailure,
-            PeerPolicy policy) throws IOException {
+            PeerPolicy policy, Set<String> awaited) throws IOException {
+        this.awaited = awaited;
         int uid = UnixAccounts.currentUid();
         Path path = SocketLocation.resolve(config.socket(), env, uid);
         this.socketFile = new SocketFile(path);
@@ -98,11 +120,42 @@ public final class RunnerServer {
             }
             throw e;
         }
+        notifier = new SystemdNotifier(env.get("NOTIFY_SOCKET"));
+        checkReady();
+        if (ready.getCount() == 0) {
+            announce();
+        }
         acceptor = new Thread(this::acceptLoop, "oqto-runner-accept");
         acceptor.start();
-        notifier = new SystemdNotifier(env.get("NOTIFY_SOCKET"));
-        notifyQuietly("READY=1\nSTATUS=listening on " + path + "\nMAINPID=" + ProcessHandle.current().pid());
-        LOG.info("runner listening on {} (serving uids {})", path, this.policy.allowedUids());
+    }
+
+    /** READY=1 to systemd and the log line supervisors and tests wait for. */
+    private void announce() {
+        notifyQuietly("READY=1\nSTATUS=listening on " + socketFile.path() + "\nMAINPID=" + ProcessHandle.current().pid());
+        LOG.info("runner listening on {} (serving uids {})", socketFile.path(), policy.allowedUids());
+    }
+
+    private synchronized void checkReady() {
+        if (ready.getCount() > 0 && awaited.stream().allMatch(dispatcher::serves)) {
+            ready.countDown();
+        }
+    }
+
+    /** Waits until the awaited request types are served (bounded); false when the server is closing. */
+    private boolean awaitReady() {
+        try {
+            if (!ready.await(AWAIT_LIMIT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.error("serving without {}: their bundles did not register them within {} ms",
+                        awaited.stream().filter(t -> !dispatcher.serves(t)).sorted().toList(), AWAIT_LIMIT_MS);
+            }
+        } catch (InterruptedException e) {
+            return false;
+        }
+        if (closing) {
+            return false;
+        }
+        announce();
+        return true;
     }
 
     private static Integer controlPlaneUid(String user) {
@@ -117,6 +170,7 @@ public final class RunnerServer {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addOperation(RunnerOperation operation) {
         dispatcher.add(operation);
+        checkReady();
     }
 
     void removeOperation(RunnerOperation operation) {
@@ -124,6 +178,9 @@ public final class RunnerServer {
     }
 
     private void acceptLoop() {
+        if (ready.getCount() > 0 && !awaitReady()) {
+            return;
+        }
         while (!server.isClosed()) {
             AFUNIXSocket s;
             try {
@@ -178,6 +235,8 @@ public final class RunnerServer {
 
     @Deactivate
     void deactivate() {
+        closing = true;
+        acceptor.interrupt();
         notifyQuietly("STOPPING=1");
         try {
             server.close();

@@ -207,7 +207,7 @@ class RunnerServerTest {
     @Test
     void peersOutsideThePolicyAreRefused() throws Exception {
         server = new RunnerServer(TestRunnerConfig.at(sock().toString()), Map.of(), "1", false,
-                new PeerPolicy(Set.of(424242)));
+                new PeerPolicy(Set.of(424242)), Set.of());
         try (LineClient c = new LineClient(sock())) {
             assertEquals("{\"id\":null,\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"uid "
                     + UnixAccounts.currentUid() + " may not use this runner\"}", c.read());
@@ -314,6 +314,45 @@ class RunnerServerTest {
             systemd.receive(p);
             assertEquals("STOPPING=1", new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void connectionsWaitUntilTheAwaitedRequestTypesAreServed() throws Exception {
+        Path notify = dir.resolve("notify");
+        try (AFUNIXDatagramSocket systemd = AFUNIXDatagramSocket.newInstance()) {
+            systemd.bind(AFUNIXSocketAddress.of(notify));
+            server = new RunnerServer(TestRunnerConfig.at(sock().toString()), Map.of("NOTIFY_SOCKET", notify.toString()),
+                    "1", false, null, RunnerServer.awaitedTypes(" list_processes , create_session"));
+            DatagramPacket p = new DatagramPacket(new byte[512], 512);
+            try (LineClient early = new LineClient(sock())) {
+                systemd.setSoTimeout(300);
+                assertThrows(java.net.SocketTimeoutException.class, () -> systemd.receive(p), "not READY yet");
+                server.addOperation(operation("list_processes"));
+                assertThrows(java.net.SocketTimeoutException.class, () -> systemd.receive(p), "still one missing");
+                server.addOperation(operation("create_session"));
+                systemd.setSoTimeout(10_000);
+                systemd.receive(p);
+                assertTrue(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).startsWith("READY=1\n"));
+                // The client that connected early is served now, by a runner that knows every type.
+                early.hello();
+                assertEquals("{\"id\":\"2\",\"type\":\"done\"}", early.call("{\"id\":\"2\",\"type\":\"list_processes\"}"));
+            }
+        }
+    }
+
+    /** A stand-in for another bundle's operation: answers every request of its type with {@code done}. */
+    private static io.oqto.runner.protocol.RunnerOperation operation(String type) {
+        return new io.oqto.runner.protocol.RunnerOperation() {
+            @Override
+            public Set<String> types() {
+                return Set.of(type);
+            }
+
+            @Override
+            public io.oqto.runner.protocol.Frame handle(io.oqto.runner.protocol.Frame request) {
+                return io.oqto.runner.protocol.Frame.of(request.id(), "done");
+            }
+        };
     }
 
     @Test
