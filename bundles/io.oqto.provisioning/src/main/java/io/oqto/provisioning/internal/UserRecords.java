@@ -96,7 +96,23 @@ final class UserRecords {
         if (f.length != 7) {
             throw new IllegalArgumentException("expected 7 fields, got " + f.length);
         }
-        return new PlatformUser(f[0], f[6], Role.valueOf(f[1].toUpperCase(Locale.ROOT)), f[4], Integer.parseInt(f[3]),
-                PlatformUser.State.valueOf(f[2].toUpperCase(Locale.ROOT)), Instant.ofEpochSecond(Long.parseLong(f[5])));
+        return new PlatformUser(f[0], f[6], named(Role.class, f[1], "role"), f[4], Math.toIntExact(number(f[3], "uid")),
+                named(PlatformUser.State.class, f[2], "state"), Instant.ofEpochSecond(number(f[5], "creation time")));
+    }
+
+    private static <E extends Enum<E>> E named(Class<E> type, String value, String what) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown " + what + " " + value);
+        }
+    }
+
+    private static long number(String value, String what) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " " + value + " is not a number");
+        }
     }
 }
