@@ -68,15 +68,19 @@ class SystemdUnitsIT {
         return Commands.run(List.of("systemd-analyze", "verify", "--root=" + r, unit.toString()), Duration.ofSeconds(60));
     }
 
+    /** Every unit verifies without a word, and every unit file of {@code source} is among them. */
+    private static void verifyAll(Path r, List<String> units, Path source) throws Exception {
+        for (String unit : units) {
+            Commands.Result result = verify(r, r.resolve("usr/lib/systemd/system").resolve(unit));
+            assertEquals("", result.output(), unit);
+            assertEquals(0, result.exit(), unit);
+        }
+        assertEquals(units.size(), count(source), "every unit of " + source + " is checked");
+    }
+
     @Test
     void everySystemUnitVerifies() throws Exception {
-        List<String> units = List.of("oqto.service", "oqto-usermgr.service", "mmry-embeddings.service");
-        for (String unit : units) {
-            Commands.Result r = verify(root, root.resolve("usr/lib/systemd/system").resolve(unit));
-            assertEquals("", r.output(), unit);
-            assertEquals(0, r.exit(), unit);
-        }
-        assertEquals(units.size(), count(SYSTEMD.resolve("system")), "every system unit is checked");
+        verifyAll(root, List.of("oqto.service", "oqto-usermgr.service", "mmry-embeddings.service"), SYSTEMD.resolve("system"));
     }
 
     @Test
@@ -87,12 +91,7 @@ class SystemdUnitsIT {
         for (String unit : units) {
             Files.copy(root.resolve("usr/lib/systemd/user").resolve(unit), userRoot.resolve("usr/lib/systemd/system").resolve(unit));
         }
-        for (String unit : units) {
-            Commands.Result r = verify(userRoot, userRoot.resolve("usr/lib/systemd/system").resolve(unit));
-            assertEquals("", r.output(), unit);
-            assertEquals(0, r.exit(), unit);
-        }
-        assertEquals(units.size(), count(SYSTEMD.resolve("user")), "every user unit is checked");
+        verifyAll(userRoot, units, SYSTEMD.resolve("user"));
     }
 
     @Test
