@@ -203,7 +203,18 @@ final class Provisioner implements UserProvisioning {
     public PlatformUser enable(String name) {
         synchronized (lockOf(name)) {
             PlatformUser u = require(name);
-            startServices(u, new ArrayList<>());
+            try {
+                startServices(u, new ArrayList<>());
+            } catch (RuntimeException e) {
+                // Back to what disabled means: nothing running, no lingering.
+                try {
+                    helper.call("stop-services", Map.of("username", u.linuxUser()));
+                    helper.call("set-linger", Map.of("username", u.linuxUser(), "enabled", false));
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
+            }
             PlatformUser enabled = withState(u, PlatformUser.State.ACTIVE);
             records.put(enabled);
             LOG.info("enabled {}: services started, runner answering", name);

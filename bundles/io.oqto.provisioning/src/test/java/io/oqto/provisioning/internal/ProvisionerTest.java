@@ -176,6 +176,21 @@ class ProvisionerTest {
     }
 
     @Test
+    void anEnableThatFailsLeavesTheUserDisabledWithNothingRunning() {
+        provisioner.create(alice());
+        provisioner.disable("alice");
+        calls.clear();
+        pingsUntilReady = Integer.MAX_VALUE;
+        pings.set(0);
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.enable("alice"));
+        assertEquals("wait-for-runner", e.step());
+        assertEquals(List.of("set-linger {enabled=true, username=oqto_alice}", "prepare-runtime {username=oqto_alice}",
+                "start-services {username=oqto_alice}", "stop-services {username=oqto_alice}",
+                "set-linger {enabled=false, username=oqto_alice}"), calls);
+        assertEquals(PlatformUser.State.DISABLED, records.find("alice").orElseThrow().state());
+    }
+
+    @Test
     void deleteRemovesAccountTokensAndRecord() {
         provisioner.create(alice());
         calls.clear();
