@@ -17,7 +17,7 @@ bench_cleanup() {
   cleanup
   for u in $(getent group "$GROUP" | cut -d: -f4 | tr ',' ' '); do pkill -KILL -u "$u" || true; userdel -r "$u" 2>/dev/null || true; done
   groupdel "$GROUP" 2>/dev/null || true
-  [ -z "$CREATED_OQTO" ] || userdel oqto 2>/dev/null || true
+  [ -z "$CREATED_OQTO" ] || { userdel oqto 2>/dev/null; rm -rf /tmp/hsperfdata_oqto; } || true
 }
 trap bench_cleanup EXIT
 chmod 755 "$SCRATCH"

@@ -160,6 +160,10 @@ class ProvisioningSystemIT {
                 }
                 Commands.removeUsersAndTree(List.of(), Path.of("/home", u));
             }
+            if (createdServiceUser) {
+                // Karaf's launcher probes the Java version with JVMs that leave their perf-data directory.
+                Commands.removeUsersAndTree(List.of(), Path.of("/tmp/hsperfdata_oqto"));
+            }
             Commands.run(List.of("groupdel", group), Duration.ofSeconds(10));
             if (createdServiceUser) {
                 Commands.run(List.of("userdel", "oqto"), Duration.ofSeconds(30));
@@ -236,7 +240,7 @@ class ProvisioningSystemIT {
         Path probe = work.resolve("PeerProbe.java");
         Files.copy(Path.of("src/test/resources/PeerProbe.java"), probe, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Commands.Result connect = Commands.run(List.of("runuser", "-u", "oqto_" + bob, "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), probe.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", probe.toString(),
                 "/run/user/" + uids.get(0) + "/oqto-runner.sock"), Duration.ofSeconds(60));
         assertTrue(connect.output().contains("connect failed") && connect.output().contains("Permission denied"), connect.output());
 
@@ -336,7 +340,7 @@ class ProvisioningSystemIT {
         Files.setPosixFilePermissions(helperSocket, PosixFilePermissions.fromString("rw-rw-rw-"));
         try {
             Commands.Result stranger = Commands.run(List.of("runuser", "-u", "oqto_" + bob, "--",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), work.resolve("PeerProbe.java").toString(),
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", work.resolve("PeerProbe.java").toString(),
                     helperSocket.toString()), Duration.ofSeconds(60));
             assertTrue(stranger.output().contains("{\"ok\":false,\"error\":\"refused: user oqto_" + bob + " may not use oqto-usermgr\"}"),
                     stranger.output());
