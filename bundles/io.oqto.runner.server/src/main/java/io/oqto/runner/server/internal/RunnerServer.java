@@ -122,10 +122,18 @@ public final class RunnerServer {
         }
         notifier = new SystemdNotifier(env.get("NOTIFY_SOCKET"));
         checkReady();
-        if (ready.getCount() == 0) {
+        // Decided once, here: whether it is ready now (announce at once) or the acceptor must wait and then
+        // announce. Deciding again on the acceptor thread raced with operations arriving meanwhile: the
+        // runner then served without ever telling systemd or its log that it was ready.
+        boolean readyNow = ready.getCount() == 0;
+        if (readyNow) {
             announce();
         }
-        acceptor = new Thread(this::acceptLoop, "oqto-runner-accept");
+        acceptor = new Thread(readyNow ? this::acceptLoop : () -> {
+            if (awaitReady()) {
+                acceptLoop();
+            }
+        }, "oqto-runner-accept");
         acceptor.start();
     }
 
@@ -178,9 +186,6 @@ public final class RunnerServer {
     }
 
     private void acceptLoop() {
-        if (ready.getCount() > 0 && !awaitReady()) {
-            return;
-        }
         while (!server.isClosed()) {
             AFUNIXSocket s;
             try {
