@@ -69,10 +69,7 @@ public final class ProgramStartBench {
                 directP50[r] = Stats.of(direct).percentileMicros(50) / 1000;
             }
         }
-        double[] overhead = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-            overhead[r] = restP50[r] - directP50[r];
-        }
+        double[] overhead = Stats.minus(restP50, directP50);
         System.out.printf("file server start until GET /health answers, %d starts x %d rounds (median of round p50s, range), ms%n",
                 starts, rounds);
         System.out.printf("  bwrap command directly  p50 %7.1f [%s]%n", Stats.median(directP50), Stats.range(directP50));

@@ -69,10 +69,7 @@ public final class SessionStartBench {
                 directP50[r] = Stats.of(direct).percentileMicros(50) / 1000;
             }
         }
-        double[] overhead = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-            overhead[r] = restP50[r] - directP50[r];
-        }
+        double[] overhead = Stats.minus(restP50, directP50);
         System.out.printf("session start until agent ready, %d starts x %d rounds (median of round p50s, range), ms%n", starts, rounds);
         System.out.printf("  pi directly, until get_state answers   p50 %7.1f [%s]%n", Stats.median(directP50), Stats.range(directP50));
         System.out.printf("  POST /sessions until agent_ready (SSE) p50 %7.1f [%s]%n", Stats.median(restP50), Stats.range(restP50));

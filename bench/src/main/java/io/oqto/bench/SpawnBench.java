@@ -64,10 +64,7 @@ public final class SpawnBench {
                 directP50[r] = Stats.of(direct).percentileMicros(50) / 1000;
             }
         }
-        double[] overhead = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-            overhead[r] = restP50[r] - directP50[r];
-        }
+        double[] overhead = Stats.minus(restP50, directP50);
         System.out.printf("sandboxed spawn of /bin/true, %d spawns x %d rounds (median of round p50s, range in brackets), ms%n",
                 spawns, rounds);
         System.out.printf("  bwrap directly          p50 %6.2f [%s]%n", Stats.median(directP50), Stats.range(directP50));

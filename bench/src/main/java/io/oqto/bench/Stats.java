@@ -30,4 +30,13 @@ public record Stats(long[] sortedNanos) {
         Arrays.sort(c);
         return String.format("%.1f–%.1f", c[0], c[c.length - 1]);
     }
+
+    /** Element by element {@code a - b}: per-round overheads from per-round figures. */
+    public static double[] minus(double[] a, double[] b) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        return d;
+    }
 }

@@ -116,7 +116,8 @@ final class Accounts {
         return false;
     }
 
-    private void requireOurs(Account a) throws IOException, Validation.Rejected {
+    /** Refuses any account that is not a platform user's: prefix, UID range and the platform group. */
+    void requireOurs(Account a) throws IOException, Validation.Rejected {
         if (!a.name().startsWith(settings.prefix()) || a.uid() < settings.uidMin() || a.uid() > settings.uidMax()) {
             throw new Validation.Rejected("user " + a.name() + " (uid " + a.uid() + ") is not a platform user");
         }

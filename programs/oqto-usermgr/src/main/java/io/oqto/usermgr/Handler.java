@@ -24,11 +24,13 @@ final class Handler {
     static final String VERSION = "1";
     private final Accounts accounts;
     private final ServiceManager services;
+    private final RuntimeDirs dirs;
     private final Object changes = new Object();
 
-    Handler(Accounts accounts, ServiceManager services) {
+    Handler(Accounts accounts, ServiceManager services, RuntimeDirs dirs) {
         this.accounts = accounts;
         this.services = services;
+        this.dirs = dirs;
     }
 
     Map<String, Object> handle(Command command) throws Validation.Rejected, Failed {
@@ -84,7 +86,8 @@ final class Handler {
         if (found.isEmpty()) {
             return Map.of("existed", false, "warnings", List.of());
         }
-        Account a = accounts.require(d.username());
+        Account a = found.get();
+        accounts.requireOurs(a);
         List<String> warnings = new ArrayList<>();
         try {
             services.stop(a);
@@ -104,7 +107,8 @@ final class Handler {
             Thread.currentThread().interrupt();
             throw new Failed("interrupted while ending the processes of " + a.name());
         }
-        services.removeRuntime(a);
+        // logind removes it when the user's manager stops; the supervisor made it; either way nothing may stay.
+        dirs.remove(a);
         accounts.delete(a.name(), d.keepHome());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("existed", true);

@@ -60,7 +60,7 @@ public final class Main {
         };
         ServiceManager services = systemd ? new SystemdManager(settings, dirs, exec, SystemdManager.UNIT_DIRS) : new Supervisor(settings, dirs, log);
         Accounts accounts = new Accounts(settings, exec);
-        HelperServer server = new HelperServer(settings, settings.validation(), new Handler(accounts, services), log);
+        HelperServer server = new HelperServer(settings, settings.validation(), new Handler(accounts, services, dirs), log);
         try {
             server.start();
         } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {

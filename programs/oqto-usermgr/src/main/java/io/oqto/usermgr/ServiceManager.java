@@ -30,9 +30,6 @@ interface ServiceManager extends AutoCloseable {
     /** Each service's state. */
     Map<String, Object> status(Account a) throws IOException;
 
-    /** After the account is gone: its runtime directory. */
-    void removeRuntime(Account a) throws IOException;
-
     @Override
     void close();
 

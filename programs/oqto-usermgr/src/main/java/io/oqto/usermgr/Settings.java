@@ -53,7 +53,7 @@ record Settings(Path configFile, Path socket, String controlPlaneUser, String pr
     }
 
     Validation validation() {
-        return new Validation(prefix, uidMin, uidMax, group);
+        return new Validation(prefix, uidMin, uidMax);
     }
 
     private static List<String> argv(Path file, Map<String, Object> u, String key, List<String> dflt) {

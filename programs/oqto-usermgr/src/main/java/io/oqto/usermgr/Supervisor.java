@@ -124,9 +124,13 @@ final class Supervisor implements ServiceManager {
 
     @Override
     public Map<String, Object> stop(Account a) {
+        return stop(a.name());
+    }
+
+    private Map<String, Object> stop(String user) {
         Map<String, SupervisedService> running;
         synchronized (this) {
-            running = users.remove(a.name());
+            running = users.remove(user);
         }
         List<String> stopped = new ArrayList<>();
         if (running != null) {
@@ -137,7 +141,7 @@ final class Supervisor implements ServiceManager {
                 stopped.add(n);
             }
         }
-        log.println(a.name() + ": stopped " + stopped);
+        log.println(user + ": stopped " + stopped);
         return Map.of("manager", name(), "stopped", stopped);
     }
 
@@ -156,11 +160,6 @@ final class Supervisor implements ServiceManager {
         return Map.of("manager", name(), "services", services);
     }
 
-    @Override
-    public void removeRuntime(Account a) throws IOException {
-        dirs.remove(a);
-    }
-
     /** Stops every user's services (the helper is shutting down), all users at once. */
     @Override
     public void close() {
@@ -170,7 +169,7 @@ final class Supervisor implements ServiceManager {
             names = new ArrayList<>(users.keySet());
         }
         for (String n : names) {
-            Thread t = new Thread(() -> stop(new Account(n, -1, -1, Path.of("/"))), "usermgr stop " + n);
+            Thread t = new Thread(() -> stop(n), "usermgr stop " + n);
             t.start();
             stopping.add(t);
         }

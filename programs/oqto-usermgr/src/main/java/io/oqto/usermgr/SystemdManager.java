@@ -136,12 +136,6 @@ final class SystemdManager implements ServiceManager {
     }
 
     @Override
-    public void removeRuntime(Account a) throws IOException {
-        // logind removes /run/user/<uid> when the user's manager stops; what it left behind goes too.
-        dirs.remove(a);
-    }
-
-    @Override
     public void close() {
         // The user managers are systemd's; they keep running without the helper.
     }

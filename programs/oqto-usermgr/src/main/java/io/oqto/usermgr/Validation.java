@@ -1,5 +1,6 @@
 package io.oqto.usermgr;
 
+import io.oqto.config.internal.ConfigFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,26 +25,20 @@ final class Validation {
 
     /** Accounts that must never be touched, whatever the prefix says. */
     static final Set<String> RESERVED = Set.of("root", "daemon", "bin", "sys", "nobody", "oqto", "systemd-network");
-    static final List<String> SHELLS = List.of("/bin/bash", "/bin/sh", "/bin/zsh", "/usr/bin/bash", "/usr/bin/sh", "/usr/bin/zsh",
-            "/bin/false", "/usr/sbin/nologin");
+    /** The same allow-list {@code [usermgr] shell} is checked against. */
+    static final List<String> SHELLS = ConfigFiles.LOGIN_SHELLS;
     static final int MAX_FIELD = 256;
     private static final Pattern NAME_TAIL = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,189}\\.[A-Za-z]{2,24}");
 
     private final String prefix;
     private final int uidMin;
     private final int uidMax;
-    private final String group;
 
-    Validation(String prefix, int uidMin, int uidMax, String group) {
+    /** The group is no field of any request: it comes from the configuration, and {@link Accounts} checks it. */
+    Validation(String prefix, int uidMin, int uidMax) {
         this.prefix = prefix;
         this.uidMin = uidMin;
         this.uidMax = uidMax;
-        this.group = group;
-    }
-
-    static Validation defaults() {
-        return new Validation("oqto_", 2000, 60000, "oqto");
     }
 
     /** A Linux user name this helper may manage: the prefix, then lower-case letters, digits, _ and -. */
@@ -73,26 +68,10 @@ final class Validation {
         return (int) uid;
     }
 
-    String group(Object value) throws Rejected {
-        String s = text("group", value, 32);
-        if (!s.equals(group)) {
-            throw new Rejected("group must be " + group + ", not " + quoted(s));
-        }
-        return s;
-    }
-
     String shell(Object value) throws Rejected {
         String s = text("shell", value, 64);
         if (!SHELLS.contains(s)) {
             throw new Rejected("shell " + quoted(s) + " is not one of " + SHELLS);
-        }
-        return s;
-    }
-
-    String email(Object value) throws Rejected {
-        String s = text("email", value, 254);
-        if (!EMAIL.matcher(s).matches()) {
-            throw new Rejected("email " + quoted(s) + " is not an address like alice@example.com");
         }
         return s;
     }

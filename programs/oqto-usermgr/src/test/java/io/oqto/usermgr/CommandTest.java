@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The helper's validation corpus: every hostile field rejected with the exact reason, good requests parsed. */
 class CommandTest {
 
-    private static final Validation V = Validation.defaults();
+    private static final Validation V = new Validation("oqto_", 2000, 60000);
 
     private static Map<String, Object> createUser(String key, Object value) {
         Map<String, Object> args = new HashMap<>(Map.of("username", "oqto_alice", "uid", 2001, "shell", "/bin/bash",
@@ -92,10 +92,7 @@ class CommandTest {
 
     @Test
     void reservedNamesStayReservedWhateverThePrefix() {
-        Validation bare = new Validation("", 2000, 60000, "oqto");
+        Validation bare = new Validation("", 2000, 60000);
         assertEquals("username \"root\" is reserved", assertThrows(Validation.Rejected.class, () -> bare.linuxUser("root")).getMessage());
-        assertEquals("group must be oqto, not \"wheel\"", assertThrows(Validation.Rejected.class, () -> V.group("wheel")).getMessage());
-        assertEquals("email \"a@b\" is not an address like alice@example.com",
-                assertThrows(Validation.Rejected.class, () -> V.email("a@b")).getMessage());
     }
 }

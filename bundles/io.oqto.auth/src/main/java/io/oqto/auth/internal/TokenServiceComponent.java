@@ -4,11 +4,9 @@ import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
 import io.oqto.api.auth.TokenService;
+import io.oqto.api.unix.PrivateFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -37,7 +35,7 @@ public final class TokenServiceComponent implements TokenService {
             Path tokenFile = config.adminTokenFile().isEmpty() ? stateDir.resolve("admin.token")
                     : Path.of(config.adminTokenFile());
             IssuedToken admin = store.issue(System.getProperty("user.name"), Role.ADMIN);
-            writePrivate(tokenFile, admin.secret() + "\n");
+            PrivateFiles.write(tokenFile, admin.secret() + "\n");
             LOG.info("created the first admin token (id {}) and wrote it to {}", admin.id(), tokenFile);
         }
     }
@@ -51,12 +49,6 @@ public final class TokenServiceComponent implements TokenService {
                 .resolve("oqto");
     }
 
-    static void writePrivate(Path file, String content) throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-    }
 
     @Override
     public Optional<Caller> authenticate(String bearerToken) {

@@ -4,22 +4,18 @@ import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
 import io.oqto.api.auth.TokenService;
+import io.oqto.api.unix.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -40,19 +36,8 @@ final class TokenStore implements TokenService {
 
     TokenStore(Path file) throws IOException {
         this.file = file;
-        if (Files.exists(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).isBlank()) {
-                    continue;
-                }
-                try {
-                    StoredToken t = StoredToken.parse(lines.get(i));
-                    tokens.put(t.id(), t);
-                } catch (IllegalArgumentException e) {
-                    throw new IOException(file + ":" + (i + 1) + ": unreadable token entry: " + e.getMessage());
-                }
-            }
+        for (StoredToken t : PrivateFiles.readEntries(file, "token", StoredToken::parse)) {
+            tokens.put(t.id(), t);
         }
     }
 
@@ -112,14 +97,7 @@ final class TokenStore implements TokenService {
     }
 
     private void save() throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        List<String> lines = new ArrayList<>();
-        tokens.values().forEach(t -> lines.add(t.toLine()));
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.replace(file, tokens.values().stream().map(StoredToken::toLine).toList());
     }
 
     static String sha256(String s) {

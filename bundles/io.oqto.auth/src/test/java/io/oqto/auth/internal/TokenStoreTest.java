@@ -87,7 +87,7 @@ class TokenStoreTest {
     @Test
     void privateFilesAreCreatedOwnerOnly() throws IOException {
         Path f = dir.resolve("sub").resolve("admin.token");
-        TokenServiceComponent.writePrivate(f, "secret\n");
+        io.oqto.api.unix.PrivateFiles.write(f, "secret\n");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
         assertEquals("secret\n", Files.readString(f));
     }

@@ -1,6 +1,7 @@
 package io.oqto.config.internal;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,6 +10,9 @@ import java.util.Map;
  * a key the helper reads is checked exactly as the control plane checks it. Not exported to OSGi.
  */
 public final class ConfigFiles {
+
+    /** Login shells a platform user may get: {@code [usermgr] shell} and the root helper's requests. */
+    public static final List<String> LOGIN_SHELLS = ConfigSchema.SHELLS;
 
     private ConfigFiles() {
     }

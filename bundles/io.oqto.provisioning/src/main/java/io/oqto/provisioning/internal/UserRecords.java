@@ -1,16 +1,12 @@
 package io.oqto.provisioning.internal;
 
 import io.oqto.api.auth.Role;
+import io.oqto.api.unix.PrivateFiles;
 import io.oqto.api.users.PlatformUser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,18 +25,8 @@ final class UserRecords {
 
     UserRecords(Path file) throws IOException {
         this.file = file;
-        if (Files.exists(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (int i = 0; i < lines.size(); i++) {
-                if (!lines.get(i).isBlank()) {
-                    try {
-                        PlatformUser u = parse(lines.get(i));
-                        users.put(u.name(), u);
-                    } catch (RuntimeException e) {
-                        throw new IOException(file + ":" + (i + 1) + ": unreadable user entry: " + e.getMessage());
-                    }
-                }
-            }
+        for (PlatformUser u : PrivateFiles.readEntries(file, "user", UserRecords::parse)) {
+            users.put(u.name(), u);
         }
     }
 
@@ -80,15 +66,9 @@ final class UserRecords {
     }
 
     private void save() throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        List<String> lines = new ArrayList<>();
-        users.values().forEach(u -> lines.add(String.join(" ", u.name(), u.role().wireName(), u.state().wireName(),
-                Integer.toString(u.uid()), u.linuxUser(), Long.toString(u.created().getEpochSecond()), u.email())));
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.replace(file, users.values().stream().map(u -> String.join(" ", u.name(), u.role().wireName(),
+                u.state().wireName(), Integer.toString(u.uid()), u.linuxUser(), Long.toString(u.created().getEpochSecond()),
+                u.email())).toList());
     }
 
     private static PlatformUser parse(String line) {

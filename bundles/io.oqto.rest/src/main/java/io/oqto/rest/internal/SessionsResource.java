@@ -65,7 +65,7 @@ public final class SessionsResource {
     @GET
     @Path("{id}")
     public Object one(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return runners.request(RunnerResource.authorize(user, security), "session_info", Map.of("session", id)).get("session");
+        return session(user, id, "session_info", security);
     }
 
     @DELETE
@@ -73,6 +73,11 @@ public final class SessionsResource {
     public Response delete(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
         runners.request(RunnerResource.authorize(user, security), "delete_session", Map.of("session", id));
         return Response.noContent().build();
+    }
+
+    /** A request about one session whose reply carries the session. */
+    private Object session(String user, String id, String type, SecurityContext security) {
+        return runners.request(RunnerResource.authorize(user, security), type, Map.of("session", id)).get("session");
     }
 
     /** {@code prompt}, {@code steer} and {@code follow-up}: a message (and images) for the agent. */
@@ -117,13 +122,13 @@ public final class SessionsResource {
     @POST
     @Path("{id}/stop")
     public Object stop(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return runners.request(RunnerResource.authorize(user, security), "stop_session", Map.of("session", id)).get("session");
+        return session(user, id, "stop_session", security);
     }
 
     @POST
     @Path("{id}/restart")
     public Object restart(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return runners.request(RunnerResource.authorize(user, security), "restart_session", Map.of("session", id)).get("session");
+        return session(user, id, "restart_session", security);
     }
 
     /**

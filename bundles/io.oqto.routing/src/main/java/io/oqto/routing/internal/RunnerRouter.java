@@ -119,7 +119,6 @@ public final class RunnerRouter implements RunnerGateway {
         if (closed) {
             throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
         }
-        RunnerAddress address = resolve(platformUser);
         RunnerConnection connection = routed(platformUser, a -> pool(a).acquire());
         RunnerConnection.Subscribed s = connection.subscribe(type, fields, f -> {
             Map<String, Object> event = new java.util.LinkedHashMap<>(f.fields());

@@ -13,6 +13,11 @@ final class CommandSupport {
         return user == null ? System.getProperty("user.name") : user;
     }
 
+    /** An empty cell for a missing value, instead of "null". */
+    static Object blank(Object o) {
+        return o == null ? "" : o;
+    }
+
     static ShellTable table(String... columns) {
         ShellTable table = new ShellTable();
         for (String c : columns) {

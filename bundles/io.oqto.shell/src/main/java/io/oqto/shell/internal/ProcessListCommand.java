@@ -28,7 +28,7 @@ public class ProcessListCommand implements Action {
                 .get("processes")) {
             Map<?, ?> p = (Map<?, ?>) o;
             table.addRow().addContent(p.get("name"), p.get("pid"), p.get("running"),
-                    p.get("exit_code") == null ? "" : p.get("exit_code"), p.get("sandboxed"),
+                    CommandSupport.blank(p.get("exit_code")), p.get("sandboxed"),
                     String.join(" ", ((List<?>) p.get("argv")).stream().map(String::valueOf).toList()));
         }
         table.print(System.out);

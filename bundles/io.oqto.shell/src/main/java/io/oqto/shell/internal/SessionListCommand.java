@@ -26,14 +26,10 @@ public class SessionListCommand implements Action {
         ShellTable table = CommandSupport.table("Session", "State", "Reason", "Model", "PID", "Events", "Watchers", "Created");
         for (Object o : (List<?>) runners.request(CommandSupport.userOrSelf(user), "list_sessions", Map.of()).get("sessions")) {
             Map<?, ?> s = (Map<?, ?>) o;
-            table.addRow().addContent(s.get("id"), s.get("state"), blank(s.get("stop_reason")), blank(s.get("model")),
-                    blank(s.get("pid")), s.get("last_seq"), s.get("subscribers"), s.get("created_at"));
+            table.addRow().addContent(s.get("id"), s.get("state"), CommandSupport.blank(s.get("stop_reason")), CommandSupport.blank(s.get("model")),
+                    CommandSupport.blank(s.get("pid")), s.get("last_seq"), s.get("subscribers"), s.get("created_at"));
         }
         table.print(System.out);
         return null;
-    }
-
-    private static Object blank(Object o) {
-        return o == null ? "" : o;
     }
 }
