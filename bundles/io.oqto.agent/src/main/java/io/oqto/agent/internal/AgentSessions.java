@@ -50,6 +50,8 @@ public final class AgentSessions implements StreamingOperation {
 
     private final ProcessLauncher launcher;
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
+    static final int MAX_SUBSCRIPTIONS = 256;
+
     private final Map<SubscriptionKey, SessionSubscription> subscriptions = new ConcurrentHashMap<>();
     /** Starts sessions (each waits for its pi to be ready); bounded by the session limit. */
     private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
@@ -110,7 +112,8 @@ public final class AgentSessions implements StreamingOperation {
     public Frame handle(Frame r, EventChannel connection) throws ProtocolException {
         return switch (r.type()) {
             case "create_session" -> create(r);
-            case "list_sessions" -> Frame.of(r.id(), "session_list").with("sessions", list());
+            case "list_sessions" -> Frame.of(r.id(), "session_list").with("sessions", list())
+                    .with("subscriptions", subscriptions.size());
             case "session_info" -> Frame.of(r.id(), "session_info").with("session", get(r).describe());
             case "session_command" -> command(r);
             case "subscribe_session" -> subscribe(r, connection);
@@ -213,10 +216,16 @@ public final class AgentSessions implements StreamingOperation {
         long after = Math.max(0, r.number("after", 0));
         SubscriptionKey key = new SubscriptionKey(connection, r.id());
         SessionSubscription sub = new SessionSubscription(r.id(), s, after, connection, () -> subscriptions.remove(key));
-        if (subscriptions.putIfAbsent(key, sub) != null) {
-            throw invalid("this connection already has a subscription " + r.id());
+        synchronized (subscriptions) {
+            // Each subscription is a thread: bounded, like the process table's output subscriptions.
+            if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+                throw new ProtocolException(ErrorCode.BUSY, "too many session subscriptions (" + MAX_SUBSCRIPTIONS + ")", null);
+            }
+            if (subscriptions.putIfAbsent(key, sub) != null) {
+                throw invalid("this connection already has a subscription " + r.id());
+            }
+            sub.start();
         }
-        sub.start();
         return Frame.of(r.id(), "subscribed").with("subscription", r.id()).with("session", s.id())
                 .with("last_seq", s.log().lastSeq());
     }

@@ -54,7 +54,6 @@ public final class ProcessTable implements StreamingOperation {
     static final int MAX_SUBSCRIPTIONS = 256;
     static final Set<String> SIGNALS = Set.of("TERM", "KILL", "INT", "HUP", "USR1", "USR2", "STOP", "CONT");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTable.class);
 
     private final WorkspacePaths workspace;
@@ -268,22 +267,24 @@ public final class ProcessTable implements StreamingOperation {
         if (!sandboxed && request.profile() != null) {
             throw invalid("\"profile\" needs \"sandboxed\": true");
         }
+        // The program's variables reach it through the loader, inside the sandbox; never through the wrappers.
+        List<String> loaded = EnvironmentHandoff.behindLoader(argv);
         try {
-            command = sandboxed ? sandbox.command(cwd, argv, request.readOnly(), request.writable(), request.profile())
-                    : sandbox.supervised(argv);
+            command = sandboxed ? sandbox.command(cwd, loaded, request.readOnly(), request.writable(), request.profile())
+                    : sandbox.supervised(loaded);
         } catch (SandboxUnavailableException e) {
             throw new ProtocolException(ErrorCode.SANDBOX_ERROR, "not spawned: " + e.getMessage(), null);
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
-        // The runner's own plumbing is not the child's business.
-        pb.environment().keySet().removeIf(k -> k.equals("NOTIFY_SOCKET") || k.startsWith("OQTO_"));
-        pb.environment().putAll(request.env());
+        pb.environment().clear();
+        pb.environment().putAll(EnvironmentHandoff.forWrappers(System.getenv()));
+        Map<String, String> env = EnvironmentHandoff.forProgram(System.getenv(), request.env());
         String program = argv.get(0);
         Executables.resolve(program.contains("/") ? cwd.resolve(program).toString() : program,
-                pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
-        Spec spec = new Spec(id, argv, command, sandboxed, request.restart(), limits, current.enforcer(), request.stdout());
+                env.getOrDefault("PATH", "/usr/bin:/bin"));
+        Spec spec = new Spec(id, argv, command, env, sandboxed, request.restart(), limits, current.enforcer(), request.stdout());
         synchronized (processes) {
             if (processes.containsKey(id) && processes.get(id).running()) {
                 throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a process named " + id + " is running", null);
@@ -308,16 +309,26 @@ public final class ProcessTable implements StreamingOperation {
     /** Starts the process of {@code spec} under its limits and tracks it. */
     private ManagedProcess start(Spec spec, ProcessBuilder pb, OutputBuffer output, int restarts)
             throws IOException, InterruptedException {
-        LimitEnforcer.Applied applied = spec.enforcer().apply(spec.name() + "-" + spawns.incrementAndGet(), spec.limits(),
-                spec.command());
+        Path envFile = EnvironmentHandoff.write(spec.env());
+        Runnable forgetEnv = () -> deleteQuietly(envFile);
+        LimitEnforcer.Applied applied;
         Process p;
         try {
-            p = launcher.start(pb.command(applied.command()));
-        } catch (IOException e) {
-            applied.release().run();
+            applied = spec.enforcer().apply(spec.name() + "-" + spawns.incrementAndGet(), spec.limits(),
+                    EnvironmentHandoff.behindOpener(envFile, spec.command()));
+            try {
+                p = launcher.start(pb.command(applied.command()));
+            } catch (IOException e) {
+                applied.release().run();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            forgetEnv.run();
             throw e;
         }
         ManagedProcess mp = new ManagedProcess(spec, applied.command(), p, output, restarts);
+        // The opener deletes the file at once; this is for a chain that failed before it ran.
+        mp.onExit().thenRun(forgetEnv);
         // Off the JDK's process-reaper thread: removing a cgroup may wait for its last task to be reaped.
         mp.onExit().thenRunAsync(applied.release());
         track(mp, pb);
@@ -376,7 +387,8 @@ public final class ProcessTable implements StreamingOperation {
         List<Map<String, Object>> all = new ArrayList<>();
         processes.values().stream().sorted(java.util.Comparator.comparing(ManagedProcess::id))
                 .forEach(p -> all.add(p.describe()));
-        return Frame.of(r.id(), "process_list").with("processes", all).with("limits", limitsReport());
+        return Frame.of(r.id(), "process_list").with("processes", all).with("limits", limitsReport())
+                .with("subscriptions", subscriptions.size());
     }
 
     private Frame read(Frame r) throws ProtocolException {
@@ -469,13 +481,18 @@ public final class ProcessTable implements StreamingOperation {
         }
         Map<String, String> env = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
-            if (!ENV_KEY.matcher(String.valueOf(e.getKey())).matches() || !(e.getValue() instanceof String v)
-                    || v.indexOf('\0') >= 0) {
-                throw invalid("\"env\": " + e.getKey() + " is not a valid variable name with a string value");
-            }
-            env.put((String) e.getKey(), v);
+            EnvironmentHandoff.check(String.valueOf(e.getKey()), e.getValue());
+            env.put((String) e.getKey(), (String) e.getValue());
         }
         return env;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", file, e.getMessage());
+        }
     }
 
     private static ProtocolException invalid(String message) {

@@ -3,17 +3,26 @@ package io.oqto.process.internal;
 import io.oqto.process.internal.limits.LimitEnforcer;
 import io.oqto.process.internal.limits.Limits;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a spawn asked for, kept for restarts: the caller's {@code argv}, the {@code command} the sandbox
- * (or supervision) made of it, the limits with the mechanism that enforces them, and who reads stdout
+ * (or supervision) made of it, the program's environment (handed over privately, see
+ * {@link EnvironmentHandoff}), the limits with the mechanism that enforces them, and who reads stdout
  * (null: the output buffer).
  */
-record Spec(String name, List<String> argv, List<String> command, boolean sandboxed, RestartPolicy restart,
-        Limits limits, LimitEnforcer enforcer, java.util.function.Consumer<String> stdout) {
+record Spec(String name, List<String> argv, List<String> command, Map<String, String> env, boolean sandboxed,
+        RestartPolicy restart, Limits limits, LimitEnforcer enforcer, java.util.function.Consumer<String> stdout) {
 
     Spec {
         argv = List.copyOf(argv);
         command = List.copyOf(command);
+        env = Map.copyOf(env);
+    }
+
+    /** Without the environment's values, which may be secrets. */
+    @Override
+    public String toString() {
+        return "Spec[" + name + " " + argv + " sandboxed=" + sandboxed + " env=" + new java.util.TreeSet<>(env.keySet()) + "]";
     }
 }

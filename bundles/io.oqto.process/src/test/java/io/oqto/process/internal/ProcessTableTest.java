@@ -118,7 +118,8 @@ class ProcessTableTest {
         Frame spawned = call("spawn_process", "name", "hello", "argv", List.of("/bin/sh", "-c", "pwd; echo oops >&2; echo $GREETING"),
                 "cwd", "proj", "env", Map.of("GREETING", "hi"));
         assertEquals("process_spawned", spawned.type());
-        assertEquals(List.of(List.of("/bin/sh", "-c", "pwd; echo oops >&2; echo $GREETING")), sandboxed);
+        assertEquals(List.of(EnvironmentHandoff.behindLoader(List.of("/bin/sh", "-c", "pwd; echo oops >&2; echo $GREETING"))),
+                sandboxed);
         Frame out = waitForExit("hello");
         Frame all = call("read_output", "name", "hello");
         List<String> texts = lines(all).stream().map(l -> l.get("stream") + ":" + l.get("text")).sorted().toList();
@@ -126,6 +127,51 @@ class ProcessTableTest {
         assertEquals(0, ((Number) out.fields().get("exit_code")).intValue());
         Frame later = call("read_output", "name", "hello", "after", 2);
         assertEquals(1, lines(later).size(), "a reader continues after the last sequence number it saw");
+    }
+
+    @Test
+    void refusedVariablesAreRefusedByNameAndNothingStarts() throws Exception {
+        String rule = " is not allowed: it changes how programs are loaded or shells start (refused: LD_*, BASH_FUNC_*, "
+                + "OQTO_*, BASHOPTS, BASH_ENV, ENV, GCONV_PATH, GETCONF_DIR, GLIBC_TUNABLES, HOSTALIASES, IFS, LOCALDOMAIN, "
+                + "LOCPATH, MALLOC_TRACE, NIS_PATH, NLSPATH, NOTIFY_SOCKET, PS4, RESOLV_HOST_CONF, RES_OPTIONS, SHELLOPTS)";
+        for (String name : List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "LD_anything", "BASH_ENV", "ENV",
+                "BASH_FUNC_x", "SHELLOPTS", "BASHOPTS", "PS4", "IFS", "GCONV_PATH", "GLIBC_TUNABLES", "HOSTALIASES",
+                "LOCPATH", "NLSPATH", "RES_OPTIONS", "LOCALDOMAIN", "MALLOC_TRACE", "NOTIFY_SOCKET", "OQTO_MODE")) {
+            assertEquals("invalid_request: \"env\": " + name + rule,
+                    err("spawn_process", "name", "x", "argv", List.of("/bin/true"), "env", Map.of(name, "/tmp/x")), name);
+        }
+        assertEquals(List.of(), sandboxed, "nothing was asked of the sandbox");
+        assertEquals(List.of(), call("list_processes").fields().get("processes"));
+    }
+
+    @Test
+    void variablesReachOnlyTheProgramNeverTheWrappers() throws Exception {
+        // A caller's PATH naming a directory of look-alike wrappers: were it applied to the chain, they would run.
+        Path evil = Files.createDirectory(root.resolve("evil"));
+        Path marker = root.resolve("marker");
+        for (String w : List.of("sh", "prlimit", "setpriv", "bwrap", "systemd-run", "env", "rm")) {
+            Path f = evil.resolve(w);
+            Files.writeString(f, "#!/bin/sh\necho " + w + " >> " + marker + "\nexec /usr/bin/" + w + " \"$@\"\n");
+            f.toFile().setExecutable(true);
+        }
+        String tmp = System.getProperty("java.io.tmpdir");
+        long filesBefore = envFiles(tmp);
+        call("spawn_process", "name", "env", "argv", List.of("sh", "-c", "echo \"$GREETING|$QUOTE|$PATH\""),
+                "env", Map.of("GREETING", "hi there", "QUOTE", "it's $HOME `x`", "PATH", evil + ":/usr/bin:/bin"));
+        Frame out = waitForExit("env");
+        assertEquals(List.of("stdout:hi there|it's $HOME `x`|" + evil + ":/usr/bin:/bin"),
+                lines(call("read_output", "name", "env")).stream().map(l -> l.get("stream") + ":" + l.get("text")).toList());
+        assertEquals(0, ((Number) out.fields().get("exit_code")).intValue());
+        // The program itself was found on the caller's PATH ("sh"), so the look-alike ran as the program: that is
+        // the caller's own choice inside its sandbox. No wrapper before it was.
+        assertEquals(List.of("sh"), Files.readAllLines(marker));
+        assertEquals(filesBefore, envFiles(tmp), "the hand-over file is gone once the program runs");
+    }
+
+    private static long envFiles(String dir) throws java.io.IOException {
+        try (var s = Files.list(Path.of(dir))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("oqto-env-")).count();
+        }
     }
 
     @Test

@@ -27,7 +27,11 @@ public final class ApiProblem extends RuntimeException {
     }
 
     Response toResponse() {
-        return Response.status(status).type(MEDIA_TYPE).entity(new Body(status, code, title, getMessage())).build();
+        return Response.status(status).type(MEDIA_TYPE).entity(body()).build();
+    }
+
+    Body body() {
+        return new Body(status, code, title, getMessage());
     }
 
     /** The JSON body. */

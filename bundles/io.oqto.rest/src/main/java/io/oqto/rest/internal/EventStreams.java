@@ -13,12 +13,19 @@ import javax.ws.rs.core.StreamingOutput;
 
 /**
  * The server-sent-event responses the REST API has open (process output, session events): one place that
- * makes them and one that ends them all when the bundle stops.
+ * makes them, bounds them per user, and ends them all when the bundle stops.
  */
 final class EventStreams {
 
+    /**
+     * Open streams one platform user may have at once. Each holds a Jetty thread and a runner subscription
+     * (a runner thread) while open, so one user's tabs or a leaking script must not starve the others.
+     */
+    static final int MAX_PER_USER = 64;
+
     private final ObjectMapper mapper;
     private final Set<EventStream> open = ConcurrentHashMap.newKeySet();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> perUser = new ConcurrentHashMap<>();
 
     EventStreams(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -33,17 +40,42 @@ final class EventStreams {
         return new EventStream(mapper, format, isLast);
     }
 
-    /** The response that writes {@code stream} until it ends; the subscription ends with it. */
-    Response respond(EventStream stream, RunnerSubscription subscription) {
+    /**
+     * The response that writes {@code stream} until it ends, for {@code user}'s runner subscription made by
+     * {@code subscribe}; the subscription ends with the stream (its last event, the client gone, or
+     * {@link #closeAll()}). Beyond {@link #MAX_PER_USER} open streams the user gets {@code 429 busy} and the
+     * runner is not asked.
+     */
+    Response open(String user, EventStream stream, Function<java.util.function.Consumer<Map<String, Object>>, RunnerSubscription> subscribe) {
+        java.util.concurrent.atomic.AtomicInteger count = perUser.computeIfAbsent(user, u -> new java.util.concurrent.atomic.AtomicInteger());
+        if (count.incrementAndGet() > MAX_PER_USER) {
+            count.decrementAndGet();
+            throw new ApiProblem(429, "busy", "Too many event streams", user + " already has " + MAX_PER_USER
+                    + " event streams open (the limit per user): close one first");
+        }
+        RunnerSubscription subscription;
+        try {
+            subscription = subscribe.apply(stream::offer);
+        } catch (RuntimeException e) {
+            count.decrementAndGet();
+            throw e;
+        }
         open.add(stream);
         StreamingOutput body = out -> {
             try {
                 stream.writeTo(out, subscription);
             } finally {
                 open.remove(stream);
+                count.decrementAndGet();
             }
         };
         return Response.ok(body, "text/event-stream").header("Cache-Control", "no-cache").build();
+    }
+
+    /** Open streams of {@code user}, for tests and status. */
+    int openStreams(String user) {
+        java.util.concurrent.atomic.AtomicInteger c = perUser.get(user);
+        return c == null ? 0 : c.get();
     }
 
     /** Ends every open stream (the bundle is stopping). */

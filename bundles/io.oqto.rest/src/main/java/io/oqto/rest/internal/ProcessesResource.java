@@ -1,7 +1,6 @@
 package io.oqto.rest.internal;
 
 import io.oqto.api.runner.RunnerGateway;
-import io.oqto.api.runner.RunnerSubscription;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -85,10 +84,8 @@ public final class ProcessesResource {
     public Response events(@PathParam("user") String user, @PathParam("name") String name,
             @QueryParam("after") @DefaultValue("0") long after, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
-        EventStream stream = streams.newStream();
-        RunnerSubscription subscription = runners.subscribe(target, "subscribe_output", Map.of("name", name, "after", after),
-                stream::offer);
-        return streams.respond(stream, subscription);
+        return streams.open(target, streams.newStream(),
+                events -> runners.subscribe(target, "subscribe_output", Map.of("name", name, "after", after), events));
     }
 
     @POST

@@ -1,7 +1,6 @@
 package io.oqto.rest.internal;
 
 import io.oqto.api.runner.RunnerGateway;
-import io.oqto.api.runner.RunnerSubscription;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -153,9 +152,9 @@ public final class SessionsResource {
         }
         EventStream stream = streams.newStream(SessionsResource::sse, e -> "subscription_ended".equals(e.get("type")))
                 .resyncOnOverflow();
-        RunnerSubscription subscription = runners.subscribe(target, "subscribe_session", Map.of("session", id, "after", from),
-                stream::offer);
-        return streams.respond(stream, subscription);
+        long resumeFrom = from;
+        return streams.open(target, stream,
+                events -> runners.subscribe(target, "subscribe_session", Map.of("session", id, "after", resumeFrom), events));
     }
 
     /** A runner frame as server-sent events: a batch of session events gives one each. */

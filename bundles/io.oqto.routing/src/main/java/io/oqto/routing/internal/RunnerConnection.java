@@ -125,16 +125,24 @@ final class RunnerConnection implements Closeable {
                 listeners.remove(id);
             }
         });
-        return new Subscribed(id, reply);
+        return new Subscribed(id, type, reply);
     }
 
-    record Subscribed(String id, CompletableFuture<Frame> reply) {
+    record Subscribed(String id, String type, CompletableFuture<Frame> reply) {
+
+        /**
+         * The request that ends it on the runner: each runner bundle ends only its own subscriptions, so an
+         * agent session's must be ended with {@code unsubscribe_session}, a process's with {@code unsubscribe}.
+         */
+        String unsubscribeType() {
+            return type.equals("subscribe_session") ? "unsubscribe_session" : "unsubscribe";
+        }
     }
 
     /** Stops delivering a subscription's events and tells the runner to end it (not waiting for its reply). */
-    void unsubscribe(String id) {
-        if (listeners.remove(id) != null && open) {
-            send("unsubscribe", Map.of("subscription", id));
+    void unsubscribe(Subscribed s) {
+        if (listeners.remove(s.id()) != null && open) {
+            send(s.unsubscribeType(), Map.of("subscription", s.id()));
         }
     }
 

@@ -129,12 +129,12 @@ public final class RunnerRouter implements RunnerGateway {
         try {
             reply = awaitReply(s.reply());
         } catch (TimeoutException e) {
-            connection.unsubscribe(s.id());
+            connection.unsubscribe(s);
             throw new RunnerUnavailableException("runner of " + platformUser + " did not answer \"" + type + "\" within "
                     + config.requestTimeoutMs() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            connection.unsubscribe(s.id());
+            connection.unsubscribe(s);
             throw new RunnerUnavailableException("interrupted while waiting for the runner");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new RunnerUnavailableException(e.getMessage(), e);
@@ -149,7 +149,7 @@ public final class RunnerRouter implements RunnerGateway {
 
             @Override
             public void close() {
-                connection.unsubscribe(s.id());
+                connection.unsubscribe(s);
             }
         };
     }

@@ -30,6 +30,8 @@ final class FakeRunner implements Closeable {
 
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
+    /** The type of every request received, in order. */
+    final java.util.concurrent.BlockingQueue<String> types = new java.util.concurrent.LinkedBlockingQueue<>();
     private final java.util.Set<SocketChannel> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ServerSocketChannel server;
     private final Path path;
@@ -70,6 +72,7 @@ final class FakeRunner implements Closeable {
                 requests.incrementAndGet();
                 String id = group(ID, line);
                 String type = group(TYPE, line);
+                types.add(type);
                 String reply = reply(id, type);
                 if (reply != null) {
                     out.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
@@ -89,6 +92,8 @@ final class FakeRunner implements Closeable {
             case "hello" -> "{\"id\":\"" + id + "\",\"type\":\"welcome\",\"protocol\":\""
                     + (behaviour == Behaviour.PROTOCOL_2 ? "2.0" : "1.0") + "\",\"uid\":0}";
             case "ping" -> "{\"id\":\"" + id + "\",\"type\":\"pong\"}";
+            case "subscribe_session", "subscribe_output" -> "{\"id\":\"" + id + "\",\"type\":\"subscribed\",\"subscription\":\"" + id + "\"}";
+            case "unsubscribe_session", "unsubscribe" -> "{\"id\":\"" + id + "\",\"type\":\"unsubscribed\"}";
             case "status" -> "{\"id\":\"" + id + "\",\"type\":\"status\",\"version\":\"9.9\",\"protocol\":\"1.0\",\"pid\":4321,"
                     + "\"uid\":1000,\"user\":\"alice\",\"started_at\":\"2026-01-01T00:00:00Z\",\"uptime_ms\":1234}";
             default -> "{\"id\":\"" + id + "\",\"type\":\"error\",\"code\":\"unknown_type\",\"message\":\"nope\"}";

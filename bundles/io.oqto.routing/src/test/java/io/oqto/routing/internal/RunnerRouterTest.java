@@ -56,6 +56,23 @@ class RunnerRouterTest {
     }
 
     @Test
+    void closingASubscriptionEndsItWithTheRequestOfItsOwnKind() throws Exception {
+        runner = new FakeRunner(sock(), FakeRunner.Behaviour.NORMAL);
+        router(TestRoutingConfig.pattern(sock().toString()));
+        Map<String, String> endedBy = new java.util.LinkedHashMap<>();
+        for (String type : java.util.List.of("subscribe_session", "subscribe_output")) {
+            router.subscribe("alice", type, Map.of(), e -> { }).close();
+            String sent;
+            do {
+                sent = runner.types.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+            } while (sent != null && !sent.startsWith("unsubscribe"));
+            endedBy.put(type, sent);
+        }
+        // An agent session's subscription ended with the process table's "unsubscribe" stayed alive on the runner.
+        assertEquals(Map.of("subscribe_session", "unsubscribe_session", "subscribe_output", "unsubscribe"), endedBy);
+    }
+
+    @Test
     void connectionsArePooledAndReused() throws Exception {
         runner = new FakeRunner(sock(), FakeRunner.Behaviour.NORMAL);
         router(TestRoutingConfig.pattern(sock().toString()));

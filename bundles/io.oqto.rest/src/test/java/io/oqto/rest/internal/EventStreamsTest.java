@@ -1,0 +1,89 @@
+package io.oqto.rest.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oqto.api.runner.RunnerSubscription;
+import io.oqto.api.runner.RunnerUnavailableException;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.StreamingOutput;
+import org.junit.jupiter.api.Test;
+
+class EventStreamsTest {
+
+    private final EventStreams streams = new EventStreams(new ObjectMapper());
+    private final AtomicInteger subscribed = new AtomicInteger();
+    private final AtomicInteger unsubscribed = new AtomicInteger();
+
+    private RunnerSubscription subscription() {
+        subscribed.incrementAndGet();
+        return new RunnerSubscription() {
+            @Override
+            public Map<String, Object> reply() {
+                return Map.of("type", "subscribed");
+            }
+
+            @Override
+            public void close() {
+                unsubscribed.incrementAndGet();
+            }
+        };
+    }
+
+    @Test
+    void aUserBeyondTheBoundIsBusyAndTheRunnerIsNotAsked() {
+        List<EventStream> held = new ArrayList<>();
+        for (int i = 0; i < EventStreams.MAX_PER_USER; i++) {
+            EventStream s = streams.newStream();
+            held.add(s);
+            streams.open("alice", s, events -> subscription());
+        }
+        ApiProblem p = assertThrows(ApiProblem.class, () -> streams.open("alice", streams.newStream(), events -> subscription()));
+        assertEquals(new ApiProblem.Body(429, "busy", "Too many event streams",
+                "alice already has 64 event streams open (the limit per user): close one first"), p.body());
+        assertEquals(EventStreams.MAX_PER_USER, subscribed.get());
+        // Another user is not affected by alice's streams.
+        streams.open("bob", streams.newStream(), events -> subscription());
+        assertEquals(1, streams.openStreams("bob"));
+    }
+
+    @Test
+    void aStreamThatEndsGivesBackItsPlaceAndEndsItsSubscription() throws Exception {
+        EventStream s = streams.newStream();
+        Response r = streams.open("alice", s, events -> subscription());
+        assertEquals(1, streams.openStreams("alice"));
+        s.offer(Map.of("type", "subscription_ended", "reason", "test"));
+        ((StreamingOutput) r.getEntity()).write(new ByteArrayOutputStream());
+        assertEquals(0, streams.openStreams("alice"));
+        assertEquals(1, unsubscribed.get());
+    }
+
+    @Test
+    void aFailedSubscriptionGivesBackItsPlace() {
+        assertThrows(RunnerUnavailableException.class, () -> streams.open("alice", streams.newStream(), events -> {
+            throw new RunnerUnavailableException("gone");
+        }));
+        assertEquals(0, streams.openStreams("alice"));
+    }
+
+    @Test
+    void aClientThatWentAwayEndsItsSubscription() throws Exception {
+        EventStream s = streams.newStream();
+        Response r = streams.open("alice", s, events -> subscription());
+        java.io.OutputStream gone = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        };
+        assertThrows(java.io.IOException.class, () -> ((StreamingOutput) r.getEntity()).write(gone));
+        assertEquals(0, streams.openStreams("alice"));
+        assertEquals(1, unsubscribed.get());
+    }
+}
