@@ -70,12 +70,16 @@ class AgentSessionSystemIT {
         Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
         Files.setPosixFilePermissions(sockets, PosixFilePermissions.fromString("rwx------"));
 
+        // The provider key by reference, readable by the user alone: config.toml (0644) holds no secret.
+        Path keyFile = Files.writeString(home.resolve(".config/oqto/fake.key"), "test-key\n");
+        Commands.runOk(List.of("chown", linux, keyFile.toString()));
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
         port = Commands.freePort();
         Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
                 "[server]", "port = " + port, "state_dir = \"" + work.resolve("state") + "\"",
                 "[routing]", "socket_pattern = \"" + work.resolve("sockets") + "/{user}/oqto-runner.sock\"", "request_timeout_ms = 5000",
                 "[programs]", "pi = \"" + pi + "\"",
-                "[agent]", "providers = [\"fake openai-completions " + llm.baseUrl() + " literal:test-key " + FakeLlm.MODEL + "\"]",
+                "[agent]", "providers = [\"fake openai-completions " + llm.baseUrl() + " file:" + keyFile + " " + FakeLlm.MODEL + "\"]",
                 ""));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         Map<String, String> runnerEnv = new HashMap<>(Map.of("HOME", home.toString(), "OQTO_CONFIG", config.toString(),
@@ -162,6 +166,8 @@ class AgentSessionSystemIT {
             assertEquals(200, call("POST", "/sessions/chat/prompt", "{\"message\":\"hello\"}").statusCode());
             sse.await(SseClient.named("agent.idle"), "end of the run", WAIT);
             assertEquals("You said: hello", text(sse));
+            assertEquals("Bearer test-key", llm.requests().get(llm.requests().size() - 1).authorization(),
+                    "the key from the file: reference reached the provider");
             HttpResponse<String> messages = call("GET", "/sessions/chat/messages", null);
             assertEquals(200, messages.statusCode());
             assertTrue(messages.body().contains("You said: hello") && messages.body().contains("\"command\":\"get_messages\""),

@@ -42,160 +42,48 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProvisioningSystemIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Path SANDBOX_POLICY = Path.of("/etc/oqto/sandbox.toml");
+    private static final Duration WAIT = MultiUserDeployment.WAIT;
 
-    private Path work;
-    private Distribution controlPlane;
-    private Distribution helperDist;
-    private FakeLlm llm;
-    private String tag;
+    private MultiUserDeployment d;
     private String alice;
     private String bob;
-    private String group;
-    private boolean createdServiceUser;
-    private boolean createdSandboxPolicy;
-    private int port;
-    private Path config;
-    private Path helperSocket;
-    private Path cpLog;
-    private Path helperLog;
-    private String adminToken;
     private String aliceToken;
-    private Map<String, String> cpEnv;
     private final List<Integer> uids = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     void start() throws Exception {
-        assertEquals("0", Commands.runOk(List.of("id", "-u")).output().strip(),
-                "the provisioning tests create Linux users and run a root helper: they need root (CI has it); they do not skip");
-        Path pi = Path.of("../../.tools/pi/node_modules/.bin/pi").toAbsolutePath().normalize();
-        assertTrue(Files.isExecutable(pi), "pi is installed by scripts/install-test-deps at " + pi);
-        tag = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
-        alice = "a" + tag;
-        bob = "b" + tag;
-        group = "oqtotest" + tag;
-        if (Commands.run(List.of("id", "-u", "oqto"), Duration.ofSeconds(10)).exit() != 0) {
-            Commands.runOk(List.of("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "oqto"));
-            createdServiceUser = true;
-        }
-        if (!Files.exists(SANDBOX_POLICY)) {
-            Files.createDirectories(SANDBOX_POLICY.getParent());
-            Files.writeString(SANDBOX_POLICY, "enabled = true\nprofile = \"development\"\n");
-            createdSandboxPolicy = true;
-        }
-        llm = new FakeLlm(0);
-        work = Files.createTempDirectory(Path.of("/tmp"), "oqto-pv-");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        controlPlane = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"));
-        Distribution runnerDist = Distribution.unpack("oqto.runner.tarball", work.resolve("runner"));
-        helperDist = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("helper"));
-        Path skel = Files.createDirectories(work.resolve("skel"));
-        Files.writeString(skel.resolve(".from-skeleton"), "copied from the skeleton\n");
-        Path services = Files.createDirectories(work.resolve("services"));
-        for (String s : List.of("eavs", "hstry", "mmry")) {
-            // Stand-ins for the real services (not installable here): they only run, as the user, for ordering.
-            Path script = Files.writeString(services.resolve(s), "#!/bin/sh\nexec sleep 2147483647\n");
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        Path state = Files.createDirectories(work.resolve("state"));
-        helperSocket = work.resolve("run/usermgr.sock");
-        port = Commands.freePort();
-        config = Files.writeString(work.resolve("config.toml"), String.join("\n",
-                "[server]", "port = " + port, "state_dir = \"" + state + "\"",
-                "[runner]", "control_plane_user = \"oqto\"",
-                "[routing]", "request_timeout_ms = 5000",
-                "[programs]", "pi = \"" + pi + "\"",
-                "[agent]", "providers = [\"fake openai-completions " + llm.baseUrl() + " literal:test-key " + FakeLlm.MODEL + "\"]",
-                "[usermgr]", "socket = \"" + helperSocket + "\"", "group = \"" + group + "\"", "skeleton = \"" + skel + "\"",
-                "linger_dir = \"" + work.resolve("linger") + "\"", "service_manager = \"supervise\"",
-                "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"",
-                "eavs_command = [\"" + services.resolve("eavs") + "\"]", "hstry_command = [\"" + services.resolve("hstry") + "\"]",
-                "mmry_command = [\"" + services.resolve("mmry") + "\"]", "ready_timeout_ms = 90000", ""));
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
-        Commands.runOk(List.of("chown", "-R", "oqto", controlPlane.home.toString(), state.toString()));
-
-        helperLog = work.resolve("usermgr.log");
-        Process helper = helperDist.start("oqto-usermgr", List.of("--config", config.toString()),
-                Map.of("JAVA_HOME", System.getProperty("java.home")), helperLog);
-        Commands.waitFor("the helper's socket", WAIT, () -> {
-            if (!helper.isAlive()) {
-                throw new AssertionError("oqto-usermgr exited with " + helper.exitValue() + Commands.tails(helperLog));
-            }
-            return Commands.read(helperLog).contains("oqto-usermgr listening");
-        }, helperLog);
-
-        cpLog = work.resolve("cp.log");
-        cpEnv = Map.of("HOME", state.toString(), "OQTO_CONFIG", config.toString(), "OQTO_MODE", "multi-user",
-                "JAVA_HOME", System.getProperty("java.home"), "JOURNAL_STREAM", "8:4242");
-        startControlPlane();
-        adminToken = Commands.printedToken(shell("oqto:token-create --role admin ops"));
-    }
-
-    private void startControlPlane() throws Exception {
-        controlPlane.startAs("oqto", "oqto", List.of(), cpEnv, cpLog);
-        Commands.waitFor("control plane health", WAIT, () -> status("/api/health") == 200, cpLog);
-    }
-
-    private Commands.Result shell(String command) throws Exception {
-        return Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), command),
-                Duration.ofSeconds(180));
+        d = new MultiUserDeployment();
+        alice = d.user("a" + d.tag);
+        bob = d.user("b" + d.tag);
     }
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            Distribution.stopAll(controlPlane, helperDist);
-            if (llm != null) {
-                llm.close();
-            }
-        } finally {
-            for (String u : List.of("oqto_" + alice, "oqto_" + bob)) {
-                if (Commands.run(List.of("id", "-u", u), Duration.ofSeconds(10)).exit() == 0) {
-                    int uid = Commands.uidOf(u);
-                    Commands.run(List.of("pkill", "-KILL", "-u", u), Duration.ofSeconds(10));
-                    Commands.run(List.of("userdel", "-r", u), Duration.ofSeconds(30));
-                    Commands.removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
-                }
-                Commands.removeUsersAndTree(List.of(), Path.of("/home", u));
-            }
-            if (createdServiceUser) {
-                // Karaf's launcher probes the Java version with JVMs that leave their perf-data directory.
-                Commands.removeUsersAndTree(List.of(), Path.of("/tmp/hsperfdata_oqto"));
-            }
-            Commands.run(List.of("groupdel", group), Duration.ofSeconds(10));
-            if (createdServiceUser) {
-                Commands.run(List.of("userdel", "oqto"), Duration.ofSeconds(30));
-            }
-            if (createdSandboxPolicy) {
-                Files.deleteIfExists(SANDBOX_POLICY);
-                Files.deleteIfExists(SANDBOX_POLICY.getParent());
-            }
-            Commands.removeUsersAndTree(List.of(), work);
+        if (d != null) {
+            d.close();
         }
     }
 
     @Test
     @Order(1)
     void provisioningThroughRestAndOqtoctlGivesEachUserTheirOwnRunner() throws Exception {
-        HttpResponse<String> created = send("POST", "/api/v1/admin/users", "{\"name\":\"" + alice + "\",\"email\":\"alice@example.com\"}",
-                adminToken);
-        assertEquals(201, created.statusCode(), created.body() + Commands.tails(helperLog));
+        HttpResponse<String> created = d.send("POST", "/api/v1/admin/users", "{\"name\":\"" + alice + "\",\"email\":\"alice@example.com\"}",
+                d.adminToken);
+        assertEquals(201, created.statusCode(), created.body() + Commands.tails(d.helperLog));
         assertTrue(created.body().contains("\"linux_user\":\"oqto_" + alice + "\""), created.body());
         assertTrue(created.body().contains("\"steps\":[\"create-user\",\"record\",\"set-linger\",\"prepare-runtime\",\"start-services\","
                 + "\"wait-for-runner\",\"issue-token\"]"), created.body());
         aliceToken = created.body().replaceAll(".*\"token\":\"(oqto_[^\"]+)\".*", "$1");
-        assertEquals(200, send("GET", "/api/v1/users/me/runner", null, aliceToken).statusCode(), "the returned token works");
+        assertEquals(200, d.send("GET", "/api/v1/users/me/runner", null, aliceToken).statusCode(), "the returned token works");
 
-        HttpResponse<String> again = send("POST", "/api/v1/admin/users", "{\"name\":\"" + alice + "\",\"email\":\"alice@example.com\"}",
-                adminToken);
+        HttpResponse<String> again = d.send("POST", "/api/v1/admin/users", "{\"name\":\"" + alice + "\",\"email\":\"alice@example.com\"}",
+                d.adminToken);
         assertEquals(200, again.statusCode(), again.body());
         assertTrue(again.body().contains("\"created\":false") && again.body().contains("\"token\":null"), "converged: " + again.body());
 
         // Through a link, as systemd/install puts it on the PATH.
-        Path linked = Files.createSymbolicLink(Files.createDirectories(work.resolve("bin")).resolve("oqtoctl"),
-                controlPlane.home.resolve("bin/oqtoctl"));
+        Path linked = Files.createSymbolicLink(Files.createDirectories(d.work.resolve("bin")).resolve("oqtoctl"),
+                d.controlPlane.home.resolve("bin/oqtoctl"));
         Commands.Result ctl = Commands.run(List.of(linked.toString(), "user", "create", bob,
                 "--email", "bob@example.com"), Duration.ofSeconds(180));
         assertEquals(0, ctl.exit(), ctl.output());
@@ -206,24 +94,24 @@ class ProvisioningSystemIT {
             String linux = "oqto_" + u;
             int uid = Commands.uidOf(linux);
             uids.add(uid);
-            HttpResponse<String> runner = send("GET", "/api/v1/users/" + u + "/runner", null, adminToken);
+            HttpResponse<String> runner = d.send("GET", "/api/v1/users/" + u + "/runner", null, d.adminToken);
             assertEquals(200, runner.statusCode(), runner.body());
             assertTrue(runner.body().contains("/run/user/" + uid + "/oqto-runner.sock"), runner.body());
-            assertEquals(uid, uidOfProcess(pidIn(runner.body())), "the runner of " + u + " runs as " + linux);
+            assertEquals(uid, MultiUserDeployment.uidOfProcess(MultiUserDeployment.pidIn(runner.body())), "the runner of " + u + " runs as " + linux);
             Path home = Path.of("/home", linux);
             assertEquals("copied from the skeleton\n", Files.readString(home.resolve(".from-skeleton")));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home)));
             // The runtime directory is the user's alone, but for one pass-through grant to the control plane.
             assertEquals("user::rwx\nuser:oqto:--x\ngroup::---\nmask::--x\nother::---\n\n",
                     Commands.runOk(List.of("getfacl", "--omit-header", "--absolute-names", "/run/user/" + uid)).output());
-            assertTrue(Commands.runOk(List.of("id", "-nG", linux)).output().contains(group), "in the platform group");
+            assertTrue(Commands.runOk(List.of("id", "-nG", linux)).output().contains(d.group), "in the platform group");
             String status = helper("{\"cmd\":\"service-status\",\"args\":{\"username\":\"" + linux + "\"}}");
             for (String s : List.of("eavs", "hstry", "mmry", "oqto-runner")) {
                 assertTrue(status.contains("\"" + s + "\":{\"state\":\"running\""), s + " runs: " + status);
             }
         }
-        JournalLines.assertPrefixed(cpLog);
-        Commands.Result list = Commands.run(List.of(controlPlane.home.resolve("bin/oqtoctl").toString(), "user", "list"),
+        JournalLines.assertPrefixed(d.cpLog);
+        Commands.Result list = Commands.run(List.of(d.controlPlane.home.resolve("bin/oqtoctl").toString(), "user", "list"),
                 Duration.ofSeconds(120));
         assertTrue(list.output().contains(alice) && list.output().contains(bob) && list.output().contains("active"), list.output());
     }
@@ -237,7 +125,7 @@ class ProvisioningSystemIT {
         Commands.runOk(List.of("chown", aliceLinux, secret.toString()));
 
         // A process of bob cannot connect to alice's runner socket.
-        Path probe = work.resolve("PeerProbe.java");
+        Path probe = d.work.resolve("PeerProbe.java");
         Files.copy(Path.of("src/test/resources/PeerProbe.java"), probe, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Commands.Result connect = Commands.run(List.of("runuser", "-u", "oqto_" + bob, "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", probe.toString(),
@@ -248,23 +136,23 @@ class ProvisioningSystemIT {
         Commands.Result cp = Commands.run(List.of("runuser", "-u", "oqto", "--", "cat", secret.toString()), Duration.ofSeconds(10));
         assertNotEquals(0, cp.exit());
         assertTrue(cp.output().contains("Permission denied") && !cp.output().contains("ALICE-PRIVATE"), cp.output());
-        long cpJava = controlPlaneJava();
-        assertEquals(Commands.uidOf("oqto"), uidOfProcess(cpJava), "the control plane runs as oqto");
+        long cpJava = d.controlPlaneJava();
+        assertEquals(Commands.uidOf("oqto"), MultiUserDeployment.uidOfProcess(cpJava), "the control plane runs as oqto");
 
         // Alice's token reaches neither bob's runner nor user management.
-        assertEquals(403, send("GET", "/api/v1/users/" + bob + "/runner", null, aliceToken).statusCode());
-        assertEquals(403, send("GET", "/api/v1/users/" + bob + "/processes", null, aliceToken).statusCode());
-        assertEquals(403, send("GET", "/api/v1/admin/users", null, aliceToken).statusCode());
+        assertEquals(403, d.send("GET", "/api/v1/users/" + bob + "/runner", null, aliceToken).statusCode());
+        assertEquals(403, d.send("GET", "/api/v1/users/" + bob + "/processes", null, aliceToken).statusCode());
+        assertEquals(403, d.send("GET", "/api/v1/admin/users", null, aliceToken).statusCode());
 
         // Bob's sandboxed agent cannot read alice's home.
-        HttpResponse<String> session = send("POST", "/api/v1/users/" + bob + "/sessions", "{\"session\":\"peek\",\"provider\":\"fake\","
-                + "\"model\":\"" + FakeLlm.MODEL + "\"}", adminToken);
+        HttpResponse<String> session = d.send("POST", "/api/v1/users/" + bob + "/sessions", "{\"session\":\"peek\",\"provider\":\"fake\","
+                + "\"model\":\"" + FakeLlm.MODEL + "\"}", d.adminToken);
         assertEquals(201, session.statusCode(), session.body());
-        try (SseClient sse = new SseClient(http, "http://127.0.0.1:" + port + "/api/v1/users/" + bob + "/sessions/peek/events",
-                adminToken, null)) {
+        try (SseClient sse = new SseClient(d.http, "http://127.0.0.1:" + d.port + "/api/v1/users/" + bob + "/sessions/peek/events",
+                d.adminToken, null)) {
             sse.await(e -> e.name().equals("session.state") && e.data().contains("\"state\":\"idle\""), "idle", WAIT);
-            assertEquals(200, send("POST", "/api/v1/users/" + bob + "/sessions/peek/prompt",
-                    "{\"message\":\"run: id -un; cat " + secret + "\"}", adminToken).statusCode());
+            assertEquals(200, d.send("POST", "/api/v1/users/" + bob + "/sessions/peek/prompt",
+                    "{\"message\":\"run: id -un; cat " + secret + "\"}", d.adminToken).statusCode());
             SseClient.Event tool = sse.await(SseClient.named("tool.end"), "the tool's end", WAIT);
             assertTrue(tool.data().contains("oqto_" + bob), "the agent runs as bob: " + tool.data());
             assertFalse(tool.data().contains("ALICE-PRIVATE"), tool.data());
@@ -288,24 +176,24 @@ class ProvisioningSystemIT {
                 "rejected: username \"/home/oqto_x\" must start with oqto_ and have a name after it"},
             {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_$(id)\",\"uid\":null,\"shell\":\"/bin/bash\",\"comment\":\"x\"}}",
                 "rejected: username \"oqto_$(id)\" may contain only a-z, 0-9, _ and - after oqto_ (and start with a letter or digit)"},
-            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + tag + "\",\"uid\":0,\"shell\":\"/bin/bash\",\"comment\":\"x\"}}",
+            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + d.tag + "\",\"uid\":0,\"shell\":\"/bin/bash\",\"comment\":\"x\"}}",
                 "rejected: uid 0 is outside 2000-60000"},
-            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + tag + "\",\"uid\":99999,\"shell\":\"/bin/bash\",\"comment\":\"x\"}}",
+            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + d.tag + "\",\"uid\":99999,\"shell\":\"/bin/bash\",\"comment\":\"x\"}}",
                 "rejected: uid 99999 is outside 2000-60000"},
-            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + tag + "\",\"uid\":null,\"shell\":\"/tmp/evil\",\"comment\":\"x\"}}",
+            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + d.tag + "\",\"uid\":null,\"shell\":\"/tmp/evil\",\"comment\":\"x\"}}",
                 "rejected: shell \"/tmp/evil\" is not one of [/bin/bash, /bin/sh, /bin/zsh, /usr/bin/bash, /usr/bin/sh, /usr/bin/zsh, /bin/false, /usr/sbin/nologin]"},
-            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + tag + "\",\"uid\":null,\"shell\":\"/bin/bash\",\"comment\":\"x:0:0:root\"}}",
+            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + d.tag + "\",\"uid\":null,\"shell\":\"/bin/bash\",\"comment\":\"x:0:0:root\"}}",
                 "rejected: comment may not contain ':', ',', '=' or control characters"},
-            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + tag + "\",\"uid\":null,\"shell\":\"/bin/bash\",\"comment\":\""
+            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + d.tag + "\",\"uid\":null,\"shell\":\"/bin/bash\",\"comment\":\""
                 + "c".repeat(5000) + "\"}}", "rejected: comment must be 1-256 characters"},
-            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + tag + "\",\"uid\":null,\"shell\":\"/bin/bash\",\"comment\":\"x\","
+            {"{\"cmd\":\"create-user\",\"args\":{\"username\":\"oqto_h" + d.tag + "\",\"uid\":null,\"shell\":\"/bin/bash\",\"comment\":\"x\","
                 + "\"home\":\"/root\"}}", "rejected: unknown argument \"home\" (this command takes [comment, shell, uid, username])"},
             {"{\"cmd\":\"run-as-user\",\"args\":{\"username\":\"oqto_" + bob + "\"}}",
                 "rejected: unknown command run-as-user (known: create-user, delete-user, set-linger, prepare-runtime, start-services, "
                     + "stop-services, service-status, ping)"},
             {"{\"cmd\":\"delete-user\",\"args\":{\"username\":\"oqto\",\"keep_home\":false}}",
                 "rejected: username \"oqto\" must start with oqto_ and have a name after it"},
-            {"{\"cmd\":\"delete-user\",\"args\":{\"username\":\"oqto_nobody" + tag + "\",\"keep_home\":\"yes\"}}",
+            {"{\"cmd\":\"delete-user\",\"args\":{\"username\":\"oqto_nobody" + d.tag + "\",\"keep_home\":\"yes\"}}",
                 "rejected: keep_home must be true or false"},
             {"[1,2]", "a request is a JSON object {\"cmd\": …, \"args\": {…}}"},
             {"{\"cmd\":", "not JSON: Unexpected end-of-input within/between Object entries"},
@@ -317,46 +205,46 @@ class ProvisioningSystemIT {
             assertEquals("{\"ok\":false,\"error\":" + jsonString(c[1]) + "}", reply, c[0].length() > 200 ? c[0].substring(0, 200) : c[0]);
         }
         // An account the helper did not make is not a platform user, whatever its name.
-        Commands.createUser("oqto_n" + tag);
+        Commands.createUser("oqto_n" + d.tag);
         try {
-            assertEquals("{\"ok\":false,\"error\":\"rejected: user oqto_n" + tag + " (uid " + Commands.uidOf("oqto_n" + tag)
-                    + ") is not a platform user\"}", helper("{\"cmd\":\"delete-user\",\"args\":{\"username\":\"oqto_n" + tag
+            assertEquals("{\"ok\":false,\"error\":\"rejected: user oqto_n" + d.tag + " (uid " + Commands.uidOf("oqto_n" + d.tag)
+                    + ") is not a platform user\"}", helper("{\"cmd\":\"delete-user\",\"args\":{\"username\":\"oqto_n" + d.tag
                     + "\",\"keep_home\":false}}"));
-            assertEquals(0, Commands.run(List.of("id", "-u", "oqto_n" + tag), Duration.ofSeconds(10)).exit(), "still there");
+            assertEquals(0, Commands.run(List.of("id", "-u", "oqto_n" + d.tag), Duration.ofSeconds(10)).exit(), "still there");
             // Provisioning a platform user onto it fails at its first step, and leaves no record behind.
-            HttpResponse<String> refused = send("POST", "/api/v1/admin/users", "{\"name\":\"n" + tag
-                    + "\",\"email\":\"n@example.com\"}", adminToken);
+            HttpResponse<String> refused = d.send("POST", "/api/v1/admin/users", "{\"name\":\"n" + d.tag
+                    + "\",\"email\":\"n@example.com\"}", d.adminToken);
             assertEquals(400, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("\"code\":\"invalid_user\"") && refused.body().contains("is not a platform user"),
                     refused.body());
-            assertEquals(404, send("GET", "/api/v1/admin/users/n" + tag, null, adminToken).statusCode(), "no record");
+            assertEquals(404, d.send("GET", "/api/v1/admin/users/n" + d.tag, null, d.adminToken).statusCode(), "no record");
         } finally {
-            Commands.removeUsersAndTree(List.of("oqto_n" + tag), null);
+            Commands.removeUsersAndTree(List.of("oqto_n" + d.tag), null);
         }
         assertEquals(homesBefore, homes(), "no home was created");
         assertEquals(passwdBefore, Files.readString(Path.of("/etc/passwd")), "no account was created or changed");
 
         // Nobody but root and oqto may use the helper, even where the socket file would let them connect.
-        Files.setPosixFilePermissions(helperSocket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setPosixFilePermissions(d.helperSocket, PosixFilePermissions.fromString("rw-rw-rw-"));
         try {
             Commands.Result stranger = Commands.run(List.of("runuser", "-u", "oqto_" + bob, "--",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", work.resolve("PeerProbe.java").toString(),
-                    helperSocket.toString()), Duration.ofSeconds(60));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", d.work.resolve("PeerProbe.java").toString(),
+                    d.helperSocket.toString()), Duration.ofSeconds(60));
             assertTrue(stranger.output().contains("{\"ok\":false,\"error\":\"refused: user oqto_" + bob + " may not use oqto-usermgr\"}"),
                     stranger.output());
         } finally {
-            Files.setPosixFilePermissions(helperSocket, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(d.helperSocket, PosixFilePermissions.fromString("rw-------"));
         }
     }
 
     @Test
     @Order(4)
     void aKilledRunnerIsRestartedWithoutOrphansAndTheControlPlaneReconnects() throws Exception {
-        HttpResponse<String> spawned = send("POST", "/api/v1/users/" + alice + "/processes",
-                "{\"name\":\"sleeper\",\"argv\":[\"/bin/sleep\",\"3600\"]}", adminToken);
+        HttpResponse<String> spawned = d.send("POST", "/api/v1/users/" + alice + "/processes",
+                "{\"name\":\"sleeper\",\"argv\":[\"/bin/sleep\",\"3600\"]}", d.adminToken);
         assertEquals(201, spawned.statusCode(), spawned.body());
-        long sleeper = pidIn(spawned.body());
-        long oldRunner = pidIn(send("GET", "/api/v1/users/" + alice + "/runner", null, adminToken).body());
+        long sleeper = MultiUserDeployment.pidIn(spawned.body());
+        long oldRunner = MultiUserDeployment.pidIn(d.send("GET", "/api/v1/users/" + alice + "/runner", null, d.adminToken).body());
         List<ProcessHandle> oldTree = ProcessHandle.of(oldRunner).orElseThrow().descendants().toList();
         assertTrue(oldTree.stream().anyMatch(h -> h.pid() == sleeper), "the sleeper is the runner's");
 
@@ -365,34 +253,34 @@ class ProvisioningSystemIT {
         long[] newRunner = {0};
         Commands.waitFor("a new runner of alice answering", Duration.ofSeconds(10), () -> {
             try {
-                HttpResponse<String> r = send("GET", "/api/v1/users/" + alice + "/runner", null, adminToken);
-                newRunner[0] = r.statusCode() == 200 ? pidIn(r.body()) : 0;
+                HttpResponse<String> r = d.send("GET", "/api/v1/users/" + alice + "/runner", null, d.adminToken);
+                newRunner[0] = r.statusCode() == 200 ? MultiUserDeployment.pidIn(r.body()) : 0;
                 return newRunner[0] != 0 && newRunner[0] != oldRunner;
             } catch (Exception e) {
                 return false;
             }
-        }, helperLog);
+        }, d.helperLog);
         System.out.printf("runner restarted and answering %d ms after SIGKILL%n", (System.nanoTime() - killed) / 1_000_000);
-        assertEquals(uids.get(0), uidOfProcess(newRunner[0]));
+        assertEquals(uids.get(0), MultiUserDeployment.uidOfProcess(newRunner[0]));
         for (ProcessHandle h : oldTree) {
             Commands.waitFor("process " + h.pid() + " of the old runner to end", Duration.ofSeconds(10), () -> !h.isAlive());
         }
-        assertEquals("[]", send("GET", "/api/v1/users/" + alice + "/processes", null, adminToken).body(), "the new runner starts empty");
+        assertEquals("[]", d.send("GET", "/api/v1/users/" + alice + "/processes", null, d.adminToken).body(), "the new runner starts empty");
     }
 
     @Test
     @Order(5)
     void runnersAndSessionsOutliveAKilledControlPlane() throws Exception {
-        long bobRunner = pidIn(send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).body());
-        Commands.runOk(List.of("kill", "-KILL", Long.toString(controlPlaneJava())));
-        Commands.waitFor("the control plane to be gone", Duration.ofSeconds(20), () -> status("/api/health") == -1);
+        long bobRunner = MultiUserDeployment.pidIn(d.send("GET", "/api/v1/users/" + bob + "/runner", null, d.adminToken).body());
+        Commands.runOk(List.of("kill", "-KILL", Long.toString(d.controlPlaneJava())));
+        Commands.waitFor("the control plane to be gone", Duration.ofSeconds(20), () -> d.status("/api/health") == -1);
         assertTrue(ProcessHandle.of(bobRunner).map(ProcessHandle::isAlive).orElse(false), "bob's runner keeps running");
 
-        startControlPlane();
-        HttpResponse<String> runner = send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken);
+        d.startControlPlane();
+        HttpResponse<String> runner = d.send("GET", "/api/v1/users/" + bob + "/runner", null, d.adminToken);
         assertEquals(200, runner.statusCode(), runner.body());
-        assertEquals(bobRunner, pidIn(runner.body()), "the same runner, reached again");
-        HttpResponse<String> sessions = send("GET", "/api/v1/users/" + bob + "/sessions", null, adminToken);
+        assertEquals(bobRunner, MultiUserDeployment.pidIn(runner.body()), "the same runner, reached again");
+        HttpResponse<String> sessions = d.send("GET", "/api/v1/users/" + bob + "/sessions", null, d.adminToken);
         assertTrue(sessions.body().contains("\"id\":\"peek\"") && sessions.body().contains("\"state\":\"idle\""),
                 "the agent session is still there: " + sessions.body());
     }
@@ -402,27 +290,27 @@ class ProvisioningSystemIT {
     void deletingAUserLeavesNothingBehind() throws Exception {
         String linux = "oqto_" + alice;
         int uid = uids.get(0);
-        HttpResponse<String> deleted = send("DELETE", "/api/v1/admin/users/" + alice, null, adminToken);
+        HttpResponse<String> deleted = d.send("DELETE", "/api/v1/admin/users/" + alice, null, d.adminToken);
         assertEquals(200, deleted.statusCode(), deleted.body());
         assertTrue(deleted.body().contains("\"existed\":true"), deleted.body());
         assertNotEquals(0, Commands.run(List.of("id", "-u", linux), Duration.ofSeconds(10)).exit(), "no Linux user");
         assertEquals(1, Commands.run(List.of("pgrep", "-u", Integer.toString(uid)), Duration.ofSeconds(10)).exit(), "no process");
         assertFalse(Files.exists(Path.of("/run/user/" + uid)), "no runtime directory, no socket");
         assertFalse(Files.exists(Path.of("/home", linux)), "no home");
-        assertFalse(Files.exists(work.resolve("linger").resolve(linux)), "no lingering");
+        assertFalse(Files.exists(d.work.resolve("linger").resolve(linux)), "no lingering");
         assertEquals("{\"ok\":false,\"error\":\"rejected: no such user " + linux + "\"}",
                 helper("{\"cmd\":\"service-status\",\"args\":{\"username\":\"" + linux + "\"}}"), "no services");
-        assertEquals(401, send("GET", "/api/v1/users/me/runner", null, aliceToken).statusCode(), "the token is revoked");
-        assertEquals(404, send("GET", "/api/v1/users/" + alice + "/runner", null, adminToken).statusCode());
-        HttpResponse<String> again = send("DELETE", "/api/v1/admin/users/" + alice, null, adminToken);
+        assertEquals(401, d.send("GET", "/api/v1/users/me/runner", null, aliceToken).statusCode(), "the token is revoked");
+        assertEquals(404, d.send("GET", "/api/v1/users/" + alice + "/runner", null, d.adminToken).statusCode());
+        HttpResponse<String> again = d.send("DELETE", "/api/v1/admin/users/" + alice, null, d.adminToken);
         assertTrue(again.statusCode() == 200 && again.body().contains("\"existed\":false"), "deleting again is harmless: " + again.body());
-        assertTrue(send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).statusCode() == 200, "bob is untouched");
+        assertTrue(d.send("GET", "/api/v1/users/" + bob + "/runner", null, d.adminToken).statusCode() == 200, "bob is untouched");
     }
 
     @Test
     @Order(7)
     void aRestartedHelperRestartsLingeringUsersCleanly() throws Exception {
-        long oldRunner = pidIn(send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).body());
+        long oldRunner = MultiUserDeployment.pidIn(d.send("GET", "/api/v1/users/" + bob + "/runner", null, d.adminToken).body());
         List<ProcessHandle> oldTree = new ArrayList<>(ProcessHandle.of(oldRunner).orElseThrow().descendants().toList());
         oldTree.add(ProcessHandle.of(oldRunner).orElseThrow());
         long helperPid = ProcessHandle.of(oldRunner).orElseThrow().parent().orElseThrow().pid();
@@ -431,29 +319,29 @@ class ProvisioningSystemIT {
         ProcessHandle.of(helperPid).ifPresent(h -> h.onExit().join());
 
         // Without the helper, provisioning says why and records nothing.
-        HttpResponse<String> noHelper = send("POST", "/api/v1/admin/users", "{\"name\":\"c" + tag + "\",\"email\":\"c@example.com\"}",
-                adminToken);
+        HttpResponse<String> noHelper = d.send("POST", "/api/v1/admin/users", "{\"name\":\"c" + d.tag + "\",\"email\":\"c@example.com\"}",
+                d.adminToken);
         assertEquals(503, noHelper.statusCode(), noHelper.body());
         assertTrue(noHelper.body().contains("\"code\":\"provisioning_unavailable\"")
-                && noHelper.body().contains("the root helper oqto-usermgr does not answer on " + helperSocket), noHelper.body());
-        assertEquals(404, send("GET", "/api/v1/admin/users/c" + tag, null, adminToken).statusCode());
+                && noHelper.body().contains("the root helper oqto-usermgr does not answer on " + d.helperSocket), noHelper.body());
+        assertEquals(404, d.send("GET", "/api/v1/admin/users/c" + d.tag, null, d.adminToken).statusCode());
 
-        Process helper = helperDist.start("oqto-usermgr", List.of("--config", config.toString()),
-                Map.of("JAVA_HOME", System.getProperty("java.home")), helperLog);
+        Process helper = d.helperDist.start("oqto-usermgr", List.of("--config", d.config.toString()),
+                Map.of("JAVA_HOME", System.getProperty("java.home")), d.helperLog);
         long[] newRunner = {0};
         Commands.waitFor("bob's runner, restarted by the new helper", WAIT, () -> {
             if (!helper.isAlive()) {
-                throw new AssertionError("oqto-usermgr exited" + Commands.tails(helperLog));
+                throw new AssertionError("oqto-usermgr exited" + Commands.tails(d.helperLog));
             }
             try {
-                HttpResponse<String> r = send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken);
-                newRunner[0] = r.statusCode() == 200 ? pidIn(r.body()) : 0;
+                HttpResponse<String> r = d.send("GET", "/api/v1/users/" + bob + "/runner", null, d.adminToken);
+                newRunner[0] = r.statusCode() == 200 ? MultiUserDeployment.pidIn(r.body()) : 0;
                 return newRunner[0] != 0 && newRunner[0] != oldRunner;
             } catch (Exception e) {
                 return false;
             }
-        }, helperLog);
-        assertTrue(Commands.read(helperLog).contains("oqto_" + bob + ": ending the processes an earlier helper left running"));
+        }, d.helperLog);
+        assertTrue(Commands.read(d.helperLog).contains("oqto_" + bob + ": ending the processes an earlier helper left running"));
         for (ProcessHandle h : oldTree) {
             assertFalse(h.isAlive(), "process " + h.pid() + " of the unsupervised runner is gone");
         }
@@ -464,20 +352,20 @@ class ProvisioningSystemIT {
     @Test
     @Order(8)
     void oqtoctlDisablesEnablesAndDeletes() throws Exception {
-        String ctl = controlPlane.home.resolve("bin/oqtoctl").toString();
-        String bobToken = Commands.printedToken(shell("oqto:token-create " + bob));
+        String ctl = d.controlPlane.home.resolve("bin/oqtoctl").toString();
+        String bobToken = Commands.printedToken(d.shell("oqto:token-create " + bob));
         Commands.Result disabled = Commands.run(List.of(ctl, "user", "disable", bob), Duration.ofSeconds(120));
         assertEquals(0, disabled.exit(), disabled.output());
         assertTrue(disabled.output().contains("disabled " + bob + ": tokens revoked, services stopped"), disabled.output());
-        assertEquals(401, send("GET", "/api/v1/users/me/runner", null, bobToken).statusCode(), "the token is revoked");
-        assertEquals(503, send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).statusCode(), "the runner is stopped");
+        assertEquals(401, d.send("GET", "/api/v1/users/me/runner", null, bobToken).statusCode(), "the token is revoked");
+        assertEquals(503, d.send("GET", "/api/v1/users/" + bob + "/runner", null, d.adminToken).statusCode(), "the runner is stopped");
         assertTrue(helper("{\"cmd\":\"service-status\",\"args\":{\"username\":\"oqto_" + bob + "\"}}")
                 .contains("\"oqto-runner\":{\"state\":\"stopped\"}"));
-        assertTrue(send("GET", "/api/v1/admin/users/" + bob, null, adminToken).body().contains("\"state\":\"disabled\""));
+        assertTrue(d.send("GET", "/api/v1/admin/users/" + bob, null, d.adminToken).body().contains("\"state\":\"disabled\""));
 
         Commands.Result enabled = Commands.run(List.of(ctl, "user", "enable", bob), Duration.ofSeconds(120));
         assertEquals(0, enabled.exit(), enabled.output());
-        assertEquals(200, send("GET", "/api/v1/users/" + bob + "/runner", null, adminToken).statusCode(), "the runner answers again");
+        assertEquals(200, d.send("GET", "/api/v1/users/" + bob + "/runner", null, d.adminToken).statusCode(), "the runner answers again");
 
         Commands.Result deleted = Commands.run(List.of(ctl, "user", "delete", "--keep-home", bob), Duration.ofSeconds(120));
         assertEquals(0, deleted.exit(), deleted.output());
@@ -487,7 +375,7 @@ class ProvisioningSystemIT {
         assertTrue(Files.isRegularFile(home.resolve(".from-skeleton")), "the home is kept");
         assertEquals(uids.get(1), (Integer) Files.getAttribute(home, "unix:uid"), "still owned by bob's old uid");
         Commands.removeUsersAndTree(List.of(), home);
-        Commands.Result refused = Commands.run(List.of(ctl, "user", "create", "d" + tag, "--email", "d@example.c"),
+        Commands.Result refused = Commands.run(List.of(ctl, "user", "create", "d" + d.tag, "--email", "d@example.c"),
                 Duration.ofSeconds(120));
         assertNotEquals(0, refused.exit(), "a refused provisioning fails the command: " + refused.output());
         assertTrue(refused.output().contains("email d@example.c is not an address like alice@example.com"), refused.output());
@@ -498,7 +386,7 @@ class ProvisioningSystemIT {
 
     /** One request to the helper's socket, as root; its one-line answer. */
     private String helper(String request) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(helperSocket))) {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(d.helperSocket))) {
             ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
                 ch.write(out);
@@ -518,38 +406,4 @@ class ProvisioningSystemIT {
         }
     }
 
-    private long controlPlaneJava() {
-        return ProcessHandle.allProcesses().filter(h -> h.info().command().orElse("").endsWith("/java")
-                && h.info().arguments().map(a -> String.join(" ", a)).orElse("").contains(controlPlane.home.toString())
-                && h.info().arguments().map(a -> String.join(" ", a)).orElse("").contains("org.apache.karaf.main.Main"))
-                .mapToLong(ProcessHandle::pid).findFirst().orElseThrow(() -> new AssertionError("no control-plane JVM"));
-    }
-
-    private static long pidIn(String json) {
-        return Long.parseLong(json.replaceAll("(?s).*?\"pid\":(\\d+).*", "$1"));
-    }
-
-    private static int uidOfProcess(long pid) throws IOException {
-        String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
-        return Integer.parseInt(status.replaceAll("(?s).*\nUid:\t(\\d+)\t.*", "$1"));
-    }
-
-    private HttpResponse<String> send(String method, String path, String json, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(150))
-                .header("Authorization", "Bearer " + token)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private int status(String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 }

@@ -484,6 +484,19 @@ class SingleUserSystemIT {
         assertTrue(read(log3).contains("oqto: invalid configuration, refusing to start: " + bad
                 + ":2:1: runner.socket: must be a string"), Commands.tails(log3));
 
+        // A provider key written out in a file every user can read: refused, named, nothing started.
+        Path leaky = Files.writeString(work.resolve("leaky.toml"),
+                "[agent]\nproviders = [\"openai openai-completions https://api.example.com/v1 literal:sk-live-123 gpt-4o\"]\n");
+        Files.setPosixFilePermissions(leaky, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        badEnv.put("OQTO_CONFIG", leaky.toString());
+        Path log5 = work.resolve("runner5.log");
+        Process leak = runnerDist.start("oqto-runner", List.of(), badEnv, log5);
+        assertTrue(leak.waitFor(60, TimeUnit.SECONDS), "refuses to start" + Commands.tails(log5));
+        assertEquals(78, leak.exitValue(), Commands.tails(log5));
+        assertTrue(read(log5).contains("oqto: invalid configuration, refusing to start: " + leaky + ":2:1: agent.providers: the key "
+                + "of provider \"openai\" is written out (literal:) in a file every user can read (mode 0644): put it in a file only "
+                + "its service can read and write file:PATH, or use env:NAME"), Commands.tails(log5));
+
         java.util.HashMap<String, String> dupEnv = new java.util.HashMap<>(env);
         dupEnv.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base4")).toString());
         Path log4 = work.resolve("runner4.log");

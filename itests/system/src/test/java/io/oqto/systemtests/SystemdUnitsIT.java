@@ -1,6 +1,7 @@
 package io.oqto.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -137,6 +138,25 @@ class SystemdUnitsIT {
         assertEquals("enabled = true\nprofile = \"development\"\n", Files.readString(root.resolve("etc/oqto/sandbox.toml")));
         assertEquals(Path.of("/opt/oqto/bin/oqtoctl"), Files.readSymbolicLink(root.resolve("usr/local/bin/oqtoctl")),
                 "oqtoctl on the PATH, as the seed uses it");
+    }
+
+    @Test
+    void theInstalledConfigurationHoldsNoSecretAndHidesTheSecretsDirectory() throws Exception {
+        Path etc = root.resolve("etc/oqto");
+        Map<String, String> modes = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(etc, 1)) {
+            for (Path p : s.toList()) {
+                modes.put(etc.relativize(p).toString(), java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
+                        + " " + Files.getOwner(p).getName());
+            }
+        }
+        assertEquals(Map.of("", "rwxr-xr-x root", "config.toml", "rw-r--r-- root", "sandbox.toml", "rw-r--r-- root",
+                "skel", "rwxr-xr-x root", "secrets", "rwxr-x--- root"), modes);
+        String group = Files.readAttributes(etc.resolve("secrets"), java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+        boolean oqtoGroup = Commands.run(List.of("getent", "group", "oqto"), Duration.ofSeconds(10)).exit() == 0;
+        assertEquals(oqtoGroup ? "oqto" : "root", group, "secrets readable by the control plane's group only");
+        String config = Files.readString(etc.resolve("config.toml"));
+        assertFalse(config.contains("literal:"), config);
     }
 
     private static long count(Path dir) throws IOException {

@@ -67,27 +67,35 @@ public final class AgentSessions implements StreamingOperation {
     private final java.nio.file.Path piAgentDir;
     private volatile AgentSettings settings;
     private volatile String[] providers;
+    private volatile boolean sharedProviderKeys;
+    private final boolean multiUser;
 
     private record SubscriptionKey(EventChannel connection, String id) {
     }
 
     @Activate
-    public AgentSessions(@Reference ProcessLauncher launcher, AgentConfig config) {
-        this(launcher, config, PiModels.agentDir());
+    public AgentSessions(@Reference ProcessLauncher launcher, AgentConfig config, org.osgi.framework.BundleContext context) {
+        this(launcher, config, PiModels.agentDir(), "multi-user".equals(context.getProperty("oqto.mode")));
     }
 
     AgentSessions(ProcessLauncher launcher, AgentConfig config, java.nio.file.Path piAgentDir) {
+        this(launcher, config, piAgentDir, false);
+    }
+
+    AgentSessions(ProcessLauncher launcher, AgentConfig config, java.nio.file.Path piAgentDir, boolean multiUser) {
         this.launcher = launcher;
         this.piAgentDir = piAgentDir;
+        this.multiUser = multiUser;
         modified(config);
         watchdog.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
     }
 
     @Modified
     void modified(AgentConfig config) {
-        PiModels.of(config.providers()); // an invalid entry fails here, at activation, not at the first session
+        PiModels.check(config.providers()); // an invalid entry fails here, at activation, not at the first session
         settings = AgentSettings.of(config);
         providers = config.providers();
+        sharedProviderKeys = config.sharedProviderKeys();
     }
 
     @Deactivate
@@ -264,6 +272,12 @@ public final class AgentSessions implements StreamingOperation {
         String[] entries = providers;
         if (entries.length == 0) {
             return; // the user's own models.json, if any, stays as it is
+        }
+        if (multiUser && !sharedProviderKeys) {
+            // Whatever key pi gets, its user can read: a real provider key would be every user's.
+            throw new ProtocolException(ErrorCode.SPAWN_FAILED, "[agent] providers: in multi-user mode a provider key given "
+                    + "to an agent can be read by its user; give agents their own keys through the LLM proxy, or set "
+                    + "[agent] shared_provider_keys = true to share these keys with every user", null);
         }
         try {
             PiModels.write(piAgentDir, PiModels.of(entries));

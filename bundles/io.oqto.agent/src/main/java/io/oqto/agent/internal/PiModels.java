@@ -14,7 +14,9 @@ import java.util.Set;
 /**
  * Writes pi's {@code models.json} from {@code [agent] providers}. An entry is five words:
  * {@code name api base_url key models}, e.g. {@code "eavs openai-completions http://127.0.0.1:3033/v1 env:EAVS_KEY gpt-5,gpt-5-mini"}.
- * {@code key} is {@code env:VAR} (pi reads the variable) or {@code literal:VALUE}.
+ * {@code key} is {@code env:VAR} (pi reads the variable from its environment), {@code file:/PATH} (the runner
+ * reads the file, as the user it runs as, when it writes models.json) or {@code literal:VALUE} (the config
+ * loader refuses that in a file other users can read).
  */
 final class PiModels {
 
@@ -23,8 +25,17 @@ final class PiModels {
     private PiModels() {
     }
 
-    /** The models.json content for the entries; IllegalArgumentException names a bad entry. */
+    /** Checks the entries' form without reading any key file; IllegalArgumentException names a bad entry. */
+    static void check(String[] entries) {
+        parse(entries, false);
+    }
+
+    /** The models.json content for the entries, key files read; IllegalArgumentException names a bad entry. */
     static Map<String, Object> of(String[] entries) {
+        return parse(entries, true);
+    }
+
+    private static Map<String, Object> parse(String[] entries, boolean readKeys) {
         Map<String, Object> providers = new LinkedHashMap<>();
         for (String entry : entries) {
             String[] w = entry.trim().split("\\s+");
@@ -42,8 +53,11 @@ final class PiModels {
                 key = w[3].substring(4);
             } else if (w[3].startsWith("literal:")) {
                 key = w[3].substring(8);
+            } else if (w[3].startsWith("file:/")) {
+                key = readKeys ? readKey(w[0], Path.of(w[3].substring(5))) : null;
             } else {
-                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": key must be env:VAR or literal:VALUE");
+                throw new IllegalArgumentException("[agent] providers entry \"" + entry
+                        + "\": key must be env:VAR, file:/PATH or literal:VALUE");
             }
             List<Map<String, Object>> models = new ArrayList<>();
             for (String id : w[4].split(",")) {
@@ -57,6 +71,21 @@ final class PiModels {
             providers.put(w[0], p);
         }
         return Map.of("providers", providers);
+    }
+
+    private static String readKey(String provider, Path file) {
+        try {
+            String key = Files.readString(file).strip();
+            if (key.isEmpty() || key.contains("\n")) {
+                throw new IllegalArgumentException("[agent] providers entry \"" + provider + "\": key file " + file
+                        + " must hold the key on one line");
+            }
+            return key;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("[agent] providers entry \"" + provider + "\": cannot read key file " + file
+                    + " as " + System.getProperty("user.name") + ": " + (e instanceof java.nio.file.AccessDeniedException
+                            ? "permission denied" : e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+        }
     }
 
     /** Writes {@code <agentDir>/models.json} atomically, 0600 (it may hold a key). */

@@ -1,6 +1,7 @@
 package io.oqto.agent.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,8 @@ class AgentSessionsTest {
     AgentSessions sessions;
     long stallMs = 60_000;
     long startTimeoutMs = 30_000;
+    String providerKey = "literal:test-key";
+    boolean sharedProviderKeys;
     long idleMs = 600_000;
     int replay = 5000;
 
@@ -118,8 +121,9 @@ class AgentSessionsTest {
             public int replayEvents() { return replay; }
             public int maxSessions() { return 4; }
             public String[] providers() {
-                return new String[] {"fake openai-completions " + llm.baseUrl() + " literal:test-key " + FakeLlm.MODEL};
+                return new String[] {"fake openai-completions " + llm.baseUrl() + " " + providerKey + " " + FakeLlm.MODEL};
             }
+            public boolean sharedProviderKeys() { return sharedProviderKeys; }
             public Class<? extends Annotation> annotationType() { return AgentConfig.class; }
         };
     }
@@ -281,6 +285,37 @@ class AgentSessionsTest {
     }
 
     @Test
+    void aProviderKeyFromAFileReachesTheProviderAndAMissingOneIsNamed() throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("fake.key"), "from-a-file\n");
+        providerKey = "file:" + keyFile;
+        sessions.modified(config());
+        Recorder r = ready("filed");
+        call(r, "session_command", "session", "filed", "command", "prompt", "message", "hello");
+        r.await(type("agent.idle"), "the end of the run");
+        assertEquals("Bearer from-a-file", llm.requests().get(0).authorization());
+
+        providerKey = "file:" + dir.resolve("missing.key");
+        sessions.modified(config());
+        assertEquals("spawn_failed: cannot write pi's models.json: [agent] providers entry \"fake\": cannot read key file "
+                + dir.resolve("missing.key") + " as " + System.getProperty("user.name") + ": no such file",
+                error(new Recorder(), "create_session", "session", "nokey", "provider", "fake", "model", FakeLlm.MODEL));
+    }
+
+    @Test
+    void inMultiUserModeProviderKeysReachAgentsOnlyWhenTheOperatorSharesThem() throws Exception {
+        sessions.deactivate();
+        sessions = new AgentSessions(launcher, config(), dir.resolve("agent"), true);
+        assertEquals("spawn_failed: [agent] providers: in multi-user mode a provider key given to an agent can be read by its "
+                + "user; give agents their own keys through the LLM proxy, or set [agent] shared_provider_keys = true to share "
+                + "these keys with every user",
+                error(new Recorder(), "create_session", "session", "refused", "provider", "fake", "model", FakeLlm.MODEL));
+        assertFalse(Files.exists(dir.resolve("agent/models.json")), "no key was written");
+        sharedProviderKeys = true;
+        sessions.modified(config());
+        ready("shared");
+    }
+
+    @Test
     void aStalledStreamAndAnUnwatchedIdleSessionAreStoppedWithTheirReason() throws Exception {
         stallMs = 1500;
         idleMs = 1500;
@@ -328,7 +363,9 @@ class AgentSessionsTest {
         Recorder behind = new Recorder();
         call(behind, "subscribe_session", "session", "rp", "after", 0);
         deadline = System.nanoTime() + 10_000_000_000L;
-        while (behind.frames.stream().noneMatch(f -> f.type().equals("session_resync")) && System.nanoTime() < deadline) {
+        // The resync and the batch after it are two frames: wait for both.
+        while ((behind.frames.size() < 2 || behind.frames.stream().noneMatch(f -> f.type().equals("session_resync")))
+                && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         Frame resync = behind.frames.get(0);

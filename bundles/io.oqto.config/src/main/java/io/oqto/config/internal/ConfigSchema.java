@@ -63,7 +63,10 @@ final class ConfigSchema {
                 KeySpec.integer("idle_timeout_ms", 1000, 604_800_000L, "an idle session nobody watches is stopped after this long"),
                 KeySpec.integer("replay_events", 100, 1_000_000, "events kept per session for replay"),
                 KeySpec.integer("max_sessions", 1, 1000, "sessions per runner"),
-                KeySpec.strings("providers", "pi providers written to models.json: \"name api base_url key models\""));
+                KeySpec.strings("providers", "pi providers written to models.json: \"name api base_url key models\"")
+                        .withLiteralSecret(ConfigSchema::literalProviderKey),
+                KeySpec.bool("shared_provider_keys", "multi-user mode: give the providers' keys to every user's agent "
+                        + "(each user can then read them)"));
         section("routing",
                 KeySpec.string("socket_pattern", "runner socket path; {uid} and {user} are replaced",
                         ConfigSchema::socketPattern),
@@ -112,6 +115,17 @@ final class ConfigSchema {
 
     Optional<Map<String, KeySpec>> section(String name) {
         return Optional.ofNullable(sections.get(name));
+    }
+
+    /** A provider entry whose key (its fourth word) is written out: {@code literal:VALUE}. */
+    private static String literalProviderKey(Object v) {
+        for (String entry : (String[]) v) {
+            String[] w = entry.trim().split("\\s+");
+            if (w.length >= 4 && w[3].startsWith("literal:")) {
+                return "the key of provider \"" + w[0] + "\" is written out (literal:)";
+            }
+        }
+        return null;
     }
 
     private static String absolute(Object v) {

@@ -4,9 +4,14 @@ import java.util.function.Function;
 
 /**
  * One allowed key: its type and a check of its value. {@code check} returns null when the value is
- * fine, else what is wrong with it.
+ * fine, else what is wrong with it. {@code literalSecret} returns null unless the value holds a secret
+ * written out in the file (rather than referenced), and then says which.
  */
-record KeySpec(String name, ValueType type, Function<Object, String> check, String help) {
+record KeySpec(String name, ValueType type, Function<Object, String> check, String help, Function<Object, String> literalSecret) {
+
+    KeySpec(String name, ValueType type, Function<Object, String> check, String help) {
+        this(name, type, check, help, v -> null);
+    }
 
     static KeySpec string(String name, String help) {
         return new KeySpec(name, ValueType.STRING, v -> null, help);
@@ -29,6 +34,11 @@ record KeySpec(String name, ValueType type, Function<Object, String> check, Stri
 
     static KeySpec bool(String name, String help) {
         return new KeySpec(name, ValueType.BOOLEAN, v -> null, help);
+    }
+
+    /** This key, whose values may hold a literal secret as {@code literalSecret} finds it. */
+    KeySpec withLiteralSecret(Function<Object, String> finder) {
+        return new KeySpec(name, type, check, help, finder);
     }
 
     /** The Configuration Admin property name: {@code socket_pattern} becomes {@code socketPattern}. */

@@ -27,17 +27,40 @@ final class TomlConfigLoader {
     /** Section name → (schema key → value). A missing file gives empty sections (all defaults). */
     Map<String, Map<String, Object>> load(Path file) throws ConfigError {
         String text;
+        String readableBy;
         try {
             text = Files.readString(file);
+            readableBy = readableByOthers(file);
         } catch (NoSuchFileException e) {
             return emptySections();
         } catch (IOException e) {
             throw new ConfigError(file + ": cannot read: " + e.getMessage());
         }
-        return parse(file.toString(), text);
+        return parse(file.toString(), text, readableBy);
+    }
+
+    /** Null when only the file's owner and group can read it, else how others can (its mode). */
+    private static String readableByOthers(Path file) throws IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+            return null;
+        }
+        int mode = 0;
+        for (java.nio.file.attribute.PosixFilePermission p : perms) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return String.format("mode %04o", mode);
     }
 
     Map<String, Map<String, Object>> parse(String source, String text) throws ConfigError {
+        return parse(source, text, null);
+    }
+
+    /**
+     * {@code readableBy}: non-null when users other than the file's owner and group can read it; a literal
+     * secret in such a file is an error (the file is shown to every user: in multi-user mode to every runner).
+     */
+    Map<String, Map<String, Object>> parse(String source, String text, String readableBy) throws ConfigError {
         TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
             TomlParseError err = toml.errors().get(0);
@@ -71,6 +94,11 @@ final class TomlConfigLoader {
                 String problem = spec.check().apply(value);
                 if (problem != null) {
                     throw ConfigError.at(source, kpos.line(), kpos.column(), dotted, problem);
+                }
+                String secret = readableBy == null ? null : spec.literalSecret().apply(value);
+                if (secret != null) {
+                    throw ConfigError.at(source, kpos.line(), kpos.column(), dotted, secret + " in a file every user can read ("
+                            + readableBy + "): put it in a file only its service can read and write file:PATH, or use env:NAME");
                 }
                 result.get(sectionName).put(key, value);
             }

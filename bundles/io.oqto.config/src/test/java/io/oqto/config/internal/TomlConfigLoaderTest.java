@@ -71,6 +71,24 @@ class TomlConfigLoaderTest {
     }
 
     @Test
+    void aLiteralSecretInAFileOthersCanReadIsAnError(@TempDir Path dir) throws Exception {
+        String literal = "[agent]\nproviders = [\"openai openai-completions https://api.example.com/v1 literal:sk-123 gpt-4o\"]\n";
+        Path file = Files.writeString(dir.resolve("config.toml"), literal);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ConfigError e = assertThrows(ConfigError.class, () -> loader.load(file));
+        assertEquals(file + ":2:1: agent.providers: the key of provider \"openai\" is written out (literal:) in a file every user "
+                + "can read (mode 0644): put it in a file only its service can read and write file:PATH, or use env:NAME",
+                e.getMessage());
+        // Readable by its owner and group only: allowed, as are references in a readable file.
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        assertEquals(1, ((String[]) loader.load(file).get("agent").get("providers")).length);
+        Path referenced = Files.writeString(dir.resolve("ref.toml"), literal.replace("literal:sk-123", "file:/etc/oqto/secrets/openai.key")
+                + "shared_provider_keys = true\n");
+        Files.setPosixFilePermissions(referenced, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(Boolean.TRUE, loader.load(referenced).get("agent").get("shared_provider_keys"));
+    }
+
+    @Test
     void environmentOverridesFollowOneRule() throws ConfigError {
         Map<String, Map<String, Object>> s = loader.parse("c.toml", "[server]\nport = 8080\n");
         Map<String, String> env = new LinkedHashMap<>();

@@ -1,0 +1,213 @@
+package io.oqto.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oqto.testing.llm.FakeLlm;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seed's multi-user deployment, for real, as the system tests set it up: the root helper runs as root,
+ * the control plane as the system user {@code oqto} (created when the machine has none), runners under
+ * the platform users' own UIDs, supervised by the helper (no systemd here), the real pi against a fake LLM.
+ * {@link #close()} removes every user, group, file and process it made.
+ */
+final class MultiUserDeployment implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final Path SANDBOX_POLICY = Path.of("/etc/oqto/sandbox.toml");
+
+    final String tag = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+    final String group = "oqtotest" + tag;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final Path work;
+    final Distribution controlPlane;
+    final Distribution helperDist;
+    final FakeLlm llm;
+    final Path config;
+    final Path secrets;
+    final Path helperSocket;
+    final Path helperLog;
+    final Path cpLog;
+    final Map<String, String> cpEnv;
+    final int port;
+    final String adminToken;
+    private final List<String> users = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private boolean createdServiceUser;
+    private boolean createdSandboxPolicy;
+
+    MultiUserDeployment() throws Exception {
+        assertEquals("0", Commands.runOk(List.of("id", "-u")).output().strip(),
+                "the multi-user tests create Linux users and run a root helper: they need root (CI has it); they do not skip");
+        Path pi = Path.of("../../.tools/pi/node_modules/.bin/pi").toAbsolutePath().normalize();
+        assertTrue(Files.isExecutable(pi), "pi is installed by scripts/install-test-deps at " + pi);
+        if (Commands.run(List.of("id", "-u", "oqto"), Duration.ofSeconds(10)).exit() != 0) {
+            Commands.runOk(List.of("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "oqto"));
+            createdServiceUser = true;
+        }
+        if (!Files.exists(SANDBOX_POLICY)) {
+            Files.createDirectories(SANDBOX_POLICY.getParent());
+            Files.writeString(SANDBOX_POLICY, "enabled = true\nprofile = \"development\"\n");
+            createdSandboxPolicy = true;
+        }
+        llm = new FakeLlm(0);
+        work = Files.createTempDirectory(Path.of("/tmp"), "oqto-mu-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        controlPlane = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"));
+        Distribution runnerDist = Distribution.unpack("oqto.runner.tarball", work.resolve("runner"));
+        helperDist = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("helper"));
+        Path skel = Files.createDirectories(work.resolve("skel"));
+        Files.writeString(skel.resolve(".from-skeleton"), "copied from the skeleton\n");
+        Path services = Files.createDirectories(work.resolve("services"));
+        for (String s : List.of("eavs", "hstry", "mmry")) {
+            // Stand-ins for the real services (not installable here): they only run, as the user, for ordering.
+            Path script = Files.writeString(services.resolve(s), "#!/bin/sh\nexec sleep 2147483647\n");
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path state = Files.createDirectories(work.resolve("state"));
+        // The provider key: by reference, in a file the platform users may read, because the operator says
+        // (shared_provider_keys) that it is shared with every user; the config file itself holds no secret.
+        secrets = Files.createDirectories(work.resolve("secrets"));
+        Files.writeString(secrets.resolve("fake.key"), "test-key\n");
+        Files.setPosixFilePermissions(secrets.resolve("fake.key"), PosixFilePermissions.fromString("rw-r--r--"));
+        helperSocket = work.resolve("run/usermgr.sock");
+        port = Commands.freePort();
+        config = Files.writeString(work.resolve("config.toml"), String.join("\n",
+                "[server]", "port = " + port, "state_dir = \"" + state + "\"",
+                "[runner]", "control_plane_user = \"oqto\"",
+                "[routing]", "request_timeout_ms = 5000",
+                "[programs]", "pi = \"" + pi + "\"",
+                "[agent]", "providers = [\"fake openai-completions " + llm.baseUrl() + " file:" + secrets.resolve("fake.key") + " "
+                        + FakeLlm.MODEL + "\"]", "shared_provider_keys = true",
+                "[usermgr]", "socket = \"" + helperSocket + "\"", "group = \"" + group + "\"", "skeleton = \"" + skel + "\"",
+                "linger_dir = \"" + work.resolve("linger") + "\"", "service_manager = \"supervise\"",
+                "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"",
+                "eavs_command = [\"" + services.resolve("eavs") + "\"]", "hstry_command = [\"" + services.resolve("hstry") + "\"]",
+                "mmry_command = [\"" + services.resolve("mmry") + "\"]", "ready_timeout_ms = 90000", ""));
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        Commands.runOk(List.of("chown", "-R", "oqto", controlPlane.home.toString(), state.toString()));
+
+        helperLog = work.resolve("usermgr.log");
+        Process helper = helperDist.start("oqto-usermgr", List.of("--config", config.toString()),
+                Map.of("JAVA_HOME", System.getProperty("java.home")), helperLog);
+        Commands.waitFor("the helper's socket", WAIT, () -> {
+            if (!helper.isAlive()) {
+                throw new AssertionError("oqto-usermgr exited with " + helper.exitValue() + Commands.tails(helperLog));
+            }
+            return Commands.read(helperLog).contains("oqto-usermgr listening");
+        }, helperLog);
+
+        cpLog = work.resolve("cp.log");
+        cpEnv = Map.of("HOME", state.toString(), "OQTO_CONFIG", config.toString(), "OQTO_MODE", "multi-user",
+                "JAVA_HOME", System.getProperty("java.home"), "JOURNAL_STREAM", "8:4242");
+        startControlPlane();
+        adminToken = Commands.printedToken(shell("oqto:token-create --role admin ops"));
+    }
+
+    void startControlPlane() throws Exception {
+        controlPlane.startAs("oqto", "oqto", List.of(), cpEnv, cpLog);
+        Commands.waitFor("control plane health", WAIT, () -> status("/api/health") == 200, cpLog);
+    }
+
+    /** A console command through {@code bin/oqto-shell}, as root. */
+    Commands.Result shell(String command) throws Exception {
+        return Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), command), Duration.ofSeconds(180));
+    }
+
+    /** Remembers a platform user some test provisions, so that {@link #close()} removes its account. */
+    String user(String name) {
+        users.add(name);
+        return name;
+    }
+
+    /** Provisions {@code name} through REST and returns its first API token. */
+    String provision(String name) throws Exception {
+        user(name);
+        HttpResponse<String> created = send("POST", "/api/v1/admin/users", "{\"name\":\"" + name + "\",\"email\":\"" + name
+                + "@example.com\"}", adminToken);
+        assertEquals(201, created.statusCode(), created.body() + Commands.tails(helperLog));
+        return created.body().replaceAll(".*\"token\":\"(oqto_[^\"]+)\".*", "$1");
+    }
+
+    HttpResponse<String> send(String method, String path, String json, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(150))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    int status(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The control plane's JVM. */
+    long controlPlaneJava() {
+        return ProcessHandle.allProcesses().filter(h -> h.info().command().orElse("").endsWith("/java")
+                && h.info().arguments().map(a -> String.join(" ", a)).orElse("").contains(controlPlane.home.toString())
+                && h.info().arguments().map(a -> String.join(" ", a)).orElse("").contains("org.apache.karaf.main.Main"))
+                .mapToLong(ProcessHandle::pid).findFirst().orElseThrow(() -> new AssertionError("no control-plane JVM"));
+    }
+
+    static long pidIn(String json) {
+        return Long.parseLong(json.replaceAll("(?s).*?\"pid\":(\\d+).*", "$1"));
+    }
+
+    static int uidOfProcess(long pid) throws IOException {
+        String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+        return Integer.parseInt(status.replaceAll("(?s).*\nUid:\t(\\d+)\t.*", "$1"));
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            Distribution.stopAll(controlPlane, helperDist);
+            if (llm != null) {
+                llm.close();
+            }
+        } finally {
+            for (String u : users) {
+                String linux = "oqto_" + u;
+                if (Commands.run(List.of("id", "-u", linux), Duration.ofSeconds(10)).exit() == 0) {
+                    int uid = Commands.uidOf(linux);
+                    Commands.run(List.of("pkill", "-KILL", "-u", linux), Duration.ofSeconds(10));
+                    Commands.run(List.of("userdel", "-r", linux), Duration.ofSeconds(30));
+                    Commands.removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
+                }
+                Commands.removeUsersAndTree(List.of(), Path.of("/home", linux));
+            }
+            if (createdServiceUser) {
+                // Karaf's launcher probes the Java version with JVMs that leave their perf-data directory.
+                Commands.removeUsersAndTree(List.of(), Path.of("/tmp/hsperfdata_oqto"));
+            }
+            Commands.run(List.of("groupdel", group), Duration.ofSeconds(10));
+            if (createdServiceUser) {
+                Commands.run(List.of("userdel", "oqto"), Duration.ofSeconds(30));
+            }
+            if (createdSandboxPolicy) {
+                Files.deleteIfExists(SANDBOX_POLICY);
+                Files.deleteIfExists(SANDBOX_POLICY.getParent());
+            }
+            Commands.removeUsersAndTree(List.of(), work);
+        }
+    }
+}
