@@ -194,7 +194,7 @@ public class RunnerIT extends OqtoKarafTestSupport {
                     .filter(t -> t.getName().equals("oqto-session-watchdog")).count() == 1);
             waitFor("sessions served again, the old ones gone", 20_000, () -> {
                 try {
-                    return c.call("{\"id\":\"l\",\"type\":\"list_sessions\"}").equals("{\"id\":\"l\",\"type\":\"session_list\",\"sessions\":[]}");
+                    return c.call("{\"id\":\"l\",\"type\":\"list_sessions\"}").equals("{\"id\":\"l\",\"type\":\"session_list\",\"sessions\":[],\"subscriptions\":0}");
                 } catch (Exception e) {
                     return false;
                 }

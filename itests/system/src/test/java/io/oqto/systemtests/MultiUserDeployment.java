@@ -47,6 +47,11 @@ final class MultiUserDeployment implements AutoCloseable {
     private boolean createdSandboxPolicy;
 
     MultiUserDeployment() throws Exception {
+        this(List.of());
+    }
+
+    /** {@code agentSettings}: more lines for {@code [agent]}, e.g. a short idle timeout. */
+    MultiUserDeployment(List<String> agentSettings) throws Exception {
         assertEquals("0", Commands.runOk(List.of("id", "-u")).output().strip(),
                 "the multi-user tests create Linux users and run a root helper: they need root (CI has it); they do not skip");
         Path pi = Path.of("../../.tools/pi/node_modules/.bin/pi").toAbsolutePath().normalize();
@@ -88,7 +93,7 @@ final class MultiUserDeployment implements AutoCloseable {
                 "[routing]", "request_timeout_ms = 5000",
                 "[programs]", "pi = \"" + pi + "\"",
                 "[agent]", "providers = [\"fake openai-completions " + llm.baseUrl() + " file:" + secrets.resolve("fake.key") + " "
-                        + FakeLlm.MODEL + "\"]", "shared_provider_keys = true",
+                        + FakeLlm.MODEL + "\"]", "shared_provider_keys = true", String.join("\n", agentSettings),
                 "[usermgr]", "socket = \"" + helperSocket + "\"", "group = \"" + group + "\"", "skeleton = \"" + skel + "\"",
                 "linger_dir = \"" + work.resolve("linger") + "\"", "service_manager = \"supervise\"",
                 "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"",

@@ -7,7 +7,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.ws.rs.DELETE;
-import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
@@ -77,8 +76,9 @@ public final class FilesResource {
     @PUT
     @Path("{path: .+}")
     public Response put(@PathParam("user") String user, @PathParam("path") String path,
-            @QueryParam("parents") @DefaultValue("false") boolean parents, InputStream body,
+            @QueryParam("parents") String parentsParam, InputStream body,
             @Context SecurityContext security) throws IOException {
+        boolean parents = QueryParams.flag("parents", parentsParam, false);
         String target = RunnerResource.authorize(user, security);
         byte[] data = body.readNBytes(MAX_UPLOAD + 1);
         if (data.length > MAX_UPLOAD) {
@@ -93,7 +93,8 @@ public final class FilesResource {
     @DELETE
     @Path("{path: .+}")
     public Response delete(@PathParam("user") String user, @PathParam("path") String path,
-            @QueryParam("recursive") @DefaultValue("false") boolean recursive, @Context SecurityContext security) {
+            @QueryParam("recursive") String recursiveParam, @Context SecurityContext security) {
+        boolean recursive = QueryParams.flag("recursive", recursiveParam, false);
         String target = RunnerResource.authorize(user, security);
         runners.request(target, "delete_path", Map.of("path", path, "recursive", recursive));
         return Response.noContent().build();

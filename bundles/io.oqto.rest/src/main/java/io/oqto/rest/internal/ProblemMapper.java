@@ -44,6 +44,10 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
         if (t instanceof ApiProblem p) {
             return p;
         }
+        ApiProblem body = BodyProblems.of(t);
+        if (body != null) {
+            return body;
+        }
         if (t instanceof RunnerUnavailableException) {
             return new ApiProblem(503, "runner_unavailable", "Runner unavailable", t.getMessage());
         }

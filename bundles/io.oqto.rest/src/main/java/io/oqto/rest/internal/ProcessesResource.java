@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import javax.ws.rs.Consumes;
-import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
@@ -65,8 +64,10 @@ public final class ProcessesResource {
     @GET
     @Path("{name}/output")
     public Map<String, Object> output(@PathParam("user") String user, @PathParam("name") String name,
-            @QueryParam("after") @DefaultValue("0") long after, @QueryParam("max") @DefaultValue("1000") int max,
+            @QueryParam("after") String afterParam, @QueryParam("max") String maxParam,
             @Context SecurityContext security) {
+        long after = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
+        long max = QueryParams.whole("max", maxParam, 1000, 1, 5000);
         Map<String, Object> reply = runners.request(RunnerResource.authorize(user, security), "read_output",
                 Map.of("name", name, "after", after, "max", max));
         reply.remove("type");
@@ -82,7 +83,8 @@ public final class ProcessesResource {
     @Path("{name}/events")
     @Produces("text/event-stream")
     public Response events(@PathParam("user") String user, @PathParam("name") String name,
-            @QueryParam("after") @DefaultValue("0") long after, @Context SecurityContext security) {
+            @QueryParam("after") String afterParam, @Context SecurityContext security) {
+        long after = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
         String target = RunnerResource.authorize(user, security);
         return streams.open(target, streams.newStream(),
                 events -> runners.subscribe(target, "subscribe_output", Map.of("name", name, "after", after), events));
@@ -91,7 +93,8 @@ public final class ProcessesResource {
     @POST
     @Path("{name}/stop")
     public Map<String, Object> stop(@PathParam("user") String user, @PathParam("name") String name,
-            @QueryParam("grace_ms") @DefaultValue("5000") long graceMs, @Context SecurityContext security) {
+            @QueryParam("grace_ms") String graceParam, @Context SecurityContext security) {
+        long graceMs = QueryParams.whole("grace_ms", graceParam, 5000, 0, 600_000);
         Map<String, Object> reply = runners.request(RunnerResource.authorize(user, security), "stop_process",
                 Map.of("name", name, "grace_ms", graceMs));
         reply.remove("type");

@@ -54,7 +54,7 @@ public final class RestServer {
                     new ProgramsResource(runners),
                     new SessionsResource(runners, streams),
                     new AdminUsersResource(() -> provisioning)));
-            factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens),
+            factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens), new BodyLimit(),
                     new ProblemMapper()));
             server = factory.create();
         } finally {

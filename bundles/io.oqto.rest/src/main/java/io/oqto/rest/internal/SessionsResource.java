@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
-import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.HeaderParam;
 import javax.ws.rs.POST;
@@ -139,15 +138,15 @@ public final class SessionsResource {
     @Path("{id}/events")
     @Produces("text/event-stream")
     public Response events(@PathParam("user") String user, @PathParam("id") String id,
-            @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("after") @DefaultValue("0") long after,
+            @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("after") String afterParam,
             @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
-        long from = after;
+        long from = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
                 from = Long.parseLong(lastEventId.trim());
             } catch (NumberFormatException e) {
-                throw new ApiProblem(400, "bad_request", "Bad request", "Last-Event-ID must be an event's sequence number");
+                throw new ApiProblem(400, "invalid_header", "Bad request", "header Last-Event-ID must be an event's sequence number");
             }
         }
         EventStream stream = streams.newStream(SessionsResource::sse, e -> "subscription_ended".equals(e.get("type")))
