@@ -19,7 +19,9 @@ final class Commands {
     }
 
     static Result run(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // Nothing on standard input: a program that reads it (bin/client -b) must see its end, not wait.
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();

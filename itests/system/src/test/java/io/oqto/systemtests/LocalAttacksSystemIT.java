@@ -133,14 +133,14 @@ class LocalAttacksSystemIT {
         // Guessing: password logins are off, whatever the account and password; a key of bob's own is not the operator's.
         String client = d.controlPlane.home.resolve("bin/client").toString();
         for (String[] guess : new String[][] {{"oqto", "oqto"}, {"karaf", "karaf"}, {"admin", "admin"}, {"oqto", ""}}) {
-            Commands.Result r = Commands.run(asBob(client, "-r", "1", "-u", guess[0], "-p", guess[1], "-b"), WAIT);
+            Commands.Result r = Commands.run(asBob(client, "-r", "1", "-u", guess[0], "-p", guess[1], "oqto:user-list"), WAIT);
             assertNotEquals(0, r.exit(), String.join("/", guess) + ": " + r.output());
             assertTrue(r.output().contains("Authentication failed") || r.output().contains("No more authentication methods"),
                     String.join("/", guess) + ": " + r.output());
         }
         Path bobKey = bobDir.resolve("id_ecdsa");
         Commands.runOk(asBob("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", bobKey.toString()));
-        Commands.Result withKey = Commands.run(asBob(client, "-r", "1", "-u", "oqto", "-k", bobKey.toString(), "-b"), WAIT);
+        Commands.Result withKey = Commands.run(asBob(client, "-r", "1", "-u", "oqto", "-k", bobKey.toString(), "oqto:user-list"), WAIT);
         assertNotEquals(0, withKey.exit(), withKey.output());
         assertFalse(withKey.output().contains("karaf@"), withKey.output());
 
@@ -238,7 +238,8 @@ class LocalAttacksSystemIT {
         RawStream.dropAll(held);
         awaitNoSubscriptions(uid);
 
-        for (String path : List.of(sessionEvents, processEvents)) {
+        // Process streams first: the session's last watcher then leaves last, and the idle clock starts there.
+        for (String path : List.of(processEvents, sessionEvents)) {
             for (int round = 0; round < 4; round++) {
                 RawStream.dropAll(RawStream.open(d.port, path, bobToken, 50));
                 awaitNoSubscriptions(uid);
@@ -251,8 +252,9 @@ class LocalAttacksSystemIT {
         Commands.waitFor("the unwatched idle session stopped", WAIT, () -> body(base + "/sessions/watched").contains("\"state\":\"stopped\""));
         long afterMs = (System.nanoTime() - unwatchedAt) / 1_000_000;
         assertTrue(body(base + "/sessions/watched").contains("\"stop_reason\":\"idle\""), body(base + "/sessions/watched"));
-        assertTrue(afterMs <= IDLE_TIMEOUT_MS + 5_000, "stopped " + afterMs + " ms after its last watcher left (idle_timeout_ms "
-                + IDLE_TIMEOUT_MS + ")");
+        // Measured from when this test saw zero subscriptions, a little after the runner did.
+        assertTrue(afterMs >= IDLE_TIMEOUT_MS - 3_000 && afterMs <= IDLE_TIMEOUT_MS + 5_000, "stopped " + afterMs
+                + " ms after its last watcher left (idle_timeout_ms " + IDLE_TIMEOUT_MS + ")");
         System.out.println("[figures] idle session stopped " + afterMs + " ms after the last stream was dropped");
         assertEquals(200, d.send("POST", base + "/processes/ticker/stop", null, bobToken).statusCode());
     }
@@ -355,6 +357,118 @@ class LocalAttacksSystemIT {
         String homes = body("/api/v1/users/" + bob + "/processes/homes/output");
         assertTrue(homes.contains("\"text\":\"oqto_" + bob + "\""), homes);
         assertFalse(homes.contains("oqto_" + alice), "alice's home is not even visible: " + homes);
+    }
+
+    @Test
+    @Order(6)
+    void badInputOverRestIsAFourHundredWithItsCodeAndNoStackTrace() throws Exception {
+        long logBefore = Files.size(d.cpLog);
+        String u = "/api/v1/users/" + bob;
+        assertEquals(201, d.send("POST", u + "/sessions", "{\"session\":\"input\",\"provider\":\"fake\",\"model\":\""
+                + FakeLlm.MODEL + "\"}", bobToken).statusCode());
+        String[][] jsonRoutes = {
+            {"POST", u + "/processes", bobToken}, {"POST", u + "/sessions", bobToken}, {"POST", u + "/sessions/input/prompt", bobToken},
+            {"POST", u + "/sessions/input/steer", bobToken}, {"PUT", u + "/sessions/input/model", bobToken},
+            {"POST", u + "/programs/pi", bobToken}, {"POST", "/api/v1/admin/users", d.adminToken},
+        };
+        byte[] deep = ("{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] huge = ("{\"message\":\"" + "x".repeat(2 << 20) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] latin1 = {'{', '"', 'm', 'e', 's', 's', 'a', 'g', 'e', '"', ':', '"', (byte) 0xE9, '"', '}'};
+        Object[][] cases = {
+            {"truncated", "{\"name\":".getBytes(), "application/json", 400, "invalid_json"},
+            {"an array", "[1,2]".getBytes(), "application/json", 400, "invalid_body"},
+            {"a string", "\"hello\"".getBytes(), "application/json", 400, "invalid_body"},
+            {"nested 5000 deep", deep, "application/json", 400, "invalid_json"},
+            {"a 1001-digit number", ("{\"x\":" + "9".repeat(1001) + "}").getBytes(), "application/json", 400, "invalid_json"},
+            {"over 1 MiB", huge, "application/json", 413, "payload_too_large"},
+            {"not UTF-8", latin1, "application/json", 400, "invalid_json"},
+            {"plain text", "hello".getBytes(), "text/plain", 415, "unsupported_media_type"},
+        };
+        List<String> failures = new ArrayList<>();
+        for (String[] route : jsonRoutes) {
+            for (Object[] c : cases) {
+                HttpResponse<String> r = raw(route[0], route[1], (byte[]) c[1], (String) c[2], route[2]);
+                String code = r.body().replaceAll("(?s).*\"code\":\"([a-z_]+)\".*", "$1");
+                if (r.statusCode() != (int) c[3] || !code.equals(c[4])) {
+                    failures.add(route[0] + " " + route[1] + " with " + c[0] + ": " + r.statusCode() + " " + r.body());
+                }
+            }
+        }
+        // Wrong field types, unknown fields, huge numbers: each route's own rules, named in the detail.
+        Object[][] fields = {
+            {"POST", u + "/processes", "{\"name\":5,\"argv\":[\"/bin/true\"]}", 400, "bad_request", "name"},
+            {"POST", u + "/processes", "{\"name\":\"x\",\"argv\":\"/bin/true\"}", 400, "bad_request", "argv"},
+            {"POST", u + "/processes", "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"bogus\":1}", 400, "bad_request", "spawn takes only"},
+            {"POST", u + "/processes", "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"limits\":{\"memory_mb\":1e999}}", 400, "bad_request", "memory_mb"},
+            {"POST", u + "/processes", "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"limits\":{\"memory_mb\":99999999999999999999999}}", 400,
+                "bad_request", "memory_mb"},
+            {"POST", u + "/processes", "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"env\":{\"A\":5}}", 400, "bad_request", "env"},
+            {"POST", u + "/sessions", "{\"session\":[1]}", 400, "bad_request", "session"},
+            {"POST", u + "/sessions", "{\"bogus\":true}", 400, "bad_request", "creating a session takes only"},
+            {"POST", u + "/sessions/input/prompt", "{\"message\":5}", 400, "bad_request", "message"},
+            {"POST", u + "/sessions/input/prompt", "{\"text\":\"hi\"}", 400, "bad_request", "takes only"},
+            {"PUT", u + "/sessions/input/model", "{\"provider\":1,\"model_id\":2}", 400, "bad_request", "provider"},
+            {"POST", u + "/programs/pi", "{\"args\":\"--x\"}", 400, "bad_request", "args"},
+            {"POST", "/api/v1/admin/users", "{\"name\":5,\"email\":\"a@example.com\"}", 400, "invalid_user", "name"},
+            {"POST", "/api/v1/admin/users", "{\"name\":\"x\",\"email\":\"a@example.com\",\"bogus\":1}", 400, "invalid_user", "bogus"},
+        };
+        for (Object[] f : fields) {
+            String token = ((String) f[1]).startsWith("/api/v1/admin") ? d.adminToken : bobToken;
+            HttpResponse<String> r = d.send((String) f[0], (String) f[1], (String) f[2], token);
+            String code = r.body().replaceAll("(?s).*\"code\":\"([a-z_]+)\".*", "$1");
+            if (r.statusCode() != (int) f[3] || !code.equals(f[4]) || !r.body().contains((String) f[5])) {
+                failures.add(f[0] + " " + f[1] + " " + f[2] + ": " + r.statusCode() + " " + r.body());
+            }
+        }
+        // Query parameters and headers.
+        String[][] params = {
+            {"GET", u + "/processes/nope/output?after=abc", "400", "invalid_parameter", "after"},
+            {"GET", u + "/processes/nope/output?max=0", "400", "invalid_parameter", "max"},
+            {"GET", u + "/processes/nope/output?after=99999999999999999999", "400", "invalid_parameter", "after"},
+            {"GET", u + "/processes/nope/events?after=-1", "400", "invalid_parameter", "after"},
+            {"POST", u + "/processes/nope/stop?grace_ms=soon", "400", "invalid_parameter", "grace_ms"},
+            {"DELETE", u + "/files/nope?recursive=yes", "400", "invalid_parameter", "recursive"},
+            {"PUT", u + "/files/nope?parents=1", "400", "invalid_parameter", "parents"},
+            {"GET", u + "/sessions/input/events?after=x", "400", "invalid_parameter", "after"},
+            {"DELETE", "/api/v1/admin/users/nobody?keep_home=maybe", "400", "invalid_parameter", "keep_home"},
+        };
+        for (String[] p : params) {
+            String token = p[1].startsWith("/api/v1/admin") ? d.adminToken : bobToken;
+            HttpResponse<String> r = d.send(p[0], p[1], p[0].equals("PUT") ? "x" : null, token);
+            if (r.statusCode() != Integer.parseInt(p[2]) || !r.body().contains("\"code\":\"" + p[3] + "\"") || !r.body().contains(p[4])) {
+                failures.add(p[0] + " " + p[1] + ": " + r.statusCode() + " " + r.body());
+            }
+        }
+        HttpResponse<String> header = d.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + d.port
+                + u + "/sessions/input/events")).header("Authorization", "Bearer " + bobToken).header("Last-Event-ID", "yesterday")
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (header.statusCode() != 400 || !header.body().contains("\"code\":\"invalid_header\"")) {
+            failures.add("Last-Event-ID: yesterday: " + header.statusCode() + " " + header.body());
+        }
+        // Path segments with NUL or an encoded slash.
+        String[][] paths = {
+            {"GET", u + "/files/a%00b", "403", "path_not_allowed"},
+            {"GET", u + "/processes/a%00b", "404", "process_not_found"},
+            {"GET", u + "/processes/a%2Fb", "404", "process_not_found"},
+            {"GET", u + "/sessions/a%2F..%2Fb", "404", "session_not_found"},
+            {"GET", "/api/v1/users/a%00b/runner", "403", "forbidden"},
+        };
+        for (String[] p : paths) {
+            HttpResponse<String> r = d.send(p[0], p[1], null, bobToken);
+            if (r.statusCode() != Integer.parseInt(p[2]) || !r.body().contains("\"code\":\"" + p[3] + "\"")) {
+                failures.add(p[0] + " " + p[1] + ": " + r.statusCode() + " " + r.body());
+            }
+        }
+        assertEquals(List.of(), failures);
+        String log = Files.readString(d.cpLog).substring((int) logBefore);
+        assertFalse(log.contains("\tat ") || log.contains("unexpected error"), "no stack trace in the log for bad input:\n" + log);
+    }
+
+    /** A request with exactly these bytes and content type. */
+    private HttpResponse<String> raw(String method, String path, byte[] body, String type, String token) throws Exception {
+        return d.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + d.port + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", type).timeout(Duration.ofSeconds(60))
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String body(String path) {

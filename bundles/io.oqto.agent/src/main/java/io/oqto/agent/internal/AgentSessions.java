@@ -150,7 +150,7 @@ public final class AgentSessions implements StreamingOperation {
             throw new ProtocolException(ErrorCode.BUSY, "this runner already has " + settings.maxSessions()
                     + " sessions ([agent] max_sessions); delete one first", null);
         }
-        String id = r.fields().get("session") instanceof String s ? s : UUID.randomUUID().toString().substring(0, 8);
+        String id = optional(r, "session", UUID.randomUUID().toString().substring(0, 8));
         if (!SESSION_ID.matcher(id).matches()) {
             throw invalid("\"session\" must be 1-40 of a-z, 0-9 and -, starting with a letter or digit");
         }
