@@ -153,6 +153,7 @@ final class AgentSession {
             throw new ProtocolException(ErrorCode.INVALID_REQUEST, "unknown session command \"" + type + "\" (one of "
                     + new java.util.TreeSet<>(COMMANDS) + ")", null);
         }
+        CommandFields.check(type, fields);
         CompletableFuture<Map<String, Object>> reply;
         synchronized (this) {
             State s = state;

@@ -302,6 +302,21 @@ class AgentSessionsTest {
     }
 
     @Test
+    void mistypedCommandFieldsAreRefusedBeforeTheyReachPi() throws Exception {
+        Recorder r = ready("typed");
+        assertEquals("invalid_request: prompt: \"message\" must be a string",
+                error(r, "session_command", "session", "typed", "command", "prompt", "message", 5));
+        assertEquals("invalid_request: prompt: \"images\" must be an array when given",
+                error(r, "session_command", "session", "typed", "command", "prompt", "message", "hi", "images", "x.png"));
+        assertEquals("invalid_request: set_model: \"modelId\" must be a string",
+                error(r, "session_command", "session", "typed", "command", "set_model", "provider", "fake"));
+        assertEquals("invalid_request: set_auto_retry: \"enabled\" must be true or false",
+                error(r, "session_command", "session", "typed", "command", "set_auto_retry", "enabled", "yes"));
+        assertEquals(0, llm.requests().size(), "nothing reached the model");
+        assertEquals("idle", ((Map<?, ?>) call(r, "session_info", "session", "typed").fields().get("session")).get("state"));
+    }
+
+    @Test
     void inMultiUserModeProviderKeysReachAgentsOnlyWhenTheOperatorSharesThem() throws Exception {
         sessions.deactivate();
         sessions = new AgentSessions(launcher, config(), dir.resolve("agent"), true);
