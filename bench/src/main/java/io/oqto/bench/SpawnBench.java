@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Sandboxed spawn of /bin/true: through the REST API (POST /processes, then polling its status until it
@@ -20,7 +18,6 @@ import java.util.regex.Pattern;
  */
 public final class SpawnBench {
 
-    private static final Pattern BWRAP = Pattern.compile("\"command\":\\[.*?(\"[^\"]*bwrap\")((?:,\"[^\"]*\")*)\\]");
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -74,19 +71,41 @@ public final class SpawnBench {
     }
 
     /**
-     * The bubblewrap command of a reply's {@code command}, without the limits wrapper around it (a
-     * cgroup-entering shell, prlimit or systemd-run): the baseline is the sandbox alone, so the limits'
-     * cost counts as overhead. bwrap's own arguments are plain paths and flags, so splitting is enough.
+     * The bubblewrap command of a reply's {@code command}, without the limits wrapper and the environment
+     * opener around it, and without the loader inside it (it reads the hand-over descriptor the opener makes):
+     * the baseline is the sandbox alone, so the limits' and the hand-over's cost count as overhead.
      */
-    static List<String> bwrapCommand(String json) {
-        Matcher m = BWRAP.matcher(json);
-        if (!m.find()) {
+    static List<String> bwrapCommand(String json) throws java.io.IOException {
+        List<String> command = commandOf(json);
+        int bwrap = 0;
+        while (bwrap < command.size() && !command.get(bwrap).endsWith("bwrap")) {
+            bwrap++;
+        }
+        if (bwrap == command.size()) {
             throw new IllegalStateException("not sandboxed: " + json);
         }
-        List<String> out = new ArrayList<>();
-        for (String part : (m.group(1) + m.group(2)).split("\",\"")) {
-            out.add(part.replace("\"", "").replace("\\/", "/"));
+        List<String> out = new ArrayList<>(command.subList(bwrap, command.size()));
+        int program = out.indexOf("--") + 1;
+        if (out.size() > program + 4 && out.get(program).equals("/bin/sh") && out.get(program + 2).startsWith(". /dev/fd/3")) {
+            out.subList(program, program + 4).clear();
         }
         return out;
+    }
+
+    /** The first {@code "command"} array of strings in a JSON reply. */
+    private static List<String> commandOf(String json) throws java.io.IOException {
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && p.currentName().equals("command")
+                        && p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    List<String> out = new ArrayList<>();
+                    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                        out.add(p.getText());
+                    }
+                    return out;
+                }
+            }
+        }
+        throw new IllegalStateException("no command in " + json);
     }
 }
