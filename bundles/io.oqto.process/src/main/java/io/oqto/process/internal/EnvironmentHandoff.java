@@ -22,8 +22,11 @@ import java.util.stream.Stream;
  * itself), and values put on a command line ({@code bwrap --setenv}) are readable by every local user in
  * {@code /proc/<pid>/cmdline}. So the wrappers run with a fixed, minimal environment of the runner's own,
  * and the program's variables travel in a file only the runner's user can read: a first shell opens it as
- * file descriptor 3 and deletes it, the descriptor survives every wrapper, and a last shell — already inside
- * the sandbox — reads it, closes it and {@code exec}s the program.
+ * file descriptor 3, the descriptor survives every wrapper, and a last shell — already inside the sandbox —
+ * reads it, closes it and {@code exec}s the program. The file is as private as the program's own
+ * {@code /proc/<pid>/environ} (the user and root), lives in a 0700 directory of this process table, and is
+ * deleted when its process exits; a directory a killed runner left is removed by the next one. (Deleting it
+ * from the opener would cost an {@code rm} process per spawn: measured at about a third of the hand-over.)
  *
  * <p>Some names are refused in requests outright: no program needs them from a caller, and they change how
  * programs are loaded or how shells start (glibc's list of variables it ignores for privileged programs,
@@ -44,10 +47,43 @@ final class EnvironmentHandoff {
 
     /** The last wrapper, inside the sandbox: takes the variables from descriptor 3, closes it, runs the program. */
     static final String LOADER = ". /dev/fd/3 && exec 3<&- && exec \"$@\"";
-    /** The first wrapper: opens the file as descriptor 3 and deletes it before anything else runs. */
-    static final String OPENER = "exec 3<\"$0\" && rm -f -- \"$0\" && exec \"$@\"";
+    /** The first wrapper: opens the file as descriptor 3 before anything else runs. */
+    static final String OPENER = "exec 3<\"$0\" && exec \"$@\"";
+    private static final String DIRECTORY_PREFIX = "oqto-env-";
 
-    private EnvironmentHandoff() {
+    private final Path directory;
+
+    /** The hand-over directory of this runner process under {@code parent}; leftovers of dead runners go. */
+    EnvironmentHandoff(Path parent) throws IOException {
+        try (Stream<Path> old = Files.list(parent)) {
+            for (Path d : old.filter(d -> d.getFileName().toString().matches(DIRECTORY_PREFIX + "\\d+-.*")).toList()) {
+                String name = d.getFileName().toString().substring(DIRECTORY_PREFIX.length());
+                if (ProcessHandle.of(Long.parseLong(name.substring(0, name.indexOf('-')))).isEmpty()) {
+                    deleteTree(d);
+                }
+            }
+        }
+        // One per instance: a bundle update or a test may have two process tables in one runner at a time.
+        directory = Files.createTempDirectory(parent, DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** Removes the directory and what is left in it (every process is stopped by now). */
+    void close() throws IOException {
+        deleteTree(directory);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     /** Checks a requested variable: a valid name, a string value without NUL, and not one of the refused names. */
@@ -95,9 +131,9 @@ final class EnvironmentHandoff {
         return Stream.concat(Stream.of("/bin/sh", "-c", OPENER, file.toString()), command.stream()).toList();
     }
 
-    /** Writes {@code env} as shell assignments to a new file only this user can read. */
-    static Path write(Map<String, String> env) throws IOException {
-        Path file = Files.createTempFile("oqto-env-", "", PosixFilePermissions.asFileAttribute(
+    /** Writes {@code env} as shell assignments to a new file only this user can read; delete it when its process exits. */
+    Path write(Map<String, String> env) throws IOException {
+        Path file = Files.createTempFile(directory, "spawn-", "", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
         StringBuilder s = new StringBuilder();
         env.forEach((k, v) -> s.append("export ").append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));

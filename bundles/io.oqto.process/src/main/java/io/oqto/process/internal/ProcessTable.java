@@ -72,6 +72,8 @@ public final class ProcessTable implements StreamingOperation {
         return t;
     });
     private final Launcher launcher = new Launcher();
+    /** Where each spawn's environment waits for its program. */
+    private final EnvironmentHandoff handoff;
     private final java.util.concurrent.atomic.AtomicLong spawns = new java.util.concurrent.atomic.AtomicLong();
     private final LimitEnforcers.Host host;
     private volatile Settings settings;
@@ -92,6 +94,11 @@ public final class ProcessTable implements StreamingOperation {
         this.workspace = workspace;
         this.sandbox = sandbox;
         this.host = host;
+        try {
+            this.handoff = new EnvironmentHandoff(Path.of(System.getProperty("java.io.tmpdir")));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make the spawn environment directory: " + e.getMessage(), e);
+        }
         modified(config);
     }
 
@@ -121,6 +128,11 @@ public final class ProcessTable implements StreamingOperation {
         }
         processes.clear();
         launcher.close();
+        try {
+            handoff.close();
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", handoff.directory(), e.getMessage());
+        }
     }
 
     /** How limits are enforced here, for {@code list_processes}. */
@@ -309,7 +321,7 @@ public final class ProcessTable implements StreamingOperation {
     /** Starts the process of {@code spec} under its limits and tracks it. */
     private ManagedProcess start(Spec spec, ProcessBuilder pb, OutputBuffer output, int restarts)
             throws IOException, InterruptedException {
-        Path envFile = EnvironmentHandoff.write(spec.env());
+        Path envFile = handoff.write(spec.env());
         Runnable forgetEnv = () -> deleteQuietly(envFile);
         LimitEnforcer.Applied applied;
         Process p;
@@ -327,7 +339,6 @@ public final class ProcessTable implements StreamingOperation {
             throw e;
         }
         ManagedProcess mp = new ManagedProcess(spec, applied.command(), p, output, restarts);
-        // The opener deletes the file at once; this is for a chain that failed before it ran.
         mp.onExit().thenRun(forgetEnv);
         // Off the JDK's process-reaper thread: removing a cgroup may wait for its last task to be reaped.
         mp.onExit().thenRunAsync(applied.release());

@@ -1,6 +1,7 @@
 package io.oqto.process.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +60,11 @@ class ProcessTableTest {
 
     @BeforeEach
     void setUp() {
-        SandboxService sandbox = new SandboxService() {
+        table = new ProcessTable(workspace(), sandboxService(), TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+    }
+
+    private SandboxService sandboxService() {
+        return new SandboxService() {
             @Override
             public List<String> command(Path ws, List<String> argv, List<Path> readOnly, List<Path> writable, String profile) {
                 if (sandboxFailure != null) {
@@ -79,7 +84,6 @@ class ProcessTableTest {
                 return "test";
             }
         };
-        table = new ProcessTable(workspace(), sandbox, TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
     }
 
     @AfterEach
@@ -154,8 +158,6 @@ class ProcessTableTest {
             Files.writeString(f, "#!/bin/sh\necho " + w + " >> " + marker + "\nexec /usr/bin/" + w + " \"$@\"\n");
             f.toFile().setExecutable(true);
         }
-        String tmp = System.getProperty("java.io.tmpdir");
-        long filesBefore = envFiles(tmp);
         call("spawn_process", "name", "env", "argv", List.of("sh", "-c", "echo \"$GREETING|$QUOTE|$PATH\""),
                 "env", Map.of("GREETING", "hi there", "QUOTE", "it's $HOME `x`", "PATH", evil + ":/usr/bin:/bin"));
         Frame out = waitForExit("env");
@@ -165,12 +167,41 @@ class ProcessTableTest {
         // The program itself was found on the caller's PATH ("sh"), so the look-alike ran as the program: that is
         // the caller's own choice inside its sandbox. No wrapper before it was.
         assertEquals(List.of("sh"), Files.readAllLines(marker));
-        assertEquals(filesBefore, envFiles(tmp), "the hand-over file is gone once the program runs");
+        Path handoff = handoffDirectory();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(handoff)));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (entries(handoff) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, entries(handoff), "the hand-over file is deleted when its process has exited");
     }
 
-    private static long envFiles(String dir) throws java.io.IOException {
-        try (var s = Files.list(Path.of(dir))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("oqto-env-")).count();
+    @Test
+    void handOverDirectoriesOfDeadRunnersAreRemovedAndOursGoesOnDeactivate() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        // No process has this pid (above any pid_max): a runner that was killed.
+        Path stale = Files.createDirectories(tmp.resolve("oqto-env-999999999-x"));
+        Files.writeString(stale.resolve("spawn-1"), "export SECRET='left behind'\n");
+        table.deactivate();
+        table = new ProcessTable(workspace(), sandboxService(), TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+        assertFalse(Files.exists(stale));
+        Path ours = handoffDirectory();
+        table.deactivate();
+        assertFalse(Files.exists(ours));
+        table = new ProcessTable(workspace(), sandboxService(), TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+    }
+
+    /** This test JVM's hand-over directory of the current table (the newest, if earlier tables left one meanwhile). */
+    private static Path handoffDirectory() throws java.io.IOException {
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("oqto-env-" + ProcessHandle.current().pid() + "-"))
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
+        }
+    }
+
+    private static long entries(Path dir) throws java.io.IOException {
+        try (var s = Files.list(dir)) {
+            return s.count();
         }
     }
 
