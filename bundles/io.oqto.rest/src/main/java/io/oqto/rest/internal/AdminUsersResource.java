@@ -93,8 +93,8 @@ public final class AdminUsersResource {
     @Path("{name}")
     public Map<String, Object> delete(@PathParam("name") String name, @QueryParam("keep_home") String keepHomeParam,
             @Context SecurityContext security) {
-        boolean keepHome = QueryParams.flag("keep_home", keepHomeParam, false);
         UserProvisioning users = authorize(security);
+        boolean keepHome = QueryParams.flag("keep_home", keepHomeParam, false);
         boolean existed = call(() -> users.delete(name, keepHome));
         return Map.of("name", name, "existed", existed, "home_kept", keepHome);
     }

@@ -78,8 +78,8 @@ public final class FilesResource {
     public Response put(@PathParam("user") String user, @PathParam("path") String path,
             @QueryParam("parents") String parentsParam, InputStream body,
             @Context SecurityContext security) throws IOException {
-        boolean parents = QueryParams.flag("parents", parentsParam, false);
         String target = RunnerResource.authorize(user, security);
+        boolean parents = QueryParams.flag("parents", parentsParam, false);
         byte[] data = body.readNBytes(MAX_UPLOAD + 1);
         if (data.length > MAX_UPLOAD) {
             throw new ApiProblem(413, "payload_too_large", "Payload too large",
@@ -94,8 +94,8 @@ public final class FilesResource {
     @Path("{path: .+}")
     public Response delete(@PathParam("user") String user, @PathParam("path") String path,
             @QueryParam("recursive") String recursiveParam, @Context SecurityContext security) {
-        boolean recursive = QueryParams.flag("recursive", recursiveParam, false);
         String target = RunnerResource.authorize(user, security);
+        boolean recursive = QueryParams.flag("recursive", recursiveParam, false);
         runners.request(target, "delete_path", Map.of("path", path, "recursive", recursive));
         return Response.noContent().build();
     }

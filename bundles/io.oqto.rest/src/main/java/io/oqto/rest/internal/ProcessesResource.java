@@ -66,9 +66,10 @@ public final class ProcessesResource {
     public Map<String, Object> output(@PathParam("user") String user, @PathParam("name") String name,
             @QueryParam("after") String afterParam, @QueryParam("max") String maxParam,
             @Context SecurityContext security) {
+        String target = RunnerResource.authorize(user, security);
         long after = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
         long max = QueryParams.whole("max", maxParam, 1000, 1, 5000);
-        Map<String, Object> reply = runners.request(RunnerResource.authorize(user, security), "read_output",
+        Map<String, Object> reply = runners.request(target, "read_output",
                 Map.of("name", name, "after", after, "max", max));
         reply.remove("type");
         return reply;
@@ -84,8 +85,8 @@ public final class ProcessesResource {
     @Produces("text/event-stream")
     public Response events(@PathParam("user") String user, @PathParam("name") String name,
             @QueryParam("after") String afterParam, @Context SecurityContext security) {
-        long after = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
         String target = RunnerResource.authorize(user, security);
+        long after = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
         return streams.open(target, streams.newStream(),
                 events -> runners.subscribe(target, "subscribe_output", Map.of("name", name, "after", after), events));
     }
@@ -94,8 +95,9 @@ public final class ProcessesResource {
     @Path("{name}/stop")
     public Map<String, Object> stop(@PathParam("user") String user, @PathParam("name") String name,
             @QueryParam("grace_ms") String graceParam, @Context SecurityContext security) {
-        long graceMs = QueryParams.whole("grace_ms", graceParam, 5000, 0, 600_000);
-        Map<String, Object> reply = runners.request(RunnerResource.authorize(user, security), "stop_process",
+        String target = RunnerResource.authorize(user, security);
+        long graceMs = QueryParams.whole("grace_ms", graceParam, 5000, 0, 60_000);
+        Map<String, Object> reply = runners.request(target, "stop_process",
                 Map.of("name", name, "grace_ms", graceMs));
         reply.remove("type");
         return reply;
