@@ -124,6 +124,23 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
     }
 
     @Test
+    public void theConsoleOperatorKeyIsMadeOnceAndSurvivesAnUpdateOfTheShellBundle() throws Exception {
+        Path key = Path.of(System.getProperty("karaf.data"), "operator.key");
+        Path keys = Path.of(System.getProperty("karaf.etc"), "keys.properties");
+        waitFor("data/operator.key", 30_000, () -> Files.exists(key));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        assertTrue(Files.readString(keys).contains("\noqto = "));
+        String before = Files.readString(key);
+        bundle(context, "io.oqto.shell").update();
+        waitFor("the shell bundle active again", 30_000, () -> bundle(context, "io.oqto.shell").getState() == Bundle.ACTIVE);
+        assertEquals("a restart of the component keeps the pair", before, Files.readString(key));
+        // Password logins are off: the console takes keys only.
+        org.osgi.service.cm.Configuration shell = context.getService(context.getServiceReference(
+                org.osgi.service.cm.ConfigurationAdmin.class)).getConfiguration("org.apache.karaf.shell", null);
+        assertEquals("publickey", shell.getProperties().get("authMethods"));
+    }
+
+    @Test
     public void healthIsPublicAndRunnerStatusNeedsAToken() throws Exception {
         installRunner();
         waitFor("/api/health", 30_000, () -> {
