@@ -30,6 +30,8 @@ class ProcessTableTest {
     ProcessTable table;
     final List<List<String>> sandboxed = new ArrayList<>();
     String sandboxFailure;
+    /** A program the sandbox double puts in front of every command, as bwrap would be; null for none. */
+    Path wrapper;
 
     /** Containment as the workspace bundle does it, reduced to what these tests need. */
     private WorkspacePaths workspace() {
@@ -71,7 +73,8 @@ class ProcessTableTest {
                     throw new SandboxUnavailableException(sandboxFailure);
                 }
                 sandboxed.add(argv);
-                return argv;
+                return wrapper == null ? argv : java.util.stream.Stream.concat(java.util.stream.Stream.of(wrapper.toString()),
+                        argv.stream()).toList();
             }
 
             @Override
@@ -150,23 +153,24 @@ class ProcessTableTest {
 
     @Test
     void variablesReachOnlyTheProgramNeverTheWrappers() throws Exception {
-        // A caller's PATH naming a directory of look-alike wrappers: were it applied to the chain, they would run.
-        Path evil = Files.createDirectory(root.resolve("evil"));
-        Path marker = root.resolve("marker");
-        for (String w : List.of("sh", "prlimit", "setpriv", "bwrap", "systemd-run", "env", "rm")) {
-            Path f = evil.resolve(w);
-            Files.writeString(f, "#!/bin/sh\necho " + w + " >> " + marker + "\nexec /usr/bin/" + w + " \"$@\"\n");
-            f.toFile().setExecutable(true);
-        }
-        call("spawn_process", "name", "env", "argv", List.of("sh", "-c", "echo \"$GREETING|$QUOTE|$PATH\""),
-                "env", Map.of("GREETING", "hi there", "QUOTE", "it's $HOME `x`", "PATH", evil + ":/usr/bin:/bin"));
+        // In the sandbox's place, like bwrap: a wrapper that records the environment it was started with.
+        Path seen = root.resolve("wrapper.env");
+        wrapper = Files.writeString(root.resolve("wrapper"), "#!/bin/sh\nenv > " + seen + "\nexec \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
+        Path callers = Files.createDirectory(root.resolve("bin"));
+        call("spawn_process", "name", "env", "argv", List.of("/bin/sh", "-c", "echo \"$GREETING|$QUOTE|$PATH\""),
+                "env", Map.of("GREETING", "hi there", "QUOTE", "it's $HOME `x`", "PATH", callers + ":/usr/bin:/bin"));
         Frame out = waitForExit("env");
-        assertEquals(List.of("stdout:hi there|it's $HOME `x`|" + evil + ":/usr/bin:/bin"),
+        assertEquals(List.of("stdout:hi there|it's $HOME `x`|" + callers + ":/usr/bin:/bin"),
                 lines(call("read_output", "name", "env")).stream().map(l -> l.get("stream") + ":" + l.get("text")).toList());
         assertEquals(0, ((Number) out.fields().get("exit_code")).intValue());
-        // The program itself was found on the caller's PATH ("sh"), so the look-alike ran as the program: that is
-        // the caller's own choice inside its sandbox. No wrapper before it was.
-        assertEquals(List.of("sh"), Files.readAllLines(marker));
+        List<String> wrapperEnv = Files.readAllLines(seen);
+        assertTrue(wrapperEnv.contains("PATH=" + EnvironmentHandoff.WRAPPER_PATH), wrapperEnv.toString());
+        java.util.Set<String> names = new java.util.TreeSet<>(wrapperEnv.stream().map(l -> l.substring(0, l.indexOf('='))).toList());
+        names.removeAll(List.of("PWD", "OLDPWD", "SHLVL", "_")); // set by the shells of the chain themselves
+        java.util.Set<String> allowed = new java.util.TreeSet<>(EnvironmentHandoff.WRAPPER_KEEPS);
+        allowed.add("PATH");
+        assertTrue(allowed.containsAll(names), "the wrapper saw only the fixed environment, not the caller's: " + names);
         Path handoff = handoffDirectory();
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(handoff)));
         long deadline = System.nanoTime() + 10_000_000_000L;
