@@ -83,6 +83,15 @@ final class Commands {
         }
     }
 
+    /** The owner's name of a file (not following a link), or "?" when it is gone. */
+    static String ownerOf(Path p) {
+        try {
+            return java.nio.file.Files.getOwner(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     static String read(Path p) {
         try {
             return Files.readString(p);
