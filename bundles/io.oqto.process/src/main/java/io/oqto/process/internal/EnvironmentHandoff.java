@@ -97,6 +97,11 @@ final class EnvironmentHandoff {
         }
     }
 
+    /** The runner's own variables (its systemd notification socket, its settings): not the program's business. */
+    private static boolean isRunnerPlumbing(String name) {
+        return name.equals("NOTIFY_SOCKET") || name.startsWith("OQTO_");
+    }
+
     static boolean refused(String name) {
         return REFUSED.contains(name) || REFUSED_PREFIXES.stream().anyMatch(name::startsWith);
     }
@@ -113,7 +118,7 @@ final class EnvironmentHandoff {
     static Map<String, String> forProgram(Map<String, String> runner, Map<String, String> requested) {
         Map<String, String> env = new LinkedHashMap<>();
         runner.forEach((k, v) -> {
-            if (NAME.matcher(k).matches() && !k.equals("NOTIFY_SOCKET") && !k.startsWith("OQTO_")) {
+            if (NAME.matcher(k).matches() && !isRunnerPlumbing(k)) {
                 env.put(k, v);
             }
         });

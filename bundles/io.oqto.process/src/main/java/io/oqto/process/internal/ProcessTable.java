@@ -322,24 +322,21 @@ public final class ProcessTable implements StreamingOperation {
     private ManagedProcess start(Spec spec, ProcessBuilder pb, OutputBuffer output, int restarts)
             throws IOException, InterruptedException {
         Path envFile = handoff.write(spec.env());
-        Runnable forgetEnv = () -> deleteQuietly(envFile);
-        LimitEnforcer.Applied applied;
+        LimitEnforcer.Applied applied = null;
         Process p;
         try {
             applied = spec.enforcer().apply(spec.name() + "-" + spawns.incrementAndGet(), spec.limits(),
                     EnvironmentHandoff.behindOpener(envFile, spec.command()));
-            try {
-                p = launcher.start(pb.command(applied.command()));
-            } catch (IOException e) {
-                applied.release().run();
-                throw e;
-            }
+            p = launcher.start(pb.command(applied.command()));
         } catch (IOException | RuntimeException e) {
-            forgetEnv.run();
+            if (applied != null) {
+                applied.release().run();
+            }
+            deleteQuietly(envFile);
             throw e;
         }
         ManagedProcess mp = new ManagedProcess(spec, applied.command(), p, output, restarts);
-        mp.onExit().thenRun(forgetEnv);
+        mp.onExit().thenRun(() -> deleteQuietly(envFile));
         // Off the JDK's process-reaper thread: removing a cgroup may wait for its last task to be reaped.
         mp.onExit().thenRunAsync(applied.release());
         track(mp, pb);
