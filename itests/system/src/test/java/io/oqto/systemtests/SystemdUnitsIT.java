@@ -151,7 +151,7 @@ class SystemdUnitsIT {
             }
         }
         assertEquals(Map.of("", "rwxr-xr-x root", "config.toml", "rw-r--r-- root", "sandbox.toml", "rw-r--r-- root",
-                "skel", "rwxr-xr-x root", "secrets", "rwxr-x--- root"), modes);
+                "skel", "rwxr-xr-x root", "secrets", "rwxr-x--- root", "shared", "rwxr-x--- root"), modes);
         String group = Files.readAttributes(etc.resolve("secrets"), java.nio.file.attribute.PosixFileAttributes.class).group().getName();
         boolean oqtoGroup = Commands.run(List.of("getent", "group", "oqto"), Duration.ofSeconds(10)).exit() == 0;
         assertEquals(oqtoGroup ? "oqto" : "root", group, "secrets readable by the control plane's group only");

@@ -1,0 +1,221 @@
+package io.oqto.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The Debian package on this machine, as root, the way docs/running.md says (issue 11): {@code apt-get install}
+ * of the built {@code .deb}, the seed's workflow with the services started as the package says where systemd is
+ * not PID 1, an upgrade over a provisioned user that keeps the operator's configuration, then remove and purge:
+ * the services stop, and nothing the package made is left, nothing else changed. Also lintian: no errors.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PackageInstallSystemIT {
+
+    private static final Path INSTALL = Path.of("/usr/lib/oqto");
+    private static final String RUNNER = "/usr/lib/oqto/runner/bin/oqto-runner";
+    private static final Map<String, String> APT_ENV = Map.of("DEBIAN_FRONTEND", "noninteractive");
+
+    private Path work;
+    private Path deb;
+    private SeedWorkflow seed;
+    private Map<String, String> before;
+    private String installOutput;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        work = Files.createTempDirectory(Path.of("/tmp"), "oqto-deb-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Stream<Path> s = Files.list(Path.of("../../packaging/debian/target"))) {
+            List<Path> built = s.filter(p -> p.getFileName().toString().matches("oqto_.*_all\\.deb")).toList();
+            assertEquals(1, built.size(), "one package in packaging/debian/target (build packaging/debian): " + built);
+            deb = Files.copy(built.get(0), work.resolve(built.get(0).getFileName()));
+        }
+        seed = new SeedWorkflow(work);
+        for (Path p : List.of(INSTALL, Path.of("/etc/oqto"), Path.of("/var/lib/oqto"))) {
+            assertFalse(Files.exists(p), p + " exists: this machine has an install, which this test does not touch");
+        }
+        assertNotEquals(0, Commands.run(List.of("id", "oqto"), Duration.ofSeconds(10)).exit(), "no oqto user before the package");
+        before = SeedWorkflow.machine();
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        try {
+            if (seed != null) {
+                seed.close();
+            }
+        } finally {
+            // A failed run must not leave the package on the machine for the next test.
+            if (Commands.run(List.of("dpkg-query", "-W", "oqto"), Duration.ofSeconds(30)).exit() == 0) {
+                apt("purge", "-y", "oqto");
+            }
+            Commands.removeUsersAndTree(List.of(), work);
+        }
+    }
+
+    private Commands.Result apt(String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of("apt-get", "-q"), Stream.of(args)).toList())
+                .directory(work.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(APT_ENV);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "apt-get timed out");
+        return new Commands.Result(p.exitValue(), out);
+    }
+
+    @Test
+    @Order(1)
+    void installedAsDocumentedItRunsTheSeedsWorkflow() throws Exception {
+        List<String> steps = SeedWorkflow.documentedSteps("deb");
+        assertEquals("sudo apt-get install ./oqto_*_all.deb", steps.get(0));
+        // The install step, with the package's message kept: it must name the documented commands.
+        Commands.Result installed = seed.shell(steps.get(0).substring(5) + " -y", work);
+        installOutput = installed.output();
+        assertEquals(0, installed.exit(), installOutput);
+        List<String> withoutSystemd = SeedWorkflow.documentedSteps("deb-without-systemd");
+        for (String command : withoutSystemd) {
+            assertTrue(installOutput.contains("\n  " + command + "\n"),
+                    "the package prints the documented command " + command + ":\n" + installOutput);
+        }
+        assertModes();
+        seed.runSteps(steps.subList(1, steps.size()), work, withoutSystemd, RUNNER);
+
+        seed.aliceRunnerAnswers();
+        seed.aliceChats("first", "hello from the package");
+    }
+
+    /** The modes the security invariants require, as the package leaves them. */
+    private void assertModes() throws Exception {
+        Map<String, String> modes = new TreeMap<>();
+        for (String p : List.of("/etc/oqto", "/etc/oqto/config.toml", "/etc/oqto/sandbox.toml", "/etc/oqto/secrets", "/etc/oqto/shared",
+                "/etc/oqto/skel", "/var/lib/oqto", "/var/lib/oqto-usermgr", "/run/oqto", "/usr/lib/oqto/control-plane")) {
+            modes.put(p, Commands.runOk(List.of("stat", "-c", "%A %U:%G", p)).output().strip());
+        }
+        assertEquals(Map.of("/etc/oqto", "drwxr-xr-x root:root", "/etc/oqto/config.toml", "-rw-r--r-- root:root",
+                "/etc/oqto/sandbox.toml", "-rw-r--r-- root:root", "/etc/oqto/secrets", "drwxr-x--- root:oqto",
+                "/etc/oqto/shared", "drwxr-x--- root:oqto-users", "/etc/oqto/skel", "drwxr-xr-x root:root",
+                "/var/lib/oqto", "drwxr-x--- oqto:oqto", "/var/lib/oqto-usermgr", "drwx------ root:root", "/run/oqto", "drwxr-xr-x root:root",
+                "/usr/lib/oqto/control-plane", "drwxr-xr-x root:root"), modes);
+        assertFalse(Files.readString(SeedWorkflow.CONFIG).contains("literal:"), "config.toml, read by every runner, holds no secret");
+        try (Stream<Path> files = Files.walk(INSTALL)) {
+            List<String> notRoots = files.filter(f -> !Commands.ownerOf(f).equals("root")).map(Path::toString).toList();
+            assertEquals(List.of(), notRoots, "the install tree is root's");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anUpgradeKeepsTheOperatorsConfigurationAndAlicesRunner() throws Exception {
+        long runnerBefore = seed.aliceRunnerAnswers();
+        Path newer = newerBuild();
+        Commands.Result upgraded = apt("install", "-y", "-o", "Dpkg::Options::=--force-confold", "./" + newer.getFileName());
+        assertEquals(0, upgraded.exit(), upgraded.output());
+        assertTrue(upgraded.output().contains("oqto: upgraded"), upgraded.output());
+        assertEquals(newerVersion(), Commands.runOk(List.of("dpkg-query", "-W", "-f", "${Version}", "oqto")).output());
+        assertEquals(seed.operatorConfig, Files.readString(SeedWorkflow.CONFIG), "the operator's config.toml is kept");
+        assertTrue(Files.readString(Path.of("/etc/oqto/config.toml.dpkg-dist")).contains("# the newer default"),
+                "the new default lands beside it");
+        // Still running through the upgrade...
+        assertEquals(runnerBefore, seed.aliceRunnerAnswers());
+        // ...and after the operator restarts the services, as the package says: the helper starts alice's runner anew.
+        List<String> withoutSystemd = SeedWorkflow.documentedSteps("deb-without-systemd");
+        seed.stopBackground();
+        seed.runSteps(List.of("sudo systemctl restart oqto-usermgr oqto"), work, withoutSystemd, RUNNER);
+        Commands.waitFor("alice's new runner", SeedWorkflow.WAIT, () -> {
+            try {
+                return seed.send("GET", "/api/v1/users/me/runner", null, seed.aliceToken).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        }, seed.logs());
+        assertNotEquals(runnerBefore, seed.aliceRunnerAnswers(), "a new runner, from the new install");
+        seed.aliceChats("after-upgrade", "hello after the upgrade");
+    }
+
+    private String newerVersion() throws Exception {
+        return Commands.runOk(List.of("dpkg-deb", "-f", deb.toString(), "Version")).output().strip() + "+1";
+    }
+
+    /** The same build as a newer version, its default config.toml changed: dpkg must keep the operator's. */
+    private Path newerBuild() throws Exception {
+        Path tree = work.resolve("newer");
+        Commands.runOk(List.of("dpkg-deb", "-R", deb.toString(), tree.toString()));
+        Path control = tree.resolve("DEBIAN/control");
+        String version = newerVersion();
+        Files.writeString(control, Files.readString(control).replaceFirst("(?m)^Version: .*$", "Version: " + version));
+        Path config = tree.resolve("etc/oqto/config.toml");
+        Files.writeString(config, Files.readString(config) + "# the newer default\n");
+        Path md5 = tree.resolve("DEBIAN/md5sums");
+        Files.writeString(md5, Files.readString(md5).replaceFirst("(?m)^\\S+  etc/oqto/config.toml$", "")
+                .replaceAll("\n\n", "\n"));
+        Path out = work.resolve("oqto_" + version + "_all.deb");
+        Commands.Result built = Commands.run(List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "-b", tree.toString(), out.toString()),
+                Duration.ofMinutes(5));
+        assertEquals(0, built.exit(), built.output());
+        return out;
+    }
+
+    @Test
+    @Order(3)
+    void removingStopsTheServicesAndPurgingLeavesNothingOfThePackage() throws Exception {
+        seed.deleteAlice();
+        List<Process> services = List.copyOf(seed.background);
+        assertEquals(2, services.size());
+        Commands.Result removed = apt("remove", "-y", "oqto");
+        assertEquals(0, removed.exit(), removed.output());
+        for (Process p : services) {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "removing the package stops the helper and the control plane");
+        }
+        assertEquals(List.of(), ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains("/usr/lib/oqto/"))
+                .map(h -> h.pid() + " " + h.info().commandLine().orElse("")).toList(), "nothing runs from the install");
+        assertFalse(Files.exists(INSTALL), "the install tree is gone");
+        assertEquals(seed.operatorConfig, Files.readString(SeedWorkflow.CONFIG), "remove keeps the configuration");
+        assertTrue(Files.isDirectory(Path.of("/var/lib/oqto")), "and the state");
+
+        // Purge takes the operator's files in /etc/oqto too (the shared key among them), as the documentation says.
+        Commands.Result purged = apt("purge", "-y", "oqto");
+        assertEquals(0, purged.exit(), purged.output());
+        assertFalse(Files.exists(Path.of("/tmp/hsperfdata_oqto")), "the service user's perf-data directory went with it");
+        Map<String, String> after = SeedWorkflow.machine();
+        assertEquals(diff(before, after), diff(after, before), "nothing left, nothing else changed");
+        assertEquals("", diff(before, after) + diff(after, before));
+    }
+
+    private static String diff(Map<String, String> a, Map<String, String> b) {
+        return a.entrySet().stream().filter(e -> !e.getValue().equals(b.get(e.getKey())))
+                .map(e -> e.getKey() + ": " + e.getValue() + " -> " + b.get(e.getKey())).collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    @Order(4)
+    void lintianFindsNoErrors() throws Exception {
+        Commands.Result lintian = Commands.run(List.of("lintian", "--tag-display-limit", "0", deb.toString()), Duration.ofMinutes(5));
+        List<String> errors = lintian.output().lines().filter(l -> l.startsWith("E:")).toList();
+        assertEquals(List.of(), errors, lintian.output());
+        Map<String, Long> warnings = lintian.output().lines().filter(l -> l.startsWith("W:"))
+                .collect(Collectors.groupingBy(l -> l.replaceAll("^W: oqto: (\\S+).*$", "$1"), TreeMap::new, Collectors.counting()));
+        System.out.println("lintian warnings (tag: count): " + warnings);
+    }
+}

@@ -1,0 +1,100 @@
+package io.oqto.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The tarball install of docs/running.md, literally, as root (issue 11): both tarballs unpacked into /opt,
+ * {@code sh /opt/oqto/systemd/install}, the services started with the commands it prints where systemd is not
+ * PID 1, then the seed's workflow. The install tree stays root's and unwritten. Everything it made is removed
+ * afterwards (the tarballs have no uninstaller: the operator removes the directories and the units).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TarballInstallSystemIT {
+
+    private static final List<Path> MADE = List.of(Path.of("/opt/oqto"), Path.of("/opt/oqto-runner"), Path.of("/etc/oqto"),
+            Path.of("/var/lib/oqto"), Path.of("/var/lib/oqto-usermgr"), Path.of("/run/oqto"), Path.of("/usr/local/bin/oqtoctl"),
+            Path.of("/usr/lib/tmpfiles.d/oqto.conf"), Path.of("/tmp/hsperfdata_oqto"));
+
+    private Path work;
+    private SeedWorkflow seed;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        work = Files.createTempDirectory(Path.of("/tmp"), "oqto-tar-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        seed = new SeedWorkflow(work);
+        for (Path p : MADE) {
+            assertFalse(Files.exists(p), p + " exists: this machine has an install, which this test does not touch");
+        }
+        // The operator's download folder: the two tarballs side by side.
+        for (String property : List.of("oqto.controlPlane.tarball", "oqto.runner.tarball")) {
+            Path tarball = Path.of(System.getProperty(property));
+            Files.copy(tarball, work.resolve(tarball.getFileName()));
+        }
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        try {
+            if (seed != null) {
+                seed.close();
+            }
+        } finally {
+            for (String unit : List.of("system/oqto.service", "system/oqto-usermgr.service", "system/mmry-embeddings.service",
+                    "user/oqto-runner.service", "user/eavs.service", "user/hstry.service", "user/mmry.service")) {
+                Files.deleteIfExists(Path.of("/usr/lib/systemd", unit));
+            }
+            Commands.removeUsersAndTree(List.of(), work);
+            for (Path p : MADE) {
+                Commands.removeUsersAndTree(List.of(), p);
+            }
+            Commands.run(List.of("userdel", "oqto"), Duration.ofSeconds(30));
+            Commands.run(List.of("groupdel", "oqto"), Duration.ofSeconds(30));
+            Commands.run(List.of("groupdel", "oqto-users"), Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void theDocumentedStepsRunTheSeedsWorkflow() throws Exception {
+        Path marker = Files.createFile(work.resolve("before-install"));
+        List<String> steps = SeedWorkflow.documentedSteps("tarball");
+        int installStep = steps.indexOf("sudo sh /opt/oqto/systemd/install");
+        assertTrue(installStep > 0, "the documented steps run systemd/install: " + steps);
+        seed.runSteps(steps.subList(0, installStep), work, List.of(), null);
+
+        // systemd/install says what to run where systemd is not PID 1: the documented commands.
+        List<String> withoutSystemd = SeedWorkflow.documentedSteps("tarball-without-systemd");
+        Commands.Result installed = seed.shell("sh /opt/oqto/systemd/install", work);
+        assertEquals(0, installed.exit(), installed.output());
+        for (String command : withoutSystemd) {
+            assertTrue(installed.output().contains("\n  " + command + "\n"), "systemd/install prints " + command + ":\n" + installed.output());
+        }
+        seed.runSteps(steps.subList(installStep + 1, steps.size()), work, withoutSystemd, "/opt/oqto-runner/bin/oqto-runner");
+
+        seed.aliceRunnerAnswers();
+        seed.aliceChats("first", "hello from the tarball");
+        seed.deleteAlice();
+
+        for (Path tree : List.of(Path.of("/opt/oqto"), Path.of("/opt/oqto-runner"))) {
+            try (Stream<Path> files = Files.walk(tree)) {
+                List<String> changed = files.filter(f -> !Commands.ownerOf(f).equals("root")
+                        || f.toFile().lastModified() > marker.toFile().lastModified()
+                        && Files.isRegularFile(f)).map(Path::toString).toList();
+                assertEquals(List.of(), changed, "the install tree is root's and the services wrote nothing into it");
+            }
+        }
+    }
+}
