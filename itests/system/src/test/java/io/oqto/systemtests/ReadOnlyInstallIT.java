@@ -127,6 +127,28 @@ class ReadOnlyInstallIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void aChangedInstallStartsFromAFreshBundleCacheAndTheSameInstallKeepsIt() throws Exception {
+        // Karaf would otherwise keep the cached bundles of the old install at the same locations after an upgrade.
+        Path cached = BASE.resolve("data/cache/kept-across-restarts");
+        Files.writeString(cached, "x");
+        restart("same.log");
+        assertTrue(Files.exists(cached), "the same install keeps its bundle cache");
+        Files.writeString(install.home.resolve("lib/ext/upgraded"), "a file of a newer install\n");
+        restart("upgraded.log");
+        assertFalse(Files.exists(cached), "a different install starts from a fresh bundle cache");
+        assertTrue(Files.isDirectory(BASE.resolve("data/cache")), "which Karaf fills again");
+    }
+
+    private void restart(String logName) throws Exception {
+        install.stopAll();
+        Commands.waitFor("the control plane gone", WAIT, () -> status() != 200);
+        Path log = work.resolve(logName);
+        start(log);
+        Commands.waitFor("control plane health", WAIT, () -> status() == 200, log);
+    }
+
     private int status() {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health")).timeout(Duration.ofSeconds(5))
