@@ -19,15 +19,33 @@ final class Commands {
     }
 
     static Result run(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
+        return run(new ProcessBuilder(cmd), timeout);
+    }
+
+    /** Runs {@code pb} (its directory and environment as set) to completion, output and errors together. */
+    static Result run(ProcessBuilder pb, Duration timeout) throws IOException, InterruptedException {
         // Nothing on standard input: a program that reads it (bin/client -b) must see its end, not wait.
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
-            throw new IOException("timed out: " + cmd);
+            throw new IOException("timed out: " + pb.command());
         }
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    /** Stops processes and their descendants: SIGTERM, then SIGKILL for those still there after 15 s. */
+    static void stop(List<Process> processes) throws InterruptedException {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }
+        for (Process p : processes) {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
     }
 
     static Result runOk(List<String> cmd) throws IOException, InterruptedException {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** An unpacked distribution and the processes started from it, with their output in log files. */
 final class Distribution {
@@ -68,15 +67,6 @@ final class Distribution {
     }
 
     void stopAll() throws InterruptedException {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-        }
-        for (Process p : started) {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        }
+        Commands.stop(started);
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.testing.llm.FakeLlm;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,8 @@ final class MultiUserDeployment implements AutoCloseable {
 
     final String tag = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
     final String group = "oqtotest" + tag;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final ControlPlaneApi api;
+    final HttpClient http;
     final Path work;
     final Distribution controlPlane;
     final Distribution helperDist;
@@ -87,6 +86,8 @@ final class MultiUserDeployment implements AutoCloseable {
         Files.setPosixFilePermissions(secrets.resolve("fake.key"), PosixFilePermissions.fromString("rw-r--r--"));
         helperSocket = work.resolve("run/usermgr.sock");
         port = Commands.freePort();
+        api = new ControlPlaneApi(port);
+        http = api.http;
         config = Files.writeString(work.resolve("config.toml"), String.join("\n",
                 "[server]", "port = " + port, "state_dir = \"" + state + "\"",
                 "[runner]", "control_plane_user = \"oqto\"",
@@ -145,24 +146,11 @@ final class MultiUserDeployment implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String json, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(150))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return api.send(method, path, json, token);
     }
 
     int status(String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
+        return api.status(path);
     }
 
     /** The control plane's JVM. */

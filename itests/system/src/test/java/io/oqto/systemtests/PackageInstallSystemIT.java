@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +34,7 @@ class PackageInstallSystemIT {
 
     private static final Path INSTALL = Path.of("/usr/lib/oqto");
     private static final String RUNNER = "/usr/lib/oqto/runner/bin/oqto-runner";
-    private static final Map<String, String> APT_ENV = Map.of("DEBIAN_FRONTEND", "noninteractive");
 
-    private Path work;
     private Path deb;
     private SeedWorkflow seed;
     private Map<String, String> before;
@@ -45,14 +42,12 @@ class PackageInstallSystemIT {
 
     @BeforeAll
     void setUp() throws Exception {
-        work = Files.createTempDirectory(Path.of("/tmp"), "oqto-deb-");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        seed = new SeedWorkflow("deb");
         try (Stream<Path> s = Files.list(Path.of("../../packaging/debian/target"))) {
             List<Path> built = s.filter(p -> p.getFileName().toString().matches("oqto_.*_all\\.deb")).toList();
             assertEquals(1, built.size(), "one package in packaging/debian/target (build packaging/debian): " + built);
-            deb = Files.copy(built.get(0), work.resolve(built.get(0).getFileName()));
+            deb = Files.copy(built.get(0), seed.work.resolve(built.get(0).getFileName()));
         }
-        seed = new SeedWorkflow(work);
         for (Path p : List.of(INSTALL, Path.of("/etc/oqto"), Path.of("/var/lib/oqto"))) {
             assertFalse(Files.exists(p), p + " exists: this machine has an install, which this test does not touch");
         }
@@ -67,22 +62,18 @@ class PackageInstallSystemIT {
                 seed.close();
             }
         } finally {
-            // A failed run must not leave the package on the machine for the next test.
+            // A failed run must not leave the package on the machine for the next test (alice is gone by now).
             if (Commands.run(List.of("dpkg-query", "-W", "oqto"), Duration.ofSeconds(30)).exit() == 0) {
-                apt("purge", "-y", "oqto");
+                Commands.Result purged = apt("purge", "-y", "oqto");
+                assertEquals(0, purged.exit(), purged.output());
             }
-            Commands.removeUsersAndTree(List.of(), work);
         }
     }
 
     private Commands.Result apt(String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of("apt-get", "-q"), Stream.of(args)).toList())
-                .directory(work.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().putAll(APT_ENV);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "apt-get timed out");
-        return new Commands.Result(p.exitValue(), out);
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of("apt-get", "-q"), Stream.of(args)).toList());
+        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        return Commands.run(pb, Duration.ofMinutes(5));
     }
 
     @Test
@@ -91,7 +82,7 @@ class PackageInstallSystemIT {
         List<String> steps = SeedWorkflow.documentedSteps("deb");
         assertEquals("sudo apt-get install ./oqto_*_all.deb", steps.get(0));
         // The install step, with the package's message kept: it must name the documented commands.
-        Commands.Result installed = seed.shell(steps.get(0).substring(5) + " -y", work);
+        Commands.Result installed = seed.shell(steps.get(0).substring(5) + " -y");
         installOutput = installed.output().replace("\r\n", "\n"); // apt runs dpkg on a terminal of its own
         assertEquals(0, installed.exit(), installOutput);
         List<String> withoutSystemd = SeedWorkflow.documentedSteps("deb-without-systemd");
@@ -100,7 +91,7 @@ class PackageInstallSystemIT {
                     "the package prints the documented command " + command + ":\n" + installOutput);
         }
         assertModes();
-        seed.runSteps(steps.subList(1, steps.size()), work, withoutSystemd, RUNNER);
+        seed.runSteps(steps.subList(1, steps.size()), withoutSystemd, RUNNER);
 
         seed.aliceRunnerAnswers();
         seed.aliceChats("first", "hello from the package");
@@ -129,12 +120,13 @@ class PackageInstallSystemIT {
     @Order(2)
     void anUpgradeKeepsTheOperatorsConfigurationAndAlicesRunner() throws Exception {
         long runnerBefore = seed.aliceRunnerAnswers();
-        Path newer = newerBuild();
-        Commands.Result upgraded = apt("install", "-y", "-o", "Dpkg::Options::=--force-confold", "./" + newer.getFileName());
+        String newerVersion = Commands.runOk(List.of("dpkg-deb", "-f", deb.toString(), "Version")).output().strip() + "+1";
+        Path newer = newerBuild(newerVersion);
+        Commands.Result upgraded = apt("install", "-y", "-o", "Dpkg::Options::=--force-confold", newer.toString());
         assertEquals(0, upgraded.exit(), upgraded.output());
         assertTrue(upgraded.output().contains("oqto: upgraded; systemd is not running here: restart the helper and the control plane"),
                 upgraded.output());
-        assertEquals(newerVersion(), Commands.runOk(List.of("dpkg-query", "-W", "-f", "${Version}", "oqto")).output());
+        assertEquals(newerVersion, Commands.runOk(List.of("dpkg-query", "-W", "-f", "${Version}", "oqto")).output());
         assertEquals(seed.operatorConfig, Files.readString(SeedWorkflow.CONFIG), "the operator's config.toml is kept");
         assertTrue(Files.readString(Path.of("/etc/oqto/config.toml.dpkg-dist")).contains("# the newer default"),
                 "the new default lands beside it");
@@ -143,10 +135,10 @@ class PackageInstallSystemIT {
         // ...and after the operator restarts the services, as the package says: the helper starts alice's runner anew.
         List<String> withoutSystemd = SeedWorkflow.documentedSteps("deb-without-systemd");
         seed.stopBackground();
-        seed.runSteps(List.of("sudo systemctl restart oqto-usermgr oqto"), work, withoutSystemd, RUNNER);
+        seed.runSteps(List.of("sudo systemctl restart oqto-usermgr oqto"), withoutSystemd, RUNNER);
         Commands.waitFor("alice's new runner", SeedWorkflow.WAIT, () -> {
             try {
-                return seed.send("GET", "/api/v1/users/me/runner", null, seed.aliceToken).statusCode() == 200;
+                return seed.api.send("GET", "/api/v1/users/me/runner", null, seed.aliceToken).statusCode() == 200;
             } catch (Exception e) {
                 return false;
             }
@@ -155,23 +147,18 @@ class PackageInstallSystemIT {
         seed.aliceChats("after-upgrade", "hello after the upgrade");
     }
 
-    private String newerVersion() throws Exception {
-        return Commands.runOk(List.of("dpkg-deb", "-f", deb.toString(), "Version")).output().strip() + "+1";
-    }
-
-    /** The same build as a newer version, its default config.toml changed: dpkg must keep the operator's. */
-    private Path newerBuild() throws Exception {
-        Path tree = work.resolve("newer");
+    /** The same build as {@code version}, its default config.toml changed: dpkg must keep the operator's. */
+    private Path newerBuild(String version) throws Exception {
+        Path tree = seed.work.resolve("newer");
         Commands.runOk(List.of("dpkg-deb", "-R", deb.toString(), tree.toString()));
         Path control = tree.resolve("DEBIAN/control");
-        String version = newerVersion();
         Files.writeString(control, Files.readString(control).replaceFirst("(?m)^Version: .*$", "Version: " + version));
         Path config = tree.resolve("etc/oqto/config.toml");
         Files.writeString(config, Files.readString(config) + "# the newer default\n");
-        Path md5 = tree.resolve("DEBIAN/md5sums");
-        Files.writeString(md5, Files.readString(md5).replaceFirst("(?m)^\\S+  etc/oqto/config.toml$", "")
-                .replaceAll("\n\n", "\n"));
-        Path out = work.resolve("oqto_" + version + "_all.deb");
+        String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(Files.readAllBytes(config)));
+        Path md5sums = tree.resolve("DEBIAN/md5sums");
+        Files.writeString(md5sums, Files.readString(md5sums).replaceFirst("(?m)^\\S+  etc/oqto/config.toml$", md5 + "  etc/oqto/config.toml"));
+        Path out = seed.work.resolve("oqto_" + version + "_all.deb");
         Commands.Result built = Commands.run(List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "-b", tree.toString(), out.toString()),
                 Duration.ofMinutes(5));
         assertEquals(0, built.exit(), built.output());
@@ -200,13 +187,15 @@ class PackageInstallSystemIT {
         assertEquals(0, purged.exit(), purged.output());
         assertFalse(Files.exists(Path.of("/tmp/hsperfdata_oqto")), "the service user's perf-data directory went with it");
         Map<String, String> after = SeedWorkflow.machine();
-        assertEquals(diff(before, after), diff(after, before), "nothing left, nothing else changed");
-        assertEquals("", diff(before, after) + diff(after, before));
+        assertEquals("", changes(before, after), "nothing left, nothing else changed");
     }
 
-    private static String diff(Map<String, String> a, Map<String, String> b) {
-        return a.entrySet().stream().filter(e -> !e.getValue().equals(b.get(e.getKey())))
-                .map(e -> e.getKey() + ": " + e.getValue() + " -> " + b.get(e.getKey())).collect(Collectors.joining("\n"));
+    /** Each path (or account file) that differs, with what it was and is (null: not there). */
+    private static String changes(Map<String, String> before, Map<String, String> after) {
+        java.util.Set<String> keys = new java.util.TreeSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        return keys.stream().filter(k -> !java.util.Objects.equals(before.get(k), after.get(k)))
+                .map(k -> k + ": " + before.get(k) + " -> " + after.get(k)).collect(Collectors.joining("\n"));
     }
 
     @Test

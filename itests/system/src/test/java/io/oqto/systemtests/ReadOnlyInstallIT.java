@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -42,10 +38,9 @@ class ReadOnlyInstallIT {
     private Distribution install;
     private Path marker;
     private Path config;
-    private int port;
+    private ControlPlaneApi api;
     private boolean createdServiceUser;
     private boolean createdVarLib;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     void unpack() throws Exception {
@@ -58,8 +53,8 @@ class ReadOnlyInstallIT {
         work = Files.createTempDirectory(Path.of("/tmp"), "oqto-ro-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         install = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("opt/oqto"));
-        port = Commands.freePort();
-        config = Files.writeString(work.resolve("config.toml"), "[server]\nport = " + port + "\n");
+        api = new ControlPlaneApi(Commands.freePort());
+        config = Files.writeString(work.resolve("config.toml"), "[server]\nport = " + api.port + "\n");
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         marker = Files.createFile(work.resolve("installed"));
     }
@@ -111,7 +106,7 @@ class ReadOnlyInstallIT {
     void itRunsFromARootOwnedInstallAndWritesNothingIntoIt() throws Exception {
         Path log = work.resolve("cp.log");
         start(log);
-        Commands.waitFor("control plane health", WAIT, () -> status() == 200, log);
+        Commands.waitFor("control plane health", WAIT, () -> api.status("/api/health") == 200, log);
         assertTrue(Files.exists(BASE.resolve("karaf.pid")) && Files.exists(BASE.resolve("lock"))
                 && Files.isDirectory(BASE.resolve("etc")) && Files.isDirectory(BASE.resolve("data/log")), "Karaf's state in " + BASE);
         Commands.waitFor("the console key", WAIT, () -> Files.exists(BASE.resolve("data/operator.key")), log);
@@ -133,28 +128,28 @@ class ReadOnlyInstallIT {
         // Karaf would otherwise keep the cached bundles of the old install at the same locations after an upgrade.
         Path cached = BASE.resolve("data/cache/kept-across-restarts");
         Files.writeString(cached, "x");
+        String operatorKey = Files.readString(BASE.resolve("data/operator.key"));
         restart("same.log");
         assertTrue(Files.exists(cached), "the same install keeps its bundle cache");
         Files.writeString(install.home.resolve("lib/ext/upgraded"), "a file of a newer install\n");
         restart("upgraded.log");
         assertFalse(Files.exists(cached), "a different install starts from a fresh bundle cache");
         assertTrue(Files.isDirectory(BASE.resolve("data/cache")), "which Karaf fills again");
+        // The install's etc/ is copied again, but not over the console key's public half the control plane wrote
+        // (which would make it a new pair once it finds its half gone).
+        Commands.waitFor("the console key in place", WAIT, () -> Commands.read(BASE.resolve("etc/keys.properties")).contains("\noqto = "));
+        assertEquals(operatorKey, Files.readString(BASE.resolve("data/operator.key")), "the console operator key is kept");
+        Commands.Result console = Commands.run(List.of(install.home.resolve("bin/oqto-shell").toString(),
+                "oqto:token-create --role admin after-upgrade"), WAIT);
+        assertEquals(0, console.exit(), console.output());
+        Commands.printedToken(console);
     }
 
     private void restart(String logName) throws Exception {
         install.stopAll();
-        Commands.waitFor("the control plane gone", WAIT, () -> status() != 200);
+        Commands.waitFor("the control plane gone", WAIT, () -> api.status("/api/health") != 200);
         Path log = work.resolve(logName);
         start(log);
-        Commands.waitFor("control plane health", WAIT, () -> status() == 200, log);
-    }
-
-    private int status() {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health")).timeout(Duration.ofSeconds(5))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
+        Commands.waitFor("control plane health", WAIT, () -> api.status("/api/health") == 200, log);
     }
 }

@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.testing.llm.FakeLlm;
-import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -38,19 +33,21 @@ final class SeedWorkflow implements AutoCloseable {
     static final Path RUNNING_MD = Path.of("../../docs/running.md");
     static final String ALICE = "alice";
 
+    /** The operator's working directory (the downloads, the logs of the services started from the steps). */
     final Path work;
     final FakeLlm llm;
-    final int port;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final ControlPlaneApi api;
     final List<Process> background = new ArrayList<>();
     String aliceToken;
     String operatorConfig;
 
-    SeedWorkflow(Path work) throws Exception {
+    /** {@code name}: of the test, for its working directory in /tmp. */
+    SeedWorkflow(String name) throws Exception {
         assertEquals("0", Commands.runOk(List.of("id", "-u")).output().strip(), "installing needs root (CI has it); no skip");
-        this.work = work;
+        this.work = Files.createTempDirectory(Path.of("/tmp"), "oqto-" + name + "-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         this.llm = new FakeLlm(0);
-        this.port = Commands.freePort();
+        this.api = new ControlPlaneApi(Commands.freePort());
     }
 
     /** The commands of the fenced block after {@code <!-- steps: NAME -->} in docs/running.md, comments removed. */
@@ -62,42 +59,38 @@ final class SeedWorkflow implements AutoCloseable {
     }
 
     /**
-     * Runs documented steps in {@code dir}, as root: {@code sudo} dropped, {@code sudoedit} of the configuration
+     * Runs documented steps in {@link #work}, as root: {@code sudo} dropped, {@code sudoedit} of the configuration
      * becomes {@link #editConfiguration}, {@code systemctl} (systemd is not PID 1 here) becomes the documented
      * steps {@code withoutSystemd}; a line ending in {@code &} is started in the background and kept.
      */
-    void runSteps(List<String> steps, Path dir, List<String> withoutSystemd, String runnerCommand) throws Exception {
+    void runSteps(List<String> steps, List<String> withoutSystemd, String runnerCommand) throws Exception {
         for (String step : steps) {
             String line = step.startsWith("sudo ") ? step.substring(5) : step;
             if (line.startsWith("sudoedit /etc/oqto/config.toml")) {
                 editConfiguration(runnerCommand);
             } else if (line.startsWith("systemctl ")) {
-                runSteps(withoutSystemd, dir, List.of(), runnerCommand);
-                Commands.waitFor("control plane health", WAIT, () -> status("/api/health") == 200, logs());
+                runSteps(withoutSystemd, List.of(), runnerCommand);
+                Commands.waitFor("control plane health", WAIT, () -> api.status("/api/health") == 200, logs());
             } else if (line.endsWith("&")) {
                 Path log = work.resolve("background-" + background.size() + ".log");
                 background.add(new ProcessBuilder("sh", "-c", "exec " + line.substring(0, line.length() - 1).strip())
-                        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
+                        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start());
             } else if (line.startsWith("oqtoctl user create ")) {
-                Commands.Result created = shell(line, dir);
+                Commands.Result created = shell(line);
                 assertEquals(0, created.exit(), created.output() + Commands.tails(logs()));
                 assertTrue(created.output().contains("created " + ALICE + ": Linux user oqto_" + ALICE), created.output());
                 aliceToken = Commands.printedToken(created);
             } else {
-                Commands.Result r = shell(line, dir);
+                Commands.Result r = shell(line);
                 assertEquals(0, r.exit(), line + ":\n" + r.output());
             }
         }
     }
 
-    Commands.Result shell(String line, Path dir) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", line).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "timed out: " + line);
-        return new Commands.Result(p.exitValue(), out);
+    /** A command line run by {@code sh} in {@link #work}, to completion. */
+    Commands.Result shell(String line) throws Exception {
+        return Commands.run(new ProcessBuilder("sh", "-c", line).directory(work.toFile()), WAIT);
     }
 
     /**
@@ -112,7 +105,7 @@ final class SeedWorkflow implements AutoCloseable {
         Files.setPosixFilePermissions(SHARED_KEY, PosixFilePermissions.fromString("rw-r-----"));
         operatorConfig = String.join("\n",
                 "# edited by the operator",
-                "[server]", "port = " + port,
+                "[server]", "port = " + api.port,
                 "[runner]", "control_plane_user = \"oqto\"",
                 "[programs]", "pi = \"" + pi + "\"",
                 "[agent]", "providers = [\"fake openai-completions " + llm.baseUrl() + " file:" + SHARED_KEY + " " + FakeLlm.MODEL + "\"]",
@@ -123,7 +116,7 @@ final class SeedWorkflow implements AutoCloseable {
 
     /** Alice's runner answers through REST with her own token, and runs as her Linux user. */
     long aliceRunnerAnswers() throws Exception {
-        HttpResponse<String> runner = send("GET", "/api/v1/users/me/runner", null, aliceToken);
+        HttpResponse<String> runner = api.send("GET", "/api/v1/users/me/runner", null, aliceToken);
         assertEquals(200, runner.statusCode(), runner.body() + Commands.tails(logs()));
         long pid = MultiUserDeployment.pidIn(runner.body());
         assertEquals(Commands.uidOf("oqto_" + ALICE), MultiUserDeployment.uidOfProcess(pid), "the runner runs as oqto_alice");
@@ -132,13 +125,13 @@ final class SeedWorkflow implements AutoCloseable {
 
     /** A session with the real pi: the fake LLM's reply streams back. */
     void aliceChats(String session, String message) throws Exception {
-        HttpResponse<String> created = send("POST", "/api/v1/users/" + ALICE + "/sessions", "{\"session\":\"" + session
+        HttpResponse<String> created = api.send("POST", "/api/v1/users/" + ALICE + "/sessions", "{\"session\":\"" + session
                 + "\",\"provider\":\"fake\",\"model\":\"" + FakeLlm.MODEL + "\"}", aliceToken);
         assertEquals(201, created.statusCode(), created.body() + Commands.tails(logs()));
-        try (SseClient sse = new SseClient(http, "http://127.0.0.1:" + port + "/api/v1/users/" + ALICE + "/sessions/" + session + "/events",
+        try (SseClient sse = new SseClient(api.http, api.url("/api/v1/users/" + ALICE + "/sessions/" + session + "/events"),
                 aliceToken, null)) {
             sse.await(e -> e.name().equals("session.state") && e.data().contains("\"state\":\"idle\""), "idle", WAIT);
-            assertEquals(200, send("POST", "/api/v1/users/" + ALICE + "/sessions/" + session + "/prompt",
+            assertEquals(200, api.send("POST", "/api/v1/users/" + ALICE + "/sessions/" + session + "/prompt",
                     "{\"message\":\"" + message + "\"}", aliceToken).statusCode());
             sse.await(e -> text(sse.events).endsWith("You said: " + message), "the reply", WAIT);
         }
@@ -146,7 +139,7 @@ final class SeedWorkflow implements AutoCloseable {
 
     /** {@code oqtoctl user delete alice}: no account, home or process is left of her. */
     void deleteAlice() throws Exception {
-        Commands.Result deleted = shell("oqtoctl user delete " + ALICE, work);
+        Commands.Result deleted = shell("oqtoctl user delete " + ALICE);
         assertEquals(0, deleted.exit(), deleted.output());
         assertFalse(Commands.run(List.of("id", "oqto_" + ALICE), Duration.ofSeconds(10)).exit() == 0, "no account");
         assertFalse(Files.exists(Path.of("/home/oqto_" + ALICE)), "no home");
@@ -154,43 +147,13 @@ final class SeedWorkflow implements AutoCloseable {
 
     /** Stops the helper and the control plane started in the background (the operator's restart). */
     void stopBackground() throws InterruptedException {
-        for (Process p : background) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-        }
-        for (Process p : background) {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        }
+        Commands.stop(background);
         background.clear();
     }
 
     static String text(List<SseClient.Event> events) {
         return events.stream().filter(e -> e.name().equals("message.delta") && e.data().contains("\"kind\":\"text\""))
                 .map(e -> e.data().replaceAll(".*\"delta\":\"((?:[^\"\\\\]|\\\\.)*)\".*", "$1")).collect(Collectors.joining());
-    }
-
-    HttpResponse<String> send(String method, String path, String json, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(150))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    int status(String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     Path[] logs() {
@@ -238,6 +201,7 @@ final class SeedWorkflow implements AutoCloseable {
                 Commands.removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
             }
             Commands.removeUsersAndTree(List.of(), Path.of("/home", linux));
+            Commands.removeUsersAndTree(List.of(), work);
         }
     }
 }

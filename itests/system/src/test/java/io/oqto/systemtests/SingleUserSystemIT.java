@@ -497,6 +497,18 @@ class SingleUserSystemIT {
                 + "of provider \"openai\" is written out (literal:) in a file every user can read (mode 0644): put it in a file only "
                 + "its service can read and write file:PATH, or use env:NAME"), Commands.tails(log5));
 
+        // A base it cannot write (here: under a file): it stops at once, naming the path, its owner and mode.
+        badEnv.put("OQTO_CONFIG", bad.toString());
+        badEnv.put("OQTO_RUNNER_BASE", leaky.resolve("base").toString());
+        Path log6 = work.resolve("runner6.log");
+        Process unwritable = runnerDist.start("oqto-runner", List.of(), badEnv, log6);
+        assertTrue(unwritable.waitFor(30, TimeUnit.SECONDS), "stops at once" + Commands.tails(log6));
+        assertEquals(73, unwritable.exitValue(), Commands.tails(log6));
+        String me = Commands.runOk(List.of("id", "-un")).output().strip();
+        assertEquals("oqto-runner: cannot write " + leaky.resolve("base") + " as " + me + " (" + leaky + ": " + Commands.ownerOf(leaky)
+                + ":" + Commands.runOk(List.of("stat", "-c", "%G", leaky.toString())).output().strip() + " 644): the runner keeps its "
+                + "state there; make it writable for " + me + ", or set OQTO_RUNNER_BASE\n", read(log6));
+
         java.util.HashMap<String, String> dupEnv = new java.util.HashMap<>(env);
         dupEnv.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base4")).toString());
         Path log4 = work.resolve("runner4.log");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,21 +27,18 @@ class TarballInstallSystemIT {
             Path.of("/var/lib/oqto"), Path.of("/var/lib/oqto-usermgr"), Path.of("/run/oqto"), Path.of("/usr/local/bin/oqtoctl"),
             Path.of("/usr/lib/tmpfiles.d/oqto.conf"), Path.of("/tmp/hsperfdata_oqto"));
 
-    private Path work;
     private SeedWorkflow seed;
 
     @BeforeAll
     void setUp() throws Exception {
-        work = Files.createTempDirectory(Path.of("/tmp"), "oqto-tar-");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        seed = new SeedWorkflow(work);
+        seed = new SeedWorkflow("tarball");
         for (Path p : MADE) {
             assertFalse(Files.exists(p), p + " exists: this machine has an install, which this test does not touch");
         }
         // The operator's download folder: the two tarballs side by side.
         for (String property : List.of("oqto.controlPlane.tarball", "oqto.runner.tarball")) {
             Path tarball = Path.of(System.getProperty(property));
-            Files.copy(tarball, work.resolve(tarball.getFileName()));
+            Files.copy(tarball, seed.work.resolve(tarball.getFileName()));
         }
     }
 
@@ -57,7 +53,6 @@ class TarballInstallSystemIT {
                     "user/oqto-runner.service", "user/eavs.service", "user/hstry.service", "user/mmry.service")) {
                 Files.deleteIfExists(Path.of("/usr/lib/systemd", unit));
             }
-            Commands.removeUsersAndTree(List.of(), work);
             for (Path p : MADE) {
                 Commands.removeUsersAndTree(List.of(), p);
             }
@@ -69,20 +64,20 @@ class TarballInstallSystemIT {
 
     @Test
     void theDocumentedStepsRunTheSeedsWorkflow() throws Exception {
-        Path marker = Files.createFile(work.resolve("before-install"));
+        Path marker = Files.createFile(seed.work.resolve("before-install"));
         List<String> steps = SeedWorkflow.documentedSteps("tarball");
         int installStep = steps.indexOf("sudo sh /opt/oqto/systemd/install");
         assertTrue(installStep > 0, "the documented steps run systemd/install: " + steps);
-        seed.runSteps(steps.subList(0, installStep), work, List.of(), null);
+        seed.runSteps(steps.subList(0, installStep), List.of(), null);
 
         // systemd/install says what to run where systemd is not PID 1: the documented commands.
         List<String> withoutSystemd = SeedWorkflow.documentedSteps("tarball-without-systemd");
-        Commands.Result installed = seed.shell("sh /opt/oqto/systemd/install", work);
+        Commands.Result installed = seed.shell("sh /opt/oqto/systemd/install");
         assertEquals(0, installed.exit(), installed.output());
         for (String command : withoutSystemd) {
             assertTrue(installed.output().contains("\n  " + command + "\n"), "systemd/install prints " + command + ":\n" + installed.output());
         }
-        seed.runSteps(steps.subList(installStep + 1, steps.size()), work, withoutSystemd, "/opt/oqto-runner/bin/oqto-runner");
+        seed.runSteps(steps.subList(installStep + 1, steps.size()), withoutSystemd, "/opt/oqto-runner/bin/oqto-runner");
 
         seed.aliceRunnerAnswers();
         seed.aliceChats("first", "hello from the tarball");

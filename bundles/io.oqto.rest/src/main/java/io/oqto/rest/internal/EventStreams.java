@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.ws.rs.core.Response;
@@ -25,7 +27,7 @@ final class EventStreams {
 
     private final ObjectMapper mapper;
     private final Set<EventStream> open = ConcurrentHashMap.newKeySet();
-    private final Map<String, java.util.concurrent.atomic.AtomicInteger> perUser = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
 
     EventStreams(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -46,8 +48,8 @@ final class EventStreams {
      * {@link #closeAll()}). Beyond {@link #MAX_PER_USER} open streams the user gets {@code 429 busy} and the
      * runner is not asked.
      */
-    Response open(String user, EventStream stream, Function<java.util.function.Consumer<Map<String, Object>>, RunnerSubscription> subscribe) {
-        java.util.concurrent.atomic.AtomicInteger count = perUser.computeIfAbsent(user, u -> new java.util.concurrent.atomic.AtomicInteger());
+    Response open(String user, EventStream stream, Function<Consumer<Map<String, Object>>, RunnerSubscription> subscribe) {
+        AtomicInteger count = perUser.computeIfAbsent(user, u -> new AtomicInteger());
         if (count.incrementAndGet() > MAX_PER_USER) {
             count.decrementAndGet();
             throw new ApiProblem(429, "busy", "Too many event streams", user + " already has " + MAX_PER_USER
@@ -74,7 +76,7 @@ final class EventStreams {
 
     /** Open streams of {@code user}, for tests and status. */
     int openStreams(String user) {
-        java.util.concurrent.atomic.AtomicInteger c = perUser.get(user);
+        AtomicInteger c = perUser.get(user);
         return c == null ? 0 : c.get();
     }
 
