@@ -3,7 +3,7 @@ package io.oqto.agent.internal;
 import io.oqto.api.process.LaunchException;
 import io.oqto.api.process.LaunchedProcess;
 import io.oqto.api.process.ProcessLauncher;
-import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -171,7 +171,7 @@ final class AgentSession {
             } else if (type.equals("abort")) {
                 transition(State.ABORTING, null);
             }
-            reply = pi.send(type, fields);
+            reply = pi.send(type, CommandFields.toPi(fields));
         }
         try {
             Map<String, Object> r = reply.get(type.equals("compact") ? 600_000 : 60_000, TimeUnit.MILLISECONDS);

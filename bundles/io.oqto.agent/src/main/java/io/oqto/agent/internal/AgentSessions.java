@@ -1,7 +1,7 @@
 package io.oqto.agent.internal;
 
 import io.oqto.api.process.ProcessLauncher;
-import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;

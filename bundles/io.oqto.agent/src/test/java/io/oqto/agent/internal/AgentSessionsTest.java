@@ -308,8 +308,10 @@ class AgentSessionsTest {
                 error(r, "session_command", "session", "typed", "command", "prompt", "message", 5));
         assertEquals("invalid_request: prompt: \"images\" must be an array when given",
                 error(r, "session_command", "session", "typed", "command", "prompt", "message", "hi", "images", "x.png"));
-        assertEquals("invalid_request: set_model: \"modelId\" must be a string",
+        assertEquals("invalid_request: set_model: \"model_id\" must be a string",
                 error(r, "session_command", "session", "typed", "command", "set_model", "provider", "fake"));
+        assertEquals("invalid_request: set_model: \"model_id\" must be a string",
+                error(r, "session_command", "session", "typed", "command", "set_model", "provider", "fake", "modelId", 7));
         assertEquals("invalid_request: set_auto_retry: \"enabled\" must be true or false",
                 error(r, "session_command", "session", "typed", "command", "set_auto_retry", "enabled", "yes"));
         assertEquals(0, llm.requests().size(), "nothing reached the model");

@@ -1,6 +1,6 @@
 /** Bearer API tokens and the callers they identify. */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.oqto.api.auth;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,16 +1,16 @@
 package io.oqto.api.runner;
 
-/** The runner answered with a protocol error; {@link #code()} is one of the protocol's error codes. */
+/** The runner answered with a protocol error; {@link #code()} says which. */
 public class RunnerErrorException extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final String code;
+    private final ErrorCode code;
 
-    public RunnerErrorException(String code, String message) {
+    public RunnerErrorException(ErrorCode code, String message) {
         super(message);
         this.code = code;
     }
 
-    public String code() {
+    public ErrorCode code() {
         return code;
     }
 }

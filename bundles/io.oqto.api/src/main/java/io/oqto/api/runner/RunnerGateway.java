@@ -1,10 +1,17 @@
 package io.oqto.api.runner;
 
+import java.time.Duration;
+import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Routes a per-user operation to that user's runner over its Unix socket.
+ * Routes a per-user operation to that user's runner over its Unix socket. Requests and replies are the
+ * records of this package and its area packages ({@code files}, {@code processes}, {@code programs},
+ * {@code sessions}); the implementation is the one place that turns them into frames and back.
  * Implementations pool connections per runner and never block longer than their configured timeout.
+ *
+ * <p>Failures: {@link RunnerErrorException} (the runner refused, with its {@link ErrorCode}),
+ * {@link RunnerUnavailableException}, {@link UnknownUserException}.
  */
 @ProviderType
 public interface RunnerGateway {
@@ -16,30 +23,27 @@ public interface RunnerGateway {
     PingResult ping(String platformUser);
 
     /**
-     * Sends one runner-protocol request and returns the reply's fields (its {@code type} included).
-     * An error reply becomes a {@link RunnerErrorException} carrying the protocol's error code.
+     * Sends one request and returns its typed reply, within the configured request timeout.
      *
-     * @since 1.1
+     * @since 2.0
      */
-    java.util.Map<String, Object> request(String platformUser, String type, java.util.Map<String, Object> fields);
+    <R> R call(String platformUser, RunnerRequest<R> request);
 
     /**
-     * Like {@link #request(String, String, java.util.Map)}, for a request known to take longer than the
-     * configured request timeout (starting a program waits until it is ready).
+     * Like {@link #call(String, RunnerRequest)}, for a request known to take longer than the configured
+     * request timeout (starting a program waits until it is ready; pi may take long to accept a command).
      *
-     * @since 1.2
+     * @since 2.0
      */
-    java.util.Map<String, Object> request(String platformUser, String type, java.util.Map<String, Object> fields,
-            java.time.Duration timeout);
+    <R> R call(String platformUser, RunnerRequest<R> request, Duration timeout);
 
     /**
-     * Sends a subscribing request (such as {@code subscribe_output}) and delivers the subscription's events
-     * (their {@code type} included) to {@code events}, on a thread that must not be blocked: hand them
-     * over, don't process them there. If the runner connection is lost, a last event of type
-     * {@code subscription_ended} with reason {@code runner connection lost} is delivered.
+     * Sends a subscribing request and delivers the subscription's events (the request's
+     * {@link RunnerMessage#events()}) to {@code events}, on a thread that must not be blocked: hand them over,
+     * don't process them there. The last event is always a {@link SubscriptionEnded}, also when the runner
+     * connection is lost ({@link SubscriptionEnded#CONNECTION_LOST}).
      *
-     * @since 1.2
+     * @since 2.0
      */
-    RunnerSubscription subscribe(String platformUser, String type, java.util.Map<String, Object> fields,
-            java.util.function.Consumer<java.util.Map<String, Object>> events);
+    RunnerSubscription subscribe(String platformUser, RunnerRequest<Subscribed> request, Consumer<RunnerEvent> events);
 }

@@ -1,6 +1,5 @@
 package io.oqto.api.runner;
 
-import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -11,8 +10,8 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface RunnerSubscription extends AutoCloseable {
 
-    /** The runner's reply to the subscribing request (its {@code type} included). */
-    Map<String, Object> reply();
+    /** The runner's reply to the subscribing request. */
+    Subscribed reply();
 
     /** Ends the subscription; no events are delivered afterwards. Idempotent. */
     @Override

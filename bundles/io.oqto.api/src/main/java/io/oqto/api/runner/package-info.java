@@ -1,6 +1,6 @@
 /** Reaching a user's runner from the control plane: the gateway service and what it returns. */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package io.oqto.api.runner;
 
 import org.osgi.annotation.bundle.Export;

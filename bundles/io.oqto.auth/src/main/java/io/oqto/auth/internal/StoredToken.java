@@ -17,7 +17,7 @@ record StoredToken(String id, Role role, String user, String sha256, long create
         if (f.length != 5) {
             throw new IllegalArgumentException("expected 5 fields, got " + f.length);
         }
-        return new StoredToken(f[0], Role.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)), f[2], f[3],
+        return new StoredToken(f[0], Role.parse(f[1]).orElseThrow(() -> new IllegalArgumentException("unknown role " + f[1])), f[2], f[3],
                 Long.parseLong(f[4]));
     }
 }

@@ -1,6 +1,6 @@
 package io.oqto.process.internal;
 
-import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import io.oqto.api.sandbox.SandboxUnavailableException;
 import io.oqto.process.internal.limits.LimitEnforcer;
 import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.process.internal.limits.Limits;
-import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;

@@ -4,7 +4,7 @@ import io.oqto.api.process.LaunchException;
 import io.oqto.api.process.LaunchRequest;
 import io.oqto.api.process.LaunchedProcess;
 import io.oqto.api.process.ProcessLauncher;
-import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.protocol.RunnerOperation;

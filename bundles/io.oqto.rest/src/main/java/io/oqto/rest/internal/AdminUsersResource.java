@@ -8,7 +8,6 @@ import io.oqto.api.users.ProvisionedUser;
 import io.oqto.api.users.ProvisioningException;
 import io.oqto.api.users.UserProvisioning;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -50,11 +49,8 @@ public final class AdminUsersResource {
                 || !(body.get("email") instanceof String email)) {
             throw new ApiProblem(400, "bad_request", "Bad request", "provisioning takes {\"name\", \"email\", \"role\"?}: name and email are strings");
         }
-        Role role = switch (String.valueOf(body.getOrDefault("role", "user")).toLowerCase(Locale.ROOT)) {
-            case "user" -> Role.USER;
-            case "admin" -> Role.ADMIN;
-            default -> throw new ApiProblem(400, "bad_request", "Bad request", "role must be user or admin");
-        };
+        Role role = Role.parse(String.valueOf(body.getOrDefault("role", "user")))
+                .orElseThrow(() -> new ApiProblem(400, "bad_request", "Bad request", "role must be user or admin"));
         ProvisionedUser p = call(() -> users.create(new NewUser(name, email, role)));
         Created reply = new Created(UserView.of(p.user()), p.created(), p.token() == null ? null : p.token().secret(), p.steps(),
                 p.notInstalled());

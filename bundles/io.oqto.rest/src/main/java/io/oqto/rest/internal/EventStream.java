@@ -1,15 +1,20 @@
 package io.oqto.rest.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oqto.api.runner.RunnerEvent;
 import io.oqto.api.runner.RunnerSubscription;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One server-sent-events response fed by a runner subscription. Events arrive on the runner connection's
@@ -26,28 +31,23 @@ final class EventStream {
     record Sse(String id, String name, Object data) {
     }
 
-    /** Process output: the runner event's type is the SSE event name. */
-    static final java.util.function.Function<Map<String, Object>, java.util.List<Sse>> AS_IS =
-            e -> java.util.List.of(new Sse(null, (String) e.get("type"), e));
-
     /** Written and flushed together: under load one flush carries many events. */
     static final int BATCH = 256;
 
     private final ObjectMapper mapper;
-    private final java.util.function.Function<Map<String, Object>, java.util.List<Sse>> format;
-    private final java.util.function.Predicate<Map<String, Object>> isLast;
-    private final BlockingQueue<Map<String, Object>> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final Function<RunnerEvent, List<Sse>> format;
+    private final Predicate<RunnerEvent> isLast;
+    private final BlockingQueue<RunnerEvent> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
-    private volatile Map<String, Object> last;
+    private volatile RunnerEvent last;
     private volatile boolean closed;
     private boolean resyncOnOverflow;
 
-    EventStream(ObjectMapper mapper) {
-        this(mapper, AS_IS, EventStream::isLast);
-    }
-
-    EventStream(ObjectMapper mapper, java.util.function.Function<Map<String, Object>, java.util.List<Sse>> format,
-            java.util.function.Predicate<Map<String, Object>> isLast) {
+    /**
+     * @param format how a runner event becomes server-sent events
+     * @param isLast whether the subscription is over after an event (the process exited for good, the runner ended it)
+     */
+    EventStream(ObjectMapper mapper, Function<RunnerEvent, List<Sse>> format, Predicate<RunnerEvent> isLast) {
         this.mapper = mapper;
         this.format = format;
         this.isLast = isLast;
@@ -60,18 +60,12 @@ final class EventStream {
     }
 
     /** Called on the runner connection's thread: never blocks. */
-    void offer(Map<String, Object> event) {
+    void offer(RunnerEvent event) {
         if (isLast.test(event)) {
             last = event;
         } else if (!queue.offer(event)) {
             dropped.incrementAndGet();
         }
-    }
-
-    /** The subscription is over after this event: the process exited for good, or the runner ended it. */
-    static boolean isLast(Map<String, Object> event) {
-        return "subscription_ended".equals(event.get("type"))
-                || "process_exited".equals(event.get("type")) && Boolean.FALSE.equals(event.get("restarting"));
     }
 
     /** Ends the stream within a second (the REST bundle is stopping). */
@@ -88,7 +82,7 @@ final class EventStream {
             out.flush();
             long quietSince = System.nanoTime();
             while (!closed) {
-                Map<String, Object> event = queue.poll(1, TimeUnit.SECONDS);
+                RunnerEvent event = queue.poll(1, TimeUnit.SECONDS);
                 long lost = dropped.getAndSet(0);
                 if (lost > 0 && resyncOnOverflow) {
                     // Numbered events: end here, the client reconnects with Last-Event-ID and the runner replays.
@@ -106,10 +100,10 @@ final class EventStream {
                     return;
                 }
                 if (event != null) {
-                    java.util.List<Map<String, Object>> batch = new java.util.ArrayList<>();
+                    List<RunnerEvent> batch = new ArrayList<>();
                     batch.add(event);
                     queue.drainTo(batch, BATCH - 1);
-                    for (Map<String, Object> e : batch) {
+                    for (RunnerEvent e : batch) {
                         writeAll(out, e);
                     }
                     out.flush();
@@ -126,7 +120,7 @@ final class EventStream {
         }
     }
 
-    private void writeAll(OutputStream out, Map<String, Object> event) throws IOException {
+    private void writeAll(OutputStream out, RunnerEvent event) throws IOException {
         for (Sse e : format.apply(event)) {
             write(out, e);
         }

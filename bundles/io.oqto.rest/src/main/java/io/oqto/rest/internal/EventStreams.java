@@ -1,6 +1,7 @@
 package io.oqto.rest.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oqto.api.runner.RunnerEvent;
 import io.oqto.api.runner.RunnerSubscription;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,7 @@ final class EventStreams {
         this.mapper = mapper;
     }
 
-    /** A stream of runner events written as they are (their type is the SSE event name). */
-    EventStream newStream() {
-        return new EventStream(mapper);
-    }
-
-    EventStream newStream(Function<Map<String, Object>, List<EventStream.Sse>> format, Predicate<Map<String, Object>> isLast) {
+    EventStream newStream(Function<RunnerEvent, List<EventStream.Sse>> format, Predicate<RunnerEvent> isLast) {
         return new EventStream(mapper, format, isLast);
     }
 
@@ -48,7 +44,7 @@ final class EventStreams {
      * {@link #closeAll()}). Beyond {@link #MAX_PER_USER} open streams the user gets {@code 429 busy} and the
      * runner is not asked.
      */
-    Response open(String user, EventStream stream, Function<Consumer<Map<String, Object>>, RunnerSubscription> subscribe) {
+    Response open(String user, EventStream stream, Function<Consumer<RunnerEvent>, RunnerSubscription> subscribe) {
         AtomicInteger count = perUser.computeIfAbsent(user, u -> new AtomicInteger());
         if (count.incrementAndGet() > MAX_PER_USER) {
             count.decrementAndGet();

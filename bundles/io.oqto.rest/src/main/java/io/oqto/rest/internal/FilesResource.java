@@ -1,11 +1,16 @@
 package io.oqto.rest.internal;
 
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.files.DeletePath;
+import io.oqto.api.runner.files.FileContent;
+import io.oqto.api.runner.files.FileStat;
+import io.oqto.api.runner.files.FileWritten;
+import io.oqto.api.runner.files.ListDirectory;
+import io.oqto.api.runner.files.ReadFile;
+import io.oqto.api.runner.files.Stat;
+import io.oqto.api.runner.files.WriteFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
 import javax.ws.rs.PUT;
@@ -28,7 +33,6 @@ public final class FilesResource {
 
     /** What fits in one runner frame once base64-encoded; larger uploads need chunking (not yet). */
     static final int MAX_UPLOAD = 700 * 1024;
-    private static final int CHUNK = 512 * 1024;
 
     private final RunnerGateway runners;
 
@@ -45,32 +49,26 @@ public final class FilesResource {
     @Path("{path: .+}")
     public Response get(@PathParam("user") String user, @PathParam("path") String path, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
-        Map<String, Object> stat = runners.request(target, "stat", Map.of("path", path));
-        if (!Boolean.TRUE.equals(stat.get("exists"))) {
+        FileStat stat = runners.call(target, new Stat(path));
+        if (!stat.exists()) {
             throw new ApiProblem(404, "path_not_found", "Not found", "no such file or directory: " + path);
         }
-        if ("directory".equals(stat.get("kind"))) {
-            Map<String, Object> listing = runners.request(target, "list_directory", Map.of("path", path, "include_hidden", true));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("path", path);
-            body.put("entries", listing.get("entries"));
-            return Response.ok(body, MediaType.APPLICATION_JSON).build();
+        if (stat.isDirectory()) {
+            return Response.ok(runners.call(target, new ListDirectory(path, true)), MediaType.APPLICATION_JSON).build();
         }
-        long size = ((Number) stat.get("size")).longValue();
         StreamingOutput stream = out -> {
             long offset = 0;
             while (true) {
-                Map<String, Object> chunk = runners.request(target, "read_file",
-                        Map.of("path", path, "offset", offset, "length", CHUNK));
-                byte[] data = Base64.getDecoder().decode((String) chunk.get("data_base64"));
+                FileContent chunk = runners.call(target, new ReadFile(path, offset, ReadFile.MAX_LENGTH));
+                byte[] data = chunk.data();
                 out.write(data);
                 offset += data.length;
-                if (Boolean.TRUE.equals(chunk.get("eof")) || data.length == 0) {
+                if (chunk.eof() || data.length == 0) {
                     return;
                 }
             }
         };
-        return Response.ok(stream, MediaType.APPLICATION_OCTET_STREAM).header("Content-Length", size).build();
+        return Response.ok(stream, MediaType.APPLICATION_OCTET_STREAM).header("Content-Length", stat.size()).build();
     }
 
     @PUT
@@ -85,9 +83,8 @@ public final class FilesResource {
             throw new ApiProblem(413, "payload_too_large", "Payload too large",
                     "uploads are limited to " + MAX_UPLOAD + " bytes for now");
         }
-        Map<String, Object> reply = runners.request(target, "write_file", Map.of("path", path,
-                "data_base64", Base64.getEncoder().encodeToString(data), "create_parents", parents));
-        return Response.ok(Map.of("path", path, "bytes_written", reply.get("bytes_written")), MediaType.APPLICATION_JSON).build();
+        FileWritten written = runners.call(target, WriteFile.of(path, data, parents));
+        return Response.ok(written, MediaType.APPLICATION_JSON).build();
     }
 
     @DELETE
@@ -96,7 +93,7 @@ public final class FilesResource {
             @QueryParam("recursive") String recursiveParam, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         boolean recursive = QueryParams.flag("recursive", recursiveParam, false);
-        runners.request(target, "delete_path", Map.of("path", path, "recursive", recursive));
+        runners.call(target, new DeletePath(path, recursive));
         return Response.noContent().build();
     }
 }

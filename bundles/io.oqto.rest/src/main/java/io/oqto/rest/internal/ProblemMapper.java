@@ -1,5 +1,6 @@
 package io.oqto.rest.internal;
 
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.runner.UnknownUserException;
@@ -21,22 +22,19 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
 
     /** Workspace errors keep the runner's code; anything else from the runner is a 502. */
     private static ApiProblem forRunnerError(RunnerErrorException r) {
-        return switch (String.valueOf(r.code())) {
-            case "path_not_allowed" -> new ApiProblem(403, "path_not_allowed", "Path not allowed", r.getMessage());
-            case "path_not_found" -> new ApiProblem(404, "path_not_found", "Not found", r.getMessage());
-            case "path_exists", "not_a_directory", "not_a_file", "directory_not_empty" ->
-                    new ApiProblem(409, r.code(), "Conflict", r.getMessage());
-            case "invalid_request" -> new ApiProblem(400, "bad_request", "Bad request", r.getMessage());
-            case "process_not_found" -> new ApiProblem(404, "process_not_found", "Not found", r.getMessage());
-            case "process_exists" -> new ApiProblem(409, "process_exists", "Conflict", r.getMessage());
-            case "spawn_failed" -> new ApiProblem(422, "spawn_failed", "Spawn failed", r.getMessage());
-            case "sandbox_error" -> new ApiProblem(503, "sandbox_error", "Sandbox unavailable", r.getMessage());
-            case "session_not_found" -> new ApiProblem(404, "session_not_found", "Not found", r.getMessage());
-            case "invalid_state" -> new ApiProblem(409, "invalid_state", "Conflict", r.getMessage());
-            case "agent_error" -> new ApiProblem(422, "agent_error", "Agent error", r.getMessage());
-            case "busy" -> new ApiProblem(503, "busy", "Busy", r.getMessage());
-            case "timeout" -> new ApiProblem(504, "timeout", "Timeout", r.getMessage());
-            default -> new ApiProblem(502, "runner_error", "Runner error", r.code() + ": " + r.getMessage());
+        ErrorCode code = r.code();
+        return switch (code) {
+            case PATH_NOT_ALLOWED -> new ApiProblem(403, code.wire(), "Path not allowed", r.getMessage());
+            case PATH_NOT_FOUND, PROCESS_NOT_FOUND, SESSION_NOT_FOUND -> new ApiProblem(404, code.wire(), "Not found", r.getMessage());
+            case PATH_EXISTS, NOT_A_DIRECTORY, NOT_A_FILE, DIRECTORY_NOT_EMPTY, PROCESS_EXISTS, INVALID_STATE ->
+                    new ApiProblem(409, code.wire(), "Conflict", r.getMessage());
+            case INVALID_REQUEST -> new ApiProblem(400, "bad_request", "Bad request", r.getMessage());
+            case SPAWN_FAILED -> new ApiProblem(422, code.wire(), "Spawn failed", r.getMessage());
+            case SANDBOX_ERROR -> new ApiProblem(503, code.wire(), "Sandbox unavailable", r.getMessage());
+            case AGENT_ERROR -> new ApiProblem(422, code.wire(), "Agent error", r.getMessage());
+            case BUSY -> new ApiProblem(503, code.wire(), "Busy", r.getMessage());
+            case TIMEOUT -> new ApiProblem(504, code.wire(), "Timeout", r.getMessage());
+            default -> new ApiProblem(502, "runner_error", "Runner error", code.wire() + ": " + r.getMessage());
         };
     }
 

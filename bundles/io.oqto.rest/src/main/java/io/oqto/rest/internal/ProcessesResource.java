@@ -1,9 +1,23 @@
 package io.oqto.rest.internal;
 
+import io.oqto.api.auth.Role;
+import io.oqto.api.runner.RunnerEvent;
 import io.oqto.api.runner.RunnerGateway;
-import java.util.LinkedHashMap;
+import io.oqto.api.runner.SubscriptionEnded;
+import io.oqto.api.runner.processes.GetProcess;
+import io.oqto.api.runner.processes.ListProcesses;
+import io.oqto.api.runner.processes.Output;
+import io.oqto.api.runner.processes.OutputOverflow;
+import io.oqto.api.runner.processes.OutputPage;
+import io.oqto.api.runner.processes.ProcessExited;
+import io.oqto.api.runner.processes.ProcessInfo;
+import io.oqto.api.runner.processes.ProcessStopped;
+import io.oqto.api.runner.processes.ReadOutput;
+import io.oqto.api.runner.processes.SpawnProcess;
+import io.oqto.api.runner.processes.StopProcess;
+import io.oqto.api.runner.processes.SubscribeOutput;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
@@ -24,55 +38,48 @@ import javax.ws.rs.core.SecurityContext;
 @Produces(MediaType.APPLICATION_JSON)
 public final class ProcessesResource {
 
-    /** What a client may pass when spawning; anything else is refused rather than forwarded. */
-    static final Set<String> SPAWN_FIELDS = Set.of("name", "argv", "cwd", "env", "sandboxed", "profile", "restart", "limits");
-
     private final RunnerGateway runners;
     private final EventStreams streams;
+    private final Bodies bodies;
 
-    ProcessesResource(RunnerGateway runners, EventStreams streams) {
+    ProcessesResource(RunnerGateway runners, EventStreams streams, Bodies bodies) {
         this.runners = runners;
         this.streams = streams;
+        this.bodies = bodies;
     }
 
     @GET
-    public Object list(@PathParam("user") String user, @Context SecurityContext security) {
-        return runners.request(RunnerResource.authorize(user, security), "list_processes", Map.of()).get("processes");
+    public List<ProcessInfo> list(@PathParam("user") String user, @Context SecurityContext security) {
+        return runners.call(RunnerResource.authorize(user, security), new ListProcesses()).processes();
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response spawn(@PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
-        if (body == null || !SPAWN_FIELDS.containsAll(body.keySet())) {
-            throw new ApiProblem(400, "bad_request", "Bad request", "a spawn takes only " + new java.util.TreeSet<>(SPAWN_FIELDS));
-        }
-        if (Boolean.FALSE.equals(body.get("sandboxed")) && ((BearerAuthFilter.CallerContext) security).caller().role() != io.oqto.api.auth.Role.ADMIN) {
+        SpawnProcess spawn = bodies.read(body, SpawnProcess.class, "a spawn");
+        if (Boolean.FALSE.equals(spawn.sandboxed()) && RunnerResource.caller(security).role() != Role.ADMIN) {
             // The operator's sandbox policy binds users; only an admin may start something outside it.
             throw ApiProblem.forbidden("only an admin may spawn without the sandbox");
         }
-        Map<String, Object> reply = runners.request(target, "spawn_process", new LinkedHashMap<>(body));
-        return Response.status(201).entity(reply.get("process")).build();
+        return Response.status(201).entity(runners.call(target, spawn).process()).build();
     }
 
     @GET
     @Path("{name}")
-    public Object status(@PathParam("user") String user, @PathParam("name") String name, @Context SecurityContext security) {
-        return runners.request(RunnerResource.authorize(user, security), "process_status", Map.of("name", name)).get("process");
+    public ProcessInfo status(@PathParam("user") String user, @PathParam("name") String name, @Context SecurityContext security) {
+        return runners.call(RunnerResource.authorize(user, security), new GetProcess(name)).process();
     }
 
     @GET
     @Path("{name}/output")
-    public Map<String, Object> output(@PathParam("user") String user, @PathParam("name") String name,
+    public OutputPage output(@PathParam("user") String user, @PathParam("name") String name,
             @QueryParam("after") String afterParam, @QueryParam("max") String maxParam,
             @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         long after = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
         long max = QueryParams.whole("max", maxParam, 1000, 1, 5000);
-        Map<String, Object> reply = runners.request(target, "read_output",
-                Map.of("name", name, "after", after, "max", max));
-        reply.remove("type");
-        return reply;
+        return runners.call(target, new ReadOutput(name, after, max));
     }
 
     /**
@@ -87,19 +94,28 @@ public final class ProcessesResource {
             @QueryParam("after") String afterParam, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         long after = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
-        return streams.open(target, streams.newStream(),
-                events -> runners.subscribe(target, "subscribe_output", Map.of("name", name, "after", after), events));
+        return streams.open(target, streams.newStream(ProcessesResource::sse, ProcessesResource::isLast),
+                events -> runners.subscribe(target, new SubscribeOutput(name, after), events));
+    }
+
+    /** A process event as a server-sent event, named as in docs/rest-api.md. */
+    static List<EventStream.Sse> sse(RunnerEvent e) {
+        String name = e instanceof Output ? "output" : e instanceof OutputOverflow ? "output_overflow"
+                : e instanceof ProcessExited ? "process_exited" : "subscription_ended";
+        return List.of(new EventStream.Sse(null, name, e));
+    }
+
+    /** The stream is over after the final exit, or when the runner ended the subscription. */
+    static boolean isLast(RunnerEvent e) {
+        return e instanceof SubscriptionEnded || e instanceof ProcessExited exited && !exited.restarting();
     }
 
     @POST
     @Path("{name}/stop")
-    public Map<String, Object> stop(@PathParam("user") String user, @PathParam("name") String name,
+    public ProcessStopped stop(@PathParam("user") String user, @PathParam("name") String name,
             @QueryParam("grace_ms") String graceParam, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         long graceMs = QueryParams.whole("grace_ms", graceParam, 5000, 0, 60_000);
-        Map<String, Object> reply = runners.request(target, "stop_process",
-                Map.of("name", name, "grace_ms", graceMs));
-        reply.remove("type");
-        return reply;
+        return runners.call(target, new StopProcess(name, graceMs));
     }
 }

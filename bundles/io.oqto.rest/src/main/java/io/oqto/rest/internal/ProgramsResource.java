@@ -1,10 +1,11 @@
 package io.oqto.rest.internal;
 
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.programs.ProgramStarted;
+import io.oqto.api.runner.programs.StartProgram;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
@@ -23,14 +24,19 @@ import javax.ws.rs.core.SecurityContext;
 @Produces(MediaType.APPLICATION_JSON)
 public final class ProgramsResource {
 
-    static final Set<String> FIELDS = Set.of("name", "args", "cwd");
     /** Longer than the runner's own readiness limit ({@code [programs] ready_timeout_ms}, default 20 s). */
     static final Duration START_TIMEOUT = Duration.ofSeconds(75);
 
-    private final RunnerGateway runners;
+    /** What a client may say about the start; the program comes from the path. */
+    record StartBody(String name, List<String> args, String cwd) {
+    }
 
-    ProgramsResource(RunnerGateway runners) {
+    private final RunnerGateway runners;
+    private final Bodies bodies;
+
+    ProgramsResource(RunnerGateway runners, Bodies bodies) {
         this.runners = runners;
+        this.bodies = bodies;
     }
 
     @POST
@@ -39,13 +45,9 @@ public final class ProgramsResource {
     public Response start(@PathParam("user") String user, @PathParam("program") String program, Map<String, Object> body,
             @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
-        Map<String, Object> fields = new LinkedHashMap<>(body == null ? Map.of() : body);
-        if (!FIELDS.containsAll(fields.keySet())) {
-            throw new ApiProblem(400, "bad_request", "Bad request", "starting a program takes only " + new java.util.TreeSet<>(FIELDS));
-        }
-        fields.put("program", program);
-        Map<String, Object> reply = runners.request(target, "start_program", fields, START_TIMEOUT);
-        reply.remove("type");
-        return Response.status(201).entity(reply).build();
+        StartBody start = bodies.read(body, StartBody.class, "starting a program");
+        ProgramStarted started = runners.call(target, new StartProgram(program, start.name(), start.args(), start.cwd()),
+                START_TIMEOUT);
+        return Response.status(201).entity(started).build();
     }
 }

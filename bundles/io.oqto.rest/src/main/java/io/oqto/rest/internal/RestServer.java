@@ -37,6 +37,7 @@ public final class RestServer {
     public RestServer(@Reference RunnerGateway runners, @Reference TokenService tokens, BundleContext context) {
         ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         streams = new EventStreams(mapper);
+        Bodies bodies = new Bodies(mapper);
         JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -50,9 +51,9 @@ public final class RestServer {
                     new HealthResource(context.getBundle().getVersion().toString()),
                     new RunnerResource(runners),
                     new FilesResource(runners),
-                    new ProcessesResource(runners, streams),
-                    new ProgramsResource(runners),
-                    new SessionsResource(runners, streams),
+                    new ProcessesResource(runners, streams, bodies),
+                    new ProgramsResource(runners, bodies),
+                    new SessionsResource(runners, streams, bodies),
                     new AdminUsersResource(() -> provisioning)));
             factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens), new BodyLimit(),
                     new ProblemMapper()));

@@ -42,12 +42,17 @@ public final class RunnerResource {
 
     /** Resolves {@code me} and checks that the caller may act on {@code user}. */
     static String authorize(String user, SecurityContext security) {
-        Caller caller = ((BearerAuthFilter.CallerContext) security).caller();
+        Caller caller = caller(security);
         String target = "me".equals(user) ? caller.user() : user;
         if (!caller.mayAccess(target)) {
             throw ApiProblem.forbidden("user " + caller.user() + " may not access the runner of " + target);
         }
         return target;
+    }
+
+    /** Who is calling, as the bearer filter found it. */
+    static Caller caller(SecurityContext security) {
+        return ((BearerAuthFilter.CallerContext) security).caller();
     }
 
     /** Reply of the ping endpoint. */

@@ -1,10 +1,23 @@
 package io.oqto.rest.internal;
 
+import io.oqto.api.runner.RunnerEvent;
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.SubscriptionEnded;
+import io.oqto.api.runner.sessions.CommandReply;
+import io.oqto.api.runner.sessions.CreateSession;
+import io.oqto.api.runner.sessions.DeleteSession;
+import io.oqto.api.runner.sessions.GetSession;
+import io.oqto.api.runner.sessions.ListSessions;
+import io.oqto.api.runner.sessions.RestartSession;
+import io.oqto.api.runner.sessions.Session;
+import io.oqto.api.runner.sessions.SessionCommand;
+import io.oqto.api.runner.sessions.SessionEvents;
+import io.oqto.api.runner.sessions.SessionResync;
+import io.oqto.api.runner.sessions.StopSession;
+import io.oqto.api.runner.sessions.SubscribeSession;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
@@ -29,8 +42,6 @@ import javax.ws.rs.core.SecurityContext;
 @Produces(MediaType.APPLICATION_JSON)
 public final class SessionsResource {
 
-    static final Set<String> CREATE_FIELDS = Set.of("session", "provider", "model", "cwd", "resume");
-    static final Set<String> MESSAGE_FIELDS = Set.of("message", "images");
     /** A prompt is answered once pi accepted it; compacting can take minutes. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
 
@@ -39,94 +50,97 @@ public final class SessionsResource {
     private static final Map<String, String> MESSAGE_WHAT = Map.of("prompt", "a prompt", "steer", "steering",
             "follow-up", "a follow-up");
 
+    /** The body of {@code prompt}, {@code steer} and {@code follow-up}. */
+    record MessageBody(String message, List<Object> images) {
+    }
+
+    /** The body of {@code PUT …/model}. */
+    record ModelBody(String provider, String modelId) {
+    }
+
     private final RunnerGateway runners;
     private final EventStreams streams;
+    private final Bodies bodies;
 
-    SessionsResource(RunnerGateway runners, EventStreams streams) {
+    SessionsResource(RunnerGateway runners, EventStreams streams, Bodies bodies) {
         this.runners = runners;
         this.streams = streams;
+        this.bodies = bodies;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
-        Map<String, Object> fields = only(body, CREATE_FIELDS, "creating a session");
-        return Response.status(201).entity(runners.request(target, "create_session", fields).get("session")).build();
+        CreateSession create = bodies.read(body, CreateSession.class, "creating a session");
+        return Response.status(201).entity(runners.call(target, create).session()).build();
     }
 
     @GET
-    public Object list(@PathParam("user") String user, @Context SecurityContext security) {
-        return runners.request(RunnerResource.authorize(user, security), "list_sessions", Map.of()).get("sessions");
+    public List<Session> list(@PathParam("user") String user, @Context SecurityContext security) {
+        return runners.call(RunnerResource.authorize(user, security), new ListSessions()).sessions();
     }
 
     @GET
     @Path("{id}")
-    public Object one(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return session(user, id, "session_info", security);
+    public Session one(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return runners.call(RunnerResource.authorize(user, security), new GetSession(id)).session();
     }
 
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        runners.request(RunnerResource.authorize(user, security), "delete_session", Map.of("session", id));
+        runners.call(RunnerResource.authorize(user, security), new DeleteSession(id));
         return Response.noContent().build();
-    }
-
-    /** A request about one session whose reply carries the session. */
-    private Object session(String user, String id, String type, SecurityContext security) {
-        return runners.request(RunnerResource.authorize(user, security), type, Map.of("session", id)).get("session");
     }
 
     /** {@code prompt}, {@code steer} and {@code follow-up}: a message (and images) for the agent. */
     @POST
     @Path("{id}/{command: prompt|steer|follow-up}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Object message(@PathParam("user") String user, @PathParam("id") String id, @PathParam("command") String command,
+    public CommandReply message(@PathParam("user") String user, @PathParam("id") String id, @PathParam("command") String command,
             Map<String, Object> body, @Context SecurityContext security) {
-        return command(user, id, MESSAGE_COMMANDS.get(command), only(body, MESSAGE_FIELDS, MESSAGE_WHAT.get(command)), security);
+        MessageBody m = bodies.read(body, MessageBody.class, MESSAGE_WHAT.get(command));
+        return command(user, SessionCommand.message(id, MESSAGE_COMMANDS.get(command), m.message(), m.images()), security);
     }
 
     @POST
     @Path("{id}/abort")
-    public Object abort(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return command(user, id, "abort", Map.of(), security);
+    public CommandReply abort(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return command(user, SessionCommand.of(id, "abort"), security);
     }
 
     @GET
     @Path("{id}/messages")
-    public Object messages(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return command(user, id, "get_messages", Map.of(), security);
+    public CommandReply messages(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return command(user, SessionCommand.of(id, "get_messages"), security);
     }
 
     @GET
     @Path("{id}/state")
-    public Object state(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return command(user, id, "get_state", Map.of(), security);
+    public CommandReply state(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return command(user, SessionCommand.of(id, "get_state"), security);
     }
 
     @PUT
     @Path("{id}/model")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Object model(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
+    public CommandReply model(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
             @Context SecurityContext security) {
-        Map<String, Object> fields = only(body, Set.of("provider", "model_id"), "setting the model");
-        Map<String, Object> pi = new LinkedHashMap<>();
-        pi.put("provider", fields.get("provider"));
-        pi.put("modelId", fields.get("model_id"));
-        return command(user, id, "set_model", pi, security);
+        ModelBody m = bodies.read(body, ModelBody.class, "setting the model");
+        return command(user, SessionCommand.setModel(id, m.provider(), m.modelId()), security);
     }
 
     @POST
     @Path("{id}/stop")
-    public Object stop(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return session(user, id, "stop_session", security);
+    public Session stop(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return runners.call(RunnerResource.authorize(user, security), new StopSession(id)).session();
     }
 
     @POST
     @Path("{id}/restart")
-    public Object restart(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return session(user, id, "restart_session", security);
+    public Session restart(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return runners.call(RunnerResource.authorize(user, security), new RestartSession(id)).session();
     }
 
     /**
@@ -149,43 +163,23 @@ public final class SessionsResource {
                 throw new ApiProblem(400, "invalid_header", "Bad request", "header Last-Event-ID must be an event's sequence number");
             }
         }
-        EventStream stream = streams.newStream(SessionsResource::sse, e -> "subscription_ended".equals(e.get("type")))
-                .resyncOnOverflow();
+        EventStream stream = streams.newStream(SessionsResource::sse, e -> e instanceof SubscriptionEnded).resyncOnOverflow();
         long resumeFrom = from;
-        return streams.open(target, stream,
-                events -> runners.subscribe(target, "subscribe_session", Map.of("session", id, "after", resumeFrom), events));
+        return streams.open(target, stream, events -> runners.subscribe(target, new SubscribeSession(id, resumeFrom), events));
     }
 
-    /** A runner frame as server-sent events: a batch of session events gives one each. */
-    static java.util.List<EventStream.Sse> sse(Map<String, Object> frame) {
-        return switch (String.valueOf(frame.get("type"))) {
-            case "session_events" -> ((java.util.List<?>) frame.get("events")).stream().map(o -> {
-                Map<?, ?> event = (Map<?, ?>) o;
-                return new EventStream.Sse(String.valueOf(event.get("seq")), String.valueOf(event.get("type")), event);
-            }).toList();
-            case "session_resync" -> java.util.List.of(new EventStream.Sse(null, "resync", Map.of("missed", frame.get("missed"),
-                    "resumed_after", frame.get("resumed_after"))));
-            default -> java.util.List.of(new EventStream.Sse(null, "end", Map.of("reason", String.valueOf(frame.get("reason")))));
-        };
-    }
-
-    private Object command(String user, String id, String command, Map<String, Object> fields, SecurityContext security) {
-        Map<String, Object> f = new LinkedHashMap<>(fields);
-        f.put("session", id);
-        f.put("command", command);
-        Map<String, Object> reply = runners.request(RunnerResource.authorize(user, security), "session_command", f, COMMAND_TIMEOUT);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("session", id);
-        out.put("command", command);
-        out.put("data", reply.get("data"));
-        return out;
-    }
-
-    private static Map<String, Object> only(Map<String, Object> body, Set<String> allowed, String what) {
-        Map<String, Object> fields = new LinkedHashMap<>(body == null ? Map.of() : body);
-        if (!allowed.containsAll(fields.keySet())) {
-            throw new ApiProblem(400, "bad_request", "Bad request", what + " takes only " + new java.util.TreeSet<>(allowed));
+    /** A runner event as server-sent events: a batch of session events gives one each. */
+    static List<EventStream.Sse> sse(RunnerEvent event) {
+        if (event instanceof SessionEvents batch) {
+            return batch.events().stream().map(e -> new EventStream.Sse(String.valueOf(e.seq()), e.type(), e)).toList();
         }
-        return fields;
+        if (event instanceof SessionResync r) {
+            return List.of(new EventStream.Sse(null, "resync", Map.of("missed", r.missed(), "resumed_after", r.resumedAfter())));
+        }
+        return List.of(new EventStream.Sse(null, "end", Map.of("reason", String.valueOf(((SubscriptionEnded) event).reason()))));
+    }
+
+    private CommandReply command(String user, SessionCommand command, SecurityContext security) {
+        return runners.call(RunnerResource.authorize(user, security), command, COMMAND_TIMEOUT);
     }
 }

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oqto.api.runner.RunnerSubscription;
+import io.oqto.api.runner.Subscribed;
+import io.oqto.api.runner.SubscriptionEnded;
 import io.oqto.api.runner.RunnerUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.StreamingOutput;
@@ -25,8 +26,8 @@ class EventStreamsTest {
         subscribed.incrementAndGet();
         return new RunnerSubscription() {
             @Override
-            public Map<String, Object> reply() {
-                return Map.of("type", "subscribed");
+            public Subscribed reply() {
+                return new Subscribed("1");
             }
 
             @Override
@@ -40,25 +41,25 @@ class EventStreamsTest {
     void aUserBeyondTheBoundIsBusyAndTheRunnerIsNotAsked() {
         List<EventStream> held = new ArrayList<>();
         for (int i = 0; i < EventStreams.MAX_PER_USER; i++) {
-            EventStream s = streams.newStream();
+            EventStream s = streams.newStream(ProcessesResource::sse, ProcessesResource::isLast);
             held.add(s);
             streams.open("alice", s, events -> subscription());
         }
-        ApiProblem p = assertThrows(ApiProblem.class, () -> streams.open("alice", streams.newStream(), events -> subscription()));
+        ApiProblem p = assertThrows(ApiProblem.class, () -> streams.open("alice", streams.newStream(ProcessesResource::sse, ProcessesResource::isLast), events -> subscription()));
         assertEquals(new ApiProblem.Body(429, "busy", "Too many event streams",
                 "alice already has 64 event streams open (the limit per user): close one first"), p.body());
         assertEquals(EventStreams.MAX_PER_USER, subscribed.get());
         // Another user is not affected by alice's streams.
-        streams.open("bob", streams.newStream(), events -> subscription());
+        streams.open("bob", streams.newStream(ProcessesResource::sse, ProcessesResource::isLast), events -> subscription());
         assertEquals(1, streams.openStreams("bob"));
     }
 
     @Test
     void aStreamThatEndsGivesBackItsPlaceAndEndsItsSubscription() throws Exception {
-        EventStream s = streams.newStream();
+        EventStream s = streams.newStream(ProcessesResource::sse, ProcessesResource::isLast);
         Response r = streams.open("alice", s, events -> subscription());
         assertEquals(1, streams.openStreams("alice"));
-        s.offer(Map.of("type", "subscription_ended", "reason", "test"));
+        s.offer(new SubscriptionEnded("test"));
         ((StreamingOutput) r.getEntity()).write(new ByteArrayOutputStream());
         assertEquals(0, streams.openStreams("alice"));
         assertEquals(1, unsubscribed.get());
@@ -66,7 +67,7 @@ class EventStreamsTest {
 
     @Test
     void aFailedSubscriptionGivesBackItsPlace() {
-        assertThrows(RunnerUnavailableException.class, () -> streams.open("alice", streams.newStream(), events -> {
+        assertThrows(RunnerUnavailableException.class, () -> streams.open("alice", streams.newStream(ProcessesResource::sse, ProcessesResource::isLast), events -> {
             throw new RunnerUnavailableException("gone");
         }));
         assertEquals(0, streams.openStreams("alice"));
@@ -74,7 +75,7 @@ class EventStreamsTest {
 
     @Test
     void aClientThatWentAwayEndsItsSubscription() throws Exception {
-        EventStream s = streams.newStream();
+        EventStream s = streams.newStream(ProcessesResource::sse, ProcessesResource::isLast);
         Response r = streams.open("alice", s, events -> subscription());
         java.io.OutputStream gone = new java.io.OutputStream() {
             @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.Role;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.runner.UnknownUserException;
@@ -25,19 +26,19 @@ class ProblemMapperTest {
         assertEquals(new ApiProblem.Body(404, "user_not_found", "User not found", "no such user: x"),
                 body(new UnknownUserException("no such user: x")));
         assertEquals(new ApiProblem.Body(502, "runner_error", "Runner error", "unknown_type: nope"),
-                body(new RunnerErrorException("unknown_type", "nope")));
+                body(new RunnerErrorException(ErrorCode.UNKNOWN_TYPE, "nope")));
     }
 
     @Test
     void workspaceErrorsKeepTheRunnersCode() {
         assertEquals(new ApiProblem.Body(403, "path_not_allowed", "Path not allowed", "path .. is not allowed: it contains .."),
-                body(new RunnerErrorException("path_not_allowed", "path .. is not allowed: it contains ..")));
-        assertEquals(404, body(new RunnerErrorException("path_not_found", "x")).status());
-        assertEquals("directory_not_empty", body(new RunnerErrorException("directory_not_empty", "x")).code());
-        assertEquals(409, body(new RunnerErrorException("path_exists", "x")).status());
+                body(new RunnerErrorException(ErrorCode.PATH_NOT_ALLOWED, "path .. is not allowed: it contains ..")));
+        assertEquals(404, body(new RunnerErrorException(ErrorCode.PATH_NOT_FOUND, "x")).status());
+        assertEquals("directory_not_empty", body(new RunnerErrorException(ErrorCode.DIRECTORY_NOT_EMPTY, "x")).code());
+        assertEquals(409, body(new RunnerErrorException(ErrorCode.PATH_EXISTS, "x")).status());
         assertEquals(new ApiProblem.Body(400, "bad_request", "Bad request", "x"),
-                body(new RunnerErrorException("invalid_request", "x")));
-        assertEquals(502, body(new RunnerErrorException("io_error", "disk full")).status());
+                body(new RunnerErrorException(ErrorCode.INVALID_REQUEST, "x")));
+        assertEquals(502, body(new RunnerErrorException(ErrorCode.IO_ERROR, "disk full")).status());
     }
 
     @Test

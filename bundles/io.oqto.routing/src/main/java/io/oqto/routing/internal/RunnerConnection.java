@@ -1,6 +1,8 @@
 package io.oqto.routing.internal;
 
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.runner.RunnerErrorException;
+import io.oqto.api.runner.SubscriptionEnded;
 import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
@@ -36,7 +39,7 @@ final class RunnerConnection implements Closeable {
     private final OutputStream out;
     private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
     /** Event listeners of subscriptions made on this connection, by the id of the subscribing request. */
-    private final Map<String, java.util.function.Consumer<Frame>> listeners = new ConcurrentHashMap<>();
+    private final Map<String, Consumer<Frame>> listeners = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Object writeLock = new Object();
     private volatile boolean open = true;
@@ -116,7 +119,7 @@ final class RunnerConnection implements Closeable {
      * Sends a subscribing request. The listener is in place before the request goes out, since the runner
      * may send the first events before its reply; it is removed again if the reply is an error.
      */
-    Subscribed subscribe(String type, Map<String, Object> fields, java.util.function.Consumer<Frame> listener) {
+    OpenSubscription subscribe(String type, Map<String, Object> fields, Consumer<Frame> listener) {
         String id = Long.toString(ids.incrementAndGet());
         listeners.put(id, listener);
         CompletableFuture<Frame> reply = send(id, type, fields);
@@ -125,10 +128,10 @@ final class RunnerConnection implements Closeable {
                 listeners.remove(id);
             }
         });
-        return new Subscribed(id, type, reply);
+        return new OpenSubscription(id, type, reply);
     }
 
-    record Subscribed(String id, String type, CompletableFuture<Frame> reply) {
+    record OpenSubscription(String id, String type, CompletableFuture<Frame> reply) {
 
         /**
          * The request that ends it on the runner: each runner bundle ends only its own subscriptions, so an
@@ -140,7 +143,7 @@ final class RunnerConnection implements Closeable {
     }
 
     /** Stops delivering a subscription's events and tells the runner to end it (not waiting for its reply). */
-    void unsubscribe(Subscribed s) {
+    void unsubscribe(OpenSubscription s) {
         if (listeners.remove(s.id()) != null && open) {
             send(s.unsubscribeType(), Map.of("subscription", s.id()));
         }
@@ -175,7 +178,7 @@ final class RunnerConnection implements Closeable {
                 if (waiting == null) {
                     LOG.warn("runner sent a frame nobody waits for: {}", f);
                 } else if (f.isError()) {
-                    waiting.completeExceptionally(new RunnerErrorException(f.string("code"), f.string("message")));
+                    waiting.completeExceptionally(errorOf(f));
                 } else {
                     waiting.complete(f);
                 }
@@ -189,8 +192,16 @@ final class RunnerConnection implements Closeable {
         }
     }
 
+    /** An error frame as the exception above the wire: a code we do not know is the runner's bug. */
+    static RunnerErrorException errorOf(Frame error) {
+        String code = error.string("code");
+        return ErrorCode.fromWire(code).map(c -> new RunnerErrorException(c, error.string("message")))
+                .orElseGet(() -> new RunnerErrorException(ErrorCode.INTERNAL, "unknown error code " + code + ": "
+                        + error.string("message")));
+    }
+
     private void deliver(String subscription, Frame event) {
-        java.util.function.Consumer<Frame> listener = listeners.get(subscription);
+        Consumer<Frame> listener = listeners.get(subscription);
         if (listener == null) {
             return; // unsubscribed meanwhile
         }
@@ -211,7 +222,7 @@ final class RunnerConnection implements Closeable {
         RunnerUnavailableException gone = new RunnerUnavailableException("runner connection closed");
         pending.values().forEach(f -> f.completeExceptionally(gone));
         for (String id : List.copyOf(listeners.keySet())) {
-            deliver(id, new Frame(null, "subscription_ended", Map.of("subscription", id, "reason", "runner connection lost")));
+            deliver(id, new Frame(null, "subscription_ended", Map.of("subscription", id, "reason", SubscriptionEnded.CONNECTION_LOST)));
         }
     }
 

@@ -1,27 +1,35 @@
 package io.oqto.routing.internal;
 
 import io.oqto.api.runner.PingResult;
+import io.oqto.api.runner.RunnerErrorException;
+import io.oqto.api.runner.RunnerEvent;
 import io.oqto.api.runner.RunnerGateway;
-import io.oqto.api.runner.RunnerSubscription;
+import io.oqto.api.runner.RunnerRequest;
 import io.oqto.api.runner.RunnerStatus;
+import io.oqto.api.runner.RunnerSubscription;
 import io.oqto.api.runner.RunnerUnavailableException;
+import io.oqto.api.runner.Subscribed;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes per-user operations to that user's runner: platform user → Linux account → socket (from the
@@ -35,6 +43,7 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = RoutingConfig.class)
 public final class RunnerRouter implements RunnerGateway {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerRouter.class);
     private static final long SPIN_NANOS = 30_000;
     private final UserDirectory users;
     private final RoutingConfig config;
@@ -69,7 +78,7 @@ public final class RunnerRouter implements RunnerGateway {
      * Runs {@code action} against the user's runner. When the runner cannot be reached, the remembered
      * account is checked again: a user deleted meanwhile is an unknown user, not an unavailable runner.
      */
-    private <T> T routed(String platformUser, java.util.function.Function<RunnerAddress, T> action) {
+    private <T> T routed(String platformUser, Function<RunnerAddress, T> action) {
         RunnerAddress address = resolve(platformUser);
         try {
             return action.apply(address);
@@ -101,28 +110,34 @@ public final class RunnerRouter implements RunnerGateway {
     }
 
     @Override
-    public Map<String, Object> request(String platformUser, String type, Map<String, Object> fields) {
-        return request(platformUser, type, fields, java.time.Duration.ofMillis(config.requestTimeoutMs()));
+    public <R> R call(String platformUser, RunnerRequest<R> request) {
+        return call(platformUser, request, Duration.ofMillis(config.requestTimeoutMs()));
     }
 
     @Override
-    public Map<String, Object> request(String platformUser, String type, Map<String, Object> fields, java.time.Duration timeout) {
-        Frame reply = routed(platformUser, address -> call(address, type, fields, timeout.toMillis()));
-        Map<String, Object> result = new java.util.LinkedHashMap<>(reply.fields());
-        result.put("type", reply.type());
-        return result;
+    public <R> R call(String platformUser, RunnerRequest<R> request, Duration timeout) {
+        Record message = (Record) request;
+        Frame reply = routed(platformUser, address -> call(address, WireRecords.typeOf(message.getClass()),
+                WireRecords.fields(message), timeout.toMillis()));
+        return WireRecords.reply(reply, WireRecords.replyType(request));
     }
 
     @Override
-    public RunnerSubscription subscribe(String platformUser, String type, Map<String, Object> fields,
-            Consumer<Map<String, Object>> events) {
+    public RunnerSubscription subscribe(String platformUser, RunnerRequest<Subscribed> request, Consumer<RunnerEvent> events) {
         if (closed) {
             throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
         }
+        Record message = (Record) request;
+        String type = WireRecords.typeOf(message.getClass());
         RunnerConnection connection = routed(platformUser, a -> pool(a).acquire());
-        RunnerConnection.Subscribed s = connection.subscribe(type, fields, f -> {
-            Map<String, Object> event = new java.util.LinkedHashMap<>(f.fields());
-            event.put("type", f.type());
+        RunnerConnection.OpenSubscription s = connection.subscribe(type, WireRecords.fields(message), frame -> {
+            RunnerEvent event;
+            try {
+                event = WireRecords.event(frame, message.getClass());
+            } catch (RunnerErrorException e) {
+                LOG.warn("{}'s runner: {}", platformUser, e.getMessage());
+                return;
+            }
             events.accept(event);
         });
         Frame reply;
@@ -139,12 +154,11 @@ public final class RunnerRouter implements RunnerGateway {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new RunnerUnavailableException(e.getMessage(), e);
         }
-        Map<String, Object> result = new java.util.LinkedHashMap<>(reply.fields());
-        result.put("type", reply.type());
+        Subscribed subscribed = WireRecords.reply(reply, Subscribed.class);
         return new RunnerSubscription() {
             @Override
-            public Map<String, Object> reply() {
-                return result;
+            public Subscribed reply() {
+                return subscribed;
             }
 
             @Override

@@ -60,8 +60,11 @@ class RunnerRouterTest {
         runner = new FakeRunner(sock(), FakeRunner.Behaviour.NORMAL);
         router(TestRoutingConfig.pattern(sock().toString()));
         Map<String, String> endedBy = new java.util.LinkedHashMap<>();
+        Map<String, io.oqto.api.runner.RunnerRequest<io.oqto.api.runner.Subscribed>> requests = Map.of(
+                "subscribe_session", new io.oqto.api.runner.sessions.SubscribeSession("s1", 0),
+                "subscribe_output", new io.oqto.api.runner.processes.SubscribeOutput("p1", 0));
         for (String type : java.util.List.of("subscribe_session", "subscribe_output")) {
-            router.subscribe("alice", type, Map.of(), e -> { }).close();
+            router.subscribe("alice", requests.get(type), e -> { }).close();
             String sent;
             do {
                 sent = runner.types.poll(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -136,7 +139,7 @@ class RunnerRouterTest {
         router(TestRoutingConfig.pattern(sock().toString()));
         RunnerErrorException e = assertThrows(RunnerErrorException.class,
                 () -> router.call(router.resolve("alice"), "bogus"));
-        assertEquals("unknown_type", e.code());
+        assertEquals(io.oqto.api.runner.ErrorCode.UNKNOWN_TYPE, e.code());
     }
 
     @Test

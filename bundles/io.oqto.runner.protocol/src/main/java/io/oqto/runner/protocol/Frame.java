@@ -1,5 +1,6 @@
 package io.oqto.runner.protocol;
 
+import io.oqto.api.runner.ErrorCode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.oqto.runner.protocol;
 
+import io.oqto.api.runner.ErrorCode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,5 +1,7 @@
 package io.oqto.runner.protocol;
 
+import io.oqto.api.runner.ErrorCode;
+
 /** A frame that cannot be served, with the error code and the request id when it could be read. */
 public class ProtocolException extends Exception {
     private static final long serialVersionUID = 1L;

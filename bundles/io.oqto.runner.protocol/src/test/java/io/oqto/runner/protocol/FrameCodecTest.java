@@ -1,5 +1,6 @@
 package io.oqto.runner.protocol;
 
+import io.oqto.api.runner.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -2,9 +2,9 @@ package io.oqto.shell.internal;
 
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.RunnerStatus;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -12,23 +12,23 @@ import org.apache.karaf.shell.support.table.ShellTable;
 /** {@code oqto:runner-status [user]}: what the user's runner reports about itself. */
 @Service
 @Command(scope = "oqto", name = "runner-status", description = "Show the status of a user's runner, fetched over its socket")
-public class RunnerStatusCommand implements Action {
+public class RunnerStatusCommand extends OqtoCommand {
 
     @Reference
     RunnerGateway runners;
 
     @Argument(index = 0, name = "user", description = "Platform user (default: the user running the control plane)")
+    @Completion(PlatformUserCompleter.class)
     String user;
 
     @Override
-    public Object execute() {
-        RunnerStatus s = runners.status(CommandSupport.userOrSelf(user));
-        ShellTable table = CommandSupport.table("User", "Linux user", "UID", "PID", "Version", "Protocol", "Uptime", "Socket");
+    void run() {
+        RunnerStatus s = runners.status(userOrSelf(user));
+        ShellTable table = table("User", "Linux user", "UID", "PID", "Version", "Protocol", "Uptime", "Socket");
         table.addRow().addContent(s.user(), s.linuxUser(), s.uid(), s.pid(), s.version(), s.protocol(),
                 formatUptime(s.uptimeMillis()), s.socket());
         // Printed rather than returned: a returned value is not shown in non-interactive sessions (bin/client -b).
-        table.print(System.out);
-        return null;
+        print(table);
     }
 
     static String formatUptime(long ms) {

@@ -1,11 +1,11 @@
 package io.oqto.shell.internal;
 
 import io.oqto.api.runner.RunnerGateway;
-import java.util.List;
-import java.util.Map;
-import org.apache.karaf.shell.api.action.Action;
+import io.oqto.api.runner.sessions.ListSessions;
+import io.oqto.api.runner.sessions.Session;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -13,23 +13,22 @@ import org.apache.karaf.shell.support.table.ShellTable;
 /** {@code oqto:session-list [user]}: a user's agent sessions, with their state and why a stopped one stopped. */
 @Service
 @Command(scope = "oqto", name = "session-list", description = "List the agent sessions of a user's runner")
-public class SessionListCommand implements Action {
+public class SessionListCommand extends OqtoCommand {
 
     @Reference
     RunnerGateway runners;
 
     @Argument(index = 0, name = "user", description = "Platform user (default: the user running the control plane)")
+    @Completion(PlatformUserCompleter.class)
     String user;
 
     @Override
-    public Object execute() {
-        ShellTable table = CommandSupport.table("Session", "State", "Reason", "Model", "PID", "Events", "Watchers", "Created");
-        for (Object o : (List<?>) runners.request(CommandSupport.userOrSelf(user), "list_sessions", Map.of()).get("sessions")) {
-            Map<?, ?> s = (Map<?, ?>) o;
-            table.addRow().addContent(s.get("id"), s.get("state"), CommandSupport.blank(s.get("stop_reason")), CommandSupport.blank(s.get("model")),
-                    CommandSupport.blank(s.get("pid")), s.get("last_seq"), s.get("subscribers"), s.get("created_at"));
+    void run() {
+        ShellTable table = table("Session", "State", "Reason", "Model", "PID", "Events", "Watchers", "Created");
+        for (Session s : runners.call(userOrSelf(user), new ListSessions()).sessions()) {
+            table.addRow().addContent(s.id(), s.state(), blank(s.stopReason()), blank(s.model()), blank(s.pid()), s.lastSeq(),
+                    s.subscribers(), s.createdAt());
         }
-        table.print(System.out);
-        return null;
+        print(table);
     }
 }

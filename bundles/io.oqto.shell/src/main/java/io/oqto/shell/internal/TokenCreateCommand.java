@@ -4,10 +4,9 @@ import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.PlatformUserNames;
 import io.oqto.api.auth.Role;
 import io.oqto.api.auth.TokenService;
-import java.util.Locale;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -18,29 +17,25 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  */
 @Service
 @Command(scope = "oqto", name = "token-create", description = "Create an API token for a platform user and print it once")
-public class TokenCreateCommand implements Action {
+public class TokenCreateCommand extends OqtoCommand {
 
     @Reference
     TokenService tokens;
 
     @Argument(index = 0, name = "user", required = true, description = "Platform user the token acts as")
+    @Completion(PlatformUserCompleter.class)
     String user;
 
     @Option(name = "--role", description = "user (own runner only, the default) or admin (every user)")
     String role = "user";
 
     @Override
-    public Object execute() {
+    void run() {
         if (!PlatformUserNames.isValid(user)) {
             throw new IllegalArgumentException("not a platform user name: " + user);
         }
-        Role r = switch (role.toLowerCase(Locale.ROOT)) {
-            case "user" -> Role.USER;
-            case "admin" -> Role.ADMIN;
-            default -> throw new IllegalArgumentException("--role must be user or admin, not " + role);
-        };
+        Role r = UserCreateCommand.role(role);
         IssuedToken t = tokens.issue(user, r);
-        System.out.println(t.secret());
-        return null;
+        out.println(t.secret());
     }
 }

@@ -4,8 +4,6 @@ import io.oqto.api.auth.Role;
 import io.oqto.api.users.NewUser;
 import io.oqto.api.users.ProvisionedUser;
 import io.oqto.api.users.UserProvisioning;
-import java.util.Locale;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -19,7 +17,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  */
 @Service
 @Command(scope = "oqto", name = "user-create", description = "Provision a platform user: Linux account, services, runner, first token")
-public class UserCreateCommand implements Action {
+public class UserCreateCommand extends OqtoCommand {
 
     @Reference
     UserProvisioning users;
@@ -34,23 +32,18 @@ public class UserCreateCommand implements Action {
     String role = "user";
 
     @Override
-    public Object execute() {
-        ProvisionedUser p = UserCommands.provisioning(() -> users.create(new NewUser(name, email, role(role))));
-        System.out.printf("%s %s: Linux user %s (uid %d), runner answering%s%n", p.created() ? "created" : "converged", name,
+    void run() {
+        ProvisionedUser p = users.create(new NewUser(name, email, role(role)));
+        out.printf("%s %s: Linux user %s (uid %d), runner answering%s%n", p.created() ? "created" : "converged", name,
                 p.user().linuxUser(), p.user().uid(),
                 p.notInstalled().isEmpty() ? "" : "; not installed here: " + String.join(", ", p.notInstalled()));
         if (p.token() != null) {
-            System.out.println("API token (shown once):");
-            System.out.println(p.token().secret());
+            out.println("API token (shown once):");
+            out.println(p.token().secret());
         }
-        return null;
     }
 
     static Role role(String role) {
-        return switch (role.toLowerCase(Locale.ROOT)) {
-            case "user" -> Role.USER;
-            case "admin" -> Role.ADMIN;
-            default -> throw new IllegalArgumentException("--role must be user or admin, not " + role);
-        };
+        return Role.parse(role).orElseThrow(() -> new IllegalArgumentException("--role must be user or admin, not " + role));
     }
 }

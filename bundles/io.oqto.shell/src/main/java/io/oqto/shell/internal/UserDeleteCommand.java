@@ -1,9 +1,9 @@
 package io.oqto.shell.internal;
 
 import io.oqto.api.users.UserProvisioning;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -14,21 +14,21 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  */
 @Service
 @Command(scope = "oqto", name = "user-delete", description = "Delete a platform user, their processes and Linux account")
-public class UserDeleteCommand implements Action {
+public class UserDeleteCommand extends OqtoCommand {
 
     @Reference
     UserProvisioning users;
 
     @Argument(index = 0, name = "name", required = true, description = "Platform user")
+    @Completion(PlatformUserCompleter.class)
     String name;
 
     @Option(name = "--keep-home", description = "Leave the home directory in place")
     boolean keepHome;
 
     @Override
-    public Object execute() {
-        boolean existed = UserCommands.provisioning(() -> users.delete(name, keepHome));
-        System.out.println(existed ? "deleted " + name + (keepHome ? " (home kept)" : "") : "no such user " + name + "; nothing to do");
-        return null;
+    void run() {
+        boolean existed = users.delete(name, keepHome);
+        out.println(existed ? "deleted " + name + (keepHome ? " (home kept)" : "") : "no such user " + name + "; nothing to do");
     }
 }

@@ -8,16 +8,38 @@ import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
 import io.oqto.api.auth.TokenService;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.runner.PingResult;
+import io.oqto.api.runner.RunnerErrorException;
+import io.oqto.api.runner.RunnerEvent;
+import io.oqto.api.runner.RunnerRequest;
+import io.oqto.api.runner.RunnerSubscription;
+import io.oqto.api.runner.Subscribed;
+import io.oqto.api.runner.processes.ListProcesses;
+import io.oqto.api.runner.processes.ProcessInfo;
+import io.oqto.api.runner.processes.ProcessList;
+import io.oqto.api.runner.processes.ProcessStopped;
+import io.oqto.api.runner.processes.StopProcess;
+import io.oqto.api.runner.sessions.ListSessions;
+import io.oqto.api.runner.sessions.Session;
+import io.oqto.api.runner.sessions.SessionList;
+import io.oqto.api.runner.sessions.SessionReply;
+import io.oqto.api.runner.sessions.StopSession;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.RunnerStatus;
 import io.oqto.api.runner.RunnerUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,25 +76,45 @@ class CommandsTest {
         }
 
         @Override
-        public java.util.Map<String, Object> request(String user, String type, java.util.Map<String, Object> fields) {
-            throw new UnsupportedOperationException(type);
+        @SuppressWarnings("unchecked")
+        public <R> R call(String user, RunnerRequest<R> request) {
+            if (!user.equals("alice")) {
+                throw new RunnerUnavailableException("runner of " + user + " is not running");
+            }
+            Session beta = new Session("beta", "stopped", "stopped", ".", "fake", "m1", null, "2026-12-02T00:00:00Z", 12, 0, null);
+            if (request instanceof ListSessions) {
+                return (R) new SessionList(List.of(new Session("alpha", "idle", null, ".", "fake", "m1", "pi-1",
+                        "2026-12-02T00:00:00Z", 7, 1, 4711L), beta), 1);
+            }
+            if (request instanceof StopSession stop) {
+                if (!stop.session().equals("beta")) {
+                    throw new RunnerErrorException(ErrorCode.SESSION_NOT_FOUND, "no session " + stop.session());
+                }
+                return (R) new SessionReply(beta);
+            }
+            if (request instanceof ListProcesses) {
+                return (R) new ProcessList(List.of(new ProcessInfo("build", 99, false, 2, null, "2026-12-02T00:00:00Z",
+                        List.of("make", "-j2"), true, Map.of(), 0, Map.of(), List.of())), Map.of(), 0);
+            }
+            if (request instanceof StopProcess) {
+                return (R) new ProcessStopped(true, 137);
+            }
+            throw new UnsupportedOperationException(request.toString());
         }
 
         @Override
-        public java.util.Map<String, Object> request(String user, String type, java.util.Map<String, Object> fields,
-                java.time.Duration timeout) {
-            throw new UnsupportedOperationException(type);
+        public <R> R call(String user, RunnerRequest<R> request, Duration timeout) {
+            return call(user, request);
         }
 
         @Override
-        public io.oqto.api.runner.RunnerSubscription subscribe(String user, String type, java.util.Map<String, Object> fields,
-                java.util.function.Consumer<java.util.Map<String, Object>> events) {
-            throw new UnsupportedOperationException(type);
+        public RunnerSubscription subscribe(String user, RunnerRequest<Subscribed> request, Consumer<RunnerEvent> events) {
+            throw new UnsupportedOperationException(request.toString());
         }
     };
 
     @Test
-    void runnerStatusPrintsATable() {
+    void runnerStatusPrintsATable() throws Exception {
         RunnerStatusCommand c = new RunnerStatusCommand();
         c.runners = GATEWAY;
         c.user = "alice";
@@ -88,11 +130,95 @@ class CommandsTest {
         RunnerStatusCommand c = new RunnerStatusCommand();
         c.runners = GATEWAY;
         c.user = "bob";
-        assertEquals("runner of bob is not running", assertThrows(RunnerUnavailableException.class, c::execute).getMessage());
+        assertEquals("runner of bob is not running", assertThrows(CommandException.class, c::execute).getMessage());
     }
 
     @Test
-    void pingPrintsMilliseconds() {
+    void sessionsAndProcessesAreTablesAndLines() throws Exception {
+        SessionListCommand list = new SessionListCommand();
+        list.runners = GATEWAY;
+        list.user = "alice";
+        list.execute();
+        ProcessListCommand processes = new ProcessListCommand();
+        processes.runners = GATEWAY;
+        processes.user = "alice";
+        processes.execute();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*alpha +\\| idle +\\| +\\| m1 +\\| 4711 \\| 7 +\\| 1 .*"), text);
+        assertTrue(text.matches("(?s).*beta +\\| stopped \\| stopped \\| m1 +\\| +\\| 12 +\\| 0 .*"), text);
+        assertTrue(text.matches("(?s).*build \\| 99 +\\| false +\\| 2 +\\| true +\\| make -j2.*"), text);
+
+        out.reset();
+        ProcessStopCommand stop = new ProcessStopCommand();
+        stop.runners = GATEWAY;
+        stop.user = "alice";
+        stop.name = "build";
+        stop.execute();
+        assertEquals("build of alice stopped (killed after the grace period), exit code 137",
+                out.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void aRunnersRefusalReadsAsOneLineWithItsCode() {
+        SessionStopCommand c = new SessionStopCommand();
+        c.runners = GATEWAY;
+        c.user = "alice";
+        c.id = "nope";
+        assertEquals("the runner refused (session_not_found): no session nope",
+                assertThrows(CommandException.class, c::execute).getMessage());
+    }
+
+    @Test
+    void sessionIdsAndProcessNamesCompleteFromTheUsersRunner() {
+        SessionIdCompleter sessions = new SessionIdCompleter();
+        sessions.runners = GATEWAY;
+        assertEquals(List.of("alpha", "beta"), complete(sessions, "oqto:session-stop", "alice", ""));
+        assertEquals(List.of("beta"), complete(sessions, "oqto:session-stop", "alice", "b"));
+        assertEquals(List.of(), complete(sessions, "oqto:session-stop", "bob", ""), "bob's runner is not there");
+        ProcessNameCompleter processes = new ProcessNameCompleter();
+        processes.runners = GATEWAY;
+        assertEquals(List.of("build"), complete(processes, "oqto:process-stop", "--grace", "100", "alice", ""));
+    }
+
+    /** The candidates for the last word (the one being typed). */
+    private static List<String> complete(Completer completer, String... words) {
+        List<String> candidates = new ArrayList<>();
+        completer.complete(null, new CommandLine() {
+            @Override
+            public int getCursorArgumentIndex() {
+                return words.length - 1;
+            }
+
+            @Override
+            public String getCursorArgument() {
+                return words[words.length - 1];
+            }
+
+            @Override
+            public int getArgumentPosition() {
+                return words[words.length - 1].length();
+            }
+
+            @Override
+            public String[] getArguments() {
+                return words;
+            }
+
+            @Override
+            public int getBufferPosition() {
+                return getBuffer().length();
+            }
+
+            @Override
+            public String getBuffer() {
+                return String.join(" ", words);
+            }
+        }, candidates);
+        return candidates.stream().map(String::strip).sorted().toList();
+    }
+
+    @Test
+    void pingPrintsMilliseconds() throws Exception {
         RunnerPingCommand c = new RunnerPingCommand();
         c.runners = GATEWAY;
         c.user = "alice";
@@ -101,7 +227,7 @@ class CommandsTest {
     }
 
     @Test
-    void tokenCreatePrintsTheTokenOnceAndChecksItsInput() {
+    void tokenCreatePrintsTheTokenOnceAndChecksItsInput() throws Exception {
         List<String> issued = new ArrayList<>();
         TokenCreateCommand c = new TokenCreateCommand();
         c.tokens = new TokenService() {
@@ -129,10 +255,10 @@ class CommandsTest {
 
         c.role = "root";
         assertEquals("--role must be user or admin, not root",
-                assertThrows(IllegalArgumentException.class, c::execute).getMessage());
+                assertThrows(CommandException.class, c::execute).getMessage());
         c.role = "user";
         c.user = "../etc";
-        assertEquals("not a platform user name: ../etc", assertThrows(IllegalArgumentException.class, c::execute).getMessage());
+        assertEquals("not a platform user name: ../etc", assertThrows(CommandException.class, c::execute).getMessage());
         assertEquals(1, issued.size(), "nothing issued for rejected input");
     }
 }

@@ -1,6 +1,6 @@
 package io.oqto.workspace.internal;
 
-import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.protocol.WorkspacePaths;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.oqto.runner.server.internal;
 
-import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;

@@ -2,7 +2,7 @@ package io.oqto.runner.server.internal;
 
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.api.unix.UnixAccounts;
-import io.oqto.runner.protocol.ErrorCode;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;
 import io.oqto.runner.protocol.RunnerOperation;

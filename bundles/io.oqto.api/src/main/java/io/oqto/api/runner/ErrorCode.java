@@ -1,10 +1,13 @@
-package io.oqto.runner.protocol;
+package io.oqto.api.runner;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The closed list of error codes a runner may send in an {@code error} frame. */
+/**
+ * The closed list of error codes a runner may send in an {@code error} frame. Everything above the wire uses
+ * this enum; only the wire codec sees the snake_case strings.
+ */
 public enum ErrorCode {
     /** The line is not valid JSON (or holds more than one value). */
     INVALID_JSON,

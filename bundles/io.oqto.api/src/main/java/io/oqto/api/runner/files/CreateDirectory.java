@@ -1,0 +1,9 @@
+package io.oqto.api.runner.files;
+
+import io.oqto.api.runner.RunnerMessage;
+import io.oqto.api.runner.RunnerRequest;
+
+/** Makes a directory (and, by default, its parents). */
+@RunnerMessage("create_directory")
+public record CreateDirectory(String path, Boolean createParents) implements RunnerRequest<PathDone> {
+}

@@ -1,0 +1,7 @@
+/** A user's named programs (protocol 1.2): pi, the file server and ttyd, started in the sandbox and answered once ready. */
+@Export
+@Version("2.0.0")
+package io.oqto.api.runner.programs;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,8 @@
+package io.oqto.api.runner.sessions;
+
+import io.oqto.api.runner.RunnerMessage;
+
+/** Reply to {@link SessionCommand}: pi's answer's {@code data}, as pi sent it. */
+@RunnerMessage("session_reply")
+public record CommandReply(String session, String command, Object data) {
+}

@@ -1,0 +1,14 @@
+package io.oqto.api.runner.sessions;
+
+/**
+ * An agent session as the runner reports it.
+ *
+ * @param state {@code starting}, {@code idle}, {@code streaming}, {@code aborting} or {@code stopped}
+ * @param stopReason why a stopped session stopped ({@code stopped}, {@code idle}, {@code stalled}, …)
+ * @param lastSeq the sequence number of its last event
+ * @param subscribers event subscriptions open on it
+ * @param pid pi's process id while it runs
+ */
+public record Session(String id, String state, String stopReason, String cwd, String provider, String model,
+        String piSessionId, String createdAt, long lastSeq, int subscribers, Long pid) {
+}

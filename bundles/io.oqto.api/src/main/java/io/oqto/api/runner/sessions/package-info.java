@@ -1,0 +1,10 @@
+/**
+ * A user's agent sessions (protocol 1.2): pi in RPC mode per session, its commands, and its numbered events
+ * (docs/agent-events.md).
+ */
+@Export
+@Version("2.0.0")
+package io.oqto.api.runner.sessions;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
