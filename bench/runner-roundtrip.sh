@@ -4,4 +4,4 @@
 #   bench/runner-roundtrip.sh [iterations per round] [rounds]
 source "$(dirname "$0")/common.sh"
 start_runner "$SCRATCH/r.sock"
-bench_java io.oqto.routing.internal.RoundTripBench "$SCRATCH/r.sock" "${1:-20000}" "${2:-5}"
+bench_java io.oqto.bench.RoundTripBench "$SCRATCH/r.sock" "${1:-20000}" "${2:-5}"

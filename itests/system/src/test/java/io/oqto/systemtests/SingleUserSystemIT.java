@@ -66,7 +66,9 @@ class SingleUserSystemIT {
         controlPlane = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"));
         Path home = Files.createDirectories(work.resolve("home"));
         socket = work.resolve("rt").resolve("oqto-runner.sock");
-        state = work.resolve("state");
+        // No state_dir: the token goes where $HOME says (not root's home in the password database), which is
+        // where scripts/oqto-single-user waits for it.
+        state = home.resolve(".local/state/oqto");
         runnerLog = work.resolve("runner.log");
         cpLog = work.resolve("cp.log");
         port = Commands.freePort();
@@ -76,7 +78,7 @@ class SingleUserSystemIT {
         Files.writeString(home.resolve(".config/oqto/sandbox.toml"), "enabled = true\nprofile = \"development\"\n");
         Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
                 "[programs]", "pi = \"" + fakes.resolve("bin/pi") + "\"", "ttyd = \"" + fakes.resolve("bin/ttyd") + "\"",
-                "[server]", "port = " + port, "state_dir = \"" + state + "\"",
+                "[server]", "port = " + port,
                 "[runner]", "socket = \"" + socket + "\"",
                 "[workspace]", "root = \"" + work.resolve("ws") + "\"",
                 "[routing]", "socket_pattern = \"" + socket + "\"", "request_timeout_ms = 1500",

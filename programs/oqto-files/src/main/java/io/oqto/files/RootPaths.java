@@ -1,27 +1,25 @@
 package io.oqto.files;
 
+import io.oqto.api.unix.ConfinedPaths;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Turns a client's path into a path inside the root, or refuses it. Paths are relative to the root (an
- * absolute one must lie inside it); {@code ..}, NUL and over-long paths are refused outright, and the real
- * path of whatever exists (symlinks resolved) must stay inside the root.
+ * A client's path as a path inside the root, by the runner's one rule ({@link ConfinedPaths}), in the file
+ * server's terms: an empty, NUL-carrying or over-long path is {@code INVALID_PATH} (400), anything else the rule
+ * refuses is {@code PATH_TRAVERSAL} (403).
  */
 final class RootPaths {
 
-    static final int MAX_PATH_BYTES = 4096;
-
-    private final Path root;
+    private final ConfinedPaths paths;
 
     RootPaths(Path root) throws IOException {
-        this.root = root.toRealPath();
+        this.paths = new ConfinedPaths(root);
     }
 
     Path root() {
-        return root;
+        return paths.root();
     }
 
     /** The confined path for {@code requested}; it need not exist yet. */
@@ -29,38 +27,22 @@ final class RootPaths {
         if (requested == null || requested.isEmpty()) {
             throw FileError.invalidPath("a path is required");
         }
-        if (requested.indexOf('\0') >= 0 || requested.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-            throw FileError.invalidPath("path is not acceptable (NUL byte or longer than " + MAX_PATH_BYTES + " bytes)");
-        }
-        for (String segment : requested.split("/")) {
-            if (segment.equals("..")) {
-                throw FileError.traversal(requested);
-            }
-        }
-        Path p = requested.startsWith("/") ? Path.of(requested).normalize() : root.resolve(requested).normalize();
-        if (!p.startsWith(root)) {
-            throw FileError.traversal(requested);
-        }
-        // The deepest part that exists decides where symlinks lead; what is below it is created inside.
-        Path existing = p;
-        while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
+        if (requested.indexOf('\0') >= 0
+                || requested.getBytes(StandardCharsets.UTF_8).length > ConfinedPaths.MAX_PATH_BYTES) {
+            throw FileError.invalidPath("path is not acceptable (NUL byte or longer than " + ConfinedPaths.MAX_PATH_BYTES
+                    + " bytes)");
         }
         try {
-            Path real = existing.toRealPath();
-            if (!real.startsWith(root)) {
-                throw FileError.traversal(requested);
-            }
-            return real.resolve(existing.relativize(p));
-        } catch (IOException e) {
-            // A dangling symlink: where it points is unknown, so it is not followed.
+            return paths.resolve(requested);
+        } catch (ConfinedPaths.Refused e) {
+            // Outside, "..", a dangling link (where it points is unknown, so it is not followed).
             throw FileError.traversal(requested);
         }
     }
 
     /** The path relative to the root, for replies. */
     String relative(Path p) {
-        String r = root.relativize(p).toString();
+        String r = paths.root().relativize(p).toString();
         return r.isEmpty() ? "." : r;
     }
 }

@@ -1,6 +1,6 @@
 package io.oqto.usermgr;
 
-import io.oqto.config.internal.ConfigFiles;
+import io.oqto.config.files.ConfigFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

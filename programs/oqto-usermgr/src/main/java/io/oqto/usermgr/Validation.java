@@ -1,6 +1,6 @@
 package io.oqto.usermgr;
 
-import io.oqto.config.internal.ConfigFiles;
+import io.oqto.config.files.ConfigFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.oqto.runner.spi.SequencedBuffer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +48,7 @@ final class AgentSession {
     private final String provider;
     private final String model;
     private final Instant createdAt = Instant.now();
-    private final EventLog log;
+    private final SequencedBuffer<AgentEvent> log;
     private final ProcessLauncher launcher;
     private final AgentSettings settings;
     private final AtomicInteger subscribers = new AtomicInteger();
@@ -70,14 +71,20 @@ final class AgentSession {
         this.model = model;
         this.launcher = launcher;
         this.settings = settings;
-        this.log = new EventLog(settings.replayEvents());
+        this.log = new SequencedBuffer<>(settings.replayEvents());
     }
 
     String id() {
         return id;
     }
 
-    EventLog log() {
+    /** Numbers the event and keeps it for replay. */
+    private void append(String type, Map<String, Object> data) {
+        long now = System.currentTimeMillis();
+        log.append(seq -> AgentEvent.of(seq, type, now, data));
+    }
+
+    SequencedBuffer<AgentEvent> log() {
         return log;
     }
 
@@ -113,7 +120,7 @@ final class AgentSession {
         try {
             process = launcher.launchProgram("pi", "agent-" + id, args, cwd, Map.of(), connection::onLine);
         } catch (LaunchException e) {
-            fail("spawning", e.code() + ": " + e.getMessage(), "start_failed");
+            fail("spawning", e.code().wire() + ": " + e.getMessage(), "start_failed");
             return;
         }
         connection.attach(process);
@@ -211,7 +218,7 @@ final class AgentSession {
         PiConnection c = pi;
         if ((s == State.STREAMING || s == State.ABORTING) && c != null
                 && c.nanosSinceLastLine() > TimeUnit.MILLISECONDS.toNanos(settings.stallTimeoutMs())) {
-            log.append("session.error", Map.of("stage", "running", "message", "pi sent nothing for "
+            append("session.error", Map.of("stage", "running", "message", "pi sent nothing for "
                     + settings.stallTimeoutMs() + " ms while working; stopped it", "recoverable", true));
             stop("stalled");
         } else if (s == State.IDLE && subscribers.get() == 0
@@ -255,19 +262,19 @@ final class AgentSession {
             } else if (t.equals("agent_end") && (state == State.STREAMING || state == State.ABORTING)) {
                 // Logged after the agent.idle event below, so a client sees the end of the run first.
                 PiEvents.Translated tr = PiEvents.translate(event);
-                log.append(tr.type(), tr.data());
+                append(tr.type(), tr.data());
                 transition(State.IDLE, null);
                 return;
             }
         }
         if (t.equals("oqto_unparsed_line")) {
-            log.append("session.error", Map.of("stage", "running", "message", "pi wrote a line that is not JSON: "
+            append("session.error", Map.of("stage", "running", "message", "pi wrote a line that is not JSON: "
                     + event.get("line"), "recoverable", true));
             return;
         }
         PiEvents.Translated tr = PiEvents.translate(event);
         if (tr != null) {
-            log.append(tr.type(), tr.data());
+            append(tr.type(), tr.data());
         }
     }
 
@@ -277,14 +284,14 @@ final class AgentSession {
             if (pi != connection || state == State.STOPPED) {
                 return;
             }
-            log.append("session.error", Map.of("stage", "running", "message", "pi exited unexpectedly with code " + code
+            append("session.error", Map.of("stage", "running", "message", "pi exited unexpectedly with code " + code
                     + stderr(connection.process()), "recoverable", true));
             transition(State.STOPPED, "crashed");
         }
     }
 
     private void fail(String stage, String message, String reason) {
-        log.append("session.error", Map.of("stage", stage, "message", message, "recoverable", true));
+        append("session.error", Map.of("stage", stage, "message", message, "recoverable", true));
         synchronized (this) {
             transition(State.STOPPED, reason);
         }
@@ -306,7 +313,7 @@ final class AgentSession {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("stage", stage);
         d.putAll(extra);
-        log.append("session.starting", d);
+        append("session.starting", d);
     }
 
     /** Changes state and logs it; callers hold the lock. */
@@ -321,7 +328,7 @@ final class AgentSession {
             if (reason != null) {
                 d.put("reason", reason);
             }
-            log.append("session.state", d);
+            append("session.state", d);
         }
         if (next == State.IDLE) {
             unwatchedSinceNanos = System.nanoTime();

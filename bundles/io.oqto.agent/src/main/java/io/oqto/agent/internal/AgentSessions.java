@@ -1,13 +1,16 @@
 package io.oqto.agent.internal;
 
+import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.runner.ErrorCode;
-import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.RunnerOperation;
-import io.oqto.runner.protocol.StreamingOperation;
+import io.oqto.runner.spi.RunnerOperation;
+import io.oqto.runner.spi.EventFeed;
+import io.oqto.runner.spi.StreamingOperation;
+import io.oqto.runner.spi.WorkspacePaths;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,7 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -43,16 +48,16 @@ import org.slf4j.LoggerFactory;
 public final class AgentSessions implements StreamingOperation {
 
     static final Set<String> TYPES = Set.of("create_session", "list_sessions", "session_info", "session_command",
-            "subscribe_session", "unsubscribe_session", "stop_session", "restart_session", "delete_session");
+            "subscribe_session", "stop_session", "restart_session", "delete_session");
     private static final Pattern SESSION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
     private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
 
     private final ProcessLauncher launcher;
+    private final WorkspacePaths workspace;
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
-    static final int MAX_SUBSCRIPTIONS = 256;
-
-    private final Map<SubscriptionKey, SessionSubscription> subscriptions = new ConcurrentHashMap<>();
+    /** Session feeds open (the runner server holds the subscriptions), for {@code list_sessions}. */
+    private final AtomicInteger feeds = new AtomicInteger();
     /** Starts sessions (each waits for its pi to be ready); bounded by the session limit. */
     private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "oqto-session-start");
@@ -64,26 +69,21 @@ public final class AgentSessions implements StreamingOperation {
         t.setDaemon(true);
         return t;
     });
-    private final java.nio.file.Path piAgentDir;
+    private final Path piAgentDir;
     private volatile AgentSettings settings;
     private volatile String[] providers;
     private volatile boolean sharedProviderKeys;
     private final boolean multiUser;
 
-    private record SubscriptionKey(EventChannel connection, String id) {
-    }
-
     @Activate
-    public AgentSessions(@Reference ProcessLauncher launcher, AgentConfig config, org.osgi.framework.BundleContext context) {
-        this(launcher, config, PiModels.agentDir(), "multi-user".equals(context.getProperty("oqto.mode")));
+    public AgentSessions(@Reference ProcessLauncher launcher, @Reference WorkspacePaths workspace, AgentConfig config,
+            BundleContext context) {
+        this(launcher, workspace, config, PiModels.agentDir(), DeploymentMode.of(context).isMultiUser());
     }
 
-    AgentSessions(ProcessLauncher launcher, AgentConfig config, java.nio.file.Path piAgentDir) {
-        this(launcher, config, piAgentDir, false);
-    }
-
-    AgentSessions(ProcessLauncher launcher, AgentConfig config, java.nio.file.Path piAgentDir, boolean multiUser) {
+    AgentSessions(ProcessLauncher launcher, WorkspacePaths workspace, AgentConfig config, Path piAgentDir, boolean multiUser) {
         this.launcher = launcher;
+        this.workspace = workspace;
         this.piAgentDir = piAgentDir;
         this.multiUser = multiUser;
         modified(config);
@@ -100,9 +100,6 @@ public final class AgentSessions implements StreamingOperation {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        for (SessionSubscription s : List.copyOf(subscriptions.values())) {
-            s.cancel("runner stopping");
-        }
         watchdog.shutdownNow();
         starter.shutdownNow();
         for (AgentSession s : sessions.values()) {
@@ -117,15 +114,26 @@ public final class AgentSessions implements StreamingOperation {
     }
 
     @Override
-    public Frame handle(Frame r, EventChannel connection) throws ProtocolException {
+    public Set<String> subscribingTypes() {
+        return Set.of("subscribe_session");
+    }
+
+    /** {@code subscribe_session}: the session's events after {@code after}, replayed from its buffer first. */
+    @Override
+    public EventFeed subscribe(Frame r) throws ProtocolException {
+        AgentSession s = get(r);
+        feeds.incrementAndGet();
+        return new SessionFeed(s, Math.max(0, r.number("after", 0)), feeds::decrementAndGet);
+    }
+
+    @Override
+    public Frame handle(Frame r) throws ProtocolException {
         return switch (r.type()) {
             case "create_session" -> create(r);
             case "list_sessions" -> Frame.of(r.id(), "session_list").with("sessions", list())
-                    .with("subscriptions", subscriptions.size());
+                    .with("subscriptions", feeds.get());
             case "session_info" -> Frame.of(r.id(), "session_info").with("session", get(r).describe());
             case "session_command" -> command(r);
-            case "subscribe_session" -> subscribe(r, connection);
-            case "unsubscribe_session" -> unsubscribe(r, connection);
             case "stop_session" -> {
                 AgentSession s = get(r);
                 s.stop("stopped");
@@ -154,9 +162,7 @@ public final class AgentSessions implements StreamingOperation {
         if (!SESSION_ID.matcher(id).matches()) {
             throw invalid("\"session\" must be 1-40 of a-z, 0-9 and -, starting with a letter or digit");
         }
-        if (cwd.contains("..") || cwd.startsWith("/") || cwd.indexOf('\0') >= 0) {
-            throw new ProtocolException(ErrorCode.PATH_NOT_ALLOWED, "cwd " + cwd + " is not a path inside the workspace", null);
-        }
+        workspace.existing(cwd); // the workspace's one path rule: refused here, not when pi starts
         String resume = resumeFile(r.fields().get("resume"));
         writeModels();
         AgentSession session = new AgentSession(id, cwd, provider, model, launcher, settings);
@@ -214,42 +220,6 @@ public final class AgentSessions implements StreamingOperation {
         fields.remove("command");
         return Frame.of(r.id(), "session_reply").with("session", s.id()).with("command", command)
                 .with("data", s.command(command, fields).get("data"));
-    }
-
-    private Frame subscribe(Frame r, EventChannel connection) throws ProtocolException {
-        if (connection == null) {
-            throw invalid("subscribe_session needs a connection to send events on");
-        }
-        AgentSession s = get(r);
-        long after = Math.max(0, r.number("after", 0));
-        SubscriptionKey key = new SubscriptionKey(connection, r.id());
-        SessionSubscription sub = new SessionSubscription(r.id(), s, after, connection, () -> subscriptions.remove(key));
-        synchronized (subscriptions) {
-            // Each subscription is a thread: bounded, like the process table's output subscriptions.
-            if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
-                throw new ProtocolException(ErrorCode.BUSY, "too many session subscriptions (" + MAX_SUBSCRIPTIONS + ")", null);
-            }
-            if (subscriptions.putIfAbsent(key, sub) != null) {
-                throw invalid("this connection already has a subscription " + r.id());
-            }
-            sub.start();
-        }
-        return Frame.of(r.id(), "subscribed").with("subscription", r.id()).with("session", s.id())
-                .with("last_seq", s.log().lastSeq());
-    }
-
-    private Frame unsubscribe(Frame r, EventChannel connection) throws ProtocolException {
-        Object sid = r.fields().get("subscription");
-        SessionSubscription sub = sid instanceof String id ? subscriptions.get(new SubscriptionKey(connection, id)) : null;
-        if (sub == null) {
-            throw invalid("no subscription " + sid + " on this connection");
-        }
-        try {
-            sub.cancel("unsubscribed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return Frame.of(r.id(), "unsubscribed").with("subscription", sid);
     }
 
     private List<Map<String, Object>> list() {

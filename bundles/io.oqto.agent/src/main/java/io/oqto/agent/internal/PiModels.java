@@ -1,5 +1,6 @@
 package io.oqto.agent.internal;
 
+import io.oqto.api.unix.Home;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,6 @@ final class PiModels {
     /** pi's agent directory: {@code $PI_CODING_AGENT_DIR}, else {@code ~/.pi/agent}. */
     static Path agentDir() {
         String env = System.getenv("PI_CODING_AGENT_DIR");
-        return env != null && env.startsWith("/") ? Path.of(env) : io.oqto.api.unix.Home.current().resolve(".pi").resolve("agent");
+        return env != null && env.startsWith("/") ? Path.of(env) : Home.current().resolve(".pi").resolve("agent");
     }
 }

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.spi.EventFeed;
+import io.oqto.runner.spi.ConfinedWorkspace;
+import io.oqto.runner.spi.FeedRecorder;
+import io.oqto.runner.spi.WorkspacePaths;
 import io.oqto.testing.llm.FakeLlm;
 import java.lang.annotation.Annotation;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -41,21 +45,22 @@ class AgentSessionsTest {
     boolean sharedProviderKeys;
     long idleMs = 600_000;
     int replay = 5000;
+    private final List<FeedRecorder> recorders = new CopyOnWriteArrayList<>();
 
-    /** A connection recording every event frame it is sent. */
-    static final class Recorder implements EventChannel {
-        final List<Frame> frames = new CopyOnWriteArrayList<>();
+    /** A client of the sessions: records the events of every session it follows. */
+    static final class Recorder {
+        final List<FeedRecorder> feeds = new CopyOnWriteArrayList<>();
+        final List<Frame> frames = new java.util.AbstractList<>() {
+            @Override
+            public Frame get(int index) {
+                return feeds.stream().flatMap(f -> f.events.stream()).toList().get(index);
+            }
 
-        @Override
-        public boolean send(Frame event) {
-            frames.add(event);
-            return true;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
+            @Override
+            public int size() {
+                return feeds.stream().mapToInt(f -> f.events.size()).sum();
+            }
+        };
 
         List<Map<?, ?>> events() {
             return frames.stream().filter(f -> f.type().equals("session_events"))
@@ -103,14 +108,21 @@ class AgentSessionsTest {
         llm = new FakeLlm(0);
         Files.createDirectories(dir.resolve("ws"));
         launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent"));
-        sessions = new AgentSessions(launcher, config(), dir.resolve("agent"));
+        sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), false);
     }
 
     @AfterEach
     void tearDown() throws Exception {
+        for (FeedRecorder r : recorders) {
+            r.close();
+        }
         sessions.deactivate();
         launcher.killAll();
         llm.close();
+    }
+
+    private WorkspacePaths workspace() throws IOException {
+        return new ConfinedWorkspace(dir.resolve("ws"));
     }
 
     private AgentConfig config() {
@@ -128,15 +140,24 @@ class AgentSessionsTest {
         };
     }
 
-    private Frame call(EventChannel ch, String type, Object... kv) throws ProtocolException {
+    /** One request; a subscribing one is followed by {@code ch} the way the runner server would. */
+    private Frame call(Recorder ch, String type, Object... kv) throws ProtocolException {
         Map<String, Object> f = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             f.put((String) kv[i], kv[i + 1]);
         }
-        return sessions.handle(new Frame("r-" + System.nanoTime(), type, f), ch);
+        Frame request = new Frame("r-" + System.nanoTime(), type, f);
+        if (!sessions.subscribingTypes().contains(type)) {
+            return sessions.handle(request);
+        }
+        EventFeed feed = sessions.subscribe(request);
+        FeedRecorder recorder = new FeedRecorder(feed);
+        ch.feeds.add(recorder);
+        recorders.add(recorder);
+        return Frame.of(request.id(), "subscribed").with("subscription", request.id()).with("session", f.get("session"));
     }
 
-    private String error(EventChannel ch, String type, Object... kv) {
+    private String error(Recorder ch, String type, Object... kv) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> call(ch, type, kv));
         return e.code().wire() + ": " + e.getMessage();
     }
@@ -273,7 +294,7 @@ class AgentSessionsTest {
             }
         };
         startTimeoutMs = 1500;
-        sessions = new AgentSessions(launcher, config(), dir.resolve("agent"));
+        sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), false);
         Recorder r = new Recorder();
         call(r, "create_session", "session", "mute");
         call(r, "subscribe_session", "session", "mute");
@@ -321,7 +342,7 @@ class AgentSessionsTest {
     @Test
     void inMultiUserModeProviderKeysReachAgentsOnlyWhenTheOperatorSharesThem() throws Exception {
         sessions.deactivate();
-        sessions = new AgentSessions(launcher, config(), dir.resolve("agent"), true);
+        sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), true);
         assertEquals("spawn_failed: [agent] providers: in multi-user mode a provider key given to an agent can be read by its "
                 + "user; give agents their own keys through the LLM proxy, or set [agent] shared_provider_keys = true to share "
                 + "these keys with every user",
@@ -402,7 +423,11 @@ class AgentSessionsTest {
         assertEquals("spawning", ((Map<?, ?>) err.get("data")).get("stage"));
         assertEquals("spawn_failed: [programs] pi: program \"pi\" not found or not executable (looked in: /usr/bin)",
                 ((Map<?, ?>) err.get("data")).get("message"));
-        assertEquals("path_not_allowed: cwd ../x is not a path inside the workspace",
+        assertEquals("path_not_allowed: path ../x is not allowed: it contains ..",
                 error(r, "create_session", "session", "bad", "cwd", "../x"));
+        assertEquals("path_not_allowed: path /etc is not allowed: an absolute path must lie inside the workspace "
+                + dir.resolve("ws").toRealPath(), error(r, "create_session", "session", "bad", "cwd", "/etc"));
+        assertEquals("path_not_found: no such file or directory: nowhere", error(r, "create_session", "session", "bad", "cwd",
+                "nowhere"));
     }
 }

@@ -51,7 +51,7 @@ class DirectLauncher implements ProcessLauncher {
     public LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd, Map<String, String> env,
             java.util.function.Consumer<String> stdout) throws LaunchException {
         if (refuse != null) {
-            throw new LaunchException("spawn_failed", refuse);
+            throw new LaunchException(io.oqto.api.runner.ErrorCode.SPAWN_FAILED, refuse);
         }
         return launchWith(pi().toString(), args, cwd, env, stdout);
     }
@@ -68,7 +68,7 @@ class DirectLauncher implements ProcessLauncher {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new LaunchException("spawn_failed", e.getMessage());
+            throw new LaunchException(io.oqto.api.runner.ErrorCode.SPAWN_FAILED, e.getMessage());
         }
         started.add(p);
         List<String> stderr = new CopyOnWriteArrayList<>();

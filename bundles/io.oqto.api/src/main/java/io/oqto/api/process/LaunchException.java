@@ -1,18 +1,20 @@
 package io.oqto.api.process;
 
-/** Nothing was started; {@link #code()} is a runner protocol error code. */
+import io.oqto.api.runner.ErrorCode;
+
+/** Nothing was started; {@link #code()} says why, as the runner protocol would. */
 public final class LaunchException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    private final String code;
+    private final ErrorCode code;
 
-    public LaunchException(String code, String message) {
+    public LaunchException(ErrorCode code, String message) {
         super(message);
         this.code = code;
     }
 
-    public String code() {
+    public ErrorCode code() {
         return code;
     }
 }

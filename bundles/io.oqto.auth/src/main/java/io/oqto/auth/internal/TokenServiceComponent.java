@@ -1,5 +1,7 @@
 package io.oqto.auth.internal;
 
+import io.oqto.api.unix.Home;
+import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
@@ -28,7 +30,7 @@ public final class TokenServiceComponent implements TokenService {
 
     @Activate
     public TokenServiceComponent(AuthConfig config, BundleContext context) throws IOException {
-        boolean singleUser = !"multi-user".equals(context.getProperty("oqto.mode"));
+        boolean singleUser = !DeploymentMode.of(context).isMultiUser();
         Path stateDir = config.stateDir().isEmpty() ? defaultStateDir(singleUser) : Path.of(config.stateDir());
         this.store = new TokenStore(stateDir.resolve("tokens"));
         if (singleUser && !store.hasAdmin()) {
@@ -44,9 +46,7 @@ public final class TokenServiceComponent implements TokenService {
         if (!singleUser) {
             return Path.of("/var/lib/oqto");
         }
-        String xdg = System.getenv("XDG_STATE_HOME");
-        return (xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state"))
-                .resolve("oqto");
+        return Home.state().resolve("oqto");
     }
 
 

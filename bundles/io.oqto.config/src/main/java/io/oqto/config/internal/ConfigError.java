@@ -4,7 +4,7 @@ package io.oqto.config.internal;
  * A configuration problem, always naming where it is: {@code file:line:column: key: what is wrong}
  * (or the environment variable for overrides), so an operator can fix it without guessing.
  */
-final class ConfigError extends Exception {
+public final class ConfigError extends Exception {
     private static final long serialVersionUID = 1L;
 
     ConfigError(String message) {

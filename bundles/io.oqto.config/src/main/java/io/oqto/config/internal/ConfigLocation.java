@@ -1,5 +1,6 @@
 package io.oqto.config.internal;
 
+import io.oqto.api.unix.DeploymentMode;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -14,12 +15,12 @@ final class ConfigLocation {
     private ConfigLocation() {
     }
 
-    static Path resolve(Map<String, String> env, String mode, String home) {
+    static Path resolve(Map<String, String> env, DeploymentMode mode, Path home) {
         return resolve(env, null, mode, home);
     }
 
     /** {@code property} is the framework property {@code oqto.config}, for embedding and in-Karaf tests. */
-    static Path resolve(Map<String, String> env, String property, String mode, String home) {
+    static Path resolve(Map<String, String> env, String property, DeploymentMode mode, Path home) {
         String explicit = env.get("OQTO_CONFIG");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
@@ -27,11 +28,11 @@ final class ConfigLocation {
         if (property != null && !property.isBlank()) {
             return Path.of(property);
         }
-        if ("multi-user".equals(mode)) {
+        if (mode.isMultiUser()) {
             return Path.of("/etc/oqto/config.toml");
         }
         String xdg = env.get("XDG_CONFIG_HOME");
-        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(home, ".config");
+        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : home.resolve(".config");
         return base.resolve("oqto").resolve("config.toml");
     }
 }

@@ -1,5 +1,7 @@
 package io.oqto.config.internal;
 
+import io.oqto.api.unix.DeploymentMode;
+import io.oqto.api.unix.Home;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +50,7 @@ public final class ConfigPublisher {
     @Activate
     public ConfigPublisher(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
         this(configAdmin, System.getenv(), ConfigLocation.resolve(System.getenv(),
-                context.getProperty("oqto.config"), context.getProperty("oqto.mode"), System.getProperty("user.home")),
+                context.getProperty("oqto.config"), DeploymentMode.of(context), Home.current()),
                 !"false".equals(context.getProperty("oqto.config.exitOnError")), hasPaxWeb(context));
     }
 

@@ -12,11 +12,12 @@ import java.util.regex.Pattern;
  * error, never silently ignored. Each section is published as the Configuration Admin PID
  * {@code oqto.<section>}; components read it through their own {@code @ObjectClassDefinition}.
  */
-final class ConfigSchema {
+public final class ConfigSchema {
 
     private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     /** Login shells a platform user may get: the root helper's allow-list. */
-    static final List<String> SHELLS = List.of("/bin/bash", "/bin/sh", "/bin/zsh", "/usr/bin/bash", "/usr/bin/sh", "/usr/bin/zsh",
+    /** Login shells a platform user may get: {@code [usermgr] shell} and the root helper's requests. */
+    public static final List<String> SHELLS = List.of("/bin/bash", "/bin/sh", "/bin/zsh", "/usr/bin/bash", "/usr/bin/sh", "/usr/bin/zsh",
             "/bin/false", "/usr/sbin/nologin");
     private static final Pattern IPV4_OR_LOCAL = Pattern.compile("localhost|\\d{1,3}(\\.\\d{1,3}){3}|::1?|[0-9a-fA-F:]+");
 

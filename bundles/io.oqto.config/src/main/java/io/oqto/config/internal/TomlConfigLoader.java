@@ -16,9 +16,17 @@ import org.tomlj.TomlTable;
  * Parses config.toml and checks every key against {@link ConfigSchema}. The first problem found is
  * reported with file, line, column and key; a file with any problem yields no settings at all.
  */
-final class TomlConfigLoader {
+public final class TomlConfigLoader {
 
     private final ConfigSchema schema;
+
+    /** A loader checking against the one schema: for the root helper, which reads the same file outside Karaf. */
+    public static Map<String, Map<String, Object>> readStrictly(Path file, Map<String, String> env) throws ConfigError {
+        TomlConfigLoader loader = new TomlConfigLoader(ConfigSchema.INSTANCE);
+        Map<String, Map<String, Object>> sections = loader.load(file);
+        loader.applyEnvironment(sections, env);
+        return sections;
+    }
 
     TomlConfigLoader(ConfigSchema schema) {
         this.schema = schema;

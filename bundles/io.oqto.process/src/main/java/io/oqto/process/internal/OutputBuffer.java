@@ -1,79 +1,60 @@
 package io.oqto.process.internal;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
+import io.oqto.runner.spi.SequencedBuffer;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The last lines a process wrote, numbered. Bounded: when full, the oldest lines are dropped and a
- * reader asking for them learns how many it missed, instead of the runner growing without limit.
+ * The last lines a process wrote, numbered: a {@link SequencedBuffer} of lines, each cut at
+ * {@link #MAX_LINE_CHARS}. When full, the oldest lines are dropped and a reader asking for them learns how
+ * many it missed, instead of the runner growing without limit.
  */
 final class OutputBuffer {
 
+    /** One numbered line; {@code stream} is {@code stdout} or {@code stderr}. */
     record Line(long seq, String stream, String text) {
-    }
 
-    /** Lines after a sequence number, and how many a reader missed because they were dropped. */
-    record Slice(List<Line> lines, long next, long dropped) {
-
-        /** The lines as the protocol sends them: {@code [{seq, stream, text}]}. */
-        List<java.util.Map<String, Object>> wire() {
-            List<java.util.Map<String, Object>> out = new ArrayList<>();
-            for (Line l : lines) {
-                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-                m.put("seq", l.seq());
-                m.put("stream", l.stream());
-                m.put("text", l.text());
-                out.add(m);
-            }
-            return out;
+        /** As the protocol sends it: {@code {seq, stream, text}}. */
+        Map<String, Object> wire() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", seq);
+            m.put("stream", stream);
+            m.put("text", text);
+            return m;
         }
     }
 
     static final int MAX_LINE_CHARS = 16 * 1024;
 
-    private final int capacity;
-    private final Deque<Line> lines = new ArrayDeque<>();
-    private long nextSeq = 1;
+    private final SequencedBuffer<Line> lines;
 
     OutputBuffer(int capacity) {
-        this.capacity = capacity;
+        lines = new SequencedBuffer<>(capacity);
     }
 
-    synchronized void add(String stream, String text) {
+    void add(String stream, String text) {
         String t = text.length() > MAX_LINE_CHARS ? text.substring(0, MAX_LINE_CHARS) + "…" : text;
-        lines.addLast(new Line(nextSeq++, stream, t));
-        while (lines.size() > capacity) {
-            lines.removeFirst();
-        }
-        notifyAll();
+        lines.append(seq -> new Line(seq, stream, t));
+    }
+
+    /** Up to {@code max} lines numbered after {@code after}, and how many of those were dropped. */
+    SequencedBuffer.Slice<Line> after(long after, int max) {
+        return lines.after(after, max);
     }
 
     /** Waits up to {@code timeoutMs} for a line numbered after {@code seq}; returns whether there is one. */
-    synchronized boolean await(long seq, long timeoutMs) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (nextSeq - 1 <= seq) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                return false;
-            }
-            wait(left);
-        }
-        return true;
+    boolean await(long seq, long timeoutMs) throws InterruptedException {
+        return lines.await(seq, timeoutMs);
     }
 
-    /** Up to {@code max} lines with a sequence number greater than {@code after}. */
-    synchronized Slice after(long after, int max) {
-        long oldest = lines.isEmpty() ? nextSeq : lines.peekFirst().seq();
-        long dropped = Math.max(0, oldest - after - 1);
-        List<Line> out = new ArrayList<>();
-        for (Line l : lines) {
-            if (l.seq() > after && out.size() < max) {
-                out.add(l);
-            }
-        }
-        long next = out.isEmpty() ? Math.max(after, oldest - 1) : out.get(out.size() - 1).seq();
-        return new Slice(out, next, dropped);
+    /** The texts of the last {@code n} lines still kept, oldest first. */
+    List<String> tail(int n) {
+        List<Line> all = lines.after(Math.max(0, lines.lastSeq() - n), n).items();
+        return all.stream().map(Line::text).toList();
+    }
+
+    static List<Map<String, Object>> wire(List<Line> lines) {
+        return lines.stream().map(Line::wire).toList();
     }
 }

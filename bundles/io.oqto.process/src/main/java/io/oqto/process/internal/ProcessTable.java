@@ -9,12 +9,13 @@ import io.oqto.process.internal.limits.LimitEnforcer;
 import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.process.internal.limits.Limits;
 import io.oqto.api.runner.ErrorCode;
-import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.RunnerOperation;
-import io.oqto.runner.protocol.StreamingOperation;
-import io.oqto.runner.protocol.WorkspacePaths;
+import io.oqto.runner.spi.RunnerOperation;
+import io.oqto.runner.spi.EventFeed;
+import io.oqto.runner.spi.SequencedBuffer;
+import io.oqto.runner.spi.StreamingOperation;
+import io.oqto.runner.spi.WorkspacePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -50,8 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class ProcessTable implements StreamingOperation {
 
     static final Set<String> TYPES = Set.of("spawn_process", "list_processes", "process_status", "read_output",
-            "write_stdin", "signal_process", "stop_process", "subscribe_output", "unsubscribe");
-    static final int MAX_SUBSCRIPTIONS = 256;
+            "write_stdin", "signal_process", "stop_process", "subscribe_output");
     static final Set<String> SIGNALS = Set.of("TERM", "KILL", "INT", "HUP", "USR1", "USR2", "STOP", "CONT");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTable.class);
@@ -59,11 +60,8 @@ public final class ProcessTable implements StreamingOperation {
     private final WorkspacePaths workspace;
     private final SandboxService sandbox;
     private final Map<String, ManagedProcess> processes = new ConcurrentHashMap<>();
-    /** Subscriptions by connection and the id of the request that made them. */
-    private final Map<SubscriptionKey, OutputSubscription> subscriptions = new ConcurrentHashMap<>();
-
-    private record SubscriptionKey(EventChannel connection, String id) {
-    }
+    /** Output feeds open (the runner server holds the subscriptions), for {@code list_processes}. */
+    private final AtomicInteger feeds = new AtomicInteger();
 
     /** Runs delayed restarts; one daemon thread, shut down on deactivate. */
     private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -119,9 +117,6 @@ public final class ProcessTable implements StreamingOperation {
     @Deactivate
     void deactivate() throws InterruptedException {
         active = false;
-        for (OutputSubscription s : List.copyOf(subscriptions.values())) {
-            s.cancel("runner stopping");
-        }
         restarter.shutdownNow();
         for (ManagedProcess p : processes.values()) {
             p.stop(2000);
@@ -151,11 +146,22 @@ public final class ProcessTable implements StreamingOperation {
     }
 
     @Override
-    public Frame handle(Frame r, EventChannel connection) throws ProtocolException {
+    public Set<String> subscribingTypes() {
+        return Set.of("subscribe_output");
+    }
+
+    /** {@code subscribe_output}: the process's output from {@code after} on, and its exits. */
+    @Override
+    public EventFeed subscribe(Frame r) throws ProtocolException {
+        ManagedProcess p = get(r);
+        feeds.incrementAndGet();
+        return new OutputFeed(p, Math.max(r.number("after", 0), 0), processes::get, feeds::decrementAndGet);
+    }
+
+    @Override
+    public Frame handle(Frame r) throws ProtocolException {
         try {
             return switch (r.type()) {
-                case "subscribe_output" -> subscribe(r, connection);
-                case "unsubscribe" -> unsubscribe(r, connection);
                 case "spawn_process" -> spawn(r);
                 case "list_processes" -> list(r);
                 case "process_status" -> Frame.of(r.id(), "process_status").with("process", get(r).describe());
@@ -210,7 +216,7 @@ public final class ProcessTable implements StreamingOperation {
             return launch(new SpawnRequest(r.name(), r.argv(), workspace.existing(r.cwd()), r.env(), true, null,
                     r.readOnly(), List.of(), RestartPolicy.NEVER, null, r.stdout()));
         } catch (ProtocolException e) {
-            throw new LaunchException(e.code().wire(), e.getMessage());
+            throw new LaunchException(e.code(), e.getMessage());
         }
     }
 
@@ -218,12 +224,12 @@ public final class ProcessTable implements StreamingOperation {
         try {
             return new Launched(spawn(request));
         } catch (ProtocolException e) {
-            throw new LaunchException(e.code().wire(), e.getMessage());
+            throw new LaunchException(e.code(), e.getMessage());
         } catch (IOException e) {
-            throw new LaunchException(ErrorCode.SPAWN_FAILED.wire(), e.getMessage());
+            throw new LaunchException(ErrorCode.SPAWN_FAILED, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LaunchException(ErrorCode.INTERNAL.wire(), "interrupted");
+            throw new LaunchException(ErrorCode.INTERNAL, "interrupted");
         }
     }
 
@@ -256,8 +262,7 @@ public final class ProcessTable implements StreamingOperation {
 
         @Override
         public List<String> stderrTail(int lines) {
-            List<OutputBuffer.Line> all = p.output().after(0, Integer.MAX_VALUE).lines();
-            return all.subList(Math.max(0, all.size() - lines), all.size()).stream().map(OutputBuffer.Line::text).toList();
+            return p.output().tail(lines);
         }
     }
 
@@ -396,49 +401,16 @@ public final class ProcessTable implements StreamingOperation {
         processes.values().stream().sorted(java.util.Comparator.comparing(ManagedProcess::id))
                 .forEach(p -> all.add(p.describe()));
         return Frame.of(r.id(), "process_list").with("processes", all).with("limits", limitsReport())
-                .with("subscriptions", subscriptions.size());
+                .with("subscriptions", feeds.get());
     }
 
     private Frame read(Frame r) throws ProtocolException {
         ManagedProcess p = get(r);
         long after = r.number("after", 0);
         int max = (int) Math.min(Math.max(r.number("max", 1000), 1), 5000);
-        OutputBuffer.Slice s = p.output().after(after, max);
-        List<Map<String, Object>> lines = s.wire();
-        return Frame.of(r.id(), "output").with("lines", lines).with("next", s.next()).with("dropped", s.dropped())
+        SequencedBuffer.Slice<OutputBuffer.Line> s = p.output().after(after, max);
+        return Frame.of(r.id(), "output").with("lines", OutputBuffer.wire(s.items())).with("next", s.next()).with("dropped", s.missed())
                 .with("running", p.running()).with("exit_code", p.exitCode());
-    }
-
-    private Frame subscribe(Frame r, EventChannel connection) throws ProtocolException {
-        if (connection == null) {
-            throw invalid("subscribe_output needs a connection to send events on");
-        }
-        ManagedProcess p = get(r);
-        long after = Math.max(r.number("after", 0), 0);
-        SubscriptionKey key = new SubscriptionKey(connection, r.id());
-        synchronized (subscriptions) {
-            if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
-                throw new ProtocolException(ErrorCode.BUSY, "too many output subscriptions (" + MAX_SUBSCRIPTIONS + ")", null);
-            }
-            if (subscriptions.containsKey(key)) {
-                throw invalid("this connection already has a subscription " + r.id());
-            }
-            OutputSubscription s = new OutputSubscription(r.id(), p, after, connection, processes::get,
-                    () -> subscriptions.remove(key));
-            subscriptions.put(key, s);
-            s.start();
-        }
-        return Frame.of(r.id(), "subscribed").with("subscription", r.id()).with("name", p.id());
-    }
-
-    private Frame unsubscribe(Frame r, EventChannel connection) throws ProtocolException, InterruptedException {
-        String id = text(r, "subscription");
-        OutputSubscription s = subscriptions.get(new SubscriptionKey(connection, id));
-        if (s == null) {
-            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "no subscription " + id + " on this connection", null);
-        }
-        s.cancel("unsubscribed");
-        return Frame.of(r.id(), "unsubscribed").with("subscription", id);
     }
 
     private Frame signal(Frame r) throws ProtocolException, IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.oqto.process.internal;
 
+import io.oqto.api.unix.Home;
 import io.oqto.api.process.LaunchException;
 import io.oqto.api.process.LaunchRequest;
 import io.oqto.api.process.LaunchedProcess;
@@ -7,8 +8,8 @@ import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.RunnerOperation;
-import io.oqto.runner.protocol.WorkspacePaths;
+import io.oqto.runner.spi.RunnerOperation;
+import io.oqto.runner.spi.WorkspacePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,14 +78,14 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
             return processes.launch(new ProcessTable.SpawnRequest(name, plan.argv(), plan.cwd(), allEnv, true, null,
                     plan.readOnly(), plan.writable(), RestartPolicy.NEVER, null, stdout));
         } catch (ProtocolException e) {
-            throw new LaunchException(e.code().wire(), e.getMessage());
+            throw new LaunchException(e.code(), e.getMessage());
         } catch (IOException e) {
-            throw new LaunchException(ErrorCode.SPAWN_FAILED.wire(), "program " + program + ": " + e.getMessage());
+            throw new LaunchException(ErrorCode.SPAWN_FAILED, "program " + program + ": " + e.getMessage());
         }
     }
 
     private Programs programs(ProgramConfig current) {
-        return new Programs(current, io.oqto.api.unix.Home.current(), runnerHome(), runtimeDir,
+        return new Programs(current, Home.current(), runnerHome(), runtimeDir,
                 Path.of(System.getProperty("java.home")));
     }
 
@@ -145,10 +146,7 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
     }
 
     private static String lastOutput(ManagedProcess p) {
-        OutputBuffer.Slice s = p.output().after(0, 10_000);
-        List<OutputBuffer.Line> lines = s.lines();
-        String tail = lines.subList(Math.max(0, lines.size() - 5), lines.size()).stream().map(OutputBuffer.Line::text)
-                .collect(Collectors.joining(" | "));
+        String tail = String.join(" | ", p.output().tail(5));
         return tail.isEmpty() ? "" : "; last output: " + tail;
     }
 

@@ -1,5 +1,6 @@
 package io.oqto.process.internal;
 
+import io.oqto.runner.spi.SequencedBuffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,9 +57,9 @@ interface Readiness {
 
             @Override
             public boolean ready(ManagedProcess process) {
-                OutputBuffer.Slice s = process.output().after(cursor, 1000);
+                SequencedBuffer.Slice<OutputBuffer.Line> s = process.output().after(cursor, 1000);
                 cursor = s.next();
-                return s.lines().stream().anyMatch(l -> l.stream().equals("stdout") && l.text().contains("\"id\":\"" + id + "\"")
+                return s.items().stream().anyMatch(l -> l.stream().equals("stdout") && l.text().contains("\"id\":\"" + id + "\"")
                         && l.text().contains("\"type\":\"response\""));
             }
 

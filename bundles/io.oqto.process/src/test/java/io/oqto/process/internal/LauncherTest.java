@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.process.LaunchException;
 import io.oqto.api.process.LaunchRequest;
 import io.oqto.api.process.LaunchedProcess;
@@ -56,10 +57,10 @@ class LauncherTest {
         LaunchedProcess first = table.launch(new LaunchRequest("dup", List.of("/bin/sleep", "30"), ".", Map.of(), List.of(), l -> { }));
         LaunchException e = assertThrows(LaunchException.class,
                 () -> table.launch(new LaunchRequest("dup", List.of("/bin/true"), ".", Map.of(), List.of(), l -> { })));
-        assertEquals("process_exists", e.code());
+        assertEquals(ErrorCode.PROCESS_EXISTS, e.code());
         LaunchException missing = assertThrows(LaunchException.class,
                 () -> table.launch(new LaunchRequest("x", List.of("/nope/pi"), ".", Map.of(), List.of(), l -> { })));
-        assertEquals("spawn_failed", missing.code());
+        assertEquals(ErrorCode.SPAWN_FAILED, missing.code());
         first.stop(1000);
         assertEquals(143, first.exited().toCompletableFuture().get(10, TimeUnit.SECONDS));
     }

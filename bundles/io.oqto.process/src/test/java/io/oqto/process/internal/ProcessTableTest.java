@@ -11,7 +11,7 @@ import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.WorkspacePaths;
+import io.oqto.runner.spi.WorkspacePaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,31 +33,8 @@ class ProcessTableTest {
     /** A program the sandbox double puts in front of every command, as bwrap would be; null for none. */
     Path wrapper;
 
-    /** Containment as the workspace bundle does it, reduced to what these tests need. */
     private WorkspacePaths workspace() {
-        return new WorkspacePaths() {
-            @Override
-            public Path root() {
-                return root;
-            }
-
-            @Override
-            public Path existing(String requested) throws ProtocolException {
-                if (requested.contains("..")) {
-                    throw new ProtocolException(ErrorCode.PATH_NOT_ALLOWED, "path " + requested + " is not allowed: it contains ..", null);
-                }
-                Path p = root.resolve(requested).normalize();
-                if (!Files.exists(p)) {
-                    throw new ProtocolException(ErrorCode.PATH_NOT_FOUND, "no such file or directory: " + requested, null);
-                }
-                return p;
-            }
-
-            @Override
-            public Path forWrite(String requested) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        return TestFixtures.workspaceAt(root);
     }
 
     @BeforeEach
@@ -347,11 +324,15 @@ class ProcessTableTest {
         for (int i = 1; i <= 5; i++) {
             b.add("stdout", "l" + i);
         }
-        OutputBuffer.Slice s = b.after(0, 100);
-        assertEquals(List.of(3L, 4L, 5L), s.lines().stream().map(OutputBuffer.Line::seq).toList());
-        assertEquals(2, s.dropped());
+        io.oqto.runner.spi.SequencedBuffer.Slice<OutputBuffer.Line> s = b.after(0, 100);
+        assertEquals(List.of(3L, 4L, 5L), s.items().stream().map(OutputBuffer.Line::seq).toList());
+        assertEquals(2, s.missed());
         assertEquals(5, s.next());
-        assertEquals(0, b.after(5, 100).lines().size());
+        assertEquals(0, b.after(5, 100).items().size());
         assertEquals(5, b.after(5, 100).next());
+        assertEquals(List.of("l4", "l5"), b.tail(2));
+        assertEquals(List.of("l3", "l4", "l5"), b.tail(10), "only what is still kept");
+        b.add("stderr", "x".repeat(OutputBuffer.MAX_LINE_CHARS + 5));
+        assertEquals("x".repeat(OutputBuffer.MAX_LINE_CHARS) + "…", b.tail(1).get(0));
     }
 }

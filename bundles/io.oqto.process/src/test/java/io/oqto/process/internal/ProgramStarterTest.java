@@ -55,7 +55,9 @@ class ProgramStarterTest {
         runtime = Files.createDirectories(dir.resolve("run"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path filesClasses = Path.of(io.oqto.files.FileServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        fileserver = script("oqto-files", "exec " + java + " -cp " + filesClasses + " io.oqto.files.FileServer \"$@\"").toString();
+        Path apiClasses = Path.of(io.oqto.api.unix.ConfinedPaths.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        fileserver = script("oqto-files", "exec " + java + " -cp " + filesClasses + ":" + apiClasses
+                + " io.oqto.files.FileServer \"$@\"").toString();
         Path fakeTtyd = Path.of(getClass().getResource("/programs/FakeTtyd.java").toURI());
         ttyd = script("ttyd", "exec " + java + " " + fakeTtyd + " \"$@\"").toString();
         pi = script("pi", new String(getClass().getResourceAsStream("/programs/fake-pi").readAllBytes(), StandardCharsets.UTF_8)
@@ -182,7 +184,7 @@ class ProgramStarterTest {
                 ((Map<?, ?>) started.fields().get("process")).get("argv"));
         assertEquals(null, started.fields().get("socket"));
         ManagedProcess agent = table.process("agent");
-        assertTrue(agent.output().after(0, 100).lines().stream().anyMatch(l -> l.text().contains("\"id\":\"oqto-ready\"")));
+        assertTrue(agent.output().after(0, 100).items().stream().anyMatch(l -> l.text().contains("\"id\":\"oqto-ready\"")));
         agent.stop(2000);
     }
 
@@ -201,7 +203,7 @@ class ProgramStarterTest {
         p.stop(2000);
         io.oqto.api.process.LaunchException e = assertThrows(io.oqto.api.process.LaunchException.class,
                 () -> starter().launchProgram("vim", "x", List.of(), ".", Map.of(), l -> { }));
-        assertEquals("invalid_request", e.code());
+        assertEquals(io.oqto.api.runner.ErrorCode.INVALID_REQUEST, e.code());
     }
 
     @Test

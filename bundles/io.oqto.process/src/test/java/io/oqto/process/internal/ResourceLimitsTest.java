@@ -55,7 +55,7 @@ class ResourceLimitsTest {
     }
 
     private Frame call(String type, Object... kv) throws ProtocolException {
-        return TestFixtures.call(table, null, "r", type, kv);
+        return TestFixtures.call(table, "r", type, kv);
     }
 
     private Map<?, ?> status(String name) throws ProtocolException {

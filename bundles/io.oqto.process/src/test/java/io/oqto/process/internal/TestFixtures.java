@@ -1,10 +1,12 @@
 package io.oqto.process.internal;
 
 import io.oqto.api.sandbox.SandboxService;
-import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.WorkspacePaths;
+import io.oqto.runner.spi.ConfinedWorkspace;
+import io.oqto.runner.spi.WorkspacePaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,24 +20,13 @@ final class TestFixtures {
     private TestFixtures() {
     }
 
-    /** Every path inside {@code root}, unchecked: containment is the workspace bundle's job, tested there. */
+    /** The workspace rule of the workspace bundle, at {@code root}. */
     static WorkspacePaths workspaceAt(Path root) {
-        return new WorkspacePaths() {
-            @Override
-            public Path root() {
-                return root;
-            }
-
-            @Override
-            public Path existing(String requested) {
-                return root.resolve(requested).normalize();
-            }
-
-            @Override
-            public Path forWrite(String requested) {
-                return root.resolve(requested).normalize();
-            }
-        };
+        try {
+            return new ConfinedWorkspace(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A sandbox that wraps commands with {@code wrap} (or not at all) and records the mounts asked for. */
@@ -70,11 +61,16 @@ final class TestFixtures {
     }
 
     /** One request to the table, fields given as key, value, key, value… */
-    static Frame call(ProcessTable table, EventChannel channel, String id, String type, Object... kv) throws ProtocolException {
+    static Frame call(ProcessTable table, String id, String type, Object... kv) throws ProtocolException {
+        return table.handle(frame(id, type, kv));
+    }
+
+    /** A request frame, fields given as key, value, key, value… */
+    static Frame frame(String id, String type, Object... kv) {
         Map<String, Object> f = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             f.put((String) kv[i], kv[i + 1]);
         }
-        return table.handle(new Frame(id, type, f), channel);
+        return new Frame(id, type, f);
     }
 }

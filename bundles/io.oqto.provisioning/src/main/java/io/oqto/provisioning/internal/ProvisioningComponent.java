@@ -1,5 +1,6 @@
 package io.oqto.provisioning.internal;
 
+import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.users.NewUser;
@@ -31,7 +32,7 @@ public final class ProvisioningComponent implements UserProvisioning {
     @Activate
     public ProvisioningComponent(ProvisioningConfig config, BundleContext context, @Reference RunnerGateway runners,
             @Reference TokenService tokens) throws IOException {
-        if (!"multi-user".equals(context.getProperty("oqto.mode"))) {
+        if (!DeploymentMode.of(context).isMultiUser()) {
             delegate = null;
             return;
         }

@@ -128,24 +128,19 @@ final class RunnerConnection implements Closeable {
                 listeners.remove(id);
             }
         });
-        return new OpenSubscription(id, type, reply);
+        return new OpenSubscription(id, reply);
     }
 
-    record OpenSubscription(String id, String type, CompletableFuture<Frame> reply) {
-
-        /**
-         * The request that ends it on the runner: each runner bundle ends only its own subscriptions, so an
-         * agent session's must be ended with {@code unsubscribe_session}, a process's with {@code unsubscribe}.
-         */
-        String unsubscribeType() {
-            return type.equals("subscribe_session") ? "unsubscribe_session" : "unsubscribe";
-        }
+    record OpenSubscription(String id, CompletableFuture<Frame> reply) {
     }
 
-    /** Stops delivering a subscription's events and tells the runner to end it (not waiting for its reply). */
+    /**
+     * Stops delivering a subscription's events and tells the runner to end it (not waiting for its reply): one
+     * {@code unsubscribe} for every kind, since the runner's server owns all subscriptions (protocol 1.3).
+     */
     void unsubscribe(OpenSubscription s) {
         if (listeners.remove(s.id()) != null && open) {
-            send(s.unsubscribeType(), Map.of("subscription", s.id()));
+            send(Protocol.UNSUBSCRIBE, Map.of("subscription", s.id()));
         }
     }
 

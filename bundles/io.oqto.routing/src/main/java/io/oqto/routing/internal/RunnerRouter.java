@@ -1,5 +1,6 @@
 package io.oqto.routing.internal;
 
+import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.runner.PingResult;
 import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.runner.RunnerEvent;
@@ -12,6 +13,7 @@ import io.oqto.api.runner.Subscribed;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
+import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -54,8 +56,8 @@ public final class RunnerRouter implements RunnerGateway {
 
     @Activate
     public RunnerRouter(RoutingConfig config, BundleContext context) {
-        this(config, UserDirectory.system(!"multi-user".equals(context.getProperty("oqto.mode")),
-                config.linuxUserPrefix()), !"multi-user".equals(context.getProperty("oqto.mode")));
+        this(config, UserDirectory.system(!DeploymentMode.of(context).isMultiUser(), config.linuxUserPrefix()),
+                !DeploymentMode.of(context).isMultiUser());
     }
 
     RunnerRouter(RoutingConfig config, UserDirectory users, boolean singleUser) {
@@ -65,6 +67,57 @@ public final class RunnerRouter implements RunnerGateway {
         this.connector = singleUser && config.autostart() && !config.runnerCommand().isEmpty()
                 ? new RunnerAutostart(direct, config.runnerCommand(), 15_000)
                 : direct;
+    }
+
+    /** A router outside OSGi to the current user's runner at {@code socket}, for {@code StandaloneGateway}. */
+    public static RunnerRouter standalone(String socket) {
+        RoutingConfig config = new RoutingConfig() {
+            @Override
+            public String socketPattern() {
+                return socket;
+            }
+
+            @Override
+            public String linuxUserPrefix() {
+                return "oqto_";
+            }
+
+            @Override
+            public int poolSize() {
+                return 2;
+            }
+
+            @Override
+            public int requestTimeoutMs() {
+                return 5000;
+            }
+
+            @Override
+            public int connectTimeoutMs() {
+                return 2000;
+            }
+
+            @Override
+            public boolean autostart() {
+                return false;
+            }
+
+            @Override
+            public String runnerCommand() {
+                return "";
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return RoutingConfig.class;
+            }
+        };
+        return new RunnerRouter(config, UserDirectory.system(true, config.linuxUserPrefix()), true);
+    }
+
+    /** Releases every pooled connection; the router opens none afterwards. */
+    public void close() {
+        deactivate();
     }
 
     @Deactivate

@@ -4,7 +4,7 @@ package io.oqto.runner.protocol;
 public final class Protocol {
 
     /** The version this code speaks, {@code major.minor}. Peers with another major version are refused. */
-    public static final String VERSION = "1.2";
+    public static final String VERSION = "1.3";
     public static final int MAJOR = 1;
 
     /** Default and hard upper bound of one frame, newline excluded. */
@@ -17,6 +17,8 @@ public final class Protocol {
     public static final String PONG = "pong";
     public static final String STATUS = "status";
     public static final String ERROR = "error";
+    /** Ends any subscription made on the same connection (since 1.3; 1.2 had one per kind). */
+    public static final String UNSUBSCRIBE = "unsubscribe";
 
     private Protocol() {
     }

@@ -1,5 +1,7 @@
 package io.oqto.sandbox.internal;
 
+import io.oqto.api.unix.Home;
+import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.sandbox.SandboxService;
 import io.oqto.api.sandbox.SandboxUnavailableException;
 import java.io.IOException;
@@ -34,9 +36,8 @@ public final class SandboxPolicyService implements SandboxService {
 
     @Activate
     public SandboxPolicyService(BundleContext context) {
-        this(policyFiles(!"multi-user".equals(context.getProperty("oqto.mode"))),
-                !"multi-user".equals(context.getProperty("oqto.mode")), findOnPath("bwrap"),
-                io.oqto.api.unix.Home.current());
+        this(policyFiles(!DeploymentMode.of(context).isMultiUser()), !DeploymentMode.of(context).isMultiUser(), findOnPath("bwrap"),
+                Home.current());
     }
 
     SandboxPolicyService(List<Path> candidates, boolean singleUser, Optional<Path> bwrapBinary, Path home) {
@@ -76,8 +77,7 @@ public final class SandboxPolicyService implements SandboxService {
         if (!singleUser) {
             return List.of(SYSTEM_POLICY);
         }
-        String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path config = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : io.oqto.api.unix.Home.current().resolve(".config");
+        Path config = Home.config();
         return List.of(SYSTEM_POLICY, config.resolve("oqto").resolve("sandbox.toml"));
     }
 

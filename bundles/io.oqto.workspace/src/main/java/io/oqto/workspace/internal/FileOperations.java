@@ -1,6 +1,7 @@
 package io.oqto.workspace.internal;
 
 import io.oqto.api.runner.ErrorCode;
+import io.oqto.runner.spi.ConfinedWorkspace;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The file operations of the runner protocol, every path through {@link PathGuard}:
+ * The file operations of the runner protocol, every path through {@link ConfinedWorkspace}:
  * {@code list_directory}, {@code stat}, {@code read_file}, {@code write_file} (atomic: temporary file,
  * then rename), {@code create_directory}, {@code delete_path} (recursive only when asked),
  * {@code rename_path}.
@@ -36,9 +37,9 @@ final class FileOperations {
     /** Largest read per request: base64 of it stays well inside the 1 MiB frame limit. */
     static final int MAX_READ = 512 * 1024;
 
-    private final PathGuard guard;
+    private final ConfinedWorkspace guard;
 
-    FileOperations(PathGuard guard) {
+    FileOperations(ConfinedWorkspace guard) {
         this.guard = guard;
     }
 

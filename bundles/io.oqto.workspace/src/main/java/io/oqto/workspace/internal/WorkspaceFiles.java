@@ -1,9 +1,11 @@
 package io.oqto.workspace.internal;
 
+import io.oqto.api.unix.Home;
+import io.oqto.runner.spi.ConfinedWorkspace;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.RunnerOperation;
-import io.oqto.runner.protocol.WorkspacePaths;
+import io.oqto.runner.spi.RunnerOperation;
+import io.oqto.runner.spi.WorkspacePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,19 +31,19 @@ public final class WorkspaceFiles implements RunnerOperation, WorkspacePaths {
             "delete_path", "rename_path");
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceFiles.class);
 
-    private final PathGuard guard;
+    private final ConfinedWorkspace guard;
     private final FileOperations operations;
 
     @Activate
     public WorkspaceFiles(WorkspaceConfig config) throws IOException {
-        this(config.root().isEmpty() ? io.oqto.api.unix.Home.current().resolve("oqto") : Path.of(config.root()));
+        this(config.root().isEmpty() ? Home.current().resolve("oqto") : Path.of(config.root()));
     }
 
     WorkspaceFiles(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        this.guard = new PathGuard(root);
+        this.guard = new ConfinedWorkspace(root);
         this.operations = new FileOperations(guard);
         LOG.info("workspace file access confined to {}", root);
     }

@@ -1,7 +1,6 @@
 package io.oqto.runner.server.internal;
 
 import io.oqto.api.runner.ErrorCode;
-import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;
 import io.oqto.runner.protocol.FrameReader;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * many requests can be in flight and replies may come back out of order (the id correlates them).
  * Bad input gets an error frame and the connection carries on; only a broken socket ends it.
  */
-final class ClientConnection implements Runnable, Closeable, EventChannel {
+final class ClientConnection implements Runnable, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
 
@@ -66,6 +65,7 @@ final class ClientConnection implements Runnable, Closeable, EventChannel {
             LOG.debug("connection from uid {} ended: {}", peerUid, e.toString());
         } finally {
             close();
+            dispatcher.subscriptions().connectionClosed(this);
             onClose.run();
         }
     }
@@ -87,7 +87,7 @@ final class ClientConnection implements Runnable, Closeable, EventChannel {
         } else if (!dispatcher.serves(request.type()) || dispatcher.isInstant(request.type())) {
             // Unknown types and instant requests are answered here: a hand-off to a worker thread would
             // cost more than the work. Later replies still come in request order for these.
-            write(dispatcher.handle(request));
+            write(dispatcher.handle(request, null));
         } else if (!inFlight.tryAcquire()) {
             write(Frame.error(request.id(), ErrorCode.BUSY, "too many requests in flight; retry later"));
         } else {
@@ -125,8 +125,8 @@ final class ClientConnection implements Runnable, Closeable, EventChannel {
         }
     }
 
-    @Override
-    public boolean send(Frame event) {
+    /** Sends a subscription's event; blocks while the client does not read. False once the connection is closed. */
+    boolean send(Frame event) {
         try {
             write(event);
             return true;
@@ -136,8 +136,7 @@ final class ClientConnection implements Runnable, Closeable, EventChannel {
         }
     }
 
-    @Override
-    public boolean isOpen() {
+    boolean isOpen() {
         return open && !socket.isClosed();
     }
 

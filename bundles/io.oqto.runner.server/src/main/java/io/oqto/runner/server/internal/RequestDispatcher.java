@@ -1,12 +1,11 @@
 package io.oqto.runner.server.internal;
 
 import io.oqto.api.runner.ErrorCode;
-import io.oqto.runner.protocol.EventChannel;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.RunnerOperation;
-import io.oqto.runner.protocol.StreamingOperation;
+import io.oqto.runner.spi.RunnerOperation;
+import io.oqto.runner.spi.StreamingOperation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,17 +17,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
- * Answers the core requests ({@code hello}, {@code ping}, {@code status}) and hands every other type to
- * the {@link RunnerOperation} service registered for it.
+ * Answers the core requests ({@code hello}, {@code ping}, {@code status}, {@code unsubscribe}) and hands every
+ * other type to the {@link RunnerOperation} service registered for it; a subscribing request of a
+ * {@link StreamingOperation} opens a subscription in the one registry, {@link Subscriptions}.
  */
 final class RequestDispatcher {
 
-    static final List<String> CORE = List.of(Protocol.PING, Protocol.STATUS);
+    /** {@code unsubscribe_session} is the name protocol 1.2 gave ending an agent session's subscription. */
+    static final List<String> CORE = List.of(Protocol.PING, Protocol.STATUS, Protocol.UNSUBSCRIBE, "unsubscribe_session");
 
     private final RunnerIdentity identity;
     private final String socket;
     private final IntSupplier openConnections;
     private final Map<String, RunnerOperation> operations = new ConcurrentHashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions();
 
     RequestDispatcher(RunnerIdentity identity, String socket, IntSupplier openConnections) {
         this.identity = identity;
@@ -40,8 +42,16 @@ final class RequestDispatcher {
         operation.types().forEach(t -> operations.put(t, operation));
     }
 
+    /** The operation's types answer {@code unknown_type} from now on, and its subscriptions end. */
     void remove(RunnerOperation operation) {
         operation.types().forEach(t -> operations.remove(t, operation));
+        if (operation instanceof StreamingOperation s) {
+            subscriptions.operationGone(s);
+        }
+    }
+
+    Subscriptions subscriptions() {
+        return subscriptions;
     }
 
     /** Whether {@code type} is served here (hello is handled by the connection itself). */
@@ -82,29 +92,28 @@ final class RequestDispatcher {
         return new Frame(request.id(), Protocol.WELCOME, f);
     }
 
-    Frame handle(Frame request) {
-        return handle(request, null);
-    }
-
-    /** Handles a request; a streaming operation may send the events of a subscription on {@code connection}. */
-    Frame handle(Frame request, EventChannel connection) {
-        switch (request.type()) {
-            case Protocol.PING:
-                return Frame.of(request.id(), Protocol.PONG);
-            case Protocol.STATUS:
-                return status(request.id());
-            default:
-                RunnerOperation op = operations.get(request.type());
-                if (op == null) {
-                    return Frame.error(request.id(), ErrorCode.UNKNOWN_TYPE, "unknown request type \"" + request.type()
-                            + "\" (this runner serves: hello, " + String.join(", ", capabilities()) + ")");
-                }
-                try {
-                    return op instanceof StreamingOperation s && connection != null ? s.handle(request, connection)
-                            : op.handle(request);
-                } catch (ProtocolException e) {
-                    return Frame.error(request.id(), e.code(), e.getMessage());
-                }
+    /** Handles a request that came on {@code connection} (null for the instant ones, which open nothing). */
+    Frame handle(Frame request, ClientConnection connection) {
+        try {
+            switch (request.type()) {
+                case Protocol.PING:
+                    return Frame.of(request.id(), Protocol.PONG);
+                case Protocol.STATUS:
+                    return status(request.id());
+                case Protocol.UNSUBSCRIBE:
+                case "unsubscribe_session":
+                    return subscriptions.unsubscribe(request, connection);
+                default:
+                    RunnerOperation op = operations.get(request.type());
+                    if (op == null) {
+                        return Frame.error(request.id(), ErrorCode.UNKNOWN_TYPE, "unknown request type \"" + request.type()
+                                + "\" (this runner serves: hello, " + String.join(", ", capabilities()) + ")");
+                    }
+                    return op instanceof StreamingOperation s && s.subscribingTypes().contains(request.type())
+                            ? subscriptions.open(request, connection, s) : op.handle(request);
+            }
+        } catch (ProtocolException e) {
+            return Frame.error(request.id(), e.code(), e.getMessage());
         }
     }
 
@@ -119,6 +128,7 @@ final class RequestDispatcher {
         f.put("uptime_ms", Duration.between(identity.startedAt(), Instant.now()).toMillis());
         f.put("socket", socket);
         f.put("connections", openConnections.getAsInt());
+        f.put("subscriptions", subscriptions.size());
         return new Frame(id, Protocol.STATUS, f);
     }
 }

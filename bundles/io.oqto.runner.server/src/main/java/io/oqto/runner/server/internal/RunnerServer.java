@@ -5,7 +5,7 @@ import io.oqto.api.unix.UnixAccounts;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;
-import io.oqto.runner.protocol.RunnerOperation;
+import io.oqto.runner.spi.RunnerOperation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -248,6 +248,7 @@ public final class RunnerServer {
         } catch (IOException e) {
             LOG.debug("closing server socket: {}", e.toString());
         }
+        dispatcher.subscriptions().closeAll();
         connections.forEach(ClientConnection::close);
         workers.shutdownNow();
         try {

@@ -11,7 +11,7 @@ import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.protocol.RunnerOperation;
+import io.oqto.runner.spi.RunnerOperation;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.StandardProtocolFamily;
@@ -61,12 +61,12 @@ class RunnerServerTest {
             String welcome = c.call("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"1.0\"}");
             assertTrue(welcome.startsWith("{\"id\":\"1\",\"type\":\"welcome\",\"protocol\":\"" + Protocol.VERSION + "\",\"runner_version\":\"1.2.3\",\"uid\":"
                     + UnixAccounts.currentUid() + ","), welcome);
-            assertTrue(welcome.endsWith("\"capabilities\":[\"ping\",\"status\"]}"), welcome);
+            assertTrue(welcome.endsWith("\"capabilities\":[\"ping\",\"status\",\"unsubscribe\",\"unsubscribe_session\"]}"), welcome);
             assertEquals("{\"id\":\"2\",\"type\":\"pong\"}", c.call("{\"id\":\"2\",\"type\":\"ping\"}"));
             String status = c.call("{\"id\":\"3\",\"type\":\"status\"}");
             assertTrue(status.contains("\"type\":\"status\",\"version\":\"1.2.3\",\"protocol\":\"" + Protocol.VERSION + "\",\"pid\":"
                     + ProcessHandle.current().pid()), status);
-            assertTrue(status.contains("\"socket\":\"" + sock() + "\",\"connections\":1}"), status);
+            assertTrue(status.contains("\"socket\":\"" + sock() + "\",\"connections\":1,\"subscriptions\":0}"), status);
         }
     }
 
@@ -81,7 +81,7 @@ class RunnerServerTest {
                     c.call("{\"type\":\"ping\"}"));
             c.hello();
             assertEquals("{\"id\":\"4\",\"type\":\"error\",\"code\":\"unknown_type\",\"message\":\"unknown request type \\\"spawn\\\" "
-                    + "(this runner serves: hello, ping, status)\"}", c.call("{\"id\":\"4\",\"type\":\"spawn\"}"));
+                    + "(this runner serves: hello, ping, status, unsubscribe, unsubscribe_session)\"}", c.call("{\"id\":\"4\",\"type\":\"spawn\"}"));
             assertEquals("{\"id\":\"5\",\"type\":\"pong\"}", c.call("{\"id\":\"5\",\"type\":\"ping\"}"));
         }
     }
@@ -118,7 +118,7 @@ class RunnerServerTest {
         server.addOperation(echo);
         try (LineClient c = new LineClient(sock())) {
             String welcome = c.call("{\"id\":\"h\",\"type\":\"hello\",\"protocol\":\"1.0\"}");
-            assertTrue(welcome.endsWith("\"capabilities\":[\"ping\",\"status\",\"echo\"]}"), welcome);
+            assertTrue(welcome.endsWith("\"capabilities\":[\"ping\",\"status\",\"unsubscribe\",\"unsubscribe_session\",\"echo\"]}"), welcome);
             assertEquals("{\"id\":\"1\",\"type\":\"echoed\",\"text\":\"hi\"}", c.call("{\"id\":\"1\",\"type\":\"echo\",\"text\":\"hi\"}"));
             assertEquals("{\"id\":\"2\",\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"\\\"text\\\" is required\"}",
                     c.call("{\"id\":\"2\",\"type\":\"echo\"}"));
@@ -341,8 +341,8 @@ class RunnerServerTest {
     }
 
     /** A stand-in for another bundle's operation: answers every request of its type with {@code done}. */
-    private static io.oqto.runner.protocol.RunnerOperation operation(String type) {
-        return new io.oqto.runner.protocol.RunnerOperation() {
+    private static io.oqto.runner.spi.RunnerOperation operation(String type) {
+        return new io.oqto.runner.spi.RunnerOperation() {
             @Override
             public Set<String> types() {
                 return Set.of(type);

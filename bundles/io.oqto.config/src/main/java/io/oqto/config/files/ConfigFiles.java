@@ -1,4 +1,8 @@
-package io.oqto.config.internal;
+package io.oqto.config.files;
+
+import io.oqto.config.internal.ConfigError;
+import io.oqto.config.internal.ConfigSchema;
+import io.oqto.config.internal.TomlConfigLoader;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -7,7 +11,8 @@ import java.util.Map;
 /**
  * The strict loader for programs outside Karaf that read the same config.toml (the root helper
  * {@code oqto-usermgr} puts this jar on its class path). One schema and one parser for every reader, so
- * a key the helper reads is checked exactly as the control plane checks it. Not exported to OSGi.
+ * a key the helper reads is checked exactly as the control plane checks it. This package is the bundle's Java
+ * API for such programs; it is not exported to OSGi (nothing in the framework needs it).
  */
 public final class ConfigFiles {
 
@@ -23,11 +28,8 @@ public final class ConfigFiles {
      * @throws IllegalArgumentException naming file, line and key of the first problem
      */
     public static Map<String, Map<String, Object>> read(Path file, Map<String, String> env) {
-        TomlConfigLoader loader = new TomlConfigLoader(ConfigSchema.INSTANCE);
         try {
-            Map<String, Map<String, Object>> sections = loader.load(file);
-            loader.applyEnvironment(sections, env);
-            return sections;
+            return TomlConfigLoader.readStrictly(file, env);
         } catch (ConfigError e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

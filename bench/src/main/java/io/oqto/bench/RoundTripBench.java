@@ -1,8 +1,7 @@
-package io.oqto.routing.internal;
+package io.oqto.bench;
 
-import io.oqto.api.unix.UnixAccount;
-import io.oqto.api.unix.UnixAccounts;
-import io.oqto.bench.Stats;
+import io.oqto.api.runner.RunnerGateway;
+import io.oqto.routing.standalone.StandaloneGateway;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,13 +17,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * Runner round trip through the control plane's pooled client (a real runner process on {@code args[0]})
  * against the floor: a raw Unix-socket line echo in this JVM, measured in the same run, same sizes, and
  * waited for the same way (spin, then block).
- * Lives in the routing package because the pooled client is internal to that bundle.
  *
  *   RoundTripBench <runner socket> [iterations] [rounds]
  */
@@ -37,15 +34,14 @@ public final class RoundTripBench {
         Path echoSocket = Files.createTempDirectory("oqto-bench").resolve("echo.sock");
         startEcho(echoSocket);
 
-        UnixAccount me = new UnixAccount(System.getProperty("user.name"), UnixAccounts.currentUid(), 0, "/");
-        RunnerRouter router = new RunnerRouter(new BenchRoutingConfig(runnerSocket.toString()),
-                new UserDirectory(true, "oqto_", me, n -> Optional.empty()), true);
-        RunnerAddress address = router.resolve(me.name());
+        String me = System.getProperty("user.name");
 
         double[] rawP50 = new double[rounds], rawP99 = new double[rounds];
         double[] poolP50 = new double[rounds], poolP99 = new double[rounds], ratio = new double[rounds];
-        try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try (StandaloneGateway.Closeable client = StandaloneGateway.singleUser(runnerSocket.toString());
+                SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX);
                 Selector selector = Selector.open()) {
+            RunnerGateway router = client.gateway();
             raw.connect(UnixDomainSocketAddress.of(echoSocket));
             raw.configureBlocking(false);
             raw.register(selector, SelectionKey.OP_READ);
@@ -59,7 +55,7 @@ public final class RoundTripBench {
                     echo(raw, selector, line.rewind(), reply.clear());
                     rawNanos[i] = System.nanoTime() - t0;
                     long t1 = System.nanoTime();
-                    router.call(address, "ping");
+                    router.ping(me);
                     poolNanos[i] = System.nanoTime() - t1;
                 }
                 if (r >= 0) {
@@ -72,8 +68,6 @@ public final class RoundTripBench {
                     ratio[r] = poolP50[r] / rawP50[r];
                 }
             }
-        } finally {
-            router.deactivate();
         }
         System.out.printf("runner round trip, %d requests x %d rounds (median of rounds, range in brackets), microseconds%n",
                 iterations, rounds);
@@ -129,14 +123,4 @@ public final class RoundTripBench {
         t.start();
     }
 
-    /** Routing settings for the bench: one runner, default pool and timeouts. */
-    record BenchRoutingConfig(String socketPattern) implements RoutingConfig {
-        @Override public String linuxUserPrefix() { return "oqto_"; }
-        @Override public int poolSize() { return 2; }
-        @Override public int requestTimeoutMs() { return 5000; }
-        @Override public int connectTimeoutMs() { return 2000; }
-        @Override public boolean autostart() { return false; }
-        @Override public String runnerCommand() { return ""; }
-        @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return RoutingConfig.class; }
-    }
 }

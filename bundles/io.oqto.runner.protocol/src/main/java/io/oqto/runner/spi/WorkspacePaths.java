@@ -1,5 +1,6 @@
-package io.oqto.runner.protocol;
+package io.oqto.runner.spi;
 
+import io.oqto.runner.protocol.ProtocolException;
 import java.nio.file.Path;
 import org.osgi.annotation.versioning.ProviderType;
 

@@ -1,0 +1,5 @@
+/**
+ * The runner client for programs outside Karaf (benchmarks). Deliberately not exported: inside the framework
+ * the client is the {@link io.oqto.api.runner.RunnerGateway} service.
+ */
+package io.oqto.routing.standalone;

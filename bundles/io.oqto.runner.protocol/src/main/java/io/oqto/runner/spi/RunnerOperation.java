@@ -1,0 +1,22 @@
+package io.oqto.runner.spi;
+
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.ProtocolException;
+import java.util.Set;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A request type a runner serves beyond the core ({@code hello}, {@code ping}, {@code status},
+ * {@code unsubscribe}). Bundles register implementations as OSGi services; the runner's socket server
+ * dispatches to them on its worker pool, so {@link #handle} may block, and lists their types in
+ * {@code welcome.capabilities}.
+ */
+@ConsumerType
+public interface RunnerOperation {
+
+    /** The request types served, e.g. {@code read_file}. */
+    Set<String> types();
+
+    /** The reply to one request; a ProtocolException becomes an error frame with its code. */
+    Frame handle(Frame request) throws ProtocolException;
+}
