@@ -188,8 +188,8 @@ public class RunnerIT extends OqtoKarafTestSupport {
                 line = c.next();
             }
             assertTrue(line, line.contains("\"reason\":\"runner stopping\""));
-            waitFor("no subscription thread left", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
-                    .noneMatch(t -> t.getName().startsWith("oqto-session-subscription")));
+            waitFor("no session subscription thread left", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("oqto-subscription subscribe_session")));
             waitFor("one watchdog (the new bundle's)", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals("oqto-session-watchdog")).count() == 1);
             waitFor("sessions served again, the old ones gone", 20_000, () -> {

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The runner's agent sessions (protocol 1.2): {@code create_session}, {@code list_sessions},
  * {@code session_info}, {@code session_command} (relayed to pi when the state allows it),
- * {@code subscribe_session} / {@code unsubscribe_session} (events pushed, replayed from a sequence number),
+ * {@code subscribe_session} (events pushed through the runner server's subscriptions, replayed from a sequence number),
  * {@code stop_session}, {@code restart_session}, {@code delete_session}. A watchdog stops stalled and
  * unwatched idle sessions, saying why.
  */

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -40,18 +39,18 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgramStarter.class);
 
-    private final ProcessTable processes;
+    private final ProcessSpawner processes;
     private final WorkspacePaths workspace;
     private final Path runtimeDir;
     private volatile ProgramConfig config;
 
     @Activate
-    public ProgramStarter(@Reference ProcessTable processes, @Reference WorkspacePaths workspace, ProgramConfig config)
+    public ProgramStarter(@Reference ProcessSpawner processes, @Reference WorkspacePaths workspace, ProgramConfig config)
             throws IOException {
         this(processes, workspace, config, runtimeDir());
     }
 
-    ProgramStarter(ProcessTable processes, WorkspacePaths workspace, ProgramConfig config, Path runtimeDir) {
+    ProgramStarter(ProcessSpawner processes, WorkspacePaths workspace, ProgramConfig config, Path runtimeDir) {
         this.processes = processes;
         this.workspace = workspace;
         this.config = config;
@@ -65,7 +64,13 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
 
     @Override
     public LaunchedProcess launch(LaunchRequest request) throws LaunchException {
-        return processes.launch(request);
+        try {
+            return LaunchedAdapter.launch(processes, SpawnRequest.builder(request.name(), request.argv(),
+                    workspace.existing(request.cwd())).env(request.env()).mounts(request.readOnly(), List.of())
+                    .stdout(request.stdout()).build());
+        } catch (ProtocolException e) {
+            throw new LaunchException(e.code(), e.getMessage());
+        }
     }
 
     @Override
@@ -75,8 +80,8 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
             ProgramPlan plan = programs(config).plan(program, name, args, workspace.existing(cwd), workspace.root());
             Map<String, String> allEnv = new java.util.HashMap<>(plan.env());
             allEnv.putAll(env);
-            return processes.launch(new ProcessTable.SpawnRequest(name, plan.argv(), plan.cwd(), allEnv, true, null,
-                    plan.readOnly(), plan.writable(), RestartPolicy.NEVER, null, stdout));
+            return LaunchedAdapter.launch(processes, SpawnRequest.builder(name, plan.argv(), plan.cwd()).env(allEnv)
+                    .mounts(plan.readOnly(), plan.writable()).stdout(stdout).build());
         } catch (ProtocolException e) {
             throw new LaunchException(e.code(), e.getMessage());
         } catch (IOException e) {
@@ -110,8 +115,8 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
         try {
             ProgramPlan plan = programs(current).plan(program, name, args.stream().map(String.class::cast).toList(), workspace.existing(cwd),
                     workspace.root());
-            ManagedProcess p = processes.spawn(new ProcessTable.SpawnRequest(name, plan.argv(), plan.cwd(), plan.env(), true, null,
-                    plan.readOnly(), plan.writable(), RestartPolicy.NEVER, null));
+            ManagedProcess p = processes.spawn(SpawnRequest.builder(name, plan.argv(), plan.cwd()).env(plan.env())
+                    .mounts(plan.readOnly(), plan.writable()).build());
             long started = System.nanoTime();
             awaitReady(program, p, plan.readiness(), current.readyTimeoutMs());
             long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);

@@ -24,12 +24,14 @@ class LauncherTest {
 
     @TempDir
     Path root;
-    ProcessTable table;
+    ProcessComponent table;
+    ProgramStarter launcher;
 
     @BeforeEach
     void setUp() {
-        table = new ProcessTable(TestFixtures.workspaceAt(root), TestFixtures.WrappingSandbox.none(), TestProcessConfig.rlimits(),
+        table = new ProcessComponent(TestFixtures.workspaceAt(root), TestFixtures.WrappingSandbox.none(), TestProcessConfig.rlimits(),
                 LimitEnforcers.Host.current());
+        launcher = new ProgramStarter(table, TestFixtures.workspaceAt(root), TestFixtures.programDefaults(), root);
     }
 
     @AfterEach
@@ -40,7 +42,7 @@ class LauncherTest {
     @Test
     void stdoutLinesGoToTheCallerInOrderAndExitCompletesAfterTheLast() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        LaunchedProcess p = table.launch(new LaunchRequest("agent-1", List.of("/bin/sh", "-c",
+        LaunchedProcess p = launcher.launch(new LaunchRequest("agent-1", List.of("/bin/sh", "-c",
                 "read x; echo \"got $x\"; seq 1 1000; echo oops >&2; exit 7"), ".", Map.of(), List.of(), lines::add));
         p.writeLine("hello");
         assertEquals(7, p.exited().toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -54,12 +56,12 @@ class LauncherTest {
 
     @Test
     void refusalsCarryTheProtocolCode() throws Exception {
-        LaunchedProcess first = table.launch(new LaunchRequest("dup", List.of("/bin/sleep", "30"), ".", Map.of(), List.of(), l -> { }));
+        LaunchedProcess first = launcher.launch(new LaunchRequest("dup", List.of("/bin/sleep", "30"), ".", Map.of(), List.of(), l -> { }));
         LaunchException e = assertThrows(LaunchException.class,
-                () -> table.launch(new LaunchRequest("dup", List.of("/bin/true"), ".", Map.of(), List.of(), l -> { })));
+                () -> launcher.launch(new LaunchRequest("dup", List.of("/bin/true"), ".", Map.of(), List.of(), l -> { })));
         assertEquals(ErrorCode.PROCESS_EXISTS, e.code());
         LaunchException missing = assertThrows(LaunchException.class,
-                () -> table.launch(new LaunchRequest("x", List.of("/nope/pi"), ".", Map.of(), List.of(), l -> { })));
+                () -> launcher.launch(new LaunchRequest("x", List.of("/nope/pi"), ".", Map.of(), List.of(), l -> { })));
         assertEquals(ErrorCode.SPAWN_FAILED, missing.code());
         first.stop(1000);
         assertEquals(143, first.exited().toCompletableFuture().get(10, TimeUnit.SECONDS));

@@ -23,12 +23,12 @@ class OutputFeedTest {
 
     @TempDir
     Path root;
-    ProcessTable table;
+    ProcessComponent table;
     private final List<FeedRecorder> recorders = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
-        table = new ProcessTable(TestFixtures.workspaceAt(root), TestFixtures.WrappingSandbox.none(), TestProcessConfig.rlimits(),
+        table = new ProcessComponent(TestFixtures.workspaceAt(root), TestFixtures.WrappingSandbox.none(), TestProcessConfig.rlimits(),
                 LimitEnforcers.Host.current());
     }
 

@@ -27,7 +27,7 @@ class ProcessTableTest {
 
     @TempDir
     Path root;
-    ProcessTable table;
+    ProcessComponent table;
     final List<List<String>> sandboxed = new ArrayList<>();
     String sandboxFailure;
     /** A program the sandbox double puts in front of every command, as bwrap would be; null for none. */
@@ -39,7 +39,7 @@ class ProcessTableTest {
 
     @BeforeEach
     void setUp() {
-        table = new ProcessTable(workspace(), sandboxService(), TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+        table = new ProcessComponent(workspace(), sandboxService(), TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
     }
 
     private SandboxService sandboxService() {
@@ -164,12 +164,12 @@ class ProcessTableTest {
         Path stale = Files.createDirectories(tmp.resolve("oqto-env-999999999-x"));
         Files.writeString(stale.resolve("spawn-1"), "export SECRET='left behind'\n");
         table.deactivate();
-        table = new ProcessTable(workspace(), sandboxService(), TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+        table = new ProcessComponent(workspace(), sandboxService(), TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
         assertFalse(Files.exists(stale));
         Path ours = handoffDirectory();
         table.deactivate();
         assertFalse(Files.exists(ours));
-        table = new ProcessTable(workspace(), sandboxService(), TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+        table = new ProcessComponent(workspace(), sandboxService(), TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
     }
 
     /** This test JVM's hand-over directory of the current table (the newest, if earlier tables left one meanwhile). */
@@ -305,10 +305,10 @@ class ProcessTableTest {
         waitForExit("failing");
         call("stop_process", "name", "failing", "grace_ms", 100);
         long until = System.nanoTime() + 10_000_000_000L;
-        while (table.skippedRestarts.get() == 0 && System.nanoTime() < until) {
+        while (table.table().skippedRestarts() == 0 && System.nanoTime() < until) {
             sleep(20);
         }
-        assertEquals(1, table.skippedRestarts.get(), "the restart that was due found the process stopped");
+        assertEquals(1, table.table().skippedRestarts(), "the restart that was due found the process stopped");
         waitForExit("ok");
         assertEquals(0, ((Number) ((Map<?, ?>) call("process_status", "name", "ok").fields().get("process")).get("restarts")).intValue());
         assertEquals(0, ((Number) ((Map<?, ?>) call("process_status", "name", "failing").fields().get("process")).get("restarts")).intValue());

@@ -40,7 +40,7 @@ class ProgramStarterTest {
     Path workspace;
     Path bin;
     Path runtime;
-    ProcessTable table;
+    ProcessComponent table;
     List<List<Path>> mounts;
     String pi;
     String fileserver;
@@ -64,7 +64,7 @@ class ProgramStarterTest {
                 .replaceFirst("^#!/bin/sh\n", "")).toString();
         TestFixtures.WrappingSandbox recording = TestFixtures.WrappingSandbox.none();
         mounts = recording.mounts;
-        table = new ProcessTable(TestFixtures.workspaceAt(workspace), recording, TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+        table = new ProcessComponent(TestFixtures.workspaceAt(workspace), recording, TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
     }
 
     private Path script(String name, String body) throws IOException {
@@ -149,7 +149,7 @@ class ProgramStarterTest {
         assertEquals(List.of(List.of(dir.resolve("install")), List.of(socket.getParent())), mounts.subList(0, 2).stream()
                 .map(l -> l.stream().filter(p -> !p.toString().equals(System.getProperty("java.home"))).toList()).toList(),
                 "its installation read-only, its socket directory writable");
-        table.process("fileserver").stop(2000);
+        table.table().process("fileserver").stop(2000);
     }
 
     @Test
@@ -174,7 +174,7 @@ class ProgramStarterTest {
             sendMasked(out, "0ls\r");
             assertEquals("0ls\r", new String(frame(in), StandardCharsets.UTF_8));
         }
-        table.process("term-1").stop(2000);
+        table.table().process("term-1").stop(2000);
     }
 
     @Test
@@ -183,7 +183,7 @@ class ProgramStarterTest {
         assertEquals(List.of(pi, "--mode", "rpc", "--provider", "test", "--session", "s.jsonl"),
                 ((Map<?, ?>) started.fields().get("process")).get("argv"));
         assertEquals(null, started.fields().get("socket"));
-        ManagedProcess agent = table.process("agent");
+        ManagedProcess agent = table.table().process("agent");
         assertTrue(agent.output().after(0, 100).items().stream().anyMatch(l -> l.text().contains("\"id\":\"oqto-ready\"")));
         agent.stop(2000);
     }
@@ -199,7 +199,7 @@ class ProgramStarterTest {
             Thread.sleep(10);
         }
         assertTrue(lines.get(0).startsWith("{\"id\":\"a\",\"type\":\"response\""), lines.toString());
-        assertEquals(List.of(pi, "--mode", "rpc", "--provider", "test", "--no-session"), table.process("agent-7").spec().argv());
+        assertEquals(List.of(pi, "--mode", "rpc", "--provider", "test", "--no-session"), table.table().process("agent-7").spec().argv());
         p.stop(2000);
         io.oqto.api.process.LaunchException e = assertThrows(io.oqto.api.process.LaunchException.class,
                 () -> starter().launchProgram("vim", "x", List.of(), ".", Map.of(), l -> { }));
@@ -229,7 +229,7 @@ class ProgramStarterTest {
         assertEquals("spawn_failed: program ttyd was not ready within 500 ms (waited for GET / on "
                 + runtime.resolve("oqto/ttyd.sock") + " to answer 200); stopped it; last output: waiting forever",
                 err("program", "ttyd"));
-        assertEquals(false, table.process("ttyd").running());
+        assertEquals(false, table.table().process("ttyd").running());
     }
 
     private static String headOf(InputStream in) throws IOException {

@@ -38,7 +38,7 @@ class ResourceLimitsTest {
 
     @TempDir
     Path root;
-    ProcessTable table;
+    ProcessComponent table;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -46,7 +46,7 @@ class ResourceLimitsTest {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "these tests need bubblewrap");
         TestFixtures.WrappingSandbox supervisedOnly = new TestFixtures.WrappingSandbox(argv -> Stream.concat(
                 Stream.of("/usr/bin/bwrap", "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--"), argv.stream()).toList());
-        table = new ProcessTable(TestFixtures.workspaceAt(root), supervisedOnly, new TestProcessConfig("cgroup", 64, 32, 50), LimitEnforcers.Host.current());
+        table = new ProcessComponent(TestFixtures.workspaceAt(root), supervisedOnly, new TestProcessConfig("cgroup", 64, 32, 50), LimitEnforcers.Host.current());
     }
 
     @AfterEach

@@ -29,6 +29,20 @@ final class TestFixtures {
         }
     }
 
+    /** The {@code [programs]} defaults, for tests that launch without named programs. */
+    static ProgramConfig programDefaults() {
+        return new ProgramConfig() {
+            public String pi() { return "pi"; }
+            public String[] piArgs() { return new String[0]; }
+            public String fileserver() { return "oqto-files"; }
+            public String ttyd() { return "ttyd"; }
+            public String[] ttydShell() { return new String[] {"bash", "-i"}; }
+            public String searchPath() { return ""; }
+            public long readyTimeoutMs() { return 20000; }
+            public Class<? extends java.lang.annotation.Annotation> annotationType() { return ProgramConfig.class; }
+        };
+    }
+
     /** A sandbox that wraps commands with {@code wrap} (or not at all) and records the mounts asked for. */
     static final class WrappingSandbox implements SandboxService {
         final List<List<Path>> mounts = new ArrayList<>();
@@ -61,7 +75,7 @@ final class TestFixtures {
     }
 
     /** One request to the table, fields given as key, value, key, value… */
-    static Frame call(ProcessTable table, String id, String type, Object... kv) throws ProtocolException {
+    static Frame call(ProcessComponent table, String id, String type, Object... kv) throws ProtocolException {
         return table.handle(frame(id, type, kv));
     }
 
