@@ -1,16 +1,13 @@
 package io.oqto.provisioning.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oqto.api.users.ProvisioningException;
 import io.oqto.api.users.ProvisioningException.Kind;
-import io.oqto.runner.protocol.JsonTrees;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +21,8 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  */
 final class UsermgrClient implements Helper {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** The helper's own JSON, not the runner protocol's: plain data binding. */
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path socket;
     private final Duration timeout;
 
@@ -49,7 +47,7 @@ final class UsermgrClient implements Helper {
             }
             s.setSoTimeout((int) timeout.toMillis());
             OutputStream out = s.getOutputStream();
-            out.write((encode(Map.of("cmd", cmd, "args", args)) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write((JSON.writeValueAsString(Map.of("cmd", cmd, "args", args)) + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
             if (line == null) {
@@ -65,8 +63,10 @@ final class UsermgrClient implements Helper {
     @SuppressWarnings("unchecked")
     static Map<String, Object> outcome(String cmd, String line) throws IOException {
         Object answer;
-        try (JsonParser p = JSON.createParser(line)) {
-            answer = JsonTrees.read(p, p.nextToken());
+        try {
+            answer = JSON.readValue(line, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new ProvisioningException(Kind.FAILED, cmd, "oqto-usermgr answered something else than JSON: " + line);
         }
         if (!(answer instanceof Map<?, ?> m) || !(m.get("ok") instanceof Boolean ok)) {
             throw new ProvisioningException(Kind.FAILED, cmd, "oqto-usermgr answered something else than {\"ok\":…}: " + line);
@@ -76,13 +76,5 @@ final class UsermgrClient implements Helper {
             throw new ProvisioningException(error.startsWith("rejected: ") ? Kind.INVALID : Kind.FAILED, cmd, error);
         }
         return m.get("data") instanceof Map<?, ?> d ? (Map<String, Object>) d : Map.of();
-    }
-
-    private static String encode(Object value) throws IOException {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            JsonTrees.write(g, value);
-        }
-        return w.toString();
     }
 }
