@@ -1,6 +1,7 @@
 package io.oqto.bench;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ public final class FileReadBench {
             HttpResponse<InputStream> resp = http.send(get, HttpResponse.BodyHandlers.ofInputStream());
             long got;
             try (InputStream in = resp.body()) {
-                got = in.transferTo(java.io.OutputStream.nullOutputStream());
+                got = in.transferTo(OutputStream.nullOutputStream());
             }
             double restSeconds = (System.nanoTime() - t0) / 1e9;
             if (resp.statusCode() != 200 || got != size) {
@@ -41,7 +42,7 @@ public final class FileReadBench {
             }
             long t1 = System.nanoTime();
             try (InputStream in = Files.newInputStream(file)) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
+                in.transferTo(OutputStream.nullOutputStream());
             }
             double directSeconds = (System.nanoTime() - t1) / 1e9;
             if (r >= 0) {

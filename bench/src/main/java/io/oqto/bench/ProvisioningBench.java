@@ -1,11 +1,15 @@
 package io.oqto.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -128,8 +132,8 @@ public final class ProvisioningBench {
     }
 
     /** Total and idle jiffies from /proc/stat. */
-    private static long[] cpu() throws java.io.IOException {
-        String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    private static long[] cpu() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
         long total = 0;
         for (int i = 1; i < f.length; i++) {
             total += Long.parseLong(f[i]);
@@ -166,7 +170,7 @@ public final class ProvisioningBench {
     }
 
     private static double[] slice(double[] a, int from, int to) {
-        return java.util.Arrays.copyOfRange(a, from, to);
+        return Arrays.copyOfRange(a, from, to);
     }
 
     private static String join(double[] a) {

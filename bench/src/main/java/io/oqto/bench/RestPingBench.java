@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * REST → runner ping under load: {@code POST /api/v1/users/me/runner/ping} from 1, 8 and 64 concurrent
@@ -55,7 +56,7 @@ public final class RestPingBench {
     }
 
     /** {@code clients} threads, client {@code c} sending {@code requests.apply(c)} in a loop for {@code seconds}. */
-    static Result run(HttpClient http, java.util.function.IntFunction<HttpRequest> requests, int clients, int seconds)
+    static Result run(HttpClient http, IntFunction<HttpRequest> requests, int clients, int seconds)
             throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<long[]> perThread = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.oqto.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +76,7 @@ public final class SpawnBench {
      * opener around it, and without the loader inside it (it reads the hand-over descriptor the opener makes):
      * the baseline is the sandbox alone, so the limits' and the hand-over's cost count as overhead.
      */
-    static List<String> bwrapCommand(String json) throws java.io.IOException {
+    static List<String> bwrapCommand(String json) throws IOException {
         List<String> command = commandOf(json);
         int bwrap = 0;
         while (bwrap < command.size() && !command.get(bwrap).endsWith("bwrap")) {
@@ -93,7 +94,7 @@ public final class SpawnBench {
     }
 
     /** The first {@code "command"} array of strings in a JSON reply. */
-    private static List<String> commandOf(String json) throws java.io.IOException {
+    private static List<String> commandOf(String json) throws IOException {
         try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
             for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && p.currentName().equals("command")

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.oqto.api.runner.RunnerGateway;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,11 +93,11 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
                 // As an operator with only the "viewer" role: etc/org.apache.karaf.command.acl.oqto.cfg must allow it.
                 javax.security.auth.Subject viewer = new javax.security.auth.Subject();
                 viewer.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.RolePrincipal("viewer"));
-                javax.security.auth.Subject.doAs(viewer, (java.security.PrivilegedExceptionAction<Object>) () -> s.execute(command));
+                javax.security.auth.Subject.doAs(viewer, (PrivilegedExceptionAction<Object>) () -> s.execute(command));
                 out.flush();
                 return bytes.toString(StandardCharsets.UTF_8);
             } catch (Exception thrown) {
-                Exception e = thrown instanceof java.security.PrivilegedActionException p ? p.getException() : thrown;
+                Exception e = thrown instanceof PrivilegedActionException p ? p.getException() : thrown;
                 if (!e.getClass().getSimpleName().equals("CommandNotFoundException") || System.nanoTime() > deadline) {
                     throw new AssertionError(command + " failed; io.oqto.shell state " + bundle(context, "io.oqto.shell").getState()
                             + ", RunnerGateway registered: " + (context.getServiceReference(RunnerGateway.class) != null), e);
@@ -128,7 +132,7 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         Path key = Path.of(System.getProperty("karaf.data"), "operator.key");
         Path keys = Path.of(System.getProperty("karaf.etc"), "keys.properties");
         waitFor("data/operator.key", 30_000, () -> Files.exists(key));
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
         assertTrue(Files.readString(keys).contains("\noqto = "));
         String before = Files.readString(key);
         bundle(context, "io.oqto.shell").update();
@@ -259,7 +263,7 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
                 try {
                     return Files.readString(log).contains("invalid configuration edit ignored, previous settings stay in force: "
                             + config + ":");
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return false;
                 }
             });

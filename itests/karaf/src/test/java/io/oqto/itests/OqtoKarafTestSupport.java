@@ -12,9 +12,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.extra.VMOption;
 import org.osgi.framework.Bundle;
@@ -30,7 +32,7 @@ public abstract class OqtoKarafTestSupport {
      * Values the test decides in the driver JVM and the probe reads back inside Karaf: both JVMs load
      * this class, so each is passed on as a system property of the container.
      */
-    static String shared(String key, java.util.function.Supplier<Object> initial) {
+    static String shared(String key, Supplier<Object> initial) {
         return System.getProperties().computeIfAbsent("oqto.it." + key, k -> String.valueOf(initial.get())).toString();
     }
 
@@ -78,7 +80,7 @@ public abstract class OqtoKarafTestSupport {
                 long pid = Long.parseLong(d.getFileName().toString().substring("oqto-it-".length()));
                 if (!d.equals(WORK) && ProcessHandle.of(pid).isEmpty()) {
                     try (var paths = Files.walk(d)) {
-                        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                     }
                 }
             }

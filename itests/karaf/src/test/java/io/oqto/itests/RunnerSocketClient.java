@@ -11,6 +11,11 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A plain JDK Unix-socket client speaking raw protocol lines, independent of the code under test. */
 final class RunnerSocketClient implements Closeable {
@@ -33,12 +38,12 @@ final class RunnerSocketClient implements Closeable {
 
     /** The next line the runner sends (a reply or an event); fails after 30 s rather than hang the test. */
     String next() throws IOException {
-        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService one = Executors.newSingleThreadExecutor();
         try {
-            return one.submit(in::readLine).get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            return one.submit(in::readLine).get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
             throw new IOException("no line from the runner within 30 s");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -251,7 +252,7 @@ class AgentSessionSystemIT {
             assertEquals(200, call("POST", "/sessions/resume/abort", null).statusCode());
             second.await(SseClient.named("agent.idle"), "the end of the run", WAIT);
             assertEquals(Long.parseLong(lastSeen) + 1, Long.parseLong(second.events.get(0).id()), "resumes right after the last id");
-            List<SseClient.Event> all = new java.util.ArrayList<>(before);
+            List<SseClient.Event> all = new ArrayList<>(before);
             all.addAll(second.events);
             for (int i = 0; i < all.size(); i++) {
                 assertEquals(i + 1, Long.parseLong(all.get(i).id()), "every event exactly once across the reconnect");

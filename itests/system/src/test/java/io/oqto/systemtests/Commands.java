@@ -1,10 +1,15 @@
 package io.oqto.systemtests;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -25,7 +30,7 @@ final class Commands {
     /** Runs {@code pb} (its directory and environment as set) to completion, output and errors together. */
     static Result run(ProcessBuilder pb, Duration timeout) throws IOException, InterruptedException {
         // Nothing on standard input: a program that reads it (bin/client -b) must see its end, not wait.
-        Process p = pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
@@ -84,7 +89,7 @@ final class Commands {
         }
         if (tree != null && Files.exists(tree)) {
             try (var paths = Files.walk(tree)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -96,7 +101,7 @@ final class Commands {
     }
 
     static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
@@ -104,7 +109,7 @@ final class Commands {
     /** The owner's name of a file (not following a link), or "?" when it is gone. */
     static String ownerOf(Path p) {
         try {
-            return java.nio.file.Files.getOwner(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+            return Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
         } catch (IOException e) {
             return "?";
         }
@@ -142,11 +147,11 @@ final class Commands {
             waitFor("runner listening", timeout, () -> read(log).contains("runner listening"), log);
         } catch (AssertionError e) {
             StringBuilder threads = new StringBuilder();
-            List<ProcessHandle> jvms = new java.util.ArrayList<>(launched.descendants().toList());
+            List<ProcessHandle> jvms = new ArrayList<>(launched.descendants().toList());
             jvms.add(launched.toHandle());
             for (ProcessHandle jvm : jvms) {
                 if (jvm.info().command().orElse("").endsWith("java")) {
-                    List<String> jstack = new java.util.ArrayList<>();
+                    List<String> jstack = new ArrayList<>();
                     if (linuxUser != null) {
                         jstack.addAll(List.of("runuser", "-u", linuxUser, "--"));
                     }

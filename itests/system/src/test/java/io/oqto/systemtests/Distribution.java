@@ -1,5 +1,6 @@
 package io.oqto.systemtests;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ final class Distribution {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("OQTO_") || k.equals("NOTIFY_SOCKET") || k.startsWith("XDG_"));
         pb.environment().putAll(env);
         Process p = pb.start();

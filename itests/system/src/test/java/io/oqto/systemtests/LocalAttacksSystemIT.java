@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.testing.llm.FakeLlm;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -81,7 +87,7 @@ class LocalAttacksSystemIT {
         Path stopFile = bobDir.resolve("stop");
         Process snoop = new ProcessBuilder(asBob(java(), "-XX:-UsePerfData", bobDir.resolve("ProcSnoop.java").toString(),
                 seen.toString(), stopFile.toString())).redirectErrorStream(true).start();
-        java.io.BufferedReader snoopOut = new java.io.BufferedReader(new java.io.InputStreamReader(snoop.getInputStream()));
+        BufferedReader snoopOut = new BufferedReader(new InputStreamReader(snoop.getInputStream()));
         assertEquals("snooping", snoopOut.readLine(), "the snooper runs");
         // Proof that the snooper sees other users' command lines: a decoy of root's with a marker in its argv.
         String decoy = "DECOY-" + d.tag;
@@ -102,7 +108,7 @@ class LocalAttacksSystemIT {
         marked.waitFor();
         Files.writeString(Files.createFile(bobDir.resolve("stop.tmp")), "");
         Files.move(bobDir.resolve("stop.tmp"), stopFile);
-        assertTrue(snoop.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the snooper stops");
+        assertTrue(snoop.waitFor(60, TimeUnit.SECONDS), "the snooper stops");
         String all = Files.readString(seen);
 
         assertTrue(all.contains(decoy), "the snooper saw root's decoy, so it would have seen a secret on a command line");
@@ -372,8 +378,8 @@ class LocalAttacksSystemIT {
             {"POST", u + "/sessions/input/steer", bobToken}, {"PUT", u + "/sessions/input/model", bobToken},
             {"POST", u + "/programs/pi", bobToken}, {"POST", "/api/v1/admin/users", d.adminToken},
         };
-        byte[] deep = ("{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] huge = ("{\"message\":\"" + "x".repeat(2 << 20) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] deep = ("{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] huge = ("{\"message\":\"" + "x".repeat(2 << 20) + "\"}").getBytes(StandardCharsets.UTF_8);
         byte[] latin1 = {'{', '"', 'm', 'e', 's', 's', 'a', 'g', 'e', '"', ':', '"', (byte) 0xE9, '"', '}'};
         Object[][] cases = {
             {"truncated", "{\"name\":".getBytes(), "application/json", 400, "invalid_json"},
@@ -441,7 +447,7 @@ class LocalAttacksSystemIT {
                 failures.add(p[0] + " " + p[1] + ": " + r.statusCode() + " " + r.body());
             }
         }
-        HttpResponse<String> header = d.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + d.port
+        HttpResponse<String> header = d.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port
                 + u + "/sessions/input/events")).header("Authorization", "Bearer " + bobToken).header("Last-Event-ID", "yesterday")
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         if (header.statusCode() != 400 || !header.body().contains("\"code\":\"invalid_header\"")) {
@@ -470,9 +476,9 @@ class LocalAttacksSystemIT {
 
     /** A request with exactly these bytes and content type. */
     private HttpResponse<String> raw(String method, String path, byte[] body, String type, String token) throws Exception {
-        return d.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + d.port + path))
+        return d.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port + path))
                 .header("Authorization", "Bearer " + token).header("Content-Type", type).timeout(Duration.ofSeconds(60))
-                .method(method, java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String body(String path) {

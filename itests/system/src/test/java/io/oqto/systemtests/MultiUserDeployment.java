@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The seed's multi-user deployment, for real, as the system tests set it up: the root helper runs as root,
@@ -41,7 +42,7 @@ final class MultiUserDeployment implements AutoCloseable {
     final Map<String, String> cpEnv;
     final int port;
     final String adminToken;
-    private final List<String> users = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> users = new CopyOnWriteArrayList<>();
     private boolean createdServiceUser;
     private boolean createdSandboxPolicy;
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,7 +166,7 @@ class MultiUserRoutingSystemIT {
         List<ProcessHandle> tree = ProcessHandle.of(pid).orElseThrow().descendants().toList();
         assertEquals(200, post("/api/v1/users/" + alice + "/processes/bomb/stop?grace_ms=500", "").statusCode());
         for (ProcessHandle h : tree) {
-            assertTrue(h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS) != null, "nothing of the bomb survives: " + h.pid());
+            assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null, "nothing of the bomb survives: " + h.pid());
         }
         assertEquals(200, get("/api/v1/users/" + alice + "/runner", adminToken).statusCode(), "the runner carries on");
     }

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -155,7 +160,7 @@ class PackageInstallSystemIT {
         Files.writeString(control, Files.readString(control).replaceFirst("(?m)^Version: .*$", "Version: " + version));
         Path config = tree.resolve("etc/oqto/config.toml");
         Files.writeString(config, Files.readString(config) + "# the newer default\n");
-        String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(Files.readAllBytes(config)));
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(config)));
         Path md5sums = tree.resolve("DEBIAN/md5sums");
         Files.writeString(md5sums, Files.readString(md5sums).replaceFirst("(?m)^\\S+  etc/oqto/config.toml$", md5 + "  etc/oqto/config.toml"));
         Path out = seed.work.resolve("oqto_" + version + "_all.deb");
@@ -192,9 +197,9 @@ class PackageInstallSystemIT {
 
     /** Each path (or account file) that differs, with what it was and is (null: not there). */
     private static String changes(Map<String, String> before, Map<String, String> after) {
-        java.util.Set<String> keys = new java.util.TreeSet<>(before.keySet());
+        Set<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(after.keySet());
-        return keys.stream().filter(k -> !java.util.Objects.equals(before.get(k), after.get(k)))
+        return keys.stream().filter(k -> !Objects.equals(before.get(k), after.get(k)))
                 .map(k -> k + ": " + before.get(k) + " -> " + after.get(k)).collect(Collectors.joining("\n"));
     }
 

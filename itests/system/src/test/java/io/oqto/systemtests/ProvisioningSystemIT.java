@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.testing.llm.FakeLlm;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
@@ -18,6 +20,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,7 +129,7 @@ class ProvisioningSystemIT {
 
         // A process of bob cannot connect to alice's runner socket.
         Path probe = d.work.resolve("PeerProbe.java");
-        Files.copy(Path.of("src/test/resources/PeerProbe.java"), probe, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(Path.of("src/test/resources/PeerProbe.java"), probe, StandardCopyOption.REPLACE_EXISTING);
         Commands.Result connect = Commands.run(List.of("runuser", "-u", "oqto_" + bob, "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", probe.toString(),
                 "/run/user/" + uids.get(0) + "/oqto-runner.sock"), Duration.ofSeconds(60));
@@ -391,7 +394,7 @@ class ProvisioningSystemIT {
             while (out.hasRemaining()) {
                 ch.write(out);
             }
-            return new java.io.BufferedReader(new java.io.InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8))
+            return new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8))
                     .readLine();
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.testing.llm.FakeLlm;
+import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -75,7 +77,7 @@ final class SeedWorkflow implements AutoCloseable {
                 Path log = work.resolve("background-" + background.size() + ".log");
                 background.add(new ProcessBuilder("sh", "-c", "exec " + line.substring(0, line.length() - 1).strip())
                         .directory(work.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start());
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
             } else if (line.startsWith("oqtoctl user create ")) {
                 Commands.Result created = shell(line);
                 assertEquals(0, created.exit(), created.output() + Commands.tails(logs()));
@@ -166,7 +168,7 @@ final class SeedWorkflow implements AutoCloseable {
 
     /** What exists of the machine's files and accounts under the roots an install touches, for before/after. */
     static Map<String, String> machine() throws Exception {
-        Map<String, String> seen = new java.util.TreeMap<>();
+        Map<String, String> seen = new TreeMap<>();
         for (String root : List.of("/etc", "/usr/lib", "/usr/bin", "/usr/sbin", "/usr/local", "/usr/share/doc", "/opt", "/var/lib", "/run")) {
             Commands.Result r = Commands.run(List.of("find", root, "-xdev",
                     "(", "-path", "/var/lib/dpkg", "-o", "-path", "/var/lib/apt", "-o", "-path", "/var/lib/systemd/deb-systemd-helper-enabled",

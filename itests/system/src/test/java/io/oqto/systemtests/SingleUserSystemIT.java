@@ -6,20 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -61,7 +71,7 @@ class SingleUserSystemIT {
         String uid = Commands.runOk(List.of("id", "-u")).output().strip();
         assertEquals("0", uid, "the system tests create Linux users and must run as root (CI does); they do not skip");
         work = Files.createTempDirectory(Path.of("/tmp"), "oqto-st-");
-        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         runnerDist = Distribution.unpack("oqto.runner.tarball", work.resolve("runner"));
         controlPlane = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"));
         Path home = Files.createDirectories(work.resolve("home"));
@@ -93,7 +103,7 @@ class SingleUserSystemIT {
         try (AFUNIXDatagramChannel systemd = AFUNIXDatagramChannel.open()) {
             systemd.bind(AFUNIXSocketAddress.of(notify));
             systemd.configureBlocking(true);
-            java.util.HashMap<String, String> runnerEnv = new java.util.HashMap<>(env);
+            HashMap<String, String> runnerEnv = new HashMap<>(env);
             runnerEnv.put("NOTIFY_SOCKET", notify.toString());
             runnerEnv.put("JOURNAL_STREAM", "8:4242"); // what systemd sets when standard output is the journal
             runner = runnerDist.start("oqto-runner", List.of(), runnerEnv, runnerLog);
@@ -116,7 +126,7 @@ class SingleUserSystemIT {
                 killAutostartedRunners();
             }
         } finally {
-            Commands.removeUsersAndTree(java.util.Arrays.asList(stranger, operator), work);
+            Commands.removeUsersAndTree(Arrays.asList(stranger, operator), work);
         }
     }
 
@@ -143,7 +153,7 @@ class SingleUserSystemIT {
         Files.writeString(dir.resolve("bin/ttyd"), "#!/bin/sh\nexec \"$JAVA_HOME/bin/java\" " + dir.resolve("FakeTtyd.java") + " \"$@\"\n");
         Files.copy(sources.resolve("fake-pi"), dir.resolve("bin/pi"));
         for (String p : List.of("bin/ttyd", "bin/pi")) {
-            Files.setPosixFilePermissions(dir.resolve(p), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(dir.resolve(p), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         return dir;
     }
@@ -192,7 +202,7 @@ class SingleUserSystemIT {
     @Order(1)
     void restReachesTheRunnerOverItsSocket() throws Exception {
         assertTrue(Files.isRegularFile(state.resolve("admin.token")));
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(state.resolve("admin.token"))));
         assertFalse(Files.readString(cpLog).contains(Files.readString(state.resolve("admin.token")).strip()),
                 "the admin token is never logged");
@@ -301,7 +311,7 @@ class SingleUserSystemIT {
         assertEquals(201, json("POST", "/api/v1/users/me/processes",
                 "{\"name\":\"talker\",\"argv\":[\"/bin/sh\",\"-c\",\"echo one; sleep 0.5; echo two; sleep 0.5; exit 4\"]}")
                 .statusCode());
-        HttpResponse<java.util.stream.Stream<String>> events = http.send(HttpRequest.newBuilder(
+        HttpResponse<Stream<String>> events = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/api/v1/users/me/processes/talker/events"))
                 .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + Files.readString(state.resolve("admin.token")).strip())
                 .build(), HttpResponse.BodyHandlers.ofLines());
@@ -383,14 +393,14 @@ class SingleUserSystemIT {
     /** One HTTP/1.1 request over a Unix socket, the whole response as text. */
     private static String unixHttp(Path socket, String requestLine, String... body) throws IOException {
         byte[] content = body.length == 0 ? new byte[0] : body[0].getBytes(StandardCharsets.UTF_8);
-        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-            c.connect(java.net.UnixDomainSocketAddress.of(socket));
-            java.io.OutputStream out = java.nio.channels.Channels.newOutputStream(c);
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            c.connect(UnixDomainSocketAddress.of(socket));
+            OutputStream out = Channels.newOutputStream(c);
             out.write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: " + content.length
                     + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             out.write(content);
             out.flush();
-            return new String(java.nio.channels.Channels.newInputStream(c).readAllBytes(), StandardCharsets.UTF_8);
+            return new String(Channels.newInputStream(c).readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -434,7 +444,7 @@ class SingleUserSystemIT {
     @Order(7)
     void theConfiguredControlPlaneUserIsGrantedAndOthersAreNot() throws Exception {
         Path socket2 = work.resolve("rt2").resolve("oqto-runner.sock");
-        java.util.HashMap<String, String> env2 = new java.util.HashMap<>(env);
+        HashMap<String, String> env2 = new HashMap<>(env);
         env2.put("OQTO_RUNNER__CONTROL_PLANE_USER", operator);
         Process second = startListening(socket2, env2, "2");
         try {
@@ -456,7 +466,7 @@ class SingleUserSystemIT {
      * this is how that was found.
      */
     private Process startListening(Path socket2, Map<String, String> baseEnv, String tag) throws Exception {
-        Map<String, String> env2 = new java.util.HashMap<>(baseEnv);
+        Map<String, String> env2 = new HashMap<>(baseEnv);
         env2.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base" + tag)).toString());
         Path log2 = work.resolve("runner" + tag + ".log");
         Process p = runnerDist.start("oqto-runner", List.of("--socket", socket2.toString()), env2, log2);
@@ -476,7 +486,7 @@ class SingleUserSystemIT {
     @Order(8)
     void brokenConfigAndASecondRunnerOnTheSameSocketExitClearly() throws Exception {
         Path bad = Files.writeString(work.resolve("bad.toml"), "[runner]\nsocket = 42\n");
-        java.util.HashMap<String, String> badEnv = new java.util.HashMap<>(env);
+        HashMap<String, String> badEnv = new HashMap<>(env);
         badEnv.put("OQTO_CONFIG", bad.toString());
         badEnv.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base3")).toString());
         Path log3 = work.resolve("runner3.log");
@@ -489,7 +499,7 @@ class SingleUserSystemIT {
         // A provider key written out in a file every user can read: refused, named, nothing started.
         Path leaky = Files.writeString(work.resolve("leaky.toml"),
                 "[agent]\nproviders = [\"openai openai-completions https://api.example.com/v1 literal:sk-live-123 gpt-4o\"]\n");
-        Files.setPosixFilePermissions(leaky, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(leaky, PosixFilePermissions.fromString("rw-r--r--"));
         badEnv.put("OQTO_CONFIG", leaky.toString());
         Path log5 = work.resolve("runner5.log");
         Process leak = runnerDist.start("oqto-runner", List.of(), badEnv, log5);
@@ -511,7 +521,7 @@ class SingleUserSystemIT {
                 + ":" + Commands.runOk(List.of("stat", "-c", "%G", leaky.toString())).output().strip() + " 644): the runner keeps its "
                 + "state there; make it writable for " + me + ", or set OQTO_RUNNER_BASE\n", read(log6));
 
-        java.util.HashMap<String, String> dupEnv = new java.util.HashMap<>(env);
+        HashMap<String, String> dupEnv = new HashMap<>(env);
         dupEnv.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base4")).toString());
         Path log4 = work.resolve("runner4.log");
         Process dup = runnerDist.start("oqto-runner", List.of(), dupEnv, log4);
@@ -544,7 +554,7 @@ class SingleUserSystemIT {
     @Test
     @Order(10)
     void theControlPlaneRestartsADeadRunnerAndNothingItSpawnedOutlivesIt() throws Exception {
-        List<ProcessHandle> spawned = new java.util.ArrayList<>();
+        List<ProcessHandle> spawned = new ArrayList<>();
         for (String sandboxed : List.of("true", "false")) {
             HttpResponse<String> r = json("POST", "/api/v1/users/me/processes", "{\"name\":\"orphan-" + sandboxed
                     + "\",\"sandboxed\":" + sandboxed + ",\"argv\":[\"/bin/sh\",\"-c\",\"sleep 300 \u0026 sleep 300\"]}");

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +49,7 @@ class SystemdUnitsIT {
         try (Stream<Path> host = Files.list(Path.of("/usr/lib/systemd/system"))) {
             for (Path p : host.filter(p -> p.toString().endsWith(".target") || p.toString().endsWith(".slice")).toList()) {
                 if (!Files.exists(system.resolve(p.getFileName()))) {
-                    Files.copy(p, system.resolve(p.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    Files.copy(p, system.resolve(p.getFileName()), LinkOption.NOFOLLOW_LINKS);
                 }
             }
         }
@@ -143,16 +146,16 @@ class SystemdUnitsIT {
     @Test
     void theInstalledConfigurationHoldsNoSecretAndHidesTheSecretsDirectory() throws Exception {
         Path etc = root.resolve("etc/oqto");
-        Map<String, String> modes = new java.util.TreeMap<>();
+        Map<String, String> modes = new TreeMap<>();
         try (Stream<Path> s = Files.walk(etc, 1)) {
             for (Path p : s.toList()) {
-                modes.put(etc.relativize(p).toString(), java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
+                modes.put(etc.relativize(p).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
                         + " " + Files.getOwner(p).getName());
             }
         }
         assertEquals(Map.of("", "rwxr-xr-x root", "config.toml", "rw-r--r-- root", "sandbox.toml", "rw-r--r-- root",
                 "skel", "rwxr-xr-x root", "secrets", "rwxr-x--- root", "shared", "rwxr-x--- root"), modes);
-        String group = Files.readAttributes(etc.resolve("secrets"), java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+        String group = Files.readAttributes(etc.resolve("secrets"), PosixFileAttributes.class).group().getName();
         boolean oqtoGroup = Commands.run(List.of("getent", "group", "oqto"), Duration.ofSeconds(10)).exit() == 0;
         assertEquals(oqtoGroup ? "oqto" : "root", group, "secrets readable by the control plane's group only");
         String config = Files.readString(etc.resolve("config.toml"));

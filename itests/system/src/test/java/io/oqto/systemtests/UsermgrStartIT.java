@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ class UsermgrStartIT {
     private Commands.Result usermgr(String config, String... args) throws Exception {
         Path file = Files.writeString(work.resolve("config.toml"), config);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        List<String> cmd = new java.util.ArrayList<>(List.of(bin.toString(), "--config", file.toString()));
+        List<String> cmd = new ArrayList<>(List.of(bin.toString(), "--config", file.toString()));
         cmd.addAll(List.of(args));
         return Commands.run(cmd, Duration.ofSeconds(60));
     }

@@ -1,8 +1,11 @@
 package io.oqto.files;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -11,8 +14,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +90,7 @@ public final class FileServer implements AutoCloseable {
                 SocketChannel c = server.accept();
                 try {
                     connections.execute(() -> handle(c));
-                } catch (java.util.concurrent.RejectedExecutionException busy) {
+                } catch (RejectedExecutionException busy) {
                     // Every connection slot taken: refuse this one rather than queue without bound.
                     c.close();
                 }
@@ -98,8 +103,8 @@ public final class FileServer implements AutoCloseable {
     }
 
     private void handle(SocketChannel c) {
-        try (c; InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(c));
-                OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(c))) {
+        try (c; InputStream in = new BufferedInputStream(Channels.newInputStream(c));
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(c))) {
             while (true) {
                 HttpRequest r;
                 try {
@@ -144,12 +149,12 @@ public final class FileServer implements AutoCloseable {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!Files.readAttributes(socket, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+        if (!Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
             throw new IOException(socket + " exists and is not a socket; refusing to replace it");
         }
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             throw new IOException("another server is listening on " + socket);
-        } catch (java.net.ConnectException stale) {
+        } catch (ConnectException stale) {
             Files.delete(socket);
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writes HTTP/1.1 responses: JSON, or a stream of known length. */
@@ -25,7 +26,7 @@ final class HttpResponse {
     }
 
     static void error(OutputStream out, FileError e) throws IOException {
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.getMessage());
         body.put("code", e.code);
         json(out, e.status, body);

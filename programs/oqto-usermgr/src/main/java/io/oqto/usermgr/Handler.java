@@ -1,6 +1,7 @@
 package io.oqto.usermgr;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ final class Handler {
         }
         if (command instanceof Command.StartServices s) {
             Account a = accounts.require(s.username());
-            if (!java.nio.file.Files.isDirectory(a.runtimeDir())) {
+            if (!Files.isDirectory(a.runtimeDir())) {
                 throw new Failed(a.runtimeDir() + " does not exist: prepare-runtime first");
             }
             return services.start(a);

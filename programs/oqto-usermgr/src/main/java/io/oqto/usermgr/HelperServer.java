@@ -3,6 +3,7 @@ package io.oqto.usermgr;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,7 +108,7 @@ final class HelperServer implements AutoCloseable {
                 reply(ch, error("refused: user " + who + " may not use oqto-usermgr"));
                 return;
             }
-            reply(ch, answer(readRequest(new java.io.BufferedInputStream(Channels.newInputStream(ch))), who));
+            reply(ch, answer(readRequest(new BufferedInputStream(Channels.newInputStream(ch))), who));
         } catch (IOException e) {
             log.println("connection from " + who + " failed: " + e.getMessage());
             reply(ch, error(e.getMessage()));

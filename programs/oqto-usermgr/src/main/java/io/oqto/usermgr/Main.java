@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -63,7 +64,7 @@ public final class Main {
         HelperServer server = new HelperServer(settings, settings.validation(), new Handler(accounts, services, dirs), log);
         try {
             server.start();
-        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+        } catch (UserPrincipalNotFoundException e) {
             exit(78, "the control plane's user " + settings.controlPlaneUser() + " ([runner] control_plane_user) does not exist");
         } catch (IOException e) {
             exit(71, "cannot listen on " + settings.socket() + ": " + e.getMessage());

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,7 +164,7 @@ final class SupervisedService {
     }
 
     static List<String> asUser(Account a, List<String> argv) {
-        List<String> full = new java.util.ArrayList<>(List.of(Bin.SETPRIV, "--reuid=" + a.uid(), "--regid=" + a.gid(),
+        List<String> full = new ArrayList<>(List.of(Bin.SETPRIV, "--reuid=" + a.uid(), "--regid=" + a.gid(),
                 "--init-groups", "--inh-caps=-all", "--"));
         full.addAll(argv);
         return full;

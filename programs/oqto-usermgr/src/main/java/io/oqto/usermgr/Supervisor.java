@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,7 +136,7 @@ final class Supervisor implements ServiceManager {
         List<String> stopped = new ArrayList<>();
         if (running != null) {
             List<String> names = new ArrayList<>(running.keySet());
-            java.util.Collections.reverse(names);
+            Collections.reverse(names);
             for (String n : names) {
                 running.get(n).stop();
                 stopped.add(n);

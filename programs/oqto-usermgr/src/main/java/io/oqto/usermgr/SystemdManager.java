@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ final class SystemdManager implements ServiceManager {
     public Map<String, Object> stop(Account a) throws IOException {
         List<String> units = new ArrayList<>();
         List<String> names = new ArrayList<>(settings.userServices().keySet());
-        java.util.Collections.reverse(names);
+        Collections.reverse(names);
         names.stream().filter(n -> installed(n + ".service")).forEach(n -> units.add(n + ".service"));
         List<String> argv = userctl(a, "disable", "--now");
         argv.addAll(units);

@@ -4,6 +4,7 @@ import io.oqto.config.files.ConfigFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -91,7 +92,7 @@ final class Validation {
     static void exactly(Map<?, ?> args, Set<String> keys) throws Rejected {
         for (Object k : args.keySet()) {
             if (!keys.contains(k)) {
-                throw new Rejected("unknown argument " + quoted(String.valueOf(k)) + " (this command takes " + new java.util.TreeSet<>(keys) + ")");
+                throw new Rejected("unknown argument " + quoted(String.valueOf(k)) + " (this command takes " + new TreeSet<>(keys) + ")");
             }
         }
         for (String k : keys) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class SupervisedServiceTest {
     }
 
     private static Map<String, Object> withoutPid(Map<String, Object> m) {
-        java.util.Map<String, Object> c = new java.util.HashMap<>(m);
+        Map<String, Object> c = new HashMap<>(m);
         assertEquals(null, c.remove("pid"));
         return c;
     }

@@ -5,13 +5,14 @@ import io.oqto.api.process.LaunchedProcess;
 import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.spi.SequencedBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import io.oqto.runner.spi.SequencedBuffer;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -158,7 +159,7 @@ final class AgentSession {
     Map<String, Object> command(String type, Map<String, Object> fields) throws ProtocolException {
         if (!COMMANDS.contains(type)) {
             throw new ProtocolException(ErrorCode.INVALID_REQUEST, "unknown session command \"" + type + "\" (one of "
-                    + new java.util.TreeSet<>(COMMANDS) + ")", null);
+                    + new TreeSet<>(COMMANDS) + ")", null);
         }
         CommandFields.check(type, fields);
         CompletableFuture<Map<String, Object>> reply;
@@ -342,7 +343,7 @@ final class AgentSession {
 
     @SafeVarargs
     private static Set<String> union(Set<String>... sets) {
-        Set<String> all = new java.util.TreeSet<>();
+        Set<String> all = new TreeSet<>();
         for (Set<String> s : sets) {
             all.addAll(s);
         }

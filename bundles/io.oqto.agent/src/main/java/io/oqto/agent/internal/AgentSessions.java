@@ -1,15 +1,16 @@
 package io.oqto.agent.internal;
 
-import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.runner.ErrorCode;
+import io.oqto.api.unix.DeploymentMode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.spi.RunnerOperation;
 import io.oqto.runner.spi.EventFeed;
+import io.oqto.runner.spi.RunnerOperation;
 import io.oqto.runner.spi.StreamingOperation;
 import io.oqto.runner.spi.WorkspacePaths;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -187,11 +190,11 @@ public final class AgentSessions implements StreamingOperation {
         if (!(resume instanceof String id) || !id.matches("[A-Za-z0-9-]{1,64}")) {
             throw invalid("\"resume\" must be the id of an earlier pi session");
         }
-        java.nio.file.Path sessionsDir = piAgentDir.resolve("sessions");
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.exists(sessionsDir)
-                ? java.nio.file.Files.walk(sessionsDir, 2) : java.util.stream.Stream.empty()) {
+        Path sessionsDir = piAgentDir.resolve("sessions");
+        try (Stream<Path> files = Files.exists(sessionsDir)
+                ? Files.walk(sessionsDir, 2) : Stream.empty()) {
             return files.filter(f -> f.getFileName().toString().endsWith("_" + id + ".jsonl")).findFirst()
-                    .map(java.nio.file.Path::toString)
+                    .map(Path::toString)
                     .orElseThrow(() -> new ProtocolException(ErrorCode.SESSION_NOT_FOUND, "no pi session " + id + " under "
                             + sessionsDir, null));
         } catch (IOException e) {
@@ -213,7 +216,7 @@ public final class AgentSessions implements StreamingOperation {
     private Frame command(Frame r) throws ProtocolException {
         AgentSession s = get(r);
         if (!(r.fields().get("command") instanceof String command)) {
-            throw invalid("\"command\" is required: one of " + new java.util.TreeSet<>(AgentSession.COMMANDS));
+            throw invalid("\"command\" is required: one of " + new TreeSet<>(AgentSession.COMMANDS));
         }
         Map<String, Object> fields = new LinkedHashMap<>(r.fields());
         fields.remove("session");

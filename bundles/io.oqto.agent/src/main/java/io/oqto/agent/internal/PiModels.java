@@ -2,7 +2,9 @@ package io.oqto.agent.internal;
 
 import io.oqto.api.unix.Home;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Writes pi's {@code models.json} from {@code [agent] providers}. An entry is five words:
@@ -44,7 +47,7 @@ final class PiModels {
                 throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": need 5 words: name api base_url key models");
             }
             if (!APIS.contains(w[1])) {
-                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": api must be one of " + new java.util.TreeSet<>(APIS));
+                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": api must be one of " + new TreeSet<>(APIS));
             }
             if (!w[2].startsWith("http://") && !w[2].startsWith("https://")) {
                 throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": base_url must be an http(s) URL");
@@ -84,8 +87,8 @@ final class PiModels {
             return key;
         } catch (IOException e) {
             throw new IllegalArgumentException("[agent] providers entry \"" + provider + "\": cannot read key file " + file
-                    + " as " + System.getProperty("user.name") + ": " + (e instanceof java.nio.file.AccessDeniedException
-                            ? "permission denied" : e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+                    + " as " + System.getProperty("user.name") + ": " + (e instanceof AccessDeniedException
+                            ? "permission denied" : e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
         }
     }
 

@@ -7,19 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
-import io.oqto.runner.spi.EventFeed;
 import io.oqto.runner.spi.ConfinedWorkspace;
+import io.oqto.runner.spi.EventFeed;
 import io.oqto.runner.spi.FeedRecorder;
 import io.oqto.runner.spi.WorkspacePaths;
 import io.oqto.testing.llm.FakeLlm;
-import java.lang.annotation.Annotation;
 import java.io.IOException;
+import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +52,7 @@ class AgentSessionsTest {
     /** A client of the sessions: records the events of every session it follows. */
     static final class Recorder {
         final List<FeedRecorder> feeds = new CopyOnWriteArrayList<>();
-        final List<Frame> frames = new java.util.AbstractList<>() {
+        final List<Frame> frames = new AbstractList<>() {
             @Override
             public Frame get(int index) {
                 return feeds.stream().flatMap(f -> f.events.stream()).toList().get(index);
@@ -71,7 +73,7 @@ class AgentSessionsTest {
         static Map<?, ?> decoded(Object raw) {
             try {
                 return Json.object(((io.oqto.runner.protocol.JsonTrees.Raw) raw).json());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new AssertionError(e);
             }
         }
@@ -289,7 +291,7 @@ class AgentSessionsTest {
         launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent")) {
             @Override
             public io.oqto.api.process.LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd,
-                    Map<String, String> env, java.util.function.Consumer<String> stdout) throws io.oqto.api.process.LaunchException {
+                    Map<String, String> env, Consumer<String> stdout) throws io.oqto.api.process.LaunchException {
                 return super.launchWith(silent.toString(), args, cwd, env, stdout);
             }
         };

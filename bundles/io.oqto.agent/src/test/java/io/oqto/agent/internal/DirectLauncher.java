@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Launches the real pi directly, without sandbox or limits (the process bundle's business, tested there and
@@ -49,7 +50,7 @@ class DirectLauncher implements ProcessLauncher {
 
     @Override
     public LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd, Map<String, String> env,
-            java.util.function.Consumer<String> stdout) throws LaunchException {
+            Consumer<String> stdout) throws LaunchException {
         if (refuse != null) {
             throw new LaunchException(io.oqto.api.runner.ErrorCode.SPAWN_FAILED, refuse);
         }
@@ -58,7 +59,7 @@ class DirectLauncher implements ProcessLauncher {
 
     /** Starts {@code program --mode rpc args} in the workspace. */
     LaunchedProcess launchWith(String program, List<String> args, String cwd, Map<String, String> env,
-            java.util.function.Consumer<String> stdout) throws LaunchException {
+            Consumer<String> stdout) throws LaunchException {
         List<String> argv = new ArrayList<>(List.of(program, "--mode", "rpc"));
         argv.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workspace.resolve(cwd).toFile());
@@ -125,7 +126,7 @@ class DirectLauncher implements ProcessLauncher {
         };
     }
 
-    private static Thread pump(Process p, boolean isStdout, java.util.function.Consumer<String> stdout, List<String> stderr) {
+    private static Thread pump(Process p, boolean isStdout, Consumer<String> stdout, List<String> stderr) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(isStdout ? p.getInputStream() : p.getErrorStream(),
                     StandardCharsets.UTF_8))) {

@@ -1,5 +1,8 @@
 package io.oqto.api.process;
 
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** Launches programs whose standard output another bundle reads itself (line by line, unbuffered). */
@@ -22,6 +25,6 @@ public interface ProcessLauncher {
      *
      * @throws LaunchException as for {@link #launch}; a missing binary names the places looked in
      */
-    LaunchedProcess launchProgram(String program, String name, java.util.List<String> args, String cwd,
-            java.util.Map<String, String> env, java.util.function.Consumer<String> stdout) throws LaunchException;
+    LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd,
+            Map<String, String> env, Consumer<String> stdout) throws LaunchException;
 }

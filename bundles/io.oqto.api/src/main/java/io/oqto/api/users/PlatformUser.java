@@ -2,6 +2,7 @@ package io.oqto.api.users;
 
 import io.oqto.api.auth.Role;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * A platform user as the control plane records it.
@@ -21,7 +22,7 @@ public record PlatformUser(String name, String email, Role role, String linuxUse
         ACTIVE, DISABLED;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
@@ -159,7 +160,7 @@ public final class ConfigPublisher {
     }
 
     private static boolean hasPaxWeb(BundleContext context) {
-        return java.util.Arrays.stream(context.getBundles())
+        return Arrays.stream(context.getBundles())
                 .anyMatch(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.ops4j.pax.web"));
     }
 

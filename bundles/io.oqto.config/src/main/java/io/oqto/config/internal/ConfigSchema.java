@@ -43,7 +43,7 @@ public final class ConfigSchema {
                         ConfigSchema::absolute));
         section("processes",
                 KeySpec.string("limits", "how process limits are enforced: auto, systemd, cgroup or rlimit",
-                        v -> java.util.List.of("auto", "systemd", "cgroup", "rlimit").contains(v) ? null
+                        v -> List.of("auto", "systemd", "cgroup", "rlimit").contains(v) ? null
                                 : "must be one of auto, systemd, cgroup, rlimit"),
                 KeySpec.integer("memory_mb", 16, 1 << 24, "memory per process in MiB (default and ceiling)"),
                 KeySpec.integer("tasks", 4, 1 << 22, "processes and threads per process (default and ceiling)"),

@@ -1,5 +1,6 @@
 package io.oqto.config.internal;
 
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -29,7 +30,7 @@ record KeySpec(String name, ValueType type, Function<Object, String> check, Stri
 
     static KeySpec strings(String name, String help) {
         return new KeySpec(name, ValueType.STRING_LIST,
-                v -> java.util.Arrays.stream((String[]) v).anyMatch(x -> x.indexOf('\0') >= 0) ? "must not contain NUL" : null, help);
+                v -> Arrays.stream((String[]) v).anyMatch(x -> x.indexOf('\0') >= 0) ? "must not contain NUL" : null, help);
     }
 
     static KeySpec bool(String name, String help) {

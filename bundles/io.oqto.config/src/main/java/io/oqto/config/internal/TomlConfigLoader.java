@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
@@ -49,12 +52,12 @@ public final class TomlConfigLoader {
 
     /** Null when only the file's owner and group can read it, else how others can (its mode). */
     private static String readableByOthers(Path file) throws IOException {
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        if (!perms.contains(PosixFilePermission.OTHERS_READ)) {
             return null;
         }
         int mode = 0;
-        for (java.nio.file.attribute.PosixFilePermission p : perms) {
+        for (PosixFilePermission p : perms) {
             mode |= 1 << (8 - p.ordinal());
         }
         return String.format("mode %04o", mode);
@@ -126,8 +129,8 @@ public final class TomlConfigLoader {
             if (!var.startsWith("OQTO_") || sep < 0) {
                 continue;
             }
-            String section = var.substring(5, sep).toLowerCase(java.util.Locale.ROOT);
-            String key = var.substring(sep + 2).toLowerCase(java.util.Locale.ROOT);
+            String section = var.substring(5, sep).toLowerCase(Locale.ROOT);
+            String key = var.substring(sep + 2).toLowerCase(Locale.ROOT);
             KeySpec spec = schema.section(section).map(s -> s.get(key)).orElse(null);
             if (spec == null) {
                 throw new ConfigError("environment " + var + ": names no known key [" + section + "] " + key);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +35,7 @@ class TomlConfigLoaderTest {
     @Test
     void aMissingFileMeansDefaults(@TempDir Path dir) throws ConfigError {
         Map<String, Map<String, Object>> s = loader.load(dir.resolve("absent.toml"));
-        assertEquals(ConfigSchema.INSTANCE.sectionNames(), java.util.List.copyOf(s.keySet()));
+        assertEquals(ConfigSchema.INSTANCE.sectionNames(), List.copyOf(s.keySet()));
         assertTrue(s.values().stream().allMatch(Map::isEmpty));
     }
 
@@ -74,17 +76,17 @@ class TomlConfigLoaderTest {
     void aLiteralSecretInAFileOthersCanReadIsAnError(@TempDir Path dir) throws Exception {
         String literal = "[agent]\nproviders = [\"openai openai-completions https://api.example.com/v1 literal:sk-123 gpt-4o\"]\n";
         Path file = Files.writeString(dir.resolve("config.toml"), literal);
-        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         ConfigError e = assertThrows(ConfigError.class, () -> loader.load(file));
         assertEquals(file + ":2:1: agent.providers: the key of provider \"openai\" is written out (literal:) in a file every user "
                 + "can read (mode 0644): put it in a file only its service can read and write file:PATH, or use env:NAME",
                 e.getMessage());
         // Readable by its owner and group only: allowed, as are references in a readable file.
-        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
         assertEquals(1, ((String[]) loader.load(file).get("agent").get("providers")).length);
         Path referenced = Files.writeString(dir.resolve("ref.toml"), literal.replace("literal:sk-123", "file:/etc/oqto/secrets/openai.key")
                 + "shared_provider_keys = true\n");
-        Files.setPosixFilePermissions(referenced, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(referenced, PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(Boolean.TRUE, loader.load(referenced).get("agent").get("shared_provider_keys"));
     }
 

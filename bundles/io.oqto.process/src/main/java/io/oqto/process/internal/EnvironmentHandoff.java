@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -93,7 +94,7 @@ final class EnvironmentHandoff {
         }
         if (refused(name)) {
             throw invalid("\"env\": " + name + " is not allowed: it changes how programs are loaded or shells start "
-                    + "(refused: LD_*, BASH_FUNC_*, OQTO_*, " + String.join(", ", new java.util.TreeSet<>(REFUSED)) + ")");
+                    + "(refused: LD_*, BASH_FUNC_*, OQTO_*, " + String.join(", ", new TreeSet<>(REFUSED)) + ")");
         }
     }
 

@@ -1,11 +1,11 @@
 package io.oqto.process.internal;
 
-import io.oqto.api.unix.Home;
 import io.oqto.api.process.LaunchException;
 import io.oqto.api.process.LaunchRequest;
 import io.oqto.api.process.LaunchedProcess;
 import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.runner.ErrorCode;
+import io.oqto.api.unix.Home;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.RunnerOperation;
@@ -13,11 +13,12 @@ import io.oqto.runner.spi.WorkspacePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -78,7 +79,7 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
             Consumer<String> stdout) throws LaunchException {
         try {
             ProgramPlan plan = programs(config).plan(program, name, args, workspace.existing(cwd), workspace.root());
-            Map<String, String> allEnv = new java.util.HashMap<>(plan.env());
+            Map<String, String> allEnv = new HashMap<>(plan.env());
             allEnv.putAll(env);
             return LaunchedAdapter.launch(processes, SpawnRequest.builder(name, plan.argv(), plan.cwd()).env(allEnv)
                     .mounts(plan.readOnly(), plan.writable()).stdout(stdout).build());

@@ -4,6 +4,8 @@ import io.oqto.process.internal.limits.LimitEnforcer;
 import io.oqto.process.internal.limits.Limits;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * What a spawn asked for, kept for restarts: the caller's {@code argv}, the {@code command} the sandbox
@@ -12,7 +14,7 @@ import java.util.Map;
  * (null: the output buffer).
  */
 record Spec(String name, List<String> argv, List<String> command, Map<String, String> env, boolean sandboxed,
-        RestartPolicy restart, Limits limits, LimitEnforcer enforcer, java.util.function.Consumer<String> stdout) {
+        RestartPolicy restart, Limits limits, LimitEnforcer enforcer, Consumer<String> stdout) {
 
     Spec {
         argv = List.copyOf(argv);
@@ -23,6 +25,6 @@ record Spec(String name, List<String> argv, List<String> command, Map<String, St
     /** Without the environment's values, which may be secrets. */
     @Override
     public String toString() {
-        return "Spec[" + name + " " + argv + " sandboxed=" + sandboxed + " env=" + new java.util.TreeSet<>(env.keySet()) + "]";
+        return "Spec[" + name + " " + argv + " sandboxed=" + sandboxed + " env=" + new TreeSet<>(env.keySet()) + "]";
     }
 }

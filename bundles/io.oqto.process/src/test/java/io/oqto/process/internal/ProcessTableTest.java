@@ -5,19 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.sandbox.SandboxService;
 import io.oqto.api.sandbox.SandboxUnavailableException;
 import io.oqto.process.internal.limits.LimitEnforcers;
-import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.WorkspacePaths;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +57,7 @@ class ProcessTableTest {
                     throw new SandboxUnavailableException(sandboxFailure);
                 }
                 sandboxed.add(argv);
-                return wrapper == null ? argv : java.util.stream.Stream.concat(java.util.stream.Stream.of(wrapper.toString()),
+                return wrapper == null ? argv : Stream.concat(Stream.of(wrapper.toString()),
                         argv.stream()).toList();
             }
 
@@ -143,13 +150,13 @@ class ProcessTableTest {
         assertEquals(0, ((Number) out.fields().get("exit_code")).intValue());
         List<String> wrapperEnv = Files.readAllLines(seen);
         assertTrue(wrapperEnv.contains("PATH=" + EnvironmentHandoff.WRAPPER_PATH), wrapperEnv.toString());
-        java.util.Set<String> names = new java.util.TreeSet<>(wrapperEnv.stream().map(l -> l.substring(0, l.indexOf('='))).toList());
+        Set<String> names = new TreeSet<>(wrapperEnv.stream().map(l -> l.substring(0, l.indexOf('='))).toList());
         names.removeAll(List.of("PWD", "OLDPWD", "SHLVL", "_")); // set by the shells of the chain themselves
-        java.util.Set<String> allowed = new java.util.TreeSet<>(EnvironmentHandoff.WRAPPER_KEEPS);
+        Set<String> allowed = new TreeSet<>(EnvironmentHandoff.WRAPPER_KEEPS);
         allowed.add("PATH");
         assertTrue(allowed.containsAll(names), "the wrapper saw only the fixed environment, not the caller's: " + names);
         Path handoff = handoffDirectory();
-        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(handoff)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(handoff)));
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (entries(handoff) > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -173,14 +180,14 @@ class ProcessTableTest {
     }
 
     /** This test JVM's hand-over directory of the current table (the newest, if earlier tables left one meanwhile). */
-    private static Path handoffDirectory() throws java.io.IOException {
+    private static Path handoffDirectory() throws IOException {
         try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith("oqto-env-" + ProcessHandle.current().pid() + "-"))
-                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
+                    .max(Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
         }
     }
 
-    private static long entries(Path dir) throws java.io.IOException {
+    private static long entries(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
             return s.count();
         }
@@ -200,7 +207,7 @@ class ProcessTableTest {
         assertEquals(137, ((Number) stopped.fields().get("exit_code")).intValue(), "128 + SIGKILL");
         assertTrue(ProcessHandle.of(pid).isEmpty() || !ProcessHandle.of(pid).get().isAlive());
         for (ProcessHandle c : children) {
-            assertTrue(c.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS) != null, "no orphan survives: " + c.pid());
+            assertTrue(c.onExit().get(5, TimeUnit.SECONDS) != null, "no orphan survives: " + c.pid());
         }
     }
 

@@ -23,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,7 +191,7 @@ class ProgramStarterTest {
 
     @Test
     void otherBundlesLaunchPiWithItsStdoutToThemselves() throws Exception {
-        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> lines = new CopyOnWriteArrayList<>();
         io.oqto.api.process.LaunchedProcess p = starter().launchProgram("pi", "agent-7", List.of("--no-session"), ".", Map.of(),
                 lines::add);
         p.writeLine("{\"id\":\"a\",\"type\":\"get_state\"}");

@@ -7,6 +7,7 @@ import io.oqto.runner.spi.ConfinedWorkspace;
 import io.oqto.runner.spi.WorkspacePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ final class TestFixtures {
             public String[] ttydShell() { return new String[] {"bash", "-i"}; }
             public String searchPath() { return ""; }
             public long readyTimeoutMs() { return 20000; }
-            public Class<? extends java.lang.annotation.Annotation> annotationType() { return ProgramConfig.class; }
+            public Class<? extends Annotation> annotationType() { return ProgramConfig.class; }
         };
     }
 

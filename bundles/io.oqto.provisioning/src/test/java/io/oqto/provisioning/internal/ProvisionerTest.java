@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class ProvisionerTest {
     void setUp() throws IOException {
         records = new UserRecords(dir.resolve("users"));
         Helper helper = (cmd, args) -> {
-            calls.add(cmd + " " + new java.util.TreeMap<>(args));
+            calls.add(cmd + " " + new TreeMap<>(args));
             if (cmd.equals(failAt)) {
                 throw new ProvisioningException(ProvisioningException.Kind.FAILED, cmd, cmd + " broke");
             }

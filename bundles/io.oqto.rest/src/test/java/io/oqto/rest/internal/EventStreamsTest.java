@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oqto.api.runner.RunnerSubscription;
+import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.runner.Subscribed;
 import io.oqto.api.runner.SubscriptionEnded;
-import io.oqto.api.runner.RunnerUnavailableException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,13 +79,13 @@ class EventStreamsTest {
     void aClientThatWentAwayEndsItsSubscription() throws Exception {
         EventStream s = streams.newStream(ProcessesResource::sse, ProcessesResource::isLast);
         Response r = streams.open("alice", s, events -> subscription());
-        java.io.OutputStream gone = new java.io.OutputStream() {
+        OutputStream gone = new OutputStream() {
             @Override
-            public void write(int b) throws java.io.IOException {
-                throw new java.io.IOException("Broken pipe");
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
             }
         };
-        assertThrows(java.io.IOException.class, () -> ((StreamingOutput) r.getEntity()).write(gone));
+        assertThrows(IOException.class, () -> ((StreamingOutput) r.getEntity()).write(gone));
         assertEquals(0, streams.openStreams("alice"));
         assertEquals(1, unsubscribed.get());
     }

@@ -4,8 +4,11 @@ import io.oqto.api.auth.PlatformUserNames;
 import io.oqto.api.runner.UnknownUserException;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.api.unix.UnixAccounts;
-import java.util.function.Function;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Platform user → Linux account. In single-user mode the only platform user is the account the
@@ -20,8 +23,8 @@ final class UserDirectory {
     private final String prefix;
     private final UnixAccount self;
     private final Function<String, Optional<UnixAccount>> lookup;
-    static final long TTL = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    static final long TTL = TimeUnit.SECONDS.toNanos(10);
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(UnixAccount account, long expires) {
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -138,7 +139,7 @@ final class WireRecords {
             return fields(r);
         }
         if (value instanceof Enum<?> e) {
-            return e.name().toLowerCase(java.util.Locale.ROOT);
+            return e.name().toLowerCase(Locale.ROOT);
         }
         if (value instanceof List<?> l) {
             return l.stream().map(WireRecords::toWire).toList();

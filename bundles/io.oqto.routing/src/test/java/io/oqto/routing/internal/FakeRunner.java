@@ -13,6 +13,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,8 +35,8 @@ final class FakeRunner implements Closeable {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     /** The type of every request received, in order. */
-    final java.util.concurrent.BlockingQueue<String> types = new java.util.concurrent.LinkedBlockingQueue<>();
-    private final java.util.Set<SocketChannel> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final BlockingQueue<String> types = new LinkedBlockingQueue<>();
+    private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final ServerSocketChannel server;
     private final Path path;
     private final Behaviour behaviour;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.unix.UnixAccounts;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -42,7 +43,7 @@ class RunnerAutostartTest {
             if (Files.exists(called) && runner == null) {
                 try {
                     runner = new FakeRunner(socket, FakeRunner.Behaviour.NORMAL);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new RunnerUnavailableException(e.getMessage());
                 }
             }

@@ -11,8 +11,11 @@ import io.oqto.api.runner.UnknownUserException;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.api.unix.UnixAccounts;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,15 +62,15 @@ class RunnerRouterTest {
     void closingASubscriptionOfAnyKindEndsItWithUnsubscribe() throws Exception {
         runner = new FakeRunner(sock(), FakeRunner.Behaviour.NORMAL);
         router(TestRoutingConfig.pattern(sock().toString()));
-        Map<String, String> endedBy = new java.util.LinkedHashMap<>();
+        Map<String, String> endedBy = new LinkedHashMap<>();
         Map<String, io.oqto.api.runner.RunnerRequest<io.oqto.api.runner.Subscribed>> requests = Map.of(
                 "subscribe_session", new io.oqto.api.runner.sessions.SubscribeSession("s1", 0),
                 "subscribe_output", new io.oqto.api.runner.processes.SubscribeOutput("p1", 0));
-        for (String type : java.util.List.of("subscribe_session", "subscribe_output")) {
+        for (String type : List.of("subscribe_session", "subscribe_output")) {
             router.subscribe("alice", requests.get(type), e -> { }).close();
             String sent;
             do {
-                sent = runner.types.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+                sent = runner.types.poll(5, TimeUnit.SECONDS);
             } while (sent != null && !sent.startsWith("unsubscribe"));
             endedBy.put(type, sent);
         }

@@ -1,14 +1,16 @@
 package io.oqto.runner.protocol;
 
-import io.oqto.api.runner.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.oqto.api.runner.ErrorCode;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,7 +29,7 @@ class FrameCodecTest {
         assertEquals("hello", f.type());
         assertEquals("1.0", f.string("protocol"));
         assertEquals(3L, f.number("n", -1));
-        assertEquals(java.util.Arrays.asList(1, "a", null), f.fields().get("list"));
+        assertEquals(Arrays.asList(1, "a", null), f.fields().get("list"));
         assertEquals(Map.of("k", true), f.fields().get("o"));
     }
 
@@ -131,14 +133,14 @@ class FrameCodecTest {
         for (ErrorCode c : ErrorCode.values()) {
             assertEquals(c, ErrorCode.fromWire(c.wire()).orElseThrow());
         }
-        assertEquals(java.util.Optional.empty(), ErrorCode.fromWire("nope"));
+        assertEquals(Optional.empty(), ErrorCode.fromWire("nope"));
     }
 
     @Test
     void alreadyEncodedValuesAreWrittenAsTheyAre() {
         Frame f = Frame.of(null, "session_events").with("events",
-                java.util.List.of(new JsonTrees.Raw("{\"seq\":1,\"type\":\"agent.working\"}"), new JsonTrees.Raw("[2]")));
+                List.of(new JsonTrees.Raw("{\"seq\":1,\"type\":\"agent.working\"}"), new JsonTrees.Raw("[2]")));
         assertEquals("{\"id\":null,\"type\":\"session_events\",\"events\":[{\"seq\":1,\"type\":\"agent.working\"},[2]]}\n",
-                new String(FrameCodec.encode(f), java.nio.charset.StandardCharsets.UTF_8));
+                new String(FrameCodec.encode(f), StandardCharsets.UTF_8));
     }
 }

@@ -3,6 +3,7 @@ package io.oqto.sandbox.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The three built-in profiles (docs/sandbox.md), close to the original Oqto's but without its audit
@@ -29,6 +30,6 @@ final class BuiltinProfiles {
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 }

@@ -3,6 +3,7 @@ package io.oqto.sandbox.internal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -55,7 +56,7 @@ final class BwrapArguments {
         p.extraRoBind().forEach(x -> binds.add(new String[] {"--ro-bind", expand(x).toString()}));
         p.extraRwBind().forEach(x -> binds.add(new String[] {"--bind", expand(x).toString()}));
         binds.add(new String[] {"--bind", workspace.toString()});
-        binds.sort(java.util.Comparator.comparingInt(b -> Path.of(b[1]).getNameCount()));
+        binds.sort(Comparator.comparingInt(b -> Path.of(b[1]).getNameCount()));
         for (String[] b : binds) {
             if (b[1].equals(workspace.toString())) {
                 a.addAll(List.of("--bind", b[1], b[1]));

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
@@ -109,8 +110,8 @@ final class SandboxFileParser {
         for (String key : t.keySet()) {
             if (!LIST_KEYS.contains(key) && !BOOLEAN_KEYS.contains(key)) {
                 throw error(source, t.inputPositionOf(key), prefix + "." + key, "unknown key (known: "
-                        + String.join(", ", new java.util.TreeSet<>(LIST_KEYS)) + ", "
-                        + String.join(", ", new java.util.TreeSet<>(BOOLEAN_KEYS)) + ")");
+                        + String.join(", ", new TreeSet<>(LIST_KEYS)) + ", "
+                        + String.join(", ", new TreeSet<>(BOOLEAN_KEYS)) + ")");
             }
         }
         return new Profile(paths(source, prefix, t, "deny_read"), paths(source, prefix, t, "allow_write"),

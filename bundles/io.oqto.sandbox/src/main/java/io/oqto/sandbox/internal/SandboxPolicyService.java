@@ -1,14 +1,15 @@
 package io.oqto.sandbox.internal;
 
-import io.oqto.api.unix.Home;
-import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.sandbox.SandboxService;
 import io.oqto.api.sandbox.SandboxUnavailableException;
+import io.oqto.api.unix.DeploymentMode;
+import io.oqto.api.unix.Home;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -107,7 +108,7 @@ public final class SandboxPolicyService implements SandboxService {
         }
         if (profile != null) {
             Profile asked = BuiltinProfiles.named(profile).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown sandbox profile \"" + profile + "\" (built-in: " + new java.util.TreeSet<>(BuiltinProfiles.ALL.keySet()) + ")"));
+                    "unknown sandbox profile \"" + profile + "\" (built-in: " + new TreeSet<>(BuiltinProfiles.ALL.keySet()) + ")"));
             effective = effective.tightenedBy(new SandboxSettings(true, profile, asked));
             if (bwrap.equals("bwrap")) {
                 throw new SandboxUnavailableException("profile " + profile + " requires bubblewrap, and bwrap is not installed");

@@ -1,5 +1,7 @@
 package io.oqto.sandbox.internal;
 
+import java.util.List;
+
 /**
  * A parsed sandbox.toml: whether sandboxing is on, the chosen profile (resolved) and the network mode.
  *
@@ -10,8 +12,8 @@ package io.oqto.sandbox.internal;
 record SandboxSettings(boolean enabled, String profileName, Profile profile) {
 
     static final SandboxSettings DISABLED = new SandboxSettings(false, "none",
-            new Profile(java.util.List.of(), java.util.List.of(), java.util.List.of(), false, false, false,
-                    java.util.List.of(), java.util.List.of()));
+            new Profile(List.of(), List.of(), List.of(), false, false, false,
+                    List.of(), List.of()));
 
     /** These settings tightened by a workspace's: it can switch the sandbox on and narrow it, never the reverse. */
     SandboxSettings tightenedBy(SandboxSettings workspace) {

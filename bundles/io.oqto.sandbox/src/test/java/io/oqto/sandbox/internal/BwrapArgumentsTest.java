@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oqto.api.sandbox.SandboxUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +21,7 @@ class BwrapArgumentsTest {
 
     /** Pretends these paths exist, so the expected argv does not depend on the build machine. */
     private static BwrapArguments withExisting(String... paths) {
-        Set<Path> existing = new java.util.HashSet<>();
+        Set<Path> existing = new HashSet<>();
         for (String p : paths) {
             existing.add(Path.of(p));
         }

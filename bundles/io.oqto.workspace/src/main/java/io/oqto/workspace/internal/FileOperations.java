@@ -1,11 +1,12 @@
 package io.oqto.workspace.internal;
 
 import io.oqto.api.runner.ErrorCode;
-import io.oqto.runner.spi.ConfinedWorkspace;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.spi.ConfinedWorkspace;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -129,7 +130,7 @@ final class FileOperations {
         }
         byte[] data;
         long size;
-        try (SeekableByteChannel ch = Files.newByteChannel(p); InputStream in = java.nio.channels.Channels.newInputStream(ch)) {
+        try (SeekableByteChannel ch = Files.newByteChannel(p); InputStream in = Channels.newInputStream(ch)) {
             size = ch.size();
             ch.position(Math.min(offset, size));
             data = in.readNBytes((int) length);

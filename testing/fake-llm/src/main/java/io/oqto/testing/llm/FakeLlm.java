@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -170,7 +171,7 @@ public final class FakeLlm implements AutoCloseable {
     }
 
     private List<ObjectNode> textChunks(String text) {
-        List<ObjectNode> out = new java.util.ArrayList<>();
+        List<ObjectNode> out = new ArrayList<>();
         for (int i = 0; i < text.length(); i += CHUNK) {
             out.add(json.createObjectNode().put("content", text.substring(i, Math.min(text.length(), i + CHUNK))));
         }

@@ -1,8 +1,8 @@
 package io.oqto.runner.server.internal;
 
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.api.unix.UnixAccounts;
-import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;
 import io.oqto.runner.spi.RunnerOperation;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -67,7 +68,7 @@ public final class RunnerServer {
     private final SystemdNotifier notifier;
     static final long AWAIT_LIMIT_MS = 30_000;
     private final Set<String> awaited;
-    private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean closing;
 
     @Activate

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +57,7 @@ final class SocketFile {
     /** After bind: owner-only access, remember the inode, and grant the control-plane user if any. */
     void secure(String controlPlaneUser) throws IOException {
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        fileKey = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+        fileKey = Files.readAttributes(path, BasicFileAttributes.class,
                 LinkOption.NOFOLLOW_LINKS).fileKey();
         if (controlPlaneUser != null && !controlPlaneUser.isEmpty()
                 && !controlPlaneUser.equals(System.getProperty("user.name"))) {
@@ -68,7 +69,7 @@ final class SocketFile {
     /** Deletes the socket file if it is still the one we bound (a newer runner may have replaced it). */
     void remove() {
         try {
-            Object now = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+            Object now = Files.readAttributes(path, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS).fileKey();
             if (fileKey != null && fileKey.equals(now)) {
                 Files.delete(path);

@@ -1,8 +1,9 @@
 package io.oqto.runner.server.internal;
 
+import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -29,7 +30,7 @@ final class SystemdNotifier {
         }
         SocketAddress addr = notifySocket.startsWith("@")
                 ? AFUNIXSocketAddress.inAbstractNamespace(notifySocket.substring(1))
-                : AFUNIXSocketAddress.of(new java.io.File(notifySocket));
+                : AFUNIXSocketAddress.of(new File(notifySocket));
         byte[] msg = state.getBytes(StandardCharsets.UTF_8);
         // The channel API: DatagramPacket insists on resolved inet addresses, which a Unix address is not.
         try (AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open()) {

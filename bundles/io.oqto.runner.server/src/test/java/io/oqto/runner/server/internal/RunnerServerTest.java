@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oqto.api.unix.UnixAccounts;
 import io.oqto.api.runner.ErrorCode;
+import io.oqto.api.unix.UnixAccounts;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.RunnerOperation;
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -24,6 +25,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -130,8 +133,8 @@ class RunnerServerTest {
     @Test
     void requestsBeyondTheInFlightLimitAreBusyAndTheRestIsServed() throws Exception {
         start(new TestRunnerConfig(sock().toString(), "", 4096, 8, 1));
-        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         server.addOperation(new RunnerOperation() {
             @Override
             public Set<String> types() {
@@ -142,7 +145,7 @@ class RunnerServerTest {
             public Frame handle(Frame request) {
                 entered.countDown();
                 try {
-                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    release.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -152,7 +155,7 @@ class RunnerServerTest {
         try (LineClient c = new LineClient(sock())) {
             c.hello();
             c.send("{\"id\":\"1\",\"type\":\"slow\"}");
-            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
             assertEquals("{\"id\":\"2\",\"type\":\"error\",\"code\":\"busy\",\"message\":\"too many requests in flight; retry later\"}",
                     c.call("{\"id\":\"2\",\"type\":\"slow\"}"));
             assertEquals("{\"id\":\"3\",\"type\":\"pong\"}", c.call("{\"id\":\"3\",\"type\":\"ping\"}"),
@@ -326,9 +329,9 @@ class RunnerServerTest {
             DatagramPacket p = new DatagramPacket(new byte[512], 512);
             try (LineClient early = new LineClient(sock())) {
                 systemd.setSoTimeout(300);
-                assertThrows(java.net.SocketTimeoutException.class, () -> systemd.receive(p), "not READY yet");
+                assertThrows(SocketTimeoutException.class, () -> systemd.receive(p), "not READY yet");
                 server.addOperation(operation("list_processes"));
-                assertThrows(java.net.SocketTimeoutException.class, () -> systemd.receive(p), "still one missing");
+                assertThrows(SocketTimeoutException.class, () -> systemd.receive(p), "still one missing");
                 server.addOperation(operation("create_session"));
                 systemd.setSoTimeout(10_000);
                 systemd.receive(p);
