@@ -22,11 +22,14 @@ public class PeerProbe {
         }
         try (c) {
             try {
-                Channels.newOutputStream(c).write("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"1.0\"}\n".getBytes(StandardCharsets.UTF_8));
+                Channels.newOutputStream(c)
+                        .write("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"1.0\"}\n"
+                                .getBytes(StandardCharsets.UTF_8));
             } catch (java.io.IOException e) {
                 // A refused peer may be sent its error and closed before we write: the error is still ours to read.
             }
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
             System.out.println(in.readLine());
         }
     }

@@ -19,7 +19,8 @@ public class ProcSnoop {
         System.out.println("snooping");
         System.out.flush();
         while (!Files.exists(stop)) {
-            try (var pids = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            try (var pids = Files.newDirectoryStream(
+                    Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
                 for (Path pid : pids) {
                     read(pid.resolve("cmdline"), "cmdline ", seen);
                     read(pid.resolve("environ"), "environ ", seen);
@@ -38,7 +39,10 @@ public class ProcSnoop {
         try {
             byte[] b = Files.readAllBytes(file);
             if (b.length > 0) {
-                seen.add(kind + new String(b, StandardCharsets.UTF_8).replace('\0', ' ').replace('\n', ' '));
+                seen.add(kind
+                        + new String(b, StandardCharsets.UTF_8)
+                                .replace('\0', ' ')
+                                .replace('\n', ' '));
             }
         } catch (Exception e) {
             // gone, or not ours to read: exactly what a hostile user gets

@@ -33,7 +33,7 @@ public class FakeTtyd {
                 case "--interface", "-i" -> iface = args[++i];
                 case "--writable", "-W" -> writable = true;
                 case "--cwd", "-w" -> i++;
-                default -> { }
+                default -> {}
             }
         }
         if (iface == null || !(iface.endsWith(".sock") || iface.endsWith(".socket"))) {
@@ -53,24 +53,32 @@ public class FakeTtyd {
     }
 
     static void serve(SocketChannel c, boolean writable) {
-        try (c; InputStream in = Channels.newInputStream(c); OutputStream out = Channels.newOutputStream(c)) {
+        try (c;
+                InputStream in = Channels.newInputStream(c);
+                OutputStream out = Channels.newOutputStream(c)) {
             String requestLine = line(in);
             Map<String, String> headers = new HashMap<>();
             for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
                 int colon = h.indexOf(':');
-                headers.put(h.substring(0, colon).trim().toLowerCase(), h.substring(colon + 1).trim());
+                headers.put(
+                        h.substring(0, colon).trim().toLowerCase(),
+                        h.substring(colon + 1).trim());
             }
             String path = requestLine == null ? "" : requestLine.split(" ")[1];
             if (path.equals("/")) {
                 respond(out, 200, "text/html", "<!doctype html><title>ttyd</title>");
             } else if (path.equals("/token")) {
                 respond(out, 200, "application/json", "{\"token\": \"\"}");
-            } else if (path.equals("/ws") && "websocket".equalsIgnoreCase(headers.get("upgrade"))
+            } else if (path.equals("/ws")
+                    && "websocket".equalsIgnoreCase(headers.get("upgrade"))
                     && headers.getOrDefault("sec-websocket-protocol", "").contains("tty")) {
-                String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1").digest(
-                        (headers.get("sec-websocket-key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+                String accept = Base64.getEncoder()
+                        .encodeToString(MessageDigest.getInstance("SHA-1")
+                                .digest((headers.get("sec-websocket-key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                        .getBytes(StandardCharsets.US_ASCII)));
                 out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Accept: " + accept + "\r\nSec-WebSocket-Protocol: tty\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                + "Sec-WebSocket-Accept: " + accept + "\r\nSec-WebSocket-Protocol: tty\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 terminal(in, out, writable);
             } else {
@@ -137,7 +145,8 @@ public class FakeTtyd {
     static void respond(OutputStream out, int status, String type, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: " + type + "\r\nContent-Length: " + b.length
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(b);
         out.flush();
     }

@@ -26,7 +26,8 @@ public final class FileReadBench {
         long size = Files.size(file);
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest get = HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/files/" + name))
-                .header("Authorization", "Bearer " + token).build();
+                .header("Authorization", "Bearer " + token)
+                .build();
         double[] rest = new double[rounds];
         double[] direct = new double[rounds];
         for (int r = -1; r < rounds; r++) { // round -1 warms up and is not reported
@@ -38,7 +39,8 @@ public final class FileReadBench {
             }
             double restSeconds = (System.nanoTime() - t0) / 1e9;
             if (resp.statusCode() != 200 || got != size) {
-                throw new IllegalStateException("REST read failed: status " + resp.statusCode() + ", " + got + " of " + size);
+                throw new IllegalStateException(
+                        "REST read failed: status " + resp.statusCode() + ", " + got + " of " + size);
             }
             long t1 = System.nanoTime();
             try (InputStream in = Files.newInputStream(file)) {
@@ -50,7 +52,8 @@ public final class FileReadBench {
                 direct[r] = size / 1048576.0 / directSeconds;
             }
         }
-        System.out.printf("file read, %.0f MiB file, %d rounds (median, range in brackets)%n", size / 1048576.0, rounds);
+        System.out.printf(
+                "file read, %.0f MiB file, %d rounds (median, range in brackets)%n", size / 1048576.0, rounds);
         System.out.printf("  direct read            %8.1f MiB/s [%s]%n", Stats.median(direct), Stats.range(direct));
         System.out.printf("  REST -> runner         %8.1f MiB/s [%s]%n", Stats.median(rest), Stats.range(rest));
         System.out.printf("  REST / direct          %.3f%n", Stats.median(rest) / Stats.median(direct));

@@ -21,25 +21,28 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  */
 public final class FootprintBench {
 
-    record Sample(double readySeconds, double rssMiB, double anonMiB, double fileMiB, int threads) {
-    }
+    record Sample(double readySeconds, double rssMiB, double anonMiB, double fileMiB, int threads) {}
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[0]);
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int idle = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         Path work = Files.createTempDirectory(Path.of("/tmp"), "oqto-fp");
-        System.out.printf("runner footprint, %d runs each (first boot of a fresh data/ excluded), RSS %d s after READY=1%n",
+        System.out.printf(
+                "runner footprint, %d runs each (first boot of a fresh data/ excluded), RSS %d s after READY=1%n",
                 runs, idle);
-        report("bin/oqto-runner (tuned)", measure(List.of(home.resolve("bin/oqto-runner").toString()), home, work, runs, idle));
-        report("bin/karaf daemon (stock JVM options)", measure(List.of(home.resolve("bin/karaf").toString(), "daemon"),
-                home, work, runs, idle));
+        report(
+                "bin/oqto-runner (tuned)",
+                measure(List.of(home.resolve("bin/oqto-runner").toString()), work, runs, idle));
+        report(
+                "bin/karaf daemon (stock JVM options)",
+                measure(List.of(home.resolve("bin/karaf").toString(), "daemon"), work, runs, idle));
     }
 
     /** The first boot of each launcher (fresh data/, features resolved and installed), reported apart. */
     private static final List<Sample> FIRST = new ArrayList<>();
 
-    private static List<Sample> measure(List<String> cmd, Path home, Path work, int runs, int idle) throws Exception {
+    private static List<Sample> measure(List<String> cmd, Path work, int runs, int idle) throws Exception {
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i <= runs; i++) {
             Path socket = work.resolve("r.sock");
@@ -47,8 +50,10 @@ public final class FootprintBench {
             Files.deleteIfExists(notify);
             try (AFUNIXDatagramChannel systemd = AFUNIXDatagramChannel.open()) {
                 systemd.bind(AFUNIXSocketAddress.of(notify));
-                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("runner.log").toFile()))
+                ProcessBuilder pb = new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                                work.resolve("runner.log").toFile()))
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 Map<String, String> env = pb.environment();
                 env.put("NOTIFY_SOCKET", notify.toString());
@@ -64,15 +69,20 @@ public final class FootprintBench {
                 } while (!new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).startsWith("READY=1"));
                 double ready = (System.nanoTime() - t0) / 1e9;
                 Thread.sleep(idle * 1000L);
-                long pid = p.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).findFirst()
-                        .map(ProcessHandle::pid).orElse(p.pid());
+                long pid = p.descendants()
+                        .filter(h -> h.info().command().orElse("").endsWith("java"))
+                        .findFirst()
+                        .map(ProcessHandle::pid)
+                        .orElse(p.pid());
                 Sample s = sample(pid, ready);
                 p.destroy();
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
-                ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+                ProcessHandle.of(pid)
+                        .ifPresent(
+                                h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
                 if (i > 0) {
                     samples.add(s);
                 } else {
@@ -87,13 +97,13 @@ public final class FootprintBench {
         double rss = 0, anon = 0, file = 0;
         int threads = 0;
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            String[] f = line.split("\\s+");
+            String[] f = line.split("\\s+", -1);
             switch (f[0]) {
                 case "VmRSS:" -> rss = Long.parseLong(f[1]) / 1024.0;
                 case "RssAnon:" -> anon = Long.parseLong(f[1]) / 1024.0;
                 case "RssFile:" -> file = Long.parseLong(f[1]) / 1024.0;
                 case "Threads:" -> threads = Integer.parseInt(f[1]);
-                default -> { }
+                default -> {}
             }
         }
         return new Sample(ready, rss, anon, file, threads);
@@ -105,9 +115,17 @@ public final class FootprintBench {
         double[] anon = samples.stream().mapToDouble(Sample::anonMiB).toArray();
         double[] threads = samples.stream().mapToDouble(Sample::threads).toArray();
         Sample first = FIRST.get(FIRST.size() - 1);
-        System.out.printf("  %-38s ready %.2f s [%s]   RSS %.1f MiB [%s] (private %.1f)   threads %.0f"
-                + "   first boot: ready %.2f s, RSS %.1f MiB%n", name, Stats.median(ready), Stats.range(ready),
-                Stats.median(rss), Stats.range(rss), Stats.median(anon), Stats.median(threads),
-                first.readySeconds(), first.rssMiB());
+        System.out.printf(
+                "  %-38s ready %.2f s [%s]   RSS %.1f MiB [%s] (private %.1f)   threads %.0f"
+                        + "   first boot: ready %.2f s, RSS %.1f MiB%n",
+                name,
+                Stats.median(ready),
+                Stats.range(ready),
+                Stats.median(rss),
+                Stats.range(rss),
+                Stats.median(anon),
+                Stats.median(threads),
+                first.readySeconds(),
+                first.rssMiB());
     }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starting the file server until it answers: through the REST API ({@code POST /programs/fileserver}, which
@@ -52,7 +53,10 @@ public final class ProgramStartBench {
                 post(http, base + "/api/v1/users/me/processes/fileserver/stop?grace_ms=2000", token, "");
                 Files.deleteIfExists(socket);
                 long t1 = System.nanoTime();
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process p = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 while (!healthy(socket)) {
                     if (!p.isAlive()) {
                         throw new IllegalStateException("the direct file server exited: " + p.exitValue());
@@ -70,27 +74,34 @@ public final class ProgramStartBench {
             }
         }
         double[] overhead = Stats.minus(restP50, directP50);
-        System.out.printf("file server start until GET /health answers, %d starts x %d rounds (median of round p50s, range), ms%n",
+        System.out.printf(
+                "file server start until GET /health answers, %d starts x %d rounds (median of round p50s, range), ms%n",
                 starts, rounds);
-        System.out.printf("  bwrap command directly  p50 %7.1f [%s]%n", Stats.median(directP50), Stats.range(directP50));
+        System.out.printf(
+                "  bwrap command directly  p50 %7.1f [%s]%n", Stats.median(directP50), Stats.range(directP50));
         System.out.printf("  REST start_program      p50 %7.1f [%s]%n", Stats.median(restP50), Stats.range(restP50));
         System.out.printf("  overhead                p50 %7.1f [%s]%n", Stats.median(overhead), Stats.range(overhead));
     }
 
     private static HttpResponse<String> post(HttpClient http, String url, String token, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static boolean healthy(Path socket) {
+    private static boolean healthy(@Nullable Path socket) {
         if (!Files.exists(socket)) {
             return false;
         }
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(c);
-            out.write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = Channels.newInputStream(c);
             return new String(in.readNBytes(12), StandardCharsets.US_ASCII).endsWith("200");

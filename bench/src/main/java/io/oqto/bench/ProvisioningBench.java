@@ -24,9 +24,10 @@ import java.util.concurrent.Future;
  */
 public final class ProvisioningBench {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static String base;
-    private static String token;
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static String base = "";
+    private static String token = "";
 
     public static void main(String[] args) throws Exception {
         base = args[0];
@@ -43,9 +44,13 @@ public final class ProvisioningBench {
                 created.add(name);
             }
             System.out.printf("  sequential, users 1-20: %s ms%n", join(seq));
-            System.out.printf("  users 1-5 median %.0f ms [%s], users 16-20 median %.0f ms [%s], growth x%.2f%n",
-                    Stats.median(slice(seq, 0, 5)), Stats.range(slice(seq, 0, 5)), Stats.median(slice(seq, 15, 20)),
-                    Stats.range(slice(seq, 15, 20)), Stats.median(slice(seq, 15, 20)) / Stats.median(slice(seq, 0, 5)));
+            System.out.printf(
+                    "  users 1-5 median %.0f ms [%s], users 16-20 median %.0f ms [%s], growth x%.2f%n",
+                    Stats.median(slice(seq, 0, 5)),
+                    Stats.range(slice(seq, 0, 5)),
+                    Stats.median(slice(seq, 15, 20)),
+                    Stats.range(slice(seq, 15, 20)),
+                    Stats.median(slice(seq, 15, 20)) / Stats.median(slice(seq, 0, 5)));
 
             double[] wall = new double[rounds];
             double[] each = new double[rounds];
@@ -68,17 +73,21 @@ public final class ProvisioningBench {
                 }
             }
             pool.shutdown();
-            System.out.printf("  5 in parallel: all answering after %.0f ms [%s], each %.0f ms [%s] (median of %d rounds)%n",
+            System.out.printf(
+                    "  5 in parallel: all answering after %.0f ms [%s], each %.0f ms [%s] (median of %d rounds)%n",
                     Stats.median(wall), Stats.range(wall), Stats.median(each), Stats.range(each), rounds);
 
-            System.out.printf("routing: runner ping through REST, 20 clients, 5 s x %d rounds (after %.0f s for the new runners to settle):%n",
+            System.out.printf(
+                    "routing: runner ping through REST, 20 clients, 5 s x %d rounds (after %.0f s for the new runners to settle):%n",
                     rounds, settle() / 1000.0);
             // Warm-up: the control plane's request path and twenty runner JVMs get compiled as they are used;
             // alternate both loads until the spread figure stops changing (within 10 %), at most 10 rounds.
             double last = 0;
             int warmups = 0;
             while (warmups < 10) {
-                double now = RestPingBench.run(HTTP, c -> ping(created.get(c)), 20, 5).requests() / 5.0;
+                double now = RestPingBench.run(HTTP, c -> ping(created.get(c)), 20, 5)
+                                .requests()
+                        / 5.0;
                 RestPingBench.run(HTTP, c -> ping(created.get(0)), 20, 5);
                 warmups++;
                 if (last > 0 && Math.abs(now - last) / last < 0.10) {
@@ -103,10 +112,12 @@ public final class ProvisioningBench {
                 }
             }
             System.out.printf("  rounds in order, 20 runners / 1 runner: %s / %s req/s%n", join(spread), join(one));
-            System.out.printf("  to 20 runners: %.0f req/s [%s], p99 %.2f ms [%s]%n", Stats.median(spread), Stats.range(spread),
-                    Stats.median(spreadP99), Stats.range(spreadP99));
-            System.out.printf("  to 1 runner:   %.0f req/s [%s], p99 %.2f ms [%s]%n", Stats.median(one), Stats.range(one),
-                    Stats.median(oneP99), Stats.range(oneP99));
+            System.out.printf(
+                    "  to 20 runners: %.0f req/s [%s], p99 %.2f ms [%s]%n",
+                    Stats.median(spread), Stats.range(spread), Stats.median(spreadP99), Stats.range(spreadP99));
+            System.out.printf(
+                    "  to 1 runner:   %.0f req/s [%s], p99 %.2f ms [%s]%n",
+                    Stats.median(one), Stats.range(one), Stats.median(oneP99), Stats.range(oneP99));
             System.out.printf("  ratio 20 runners / 1 runner: x%.2f%n", Stats.median(spread) / Stats.median(one));
         } finally {
             for (String name : created) {
@@ -133,7 +144,7 @@ public final class ProvisioningBench {
 
     /** Total and idle jiffies from /proc/stat. */
     private static long[] cpu() throws IOException {
-        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+", -1);
         long total = 0;
         for (int i = 1; i < f.length; i++) {
             total += Long.parseLong(f[i]);
@@ -143,17 +154,24 @@ public final class ProvisioningBench {
 
     private static HttpRequest ping(String user) {
         return HttpRequest.newBuilder(URI.create(base + "/api/v1/users/" + user + "/runner/ping"))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(30)).build();
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30))
+                .build();
     }
 
     /** Milliseconds until the user's runner answered (the call returns then). */
     private static double create(String name) throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/users"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"email\":\"" + name + "@example.com\"}"))
-                .timeout(Duration.ofSeconds(180)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/users"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"name\":\"" + name + "\",\"email\":\"" + name + "@example.com\"}"))
+                        .timeout(Duration.ofMinutes(3))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("creating " + name + ": " + r.statusCode() + " " + r.body());
         }
@@ -161,8 +179,12 @@ public final class ProvisioningBench {
     }
 
     private static void delete(String name) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/users/" + name))
-                .header("Authorization", "Bearer " + token).DELETE().timeout(Duration.ofSeconds(180)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/users/" + name))
+                        .header("Authorization", "Bearer " + token)
+                        .DELETE()
+                        .timeout(Duration.ofMinutes(3))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             System.err.println("deleting " + name + ": " + r.statusCode() + " " + r.body());

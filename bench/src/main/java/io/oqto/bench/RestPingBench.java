@@ -26,12 +26,17 @@ public final class RestPingBench {
         String token = Files.readString(Path.of(args[1])).strip();
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest ping = HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/runner/ping"))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(30)).build();
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30))
+                .build();
         run(http, ping, 8, 3); // warm-up: JIT, connection pools on both sides
-        System.out.printf("REST -> runner ping, %d s per level x %d rounds (median of rounds, range in brackets)%n", seconds, rounds);
+        System.out.printf(
+                "REST -> runner ping, %d s per level x %d rounds (median of rounds, range in brackets)%n",
+                seconds, rounds);
         for (int clients : new int[] {1, 8, 64}) {
             double[] rps = new double[rounds], p50 = new double[rounds], p99 = new double[rounds];
             int errors = 0;
@@ -42,14 +47,20 @@ public final class RestPingBench {
                 p99[r] = res.stats.percentileMicros(99) / 1000;
                 errors += res.errors;
             }
-            System.out.printf("  %2d clients  %8.0f req/s [%s]   p50 %6.2f ms [%s]   p99 %6.2f ms [%s]   errors %d%n", clients,
-                    Stats.median(rps), Stats.range(rps), Stats.median(p50), Stats.range(p50), Stats.median(p99),
-                    Stats.range(p99), errors);
+            System.out.printf(
+                    "  %2d clients  %8.0f req/s [%s]   p50 %6.2f ms [%s]   p99 %6.2f ms [%s]   errors %d%n",
+                    clients,
+                    Stats.median(rps),
+                    Stats.range(rps),
+                    Stats.median(p50),
+                    Stats.range(p50),
+                    Stats.median(p99),
+                    Stats.range(p99),
+                    errors);
         }
     }
 
-    record Result(int requests, int errors, Stats stats) {
-    }
+    record Result(int requests, int errors, Stats stats) {}
 
     static Result run(HttpClient http, HttpRequest req, int clients, int seconds) throws InterruptedException {
         return run(http, c -> req, clients, seconds);

@@ -69,20 +69,25 @@ public final class RoundTripBench {
                 }
             }
         }
-        System.out.printf("runner round trip, %d requests x %d rounds (median of rounds, range in brackets), microseconds%n",
+        System.out.printf(
+                "runner round trip, %d requests x %d rounds (median of rounds, range in brackets), microseconds%n",
                 iterations, rounds);
-        System.out.printf("  raw unix-socket echo   p50 %7.1f [%s]   p99 %7.1f [%s]%n", Stats.median(rawP50), Stats.range(rawP50),
-                Stats.median(rawP99), Stats.range(rawP99));
-        System.out.printf("  pooled client->runner  p50 %7.1f [%s]   p99 %7.1f [%s]%n", Stats.median(poolP50),
-                Stats.range(poolP50), Stats.median(poolP99), Stats.range(poolP99));
-        System.out.printf("  p50 ratio pooled/raw   %.2f [%s]   (goal <= 3)%n", Stats.median(ratio), Stats.range(ratio));
+        System.out.printf(
+                "  raw unix-socket echo   p50 %7.1f [%s]   p99 %7.1f [%s]%n",
+                Stats.median(rawP50), Stats.range(rawP50), Stats.median(rawP99), Stats.range(rawP99));
+        System.out.printf(
+                "  pooled client->runner  p50 %7.1f [%s]   p99 %7.1f [%s]%n",
+                Stats.median(poolP50), Stats.range(poolP50), Stats.median(poolP99), Stats.range(poolP99));
+        System.out.printf(
+                "  p50 ratio pooled/raw   %.2f [%s]   (goal <= 3)%n", Stats.median(ratio), Stats.range(ratio));
     }
 
     /**
      * One raw round trip, waiting the same way the pooled client does (spin briefly, then block), so
      * the two differ only in what the runner path adds, not in how the waiting thread is woken.
      */
-    private static void echo(SocketChannel raw, Selector selector, ByteBuffer line, ByteBuffer reply) throws IOException {
+    private static void echo(SocketChannel raw, Selector selector, ByteBuffer line, ByteBuffer reply)
+            throws IOException {
         while (line.hasRemaining()) {
             raw.write(line);
         }
@@ -107,20 +112,22 @@ public final class RoundTripBench {
     private static void startEcho(Path path) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
-        Thread t = new Thread(() -> {
-            try (SocketChannel c = server.accept()) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
-                OutputStream out = Channels.newOutputStream(c);
-                for (String l = in.readLine(); l != null; l = in.readLine()) {
-                    out.write((l + "\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // bench over
-            }
-        }, "echo");
+        Thread t = new Thread(
+                () -> {
+                    try (SocketChannel c = server.accept()) {
+                        BufferedReader in = new BufferedReader(
+                                new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+                        OutputStream out = Channels.newOutputStream(c);
+                        for (String l = in.readLine(); l != null; l = in.readLine()) {
+                            out.write((l + "\n").getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // bench over
+                    }
+                },
+                "echo");
         t.setDaemon(true);
         t.start();
     }
-
 }

@@ -33,8 +33,10 @@ public final class SessionRelayBench {
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         int intervalMs = args.length > 4 ? Integer.parseInt(args[4]) : 20;
         HttpClient http = HttpClient.newHttpClient();
-        System.out.printf("event relay latency, agent stdout -> SSE client, %d deltas per session %d ms apart (%d events/s per session),"
-                + " %d rounds (median [range]), ms%n", deltas, intervalMs, 1000 / intervalMs, rounds);
+        System.out.printf(
+                "event relay latency, agent stdout -> SSE client, %d deltas per session %d ms apart (%d events/s per session),"
+                        + " %d rounds (median [range]), ms%n",
+                deltas, intervalMs, 1000 / intervalMs, rounds);
         for (int sessions : new int[] {1, 50}) {
             double[] p50 = new double[rounds];
             double[] p99 = new double[rounds];
@@ -51,19 +53,27 @@ public final class SessionRelayBench {
             CountDownLatch[] ends = new CountDownLatch[1];
             List<Sse> streams = new ArrayList<>();
             for (String id : ids) {
-                String info = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/sessions/" + id))
-                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+                String info = http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/sessions/" + id))
+                                        .header("Authorization", "Bearer " + token)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
                 String lastSeq = info.replaceAll(".*\"last_seq\":(\\d+).*", "$1");
-                streams.add(new Sse(http, base + "/api/v1/users/me/sessions/" + id + "/events?after=" + lastSeq, token, (name, data) -> {
-                    if (name.equals("message.delta")) {
-                        Matcher m = DELTA.matcher(data);
-                        if (m.find()) {
-                            latencies.add(nowMicros() - Long.parseLong(m.group(1)));
-                        }
-                    } else if (name.equals("agent.idle")) {
-                        ends[0].countDown();
-                    }
-                }));
+                streams.add(new Sse(
+                        http,
+                        base + "/api/v1/users/me/sessions/" + id + "/events?after=" + lastSeq,
+                        token,
+                        (name, data) -> {
+                            if (name.equals("message.delta")) {
+                                Matcher m = DELTA.matcher(data);
+                                if (m.find()) {
+                                    latencies.add(nowMicros() - Long.parseLong(m.group(1)));
+                                }
+                            } else if (name.equals("agent.idle")) {
+                                ends[0].countDown();
+                            }
+                        }));
             }
             for (int r = -1; r < rounds; r++) { // round -1 warms up
                 latencies.clear();
@@ -73,7 +83,10 @@ public final class SessionRelayBench {
                 }
                 List<Thread> prompts = new ArrayList<>();
                 for (String id : ids) {
-                    Thread t = new Thread(() -> post(http, base + "/api/v1/users/me/sessions/" + id + "/prompt", token,
+                    Thread t = new Thread(() -> post(
+                            http,
+                            base + "/api/v1/users/me/sessions/" + id + "/prompt",
+                            token,
                             "{\"message\":\"bench " + deltas + " " + intervalMs + "\"}"));
                     t.start();
                     prompts.add(t);
@@ -87,7 +100,8 @@ public final class SessionRelayBench {
                 if (r >= 0) {
                     long[] nanos = latencies.stream().mapToLong(us -> us * 1000).toArray();
                     if (nanos.length != (long) sessions * deltas) {
-                        throw new IllegalStateException("got " + nanos.length + " deltas, expected " + sessions * deltas);
+                        throw new IllegalStateException(
+                                "got " + nanos.length + " deltas, expected " + sessions * deltas);
                     }
                     Stats s = Stats.of(nanos);
                     p50[r] = s.percentileMicros(50) / 1000;
@@ -96,11 +110,16 @@ public final class SessionRelayBench {
             }
             streams.forEach(Sse::close);
             for (String id : ids) {
-                http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/sessions/" + id))
-                        .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/sessions/" + id))
+                                .header("Authorization", "Bearer " + token)
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
             }
-            System.out.printf("  %2d session(s): p50 %6.2f [%s]   p99 %6.2f [%s]   (goal p99 <= 10 ms at 50)%n", sessions,
-                    Stats.median(p50), Stats.range(p50), Stats.median(p99), Stats.range(p99));
+            System.out.printf(
+                    "  %2d session(s): p50 %6.2f [%s]   p99 %6.2f [%s]   (goal p99 <= 10 ms at 50)%n",
+                    sessions, Stats.median(p50), Stats.range(p50), Stats.median(p99), Stats.range(p99));
         }
     }
 
@@ -112,8 +131,12 @@ public final class SessionRelayBench {
     static void waitIdle(HttpClient http, String base, String token, String id) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
-            String s = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/sessions/" + id))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String s = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/sessions/" + id))
+                                    .header("Authorization", "Bearer " + token)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             if (s.contains("\"state\":\"idle\"")) {
                 return;
             }
@@ -124,8 +147,12 @@ public final class SessionRelayBench {
 
     static String post(HttpClient http, String url, String token, String body) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());

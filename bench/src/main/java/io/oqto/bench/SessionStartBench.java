@@ -39,25 +39,36 @@ public final class SessionStartBench {
                 CountDownLatch ready = new CountDownLatch(1);
                 long t0 = System.nanoTime();
                 SessionRelayBench.post(http, base + "/api/v1/users/me/sessions", token, "{\"session\":\"" + id + "\"}");
-                try (Sse sse = new Sse(http, base + "/api/v1/users/me/sessions/" + id + "/events", token, (name, data) -> {
-                    if (name.equals("session.starting") && data.contains("\"stage\":\"agent_ready\"")) {
-                        ready.countDown();
-                    }
-                })) {
+                try (Sse sse =
+                        new Sse(http, base + "/api/v1/users/me/sessions/" + id + "/events", token, (name, data) -> {
+                            if (name.equals("session.starting") && data.contains("\"stage\":\"agent_ready\"")) {
+                                ready.countDown();
+                            }
+                        })) {
                     if (!ready.await(60, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("session " + id + " never became ready");
                     }
                     rest[i] = System.nanoTime() - t0;
                 }
-                http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/sessions/" + id))
-                        .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/sessions/" + id))
+                                .header("Authorization", "Bearer " + token)
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
 
                 long t1 = System.nanoTime();
-                Process p = new ProcessBuilder(pi, "--mode", "rpc").directory(ws.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Process p = new ProcessBuilder(pi, "--mode", "rpc")
+                        .directory(ws.toFile())
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 p.getOutputStream().write("{\"id\":\"s\",\"type\":\"get_state\"}\n".getBytes(StandardCharsets.UTF_8));
                 p.getOutputStream().flush();
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                for (String line = out.readLine(); line != null && !line.contains("\"command\":\"get_state\""); line = out.readLine()) {
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                for (String line = out.readLine();
+                        line != null && !line.contains("\"command\":\"get_state\"");
+                        line = out.readLine()) {
                     // events before the answer, if any
                 }
                 direct[i] = System.nanoTime() - t1;
@@ -70,10 +81,17 @@ public final class SessionStartBench {
             }
         }
         double[] overhead = Stats.minus(restP50, directP50);
-        System.out.printf("session start until agent ready, %d starts x %d rounds (median of round p50s, range), ms%n", starts, rounds);
-        System.out.printf("  pi directly, until get_state answers   p50 %7.1f [%s]%n", Stats.median(directP50), Stats.range(directP50));
-        System.out.printf("  POST /sessions until agent_ready (SSE) p50 %7.1f [%s]%n", Stats.median(restP50), Stats.range(restP50));
-        System.out.printf("  overhead                               p50 %7.1f [%s]   (goal <= 150 ms)%n", Stats.median(overhead),
-                Stats.range(overhead));
+        System.out.printf(
+                "session start until agent ready, %d starts x %d rounds (median of round p50s, range), ms%n",
+                starts, rounds);
+        System.out.printf(
+                "  pi directly, until get_state answers   p50 %7.1f [%s]%n",
+                Stats.median(directP50), Stats.range(directP50));
+        System.out.printf(
+                "  POST /sessions until agent_ready (SSE) p50 %7.1f [%s]%n",
+                Stats.median(restP50), Stats.range(restP50));
+        System.out.printf(
+                "  overhead                               p50 %7.1f [%s]   (goal <= 150 ms)%n",
+                Stats.median(overhead), Stats.range(overhead));
     }
 }

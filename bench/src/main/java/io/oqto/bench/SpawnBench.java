@@ -19,7 +19,6 @@ import java.util.List;
  */
 public final class SpawnBench {
 
-
     public static void main(String[] args) throws Exception {
         String base = args[0];
         String token = Files.readString(Path.of(args[1])).strip();
@@ -36,16 +35,23 @@ public final class SpawnBench {
             for (int i = 0; i < spawns; i++) {
                 String name = "bench-" + n++;
                 long t0 = System.nanoTime();
-                HttpResponse<String> spawned = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/processes"))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"argv\":[\"/bin/true\"]}")).build(),
+                HttpResponse<String> spawned = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/processes"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"name\":\"" + name + "\",\"argv\":[\"/bin/true\"]}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (spawned.statusCode() != 201) {
                     throw new IllegalStateException("spawn failed: " + spawned.body());
                 }
                 HttpRequest status = HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me/processes/" + name))
-                        .header("Authorization", "Bearer " + token).build();
-                while (!http.send(status, HttpResponse.BodyHandlers.ofString()).body().contains("\"running\":false")) {
+                        .header("Authorization", "Bearer " + token)
+                        .build();
+                while (!http.send(status, HttpResponse.BodyHandlers.ofString())
+                        .body()
+                        .contains("\"running\":false")) {
                     Thread.onSpinWait();
                 }
                 rest[i] = System.nanoTime() - t0;
@@ -63,11 +69,15 @@ public final class SpawnBench {
             }
         }
         double[] overhead = Stats.minus(restP50, directP50);
-        System.out.printf("sandboxed spawn of /bin/true, %d spawns x %d rounds (median of round p50s, range in brackets), ms%n",
+        System.out.printf(
+                "sandboxed spawn of /bin/true, %d spawns x %d rounds (median of round p50s, range in brackets), ms%n",
                 spawns, rounds);
-        System.out.printf("  bwrap directly          p50 %6.2f [%s]%n", Stats.median(directP50), Stats.range(directP50));
+        System.out.printf(
+                "  bwrap directly          p50 %6.2f [%s]%n", Stats.median(directP50), Stats.range(directP50));
         System.out.printf("  REST -> runner -> bwrap p50 %6.2f [%s]%n", Stats.median(restP50), Stats.range(restP50));
-        System.out.printf("  overhead                p50 %6.2f [%s]   (goal <= 20 ms)%n", Stats.median(overhead), Stats.range(overhead));
+        System.out.printf(
+                "  overhead                p50 %6.2f [%s]   (goal <= 20 ms)%n",
+                Stats.median(overhead), Stats.range(overhead));
         System.out.println("  command: " + String.join(" ", command));
     }
 
@@ -87,7 +97,9 @@ public final class SpawnBench {
         }
         List<String> out = new ArrayList<>(command.subList(bwrap, command.size()));
         int program = out.indexOf("--") + 1;
-        if (out.size() > program + 4 && out.get(program).equals("/bin/sh") && out.get(program + 2).startsWith(". /dev/fd/3")) {
+        if (out.size() > program + 4
+                && out.get(program).equals("/bin/sh")
+                && out.get(program + 2).startsWith(". /dev/fd/3")) {
             out.subList(program, program + 4).clear();
         }
         return out;
@@ -95,9 +107,11 @@ public final class SpawnBench {
 
     /** The first {@code "command"} array of strings in a JSON reply. */
     private static List<String> commandOf(String json) throws IOException {
-        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
+        try (com.fasterxml.jackson.core.JsonParser p =
+                new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
             for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && p.currentName().equals("command")
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
+                        && p.currentName().equals("command")
                         && p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
                     List<String> out = new ArrayList<>();
                     while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {

@@ -3,7 +3,13 @@ package io.oqto.bench;
 import java.util.Arrays;
 
 /** Percentiles of a set of latencies in nanoseconds, printed in microseconds. */
-public record Stats(long[] sortedNanos) {
+public final class Stats {
+
+    private final long[] sortedNanos;
+
+    private Stats(long[] sortedNanos) {
+        this.sortedNanos = sortedNanos;
+    }
 
     public static Stats of(long[] nanos) {
         long[] copy = nanos.clone();

@@ -49,27 +49,43 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
 
     @Inject
     BundleContext context;
+
     @Inject
     FeaturesService features;
+
     @Inject
     SessionFactory sessions;
 
     @Configuration
     public Option[] config() {
-        return distribution("oqto.controlPlane.tarball", "control-plane", String.join("\n",
-                "[server]", "port = " + HTTP_PORT, "state_dir = \"" + STATE + "\"",
-                "[runner]", "socket = \"" + SOCKET + "\"",
-                "[workspace]", "root = \"" + WORK.resolve("cp-ws") + "\"",
-                "[routing]", "socket_pattern = \"" + SOCKET + "\"", "request_timeout_ms = 2000", ""));
+        return distribution(
+                "oqto.controlPlane.tarball",
+                "control-plane",
+                String.join(
+                        "\n",
+                        "[server]",
+                        "port = " + HTTP_PORT,
+                        "state_dir = \"" + STATE + "\"",
+                        "[runner]",
+                        "socket = \"" + SOCKET + "\"",
+                        "[workspace]",
+                        "root = \"" + WORK.resolve("cp-ws") + "\"",
+                        "[routing]",
+                        "socket_pattern = \"" + SOCKET + "\"",
+                        "request_timeout_ms = 2000",
+                        ""));
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private HttpResponse<String> get(String path, boolean auth) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
                 .timeout(Duration.ofSeconds(10));
         if (auth) {
-            b.header("Authorization", "Bearer " + Files.readString(STATE.resolve("admin.token")).strip());
+            b.header(
+                    "Authorization",
+                    "Bearer " + Files.readString(STATE.resolve("admin.token")).strip());
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -99,8 +115,11 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
             } catch (Exception thrown) {
                 Exception e = thrown instanceof PrivilegedActionException p ? p.getException() : thrown;
                 if (!e.getClass().getSimpleName().equals("CommandNotFoundException") || System.nanoTime() > deadline) {
-                    throw new AssertionError(command + " failed; io.oqto.shell state " + bundle(context, "io.oqto.shell").getState()
-                            + ", RunnerGateway registered: " + (context.getServiceReference(RunnerGateway.class) != null), e);
+                    throw new AssertionError(
+                            command + " failed; io.oqto.shell state "
+                                    + bundle(context, "io.oqto.shell").getState() + ", RunnerGateway registered: "
+                                    + (context.getServiceReference(RunnerGateway.class) != null),
+                            e);
                 }
                 Thread.sleep(100);
             } finally {
@@ -120,11 +139,29 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
     public void featuresInstallAndBundlesAreActive() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("oqto-control-plane")));
         installRunner();
-        assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
-                "io.oqto.routing", "io.oqto.auth", "io.oqto.provisioning", "io.oqto.rest", "io.oqto.shell", "io.oqto.runner.server",
+        assertActive(
+                context,
+                "io.oqto.api",
+                "io.oqto.config",
+                "io.oqto.runner.protocol",
+                "io.oqto.junixsocket",
+                "io.oqto.routing",
+                "io.oqto.auth",
+                "io.oqto.provisioning",
+                "io.oqto.rest",
+                "io.oqto.shell",
+                "io.oqto.runner.server",
                 "io.oqto.workspace");
-        assertExportsNothing(context, "io.oqto.config", "io.oqto.routing", "io.oqto.auth", "io.oqto.provisioning", "io.oqto.rest",
-                "io.oqto.shell", "io.oqto.runner.server", "io.oqto.workspace");
+        assertExportsNothing(
+                context,
+                "io.oqto.config",
+                "io.oqto.routing",
+                "io.oqto.auth",
+                "io.oqto.provisioning",
+                "io.oqto.rest",
+                "io.oqto.shell",
+                "io.oqto.runner.server",
+                "io.oqto.workspace");
     }
 
     @Test
@@ -136,11 +173,15 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         assertTrue(Files.readString(keys).contains("\noqto = "));
         String before = Files.readString(key);
         bundle(context, "io.oqto.shell").update();
-        waitFor("the shell bundle active again", 30_000, () -> bundle(context, "io.oqto.shell").getState() == Bundle.ACTIVE);
+        waitFor(
+                "the shell bundle active again",
+                30_000,
+                () -> bundle(context, "io.oqto.shell").getState() == Bundle.ACTIVE);
         assertEquals("a restart of the component keeps the pair", before, Files.readString(key));
         // Password logins are off: the console takes keys only.
-        org.osgi.service.cm.Configuration shell = context.getService(context.getServiceReference(
-                org.osgi.service.cm.ConfigurationAdmin.class)).getConfiguration("org.apache.karaf.shell", null);
+        org.osgi.service.cm.Configuration shell = context.getService(
+                        context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class))
+                .getConfiguration("org.apache.karaf.shell", null);
         assertEquals("publickey", shell.getProperties().get("authMethods"));
     }
 
@@ -155,7 +196,8 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
             }
         });
         HttpResponse<String> health = get("/api/health", false);
-        assertEquals("application/json", health.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "application/json", health.headers().firstValue("Content-Type").orElse(""));
         assertTrue(health.body(), health.body().contains("\"status\":\"ok\""));
 
         HttpResponse<String> anonymous = get("/api/v1/users/me/runner", false);
@@ -164,7 +206,9 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
 
         HttpResponse<String> status = get("/api/v1/users/me/runner", true);
         assertEquals(status.body(), 200, status.statusCode());
-        assertTrue(status.body(), status.body().contains("\"pid\":" + ProcessHandle.current().pid()));
+        assertTrue(
+                status.body(),
+                status.body().contains("\"pid\":" + ProcessHandle.current().pid()));
         assertTrue(status.body(), status.body().contains("\"socket\":\"" + SOCKET + "\""));
     }
 
@@ -192,7 +236,8 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         });
         traffic.start();
         try {
-            for (String bsn : new String[] {"io.oqto.rest", "io.oqto.routing", "io.oqto.runner.server", "io.oqto.auth"}) {
+            for (String bsn :
+                    new String[] {"io.oqto.rest", "io.oqto.routing", "io.oqto.runner.server", "io.oqto.auth"}) {
                 Bundle b = bundle(context, bsn);
                 int before = ok.get();
                 b.update();
@@ -207,8 +252,13 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         assertTrue("traffic kept flowing: ok=" + ok.get() + " failed=" + failed.get(), ok.get() > 20);
         assertEquals("one runner listener after its bundle was updated", 1, threadsNamed("oqto-runner-accept"));
         assertEquals(1, threadsNamed("oqto-config-watch"));
-        waitFor("old pooled connections' reader threads gone", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("oqto-runner-client")).count() <= 2);
+        waitFor(
+                "old pooled connections' reader threads gone",
+                10_000,
+                () -> Thread.getAllStackTraces().keySet().stream()
+                                .filter(t -> t.getName().startsWith("oqto-runner-client"))
+                                .count()
+                        <= 2);
         // The injected gateway is the instance from before the routing update; use the current one.
         RunnerGateway current = context.getService(context.getServiceReference(RunnerGateway.class));
         assertTrue(current.ping(System.getProperty("user.name")).roundTripMicros() > 0);
@@ -219,7 +269,10 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         waitFor("/api/v1/admin/users", 30_000, () -> status("/api/v1/admin/users") == 503);
         String singleUser = "single-user mode has one user";
         HttpResponse<String> list = get("/api/v1/admin/users", true);
-        assertTrue(list.body(), list.body().contains("\"code\":\"provisioning_unavailable\"") && list.body().contains(singleUser));
+        assertTrue(
+                list.body(),
+                list.body().contains("\"code\":\"provisioning_unavailable\"")
+                        && list.body().contains(singleUser));
 
         Bundle provisioning = bundle(context, "io.oqto.provisioning");
         long restBefore = restServerId();
@@ -232,7 +285,9 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
                 return false;
             }
         });
-        assertEquals("REST kept running (same component configuration): the provisioning reference is dynamic", restBefore,
+        assertEquals(
+                "REST kept running (same component configuration): the provisioning reference is dynamic",
+                restBefore,
                 restServerId());
         assertEquals(Bundle.ACTIVE, bundle(context, "io.oqto.rest").getState());
     }
@@ -241,8 +296,11 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
     private long restServerId() {
         org.osgi.service.component.runtime.ServiceComponentRuntime scr = context.getService(
                 context.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class));
-        return scr.getComponentConfigurationDTOs(scr.getComponentDescriptionDTO(bundle(context, "io.oqto.rest"),
-                "io.oqto.rest.internal.RestServer")).iterator().next().id;
+        return scr.getComponentConfigurationDTOs(scr.getComponentDescriptionDTO(
+                        bundle(context, "io.oqto.rest"), "io.oqto.rest.internal.RestServer"))
+                .iterator()
+                .next()
+                .id;
     }
 
     @Test
@@ -252,17 +310,23 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         String original = Files.readString(config);
         waitFor("runner reachable over REST", 30_000, () -> status("/api/v1/users/me/runner") == 200);
         try {
-            Files.writeString(config, original.replace("socket_pattern = \"" + SOCKET + "\"",
-                    "socket_pattern = \"" + WORK.resolve("nowhere.sock") + "\""));
-            waitFor("routing follows the edited socket pattern", 20_000,
+            Files.writeString(
+                    config,
+                    original.replace(
+                            "socket_pattern = \"" + SOCKET + "\"",
+                            "socket_pattern = \"" + WORK.resolve("nowhere.sock") + "\""));
+            waitFor(
+                    "routing follows the edited socket pattern",
+                    20_000,
                     () -> status("/api/v1/users/me/runner") == 503);
             // Points back at the real socket, but with an unknown key: the whole edit must be refused.
             Files.writeString(config, original + "\n[auth]\nbogus = 1\n");
             Path log = Path.of(System.getProperty("karaf.log"), "karaf.log");
             waitFor("the broken edit is refused in the log", 20_000, () -> {
                 try {
-                    return Files.readString(log).contains("invalid configuration edit ignored, previous settings stay in force: "
-                            + config + ":");
+                    return Files.readString(log)
+                            .contains("invalid configuration edit ignored, previous settings stay in force: " + config
+                                    + ":");
                 } catch (IOException e) {
                     return false;
                 }
@@ -342,32 +406,51 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         StringBuilder mismatches = new StringBuilder();
         for (String[] c : corpus) {
             HttpResponse<String> r = send(c[0], c[1], c[0].equals("PUT") ? "evil" : null);
-            String code = r.body().contains("\"code\":\"") ? r.body().replaceAll("(?s).*\"code\":\"([a-z_]+)\".*", "$1") : "-";
+            String code = r.body().contains("\"code\":\"")
+                    ? r.body().replaceAll("(?s).*\"code\":\"([a-z_]+)\".*", "$1")
+                    : "-";
             if (!(c[2].equals(Integer.toString(r.statusCode())) && c[3].equals(code))) {
-                mismatches.append("\n").append(c[0]).append(' ').append(c[1].length() > 60 ? c[1].substring(0, 60) + "…" : c[1])
-                        .append(": got ").append(r.statusCode()).append(' ').append(code);
+                mismatches
+                        .append("\n")
+                        .append(c[0])
+                        .append(' ')
+                        .append(c[1].length() > 60 ? c[1].substring(0, 60) + "…" : c[1])
+                        .append(": got ")
+                        .append(r.statusCode())
+                        .append(' ')
+                        .append(code);
             }
             assertEquals("secret", Files.readString(outside.resolve("secret.txt")));
             assertTrue(Files.isSymbolicLink(ws.resolve("link-out")));
         }
         assertEquals("", mismatches.toString());
         try (var left = Files.list(outside)) {
-            assertEquals(List.of("secret.txt"), left.map(p -> p.getFileName().toString()).toList());
+            assertEquals(
+                    List.of("secret.txt"),
+                    left.map(p -> p.getFileName().toString()).toList());
         }
         assertTrue(Files.notExists(WORK.resolve("escape.txt")));
         assertTrue(Files.notExists(WORK.resolve("evil.txt")));
     }
 
     private HttpResponse<String> send(String method, String pathAndQuery, String body) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + "/api/v1/users/me/files/" + pathAndQuery))
+        HttpRequest r = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + HTTP_PORT + "/api/v1/users/me/files/" + pathAndQuery))
                 .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + Files.readString(STATE.resolve("admin.token")).strip())
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header(
+                        "Authorization",
+                        "Bearer "
+                                + Files.readString(STATE.resolve("admin.token")).strip())
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         return http.send(r, HttpResponse.BodyHandlers.ofString());
     }
 
     private static long threadsNamed(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name))
+                .count();
     }
 }

@@ -33,11 +33,14 @@ public abstract class OqtoKarafTestSupport {
      * this class, so each is passed on as a system property of the container.
      */
     static String shared(String key, Supplier<Object> initial) {
-        return System.getProperties().computeIfAbsent("oqto.it." + key, k -> String.valueOf(initial.get())).toString();
+        return System.getProperties()
+                .computeIfAbsent("oqto.it." + key, k -> String.valueOf(initial.get()))
+                .toString();
     }
 
     /** Short on purpose: Unix socket paths are limited to 107 bytes. */
-    static final Path WORK = Path.of(shared("work", () -> "/tmp/oqto-it-" + ProcessHandle.current().pid()));
+    static final Path WORK = Path.of(
+            shared("work", () -> "/tmp/oqto-it-" + ProcessHandle.current().pid()));
 
     static Option[] distribution(String tarballProperty, String name, String configToml) {
         try {
@@ -47,18 +50,27 @@ public abstract class OqtoKarafTestSupport {
             Files.writeString(config, configToml);
             String tarball = System.getProperty(tarballProperty);
             List<Option> options = new ArrayList<>(List.of(
-                    karafDistributionConfiguration().frameworkUrl("file:" + tarball).name(name)
+                    karafDistributionConfiguration()
+                            .frameworkUrl("file:" + tarball)
+                            .name(name)
                             // Tells Pax Exam to launch with Karaf 4.4's module options (--patch-module etc.).
                             .karafVersion(System.getProperty("oqto.karaf.version", "4.4.10"))
-                            .unpackDirectory(new File("target/exam")).useDeployFolder(false),
+                            .unpackDirectory(new File("target/exam"))
+                            .useDeployFolder(false),
                     editConfigurationFilePut("etc/system.properties", "oqto.config", config.toString()),
                     editConfigurationFilePut("etc/system.properties", "oqto.it.work", WORK.toString()),
-                    editConfigurationFilePut("etc/system.properties", "oqto.it.httpPort", shared("httpPort", OqtoKarafTestSupport::freePort)),
+                    editConfigurationFilePut(
+                            "etc/system.properties",
+                            "oqto.it.httpPort",
+                            shared("httpPort", OqtoKarafTestSupport::freePort)),
                     editConfigurationFilePut("etc/system.properties", "oqto.config.exitOnError", "false"),
                     editConfigurationFilePut("etc/system.properties", "oqto.runner.exitOnSocketFailure", "false"),
                     // Pax Exam installs its own bundles from the local Maven repository; ours ship offline-only.
-                    editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
-                            System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
+                    editConfigurationFilePut(
+                            "etc/org.ops4j.pax.url.mvn.cfg",
+                            "org.ops4j.pax.url.mvn.localRepository",
+                            System.getProperty(
+                                    "maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
                     editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
                     new VMOption("-Xmx384m")));
             if (Boolean.getBoolean("oqto.it.keep")) {
@@ -76,11 +88,13 @@ public abstract class OqtoKarafTestSupport {
      */
     static void removeStaleWorkDirectories() throws IOException {
         try (var dirs = Files.list(WORK.getParent())) {
-            for (Path d : dirs.filter(d -> d.getFileName().toString().matches("oqto-it-\\d+")).toList()) {
+            for (Path d : dirs.filter(d -> d.getFileName().toString().matches("oqto-it-\\d+"))
+                    .toList()) {
                 long pid = Long.parseLong(d.getFileName().toString().substring("oqto-it-".length()));
                 if (!d.equals(WORK) && ProcessHandle.of(pid).isEmpty()) {
                     try (var paths = Files.walk(d)) {
-                        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                        paths.sorted(Comparator.reverseOrder())
+                                .forEach(p -> p.toFile().delete());
                     }
                 }
             }

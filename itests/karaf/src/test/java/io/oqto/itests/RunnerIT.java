@@ -28,13 +28,16 @@ public class RunnerIT extends OqtoKarafTestSupport {
 
     @Inject
     BundleContext context;
+
     @Inject
     FeaturesService features;
 
     @Configuration
     public Option[] config() {
-        return distribution("oqto.runner.tarball", "runner", "[runner]\nsocket = \"" + SOCKET + "\"\n"
-                + "[workspace]\nroot = \"" + WORKSPACE + "\"\n");
+        return distribution(
+                "oqto.runner.tarball",
+                "runner",
+                "[runner]\nsocket = \"" + SOCKET + "\"\n" + "[workspace]\nroot = \"" + WORKSPACE + "\"\n");
     }
 
     private static String hello(RunnerSocketClient c) throws Exception {
@@ -44,15 +47,33 @@ public class RunnerIT extends OqtoKarafTestSupport {
     @Test
     public void featuresInstallAndTheProfileIsLean() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("oqto-runner")));
-        assertActive(context, "io.oqto.api", "io.oqto.config", "io.oqto.runner.protocol", "io.oqto.junixsocket",
-                "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox", "io.oqto.process", "io.oqto.agent");
-        assertExportsNothing(context, "io.oqto.config", "io.oqto.runner.server", "io.oqto.workspace", "io.oqto.sandbox",
-                "io.oqto.process", "io.oqto.agent");
-        waitFor("the sandbox policy service", 20_000,
+        assertActive(
+                context,
+                "io.oqto.api",
+                "io.oqto.config",
+                "io.oqto.runner.protocol",
+                "io.oqto.junixsocket",
+                "io.oqto.runner.server",
+                "io.oqto.workspace",
+                "io.oqto.sandbox",
+                "io.oqto.process",
+                "io.oqto.agent");
+        assertExportsNothing(
+                context,
+                "io.oqto.config",
+                "io.oqto.runner.server",
+                "io.oqto.workspace",
+                "io.oqto.sandbox",
+                "io.oqto.process",
+                "io.oqto.agent");
+        waitFor(
+                "the sandbox policy service",
+                20_000,
                 () -> context.getServiceReference(io.oqto.api.sandbox.SandboxService.class) != null);
         for (Bundle b : context.getBundles()) {
             String bsn = String.valueOf(b.getSymbolicName());
-            assertFalse("no SSH, HTTP or web console in the runner: " + bsn,
+            assertFalse(
+                    "no SSH, HTTP or web console in the runner: " + bsn,
                     bsn.contains("sshd") || bsn.contains("jetty") || bsn.contains("webconsole") || bsn.contains("cxf"));
         }
     }
@@ -78,19 +99,25 @@ public class RunnerIT extends OqtoKarafTestSupport {
                     return false;
                 }
             });
-            assertEquals("{\"id\":\"w\",\"type\":\"file_written\",\"path\":\"notes/a.txt\",\"bytes_written\":2}",
+            assertEquals(
+                    "{\"id\":\"w\",\"type\":\"file_written\",\"path\":\"notes/a.txt\",\"bytes_written\":2}",
                     c.call("{\"id\":\"w\",\"type\":\"write_file\",\"path\":\"notes/a.txt\",\"data_base64\":\"aGk=\","
                             + "\"create_parents\":true}"));
             assertEquals("hi", Files.readString(WORKSPACE.resolve("notes/a.txt")));
             // Processes run in the workspace; single-user mode without a sandbox policy runs them unsandboxed.
-            String spawned = c.call("{\"id\":\"s\",\"type\":\"spawn_process\",\"name\":\"w\",\"argv\":[\"/bin/sh\",\"-c\","
-                    + "\"echo made > spawned.txt\"],\"cwd\":\"notes\"}");
+            String spawned =
+                    c.call("{\"id\":\"s\",\"type\":\"spawn_process\",\"name\":\"w\",\"argv\":[\"/bin/sh\",\"-c\","
+                            + "\"echo made > spawned.txt\"],\"cwd\":\"notes\"}");
             assertTrue(spawned, spawned.contains("\"type\":\"process_spawned\""));
-            waitFor("the spawned process wrote in the workspace", 10_000,
+            waitFor(
+                    "the spawned process wrote in the workspace",
+                    10_000,
                     () -> Files.exists(WORKSPACE.resolve("notes/spawned.txt")));
             String escape = c.call("{\"id\":\"e\",\"type\":\"read_file\",\"path\":\"../runner.toml\"}");
-            assertEquals("{\"id\":\"e\",\"type\":\"error\",\"code\":\"path_not_allowed\","
-                    + "\"message\":\"path ../runner.toml is not allowed: it contains ..\"}", escape);
+            assertEquals(
+                    "{\"id\":\"e\",\"type\":\"error\",\"code\":\"path_not_allowed\","
+                            + "\"message\":\"path ../runner.toml is not allowed: it contains ..\"}",
+                    escape);
         }
     }
 
@@ -112,8 +139,13 @@ public class RunnerIT extends OqtoKarafTestSupport {
             hello(c);
             assertEquals("{\"id\":\"p\",\"type\":\"pong\"}", c.call("{\"id\":\"p\",\"type\":\"ping\"}"));
         }
-        waitFor("exactly one accept thread", 5_000, () -> Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("oqto-runner-accept")).count() == 1);
+        waitFor(
+                "exactly one accept thread",
+                5_000,
+                () -> Thread.getAllStackTraces().keySet().stream()
+                                .filter(t -> t.getName().equals("oqto-runner-accept"))
+                                .count()
+                        == 1);
     }
 
     @Test
@@ -127,8 +159,9 @@ public class RunnerIT extends OqtoKarafTestSupport {
                     return false;
                 }
             });
-            String spawned = c.call("{\"id\":\"s\",\"type\":\"spawn_process\",\"name\":\"long\",\"argv\":[\"/bin/sh\",\"-c\","
-                    + "\"echo hello; exec sleep 300\"]}");
+            String spawned =
+                    c.call("{\"id\":\"s\",\"type\":\"spawn_process\",\"name\":\"long\",\"argv\":[\"/bin/sh\",\"-c\","
+                            + "\"echo hello; exec sleep 300\"]}");
             assertTrue(spawned, spawned.contains("\"type\":\"process_spawned\""));
             long pid = Long.parseLong(spawned.replaceAll(".*\"pid\":(\\d+).*", "$1"));
             // Events may come before the subscribed reply: the first line read may already be one.
@@ -145,16 +178,28 @@ public class RunnerIT extends OqtoKarafTestSupport {
                 line = c.next();
             }
             assertTrue(line, line.contains("\"reason\":\"runner stopping\""));
-            assertTrue("the process ended with its bundle", ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
-            waitFor("no output pump or subscription thread left", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
-                    .noneMatch(t -> t.getName().startsWith("oqto-process-std") || t.getName().startsWith("oqto-subscription")));
+            assertTrue(
+                    "the process ended with its bundle",
+                    ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+            waitFor(
+                    "no output pump or subscription thread left",
+                    10_000,
+                    () -> Thread.getAllStackTraces().keySet().stream()
+                            .noneMatch(t -> t.getName().startsWith("oqto-process-std")
+                                    || t.getName().startsWith("oqto-subscription")));
             for (String single : new String[] {"oqto-process-launcher", "oqto-process-restart"}) {
-                waitFor("one " + single + " thread (the new bundle's)", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
-                        .filter(t -> t.getName().equals(single)).count() <= 1);
+                waitFor(
+                        "one " + single + " thread (the new bundle's)",
+                        10_000,
+                        () -> Thread.getAllStackTraces().keySet().stream()
+                                        .filter(t -> t.getName().equals(single))
+                                        .count()
+                                <= 1);
             }
             waitFor("spawning works again", 20_000, () -> {
                 try {
-                    return c.call("{\"id\":\"again\",\"type\":\"spawn_process\",\"name\":\"again\",\"argv\":[\"/bin/true\"]}")
+                    return c.call(
+                                    "{\"id\":\"again\",\"type\":\"spawn_process\",\"name\":\"again\",\"argv\":[\"/bin/true\"]}")
                             .contains("process_spawned");
                 } catch (Exception e) {
                     return false;
@@ -175,7 +220,8 @@ public class RunnerIT extends OqtoKarafTestSupport {
                 }
             });
             // No pi is installed in this Karaf: the session's start fails at its first stage, and says so.
-            assertTrue(c.call("{\"id\":\"c\",\"type\":\"create_session\",\"session\":\"hot\"}").contains("\"session_created\""));
+            assertTrue(c.call("{\"id\":\"c\",\"type\":\"create_session\",\"session\":\"hot\"}")
+                    .contains("\"session_created\""));
             String line = c.call("{\"id\":\"sub\",\"type\":\"subscribe_session\",\"session\":\"hot\"}");
             while (!line.contains("\"stage\":\"spawning\"") || !line.contains("session.error")) {
                 line = c.next();
@@ -188,13 +234,22 @@ public class RunnerIT extends OqtoKarafTestSupport {
                 line = c.next();
             }
             assertTrue(line, line.contains("\"reason\":\"runner stopping\""));
-            waitFor("no session subscription thread left", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
-                    .noneMatch(t -> t.getName().startsWith("oqto-subscription subscribe_session")));
-            waitFor("one watchdog (the new bundle's)", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("oqto-session-watchdog")).count() == 1);
+            waitFor(
+                    "no session subscription thread left",
+                    10_000,
+                    () -> Thread.getAllStackTraces().keySet().stream()
+                            .noneMatch(t -> t.getName().startsWith("oqto-subscription subscribe_session")));
+            waitFor(
+                    "one watchdog (the new bundle's)",
+                    10_000,
+                    () -> Thread.getAllStackTraces().keySet().stream()
+                                    .filter(t -> t.getName().equals("oqto-session-watchdog"))
+                                    .count()
+                            == 1);
             waitFor("sessions served again, the old ones gone", 20_000, () -> {
                 try {
-                    return c.call("{\"id\":\"l\",\"type\":\"list_sessions\"}").equals("{\"id\":\"l\",\"type\":\"session_list\",\"sessions\":[],\"subscriptions\":0}");
+                    return c.call("{\"id\":\"l\",\"type\":\"list_sessions\"}")
+                            .equals("{\"id\":\"l\",\"type\":\"session_list\",\"sessions\":[],\"subscriptions\":0}");
                 } catch (Exception e) {
                     return false;
                 }

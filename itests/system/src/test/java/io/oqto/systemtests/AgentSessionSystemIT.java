@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentSessionSystemIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofMinutes(1);
 
     private Path work;
     private Path home;
@@ -43,12 +43,17 @@ class AgentSessionSystemIT {
     private String linux;
     private int port;
     private String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     void start() throws Exception {
-        assertEquals("0", Commands.runOk(List.of("id", "-u")).output().strip(), "the system tests need root; they do not skip");
-        Path pi = Path.of("../../.tools/pi/node_modules/.bin/pi").toAbsolutePath().normalize();
+        assertEquals(
+                "0",
+                Commands.runOk(List.of("id", "-u")).output().strip(),
+                "the system tests need root; they do not skip");
+        Path pi =
+                Path.of("../../.tools/pi/node_modules/.bin/pi").toAbsolutePath().normalize();
         assertTrue(Files.isExecutable(pi), "pi is installed by scripts/install-test-deps at " + pi);
         llm = new FakeLlm(0);
         work = Files.createTempDirectory(Path.of("/tmp"), "oqto-ag-");
@@ -76,28 +81,67 @@ class AgentSessionSystemIT {
         Commands.runOk(List.of("chown", linux, keyFile.toString()));
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
         port = Commands.freePort();
-        Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
-                "[server]", "port = " + port, "state_dir = \"" + work.resolve("state") + "\"",
-                "[routing]", "socket_pattern = \"" + work.resolve("sockets") + "/{user}/oqto-runner.sock\"", "request_timeout_ms = 5000",
-                "[programs]", "pi = \"" + pi + "\"",
-                "[agent]", "providers = [\"fake openai-completions " + llm.baseUrl() + " file:" + keyFile + " " + FakeLlm.MODEL + "\"]",
-                ""));
+        Path config = Files.writeString(
+                work.resolve("config.toml"),
+                String.join(
+                        "\n",
+                        "[server]",
+                        "port = " + port,
+                        "state_dir = \"" + work.resolve("state") + "\"",
+                        "[routing]",
+                        "socket_pattern = \"" + work.resolve("sockets") + "/{user}/oqto-runner.sock\"",
+                        "request_timeout_ms = 5000",
+                        "[programs]",
+                        "pi = \"" + pi + "\"",
+                        "[agent]",
+                        "providers = [\"fake openai-completions " + llm.baseUrl() + " file:" + keyFile + " "
+                                + FakeLlm.MODEL + "\"]",
+                        ""));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
-        Map<String, String> runnerEnv = new HashMap<>(Map.of("HOME", home.toString(), "OQTO_CONFIG", config.toString(),
-                "OQTO_MODE", "single-user", "JAVA_HOME", System.getProperty("java.home"), "XDG_RUNTIME_DIR", runtime.toString(),
-                "OQTO_RUNNER_BASE", home.resolve(".local/state/oqto/runner").toString(),
-                "OQTO_WORKSPACE__ROOT", home.resolve("oqto").toString(), "PATH", "/usr/local/bin:/usr/bin:/bin"));
+        Map<String, String> runnerEnv = new HashMap<>(Map.of(
+                "HOME",
+                home.toString(),
+                "OQTO_CONFIG",
+                config.toString(),
+                "OQTO_MODE",
+                "single-user",
+                "JAVA_HOME",
+                System.getProperty("java.home"),
+                "XDG_RUNTIME_DIR",
+                runtime.toString(),
+                "OQTO_RUNNER_BASE",
+                home.resolve(".local/state/oqto/runner").toString(),
+                "OQTO_WORKSPACE__ROOT",
+                home.resolve("oqto").toString(),
+                "PATH",
+                "/usr/local/bin:/usr/bin:/bin"));
         Path runnerLog = work.resolve("runner.log");
-        Process runner = runnerDist.startAs(linux, "oqto-runner", List.of("--socket", sockets.resolve("oqto-runner.sock").toString()),
-                runnerEnv, runnerLog);
+        Process runner = runnerDist.startAs(
+                linux,
+                "oqto-runner",
+                List.of("--socket", sockets.resolve("oqto-runner.sock").toString()),
+                runnerEnv,
+                runnerLog);
         Commands.waitForRunner(runner, linux, runnerLog, WAIT);
 
         Path cpLog = work.resolve("cp.log");
-        controlPlane.start("oqto", List.of(), Map.of("HOME", Files.createDirectories(work.resolve("cphome")).toString(),
-                "OQTO_CONFIG", config.toString(), "OQTO_MODE", "multi-user", "JAVA_HOME", System.getProperty("java.home")), cpLog);
+        controlPlane.start(
+                "oqto",
+                List.of(),
+                Map.of(
+                        "HOME",
+                        Files.createDirectories(work.resolve("cphome")).toString(),
+                        "OQTO_CONFIG",
+                        config.toString(),
+                        "OQTO_MODE",
+                        "multi-user",
+                        "JAVA_HOME",
+                        System.getProperty("java.home")),
+                cpLog);
         Commands.waitFor("control plane health", Duration.ofSeconds(90), () -> status("/api/health") == 200, cpLog);
-        token = Commands.printedToken(Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
-                "oqto:token-create " + user), Duration.ofSeconds(90)));
+        token = Commands.printedToken(Commands.run(
+                List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), "oqto:token-create " + user),
+                Duration.ofSeconds(90)));
     }
 
     @AfterAll
@@ -114,22 +158,37 @@ class AgentSessionSystemIT {
 
     private int status(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (Exception e) {
             return -1;
         }
     }
 
-    private HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/users/me" + path))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> call(String method, String path, String body)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/users/me" + path))
+                        .timeout(Duration.ofMinutes(1))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private SseClient events(String session, String lastEventId) throws Exception {
-        SseClient sse = new SseClient(http, "http://127.0.0.1:" + port + "/api/v1/users/me/sessions/" + session + "/events", token,
+        SseClient sse = new SseClient(
+                http,
+                "http://127.0.0.1:" + port + "/api/v1/users/me/sessions/" + session + "/events",
+                token,
                 lastEventId);
         assertEquals(200, sse.status);
         return sse;
@@ -137,11 +196,16 @@ class AgentSessionSystemIT {
 
     /** Creates a session and waits for its agent_ready stage; returns its event stream. */
     private SseClient ready(String session) throws Exception {
-        HttpResponse<String> created = call("POST", "/sessions", "{\"session\":\"" + session + "\",\"provider\":\"fake\",\"model\":\""
-                + FakeLlm.MODEL + "\"}");
+        HttpResponse<String> created = call(
+                "POST",
+                "/sessions",
+                "{\"session\":\"" + session + "\",\"provider\":\"fake\",\"model\":\"" + FakeLlm.MODEL + "\"}");
         assertEquals(201, created.statusCode(), created.body());
         SseClient sse = events(session, null);
-        sse.await(e -> e.name().equals("session.starting") && e.data().contains("\"stage\":\"agent_ready\""), "agent ready", WAIT);
+        sse.await(
+                e -> e.name().equals("session.starting") && e.data().contains("\"stage\":\"agent_ready\""),
+                "agent ready",
+                WAIT);
         sse.await(e -> e.name().equals("session.state") && e.data().contains("\"state\":\"idle\""), "idle", WAIT);
         return sse;
     }
@@ -152,42 +216,70 @@ class AgentSessionSystemIT {
 
     /** The text deltas' concatenation. */
     private static String text(List<SseClient.Event> events) {
-        return events.stream().filter(e -> e.name().equals("message.delta") && e.data().contains("\"kind\":\"text\""))
-                .map(e -> e.data().replaceAll(".*\"delta\":\"((?:[^\"\\\\]|\\\\.)*)\".*", "$1")).collect(Collectors.joining());
+        return events.stream()
+                .filter(e -> e.name().equals("message.delta") && e.data().contains("\"kind\":\"text\""))
+                .map(e -> e.data().replaceAll(".*\"delta\":\"((?:[^\"\\\\]|\\\\.)*)\".*", "$1"))
+                .collect(Collectors.joining());
     }
 
     @Test
     void aPromptStreamsItsReplyInOrderAndAToolRunsSandboxedAsTheUser() throws Exception {
         try (SseClient sse = ready("chat")) {
-            List<String> stages = sse.events.stream().filter(e -> e.name().equals("session.starting"))
-                    .map(e -> e.data().replaceAll(".*\"stage\":\"([a-z_]+)\".*", "$1")).toList();
+            List<String> stages = sse.events.stream()
+                    .filter(e -> e.name().equals("session.starting"))
+                    .map(e -> e.data().replaceAll(".*\"stage\":\"([a-z_]+)\".*", "$1"))
+                    .toList();
             assertEquals(List.of("spawning", "sandbox_ready", "agent_ready"), stages);
-            assertTrue(sse.events.stream().anyMatch(e -> e.name().equals("session.starting") && e.data().contains("bwrap")),
+            assertTrue(
+                    sse.events.stream()
+                            .anyMatch(e -> e.name().equals("session.starting")
+                                    && e.data().contains("bwrap")),
                     "pi runs in bubblewrap");
-            assertEquals(200, call("POST", "/sessions/chat/prompt", "{\"message\":\"hello\"}").statusCode());
+            assertEquals(
+                    200,
+                    call("POST", "/sessions/chat/prompt", "{\"message\":\"hello\"}")
+                            .statusCode());
             sse.await(SseClient.named("agent.idle"), "end of the run", WAIT);
             assertEquals("You said: hello", text(sse));
-            assertEquals("Bearer test-key", llm.requests().get(llm.requests().size() - 1).authorization(),
+            assertEquals(
+                    "Bearer test-key",
+                    llm.requests().get(llm.requests().size() - 1).authorization(),
                     "the key from the file: reference reached the provider");
             HttpResponse<String> messages = call("GET", "/sessions/chat/messages", null);
             assertEquals(200, messages.statusCode());
-            assertTrue(messages.body().contains("You said: hello") && messages.body().contains("\"command\":\"get_messages\""),
+            assertTrue(
+                    messages.body().contains("You said: hello")
+                            && messages.body().contains("\"command\":\"get_messages\""),
                     messages.body());
             HttpResponse<String> state = call("GET", "/sessions/chat/state", null);
             assertTrue(state.statusCode() == 200 && state.body().contains("\"sessionId\""), state.body());
-            HttpResponse<String> model = call("PUT", "/sessions/chat/model", "{\"provider\":\"fake\",\"model_id\":\"" + FakeLlm.MODEL + "\"}");
-            assertTrue(model.statusCode() == 200 && model.body().contains("\"id\":\"" + FakeLlm.MODEL + "\""), model.body());
-            HttpResponse<String> unknown = call("PUT", "/sessions/chat/model", "{\"provider\":\"nope\",\"model_id\":\"x\"}");
+            HttpResponse<String> model = call(
+                    "PUT", "/sessions/chat/model", "{\"provider\":\"fake\",\"model_id\":\"" + FakeLlm.MODEL + "\"}");
+            assertTrue(
+                    model.statusCode() == 200 && model.body().contains("\"id\":\"" + FakeLlm.MODEL + "\""),
+                    model.body());
+            HttpResponse<String> unknown =
+                    call("PUT", "/sessions/chat/model", "{\"provider\":\"nope\",\"model_id\":\"x\"}");
             assertEquals(422, unknown.statusCode(), unknown.body());
             assertTrue(unknown.body().contains("\"code\":\"agent_error\""), unknown.body());
-            List<Long> ids = sse.events.stream().filter(e -> e.id() != null).map(e -> Long.parseLong(e.id())).toList();
+            List<Long> ids = sse.events.stream()
+                    .filter(e -> e.id() != null)
+                    .map(e -> Long.parseLong(e.id()))
+                    .toList();
             for (int i = 1; i < ids.size(); i++) {
                 assertEquals(ids.get(i - 1) + 1, ids.get(i), "consecutive ids");
             }
 
-            sse.await(e -> e.name().equals("session.state") && e.data().contains("\"state\":\"idle\"")
-                    && e.data().contains("\"previous\":\"streaming\""), "idle after the run", WAIT);
-            assertEquals(200, call("POST", "/sessions/chat/prompt", "{\"message\":\"run: id -un; cat ~/.ssh/id_rsa\"}").statusCode());
+            sse.await(
+                    e -> e.name().equals("session.state")
+                            && e.data().contains("\"state\":\"idle\"")
+                            && e.data().contains("\"previous\":\"streaming\""),
+                    "idle after the run",
+                    WAIT);
+            assertEquals(
+                    200,
+                    call("POST", "/sessions/chat/prompt", "{\"message\":\"run: id -un; cat ~/.ssh/id_rsa\"}")
+                            .statusCode());
             SseClient.Event tool = sse.await(SseClient.named("tool.end"), "the tool's end", WAIT);
             assertTrue(tool.data().contains(linux), "runs as the user: " + tool.data());
             assertFalse(tool.data().contains("SECRET-KEY-MATERIAL"), "~/.ssh is hidden by the sandbox: " + tool.data());
@@ -198,19 +290,31 @@ class AgentSessionSystemIT {
     @Test
     void abortLeavesTheSessionIdleAndUsable() throws Exception {
         try (SseClient sse = ready("abort")) {
-            assertEquals(200, call("POST", "/sessions/abort/prompt", "{\"message\":\"slow\"}").statusCode());
+            assertEquals(
+                    200,
+                    call("POST", "/sessions/abort/prompt", "{\"message\":\"slow\"}")
+                            .statusCode());
             sse.await(SseClient.named("message.delta"), "the first delta", WAIT);
             HttpResponse<String> again = call("POST", "/sessions/abort/prompt", "{\"message\":\"again\"}");
             assertEquals(409, again.statusCode(), again.body());
             assertTrue(again.body().contains("\"code\":\"invalid_state\""), again.body());
             assertEquals(200, call("POST", "/sessions/abort/abort", null).statusCode());
             sse.await(SseClient.named("agent.idle"), "the aborted run's end", WAIT);
-            assertTrue(text(sse).length() < 1000, "stopped mid-stream: " + text(sse).length());
+            assertTrue(
+                    text(sse).length() < 1000,
+                    "stopped mid-stream: " + text(sse).length());
             long before = sse.events.size();
-            SseClient.Event idle = sse.await(e -> e.name().equals("session.state") && e.data().contains("\"state\":\"idle\"")
-                    && e.data().contains("\"previous\":\"aborting\""), "idle", WAIT);
+            SseClient.Event idle = sse.await(
+                    e -> e.name().equals("session.state")
+                            && e.data().contains("\"state\":\"idle\"")
+                            && e.data().contains("\"previous\":\"aborting\""),
+                    "idle",
+                    WAIT);
             assertTrue(idle.id() != null);
-            assertEquals(200, call("POST", "/sessions/abort/prompt", "{\"message\":\"after\"}").statusCode());
+            assertEquals(
+                    200,
+                    call("POST", "/sessions/abort/prompt", "{\"message\":\"after\"}")
+                            .statusCode());
             sse.await(e -> text(sse).endsWith("You said: after"), "a reply after the abort", WAIT);
             assertTrue(sse.events.size() > before);
         }
@@ -221,18 +325,35 @@ class AgentSessionSystemIT {
         try (SseClient sse = ready("crash")) {
             String info = call("GET", "/sessions/crash", null).body();
             long pid = Long.parseLong(info.replaceAll(".*\"pid\":(\\d+).*", "$1"));
-            assertEquals(200, call("POST", "/sessions/crash/prompt", "{\"message\":\"slow\"}").statusCode());
+            assertEquals(
+                    200,
+                    call("POST", "/sessions/crash/prompt", "{\"message\":\"slow\"}")
+                            .statusCode());
             sse.await(SseClient.named("message.delta"), "mid-turn", WAIT);
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
             SseClient.Event err = sse.await(SseClient.named("session.error"), "the error event", WAIT);
             assertTrue(err.data().contains("pi exited unexpectedly"), err.data());
-            sse.await(e -> e.name().equals("session.state") && e.data().contains("\"reason\":\"crashed\""), "stopped: crashed", WAIT);
+            sse.await(
+                    e -> e.name().equals("session.state") && e.data().contains("\"reason\":\"crashed\""),
+                    "stopped: crashed",
+                    WAIT);
             assertTrue(call("GET", "/sessions/crash", null).body().contains("\"stop_reason\":\"crashed\""));
             assertEquals(200, call("POST", "/sessions/crash/restart", null).statusCode());
-            long idles = sse.events.stream().filter(e -> e.name().equals("session.state") && e.data().contains("\"state\":\"idle\"")).count();
-            sse.await(e -> sse.events.stream().filter(x -> x.name().equals("session.state") && x.data().contains("\"state\":\"idle\""))
-                    .count() > idles, "idle again", WAIT);
-            assertEquals(200, call("POST", "/sessions/crash/prompt", "{\"message\":\"back\"}").statusCode());
+            long idles = sse.events.stream()
+                    .filter(e -> e.name().equals("session.state") && e.data().contains("\"state\":\"idle\""))
+                    .count();
+            sse.await(
+                    e -> sse.events.stream()
+                                    .filter(x -> x.name().equals("session.state")
+                                            && x.data().contains("\"state\":\"idle\""))
+                                    .count()
+                            > idles,
+                    "idle again",
+                    WAIT);
+            assertEquals(
+                    200,
+                    call("POST", "/sessions/crash/prompt", "{\"message\":\"back\"}")
+                            .statusCode());
             sse.await(e -> text(sse).endsWith("You said: back"), "a reply after the restart", WAIT);
         }
     }
@@ -242,16 +363,28 @@ class AgentSessionSystemIT {
         List<SseClient.Event> before;
         try (SseClient first = ready("resume")) {
             // A slow reply (a chunk every 50 ms), so the client leaves mid-stream.
-            assertEquals(200, call("POST", "/sessions/resume/prompt", "{\"message\":\"slow\"}").statusCode());
+            assertEquals(
+                    200,
+                    call("POST", "/sessions/resume/prompt", "{\"message\":\"slow\"}")
+                            .statusCode());
             first.await(SseClient.named("message.delta"), "a first delta", WAIT);
             before = List.copyOf(first.events);
         }
         String lastSeen = before.get(before.size() - 1).id();
         try (SseClient second = events("resume", lastSeen)) {
-            second.await(e -> second.events.stream().filter(SseClient.named("message.delta")).count() >= 5, "more deltas", WAIT);
+            second.await(
+                    e -> second.events.stream()
+                                    .filter(SseClient.named("message.delta"))
+                                    .count()
+                            >= 5,
+                    "more deltas",
+                    WAIT);
             assertEquals(200, call("POST", "/sessions/resume/abort", null).statusCode());
             second.await(SseClient.named("agent.idle"), "the end of the run", WAIT);
-            assertEquals(Long.parseLong(lastSeen) + 1, Long.parseLong(second.events.get(0).id()), "resumes right after the last id");
+            assertEquals(
+                    Long.parseLong(lastSeen) + 1,
+                    Long.parseLong(second.events.get(0).id()),
+                    "resumes right after the last id");
             List<SseClient.Event> all = new ArrayList<>(before);
             all.addAll(second.events);
             for (int i = 0; i < all.size(); i++) {
@@ -262,14 +395,16 @@ class AgentSessionSystemIT {
                 expected.append("tick ").append(i).append(' ');
             }
             String got = text(all);
-            assertTrue(got.length() > text(before).length() && expected.toString().startsWith(got),
+            assertTrue(
+                    got.length() > text(before).length() && expected.toString().startsWith(got),
                     "the deltas before and after the reconnect join up without loss or repetition: " + got);
         }
     }
 
     @Test
     void twoSessionsInParallelDoNotMixEvents() throws Exception {
-        try (SseClient a = ready("alpha"); SseClient b = ready("beta")) {
+        try (SseClient a = ready("alpha");
+                SseClient b = ready("beta")) {
             Thread ta = new Thread(() -> post("/sessions/alpha/prompt", "{\"message\":\"from alpha\"}"));
             Thread tb = new Thread(() -> post("/sessions/beta/prompt", "{\"message\":\"from beta\"}"));
             ta.start();
@@ -284,11 +419,19 @@ class AgentSessionSystemIT {
             assertTrue(list.contains("\"id\":\"alpha\"") && list.contains("\"id\":\"beta\""), list);
             String shell = controlPlane.home.resolve("bin/oqto-shell").toString();
             Commands.Result listed = Commands.run(List.of(shell, "oqto:session-list " + user), Duration.ofSeconds(90));
-            assertTrue(listed.output().contains("alpha") && listed.output().contains("beta") && listed.output().contains("idle"),
+            assertTrue(
+                    listed.output().contains("alpha")
+                            && listed.output().contains("beta")
+                            && listed.output().contains("idle"),
                     listed.output());
-            Commands.Result stopped = Commands.run(List.of(shell, "oqto:session-stop " + user + " beta"), Duration.ofSeconds(90));
-            assertTrue(stopped.output().contains("session beta of " + user + " is stopped (stopped)"), stopped.output());
-            b.await(e -> e.name().equals("session.state") && e.data().contains("\"reason\":\"stopped\""), "beta stopped", WAIT);
+            Commands.Result stopped =
+                    Commands.run(List.of(shell, "oqto:session-stop " + user + " beta"), Duration.ofSeconds(90));
+            assertTrue(
+                    stopped.output().contains("session beta of " + user + " is stopped (stopped)"), stopped.output());
+            b.await(
+                    e -> e.name().equals("session.state") && e.data().contains("\"reason\":\"stopped\""),
+                    "beta stopped",
+                    WAIT);
         }
     }
 

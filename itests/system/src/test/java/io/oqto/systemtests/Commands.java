@@ -17,11 +17,9 @@ import java.util.function.BooleanSupplier;
 /** Small helpers: run a command to completion, bounded waits, log tails for failure messages. */
 final class Commands {
 
-    private Commands() {
-    }
+    private Commands() {}
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
     static Result run(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
         return run(new ProcessBuilder(cmd), timeout);
@@ -30,7 +28,9 @@ final class Commands {
     /** Runs {@code pb} (its directory and environment as set) to completion, output and errors together. */
     static Result run(ProcessBuilder pb, Duration timeout) throws IOException, InterruptedException {
         // Nothing on standard input: a program that reads it (bin/client -b) must see its end, not wait.
-        Process p = pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process p = pb.redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
@@ -54,18 +54,20 @@ final class Commands {
     }
 
     static Result runOk(List<String> cmd) throws IOException, InterruptedException {
-        Result r = run(cmd, Duration.ofSeconds(60));
+        Result r = run(cmd, Duration.ofMinutes(1));
         if (r.exit() != 0) {
             throw new IOException(cmd + " failed (" + r.exit() + "): " + r.output());
         }
         return r;
     }
 
-    static void waitFor(String what, Duration timeout, BooleanSupplier condition, Path... logs) throws InterruptedException {
+    static void waitFor(String what, Duration timeout, BooleanSupplier condition, Path... logs)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + tails(logs));
+                throw new AssertionError(
+                        "timed out after " + timeout.toSeconds() + " s waiting for " + what + tails(logs));
             }
             Thread.sleep(50);
         }
@@ -96,7 +98,10 @@ final class Commands {
 
     /** The API token that oqto:token-create printed. */
     static String printedToken(Result r) {
-        return r.output().lines().filter(l -> l.startsWith("oqto_")).findFirst()
+        return r.output()
+                .lines()
+                .filter(l -> l.startsWith("oqto_"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no token printed: " + r.output()));
     }
 
@@ -128,7 +133,9 @@ final class Commands {
         for (Path log : logs) {
             try {
                 List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                b.append("\n--- ").append(log).append(" (last 30 lines)\n")
+                b.append("\n--- ")
+                        .append(log)
+                        .append(" (last 30 lines)\n")
                         .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
             } catch (IOException e) {
                 b.append("\n--- ").append(log).append(": ").append(e.getMessage());
@@ -142,7 +149,8 @@ final class Commands {
      * (jstack, as the user it runs as): a start that reached Karaf's start level 100 and then never booted
      * the features was seen a few times in hundreds of starts, and this is the evidence to find out why.
      */
-    static void waitForRunner(Process launched, String linuxUser, Path log, Duration timeout) throws IOException, InterruptedException {
+    static void waitForRunner(Process launched, String linuxUser, Path log, Duration timeout)
+            throws IOException, InterruptedException {
         try {
             waitFor("runner listening", timeout, () -> read(log).contains("runner listening"), log);
         } catch (AssertionError e) {
@@ -155,7 +163,10 @@ final class Commands {
                     if (linuxUser != null) {
                         jstack.addAll(List.of("runuser", "-u", linuxUser, "--"));
                     }
-                    jstack.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(), Long.toString(jvm.pid())));
+                    jstack.addAll(List.of(
+                            Path.of(System.getProperty("java.home"), "bin", "jstack")
+                                    .toString(),
+                            Long.toString(jvm.pid())));
                     threads.append(run(jstack, Duration.ofSeconds(30)).output());
                 }
             }

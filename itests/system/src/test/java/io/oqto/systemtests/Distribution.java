@@ -24,8 +24,10 @@ final class Distribution {
             throw new IllegalStateException("no tarball at " + tarball + ": build karaf-assembly first");
         }
         Files.createDirectories(into);
-        Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", into.toString(), "--strip-components=1")
-                .inheritIO().start();
+        Process tar = new ProcessBuilder(
+                        "tar", "xzf", tarball.toString(), "-C", into.toString(), "--strip-components=1")
+                .inheritIO()
+                .start();
         if (tar.waitFor() != 0) {
             throw new IOException("tar failed for " + tarball);
         }
@@ -41,17 +43,21 @@ final class Distribution {
      * Like {@link #start}, as Linux user {@code user} (through runuser) when it is not null. The environment
      * given is kept as it is ({@code -m}): runuser would otherwise set HOME from the password database.
      */
-    Process startAs(String user, String command, List<String> args, Map<String, String> env, Path log) throws IOException {
+    Process startAs(String user, String command, List<String> args, Map<String, String> env, Path log)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         if (user != null) {
             cmd.addAll(List.of("runuser", "-m", "-u", user, "--"));
         }
         cmd.add(home.resolve("bin").resolve(command).toString());
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("OQTO_") || k.equals("NOTIFY_SOCKET") || k.startsWith("XDG_"));
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("OQTO_") || k.equals("NOTIFY_SOCKET") || k.startsWith("XDG_"));
         pb.environment().putAll(env);
         Process p = pb.start();
         started.add(p);

@@ -14,8 +14,7 @@ final class Listening {
 
     private static final String LISTEN = "0A";
 
-    private Listening() {
-    }
+    private Listening() {}
 
     static Set<Integer> tcpPorts(long pid) throws IOException {
         Set<String> inodes = new HashSet<>();
@@ -39,7 +38,7 @@ final class Listening {
             }
             List<String> lines = Files.readAllLines(file);
             for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.trim().split("\\s+");
+                String[] f = line.trim().split("\\s+", -1);
                 // local_address is HEX_IP:HEX_PORT; st is the state; inode is the tenth column.
                 if (f[3].equals(LISTEN) && inodes.contains(f[9])) {
                     ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));

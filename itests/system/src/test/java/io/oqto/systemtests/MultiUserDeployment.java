@@ -52,12 +52,16 @@ final class MultiUserDeployment implements AutoCloseable {
 
     /** {@code agentSettings}: more lines for {@code [agent]}, e.g. a short idle timeout. */
     MultiUserDeployment(List<String> agentSettings) throws Exception {
-        assertEquals("0", Commands.runOk(List.of("id", "-u")).output().strip(),
+        assertEquals(
+                "0",
+                Commands.runOk(List.of("id", "-u")).output().strip(),
                 "the multi-user tests create Linux users and run a root helper: they need root (CI has it); they do not skip");
-        Path pi = Path.of("../../.tools/pi/node_modules/.bin/pi").toAbsolutePath().normalize();
+        Path pi =
+                Path.of("../../.tools/pi/node_modules/.bin/pi").toAbsolutePath().normalize();
         assertTrue(Files.isExecutable(pi), "pi is installed by scripts/install-test-deps at " + pi);
         if (Commands.run(List.of("id", "-u", "oqto"), Duration.ofSeconds(10)).exit() != 0) {
-            Commands.runOk(List.of("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "oqto"));
+            Commands.runOk(List.of(
+                    "useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "oqto"));
             createdServiceUser = true;
         }
         if (!Files.exists(SANDBOX_POLICY)) {
@@ -89,34 +93,69 @@ final class MultiUserDeployment implements AutoCloseable {
         port = Commands.freePort();
         api = new ControlPlaneApi(port);
         http = api.http;
-        config = Files.writeString(work.resolve("config.toml"), String.join("\n",
-                "[server]", "port = " + port, "state_dir = \"" + state + "\"",
-                "[runner]", "control_plane_user = \"oqto\"",
-                "[routing]", "request_timeout_ms = 5000",
-                "[programs]", "pi = \"" + pi + "\"",
-                "[agent]", "providers = [\"fake openai-completions " + llm.baseUrl() + " file:" + secrets.resolve("fake.key") + " "
-                        + FakeLlm.MODEL + "\"]", "shared_provider_keys = true", String.join("\n", agentSettings),
-                "[usermgr]", "socket = \"" + helperSocket + "\"", "group = \"" + group + "\"", "skeleton = \"" + skel + "\"",
-                "linger_dir = \"" + work.resolve("linger") + "\"", "service_manager = \"supervise\"",
-                "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"",
-                "eavs_command = [\"" + services.resolve("eavs") + "\"]", "hstry_command = [\"" + services.resolve("hstry") + "\"]",
-                "mmry_command = [\"" + services.resolve("mmry") + "\"]", "ready_timeout_ms = 90000", ""));
+        config = Files.writeString(
+                work.resolve("config.toml"),
+                String.join(
+                        "\n",
+                        "[server]",
+                        "port = " + port,
+                        "state_dir = \"" + state + "\"",
+                        "[runner]",
+                        "control_plane_user = \"oqto\"",
+                        "[routing]",
+                        "request_timeout_ms = 5000",
+                        "[programs]",
+                        "pi = \"" + pi + "\"",
+                        "[agent]",
+                        "providers = [\"fake openai-completions " + llm.baseUrl() + " file:"
+                                + secrets.resolve("fake.key") + " " + FakeLlm.MODEL + "\"]",
+                        "shared_provider_keys = true",
+                        String.join("\n", agentSettings),
+                        "[usermgr]",
+                        "socket = \"" + helperSocket + "\"",
+                        "group = \"" + group + "\"",
+                        "skeleton = \"" + skel + "\"",
+                        "linger_dir = \"" + work.resolve("linger") + "\"",
+                        "service_manager = \"supervise\"",
+                        "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"",
+                        "eavs_command = [\"" + services.resolve("eavs") + "\"]",
+                        "hstry_command = [\"" + services.resolve("hstry") + "\"]",
+                        "mmry_command = [\"" + services.resolve("mmry") + "\"]",
+                        "ready_timeout_ms = 90000",
+                        ""));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         Commands.runOk(List.of("chown", "-R", "oqto", controlPlane.home.toString(), state.toString()));
 
         helperLog = work.resolve("usermgr.log");
-        Process helper = helperDist.start("oqto-usermgr", List.of("--config", config.toString()),
-                Map.of("JAVA_HOME", System.getProperty("java.home")), helperLog);
-        Commands.waitFor("the helper's socket", WAIT, () -> {
-            if (!helper.isAlive()) {
-                throw new AssertionError("oqto-usermgr exited with " + helper.exitValue() + Commands.tails(helperLog));
-            }
-            return Commands.read(helperLog).contains("oqto-usermgr listening");
-        }, helperLog);
+        Process helper = helperDist.start(
+                "oqto-usermgr",
+                List.of("--config", config.toString()),
+                Map.of("JAVA_HOME", System.getProperty("java.home")),
+                helperLog);
+        Commands.waitFor(
+                "the helper's socket",
+                WAIT,
+                () -> {
+                    if (!helper.isAlive()) {
+                        throw new AssertionError(
+                                "oqto-usermgr exited with " + helper.exitValue() + Commands.tails(helperLog));
+                    }
+                    return Commands.read(helperLog).contains("oqto-usermgr listening");
+                },
+                helperLog);
 
         cpLog = work.resolve("cp.log");
-        cpEnv = Map.of("HOME", state.toString(), "OQTO_CONFIG", config.toString(), "OQTO_MODE", "multi-user",
-                "JAVA_HOME", System.getProperty("java.home"), "JOURNAL_STREAM", "8:4242");
+        cpEnv = Map.of(
+                "HOME",
+                state.toString(),
+                "OQTO_CONFIG",
+                config.toString(),
+                "OQTO_MODE",
+                "multi-user",
+                "JAVA_HOME",
+                System.getProperty("java.home"),
+                "JOURNAL_STREAM",
+                "8:4242");
         startControlPlane();
         adminToken = Commands.printedToken(shell("oqto:token-create --role admin ops"));
     }
@@ -128,7 +167,8 @@ final class MultiUserDeployment implements AutoCloseable {
 
     /** A console command through {@code bin/oqto-shell}, as root. */
     Commands.Result shell(String command) throws Exception {
-        return Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), command), Duration.ofSeconds(180));
+        return Commands.run(
+                List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), command), Duration.ofMinutes(3));
     }
 
     /** Remembers a platform user some test provisions, so that {@link #close()} removes its account. */
@@ -140,13 +180,17 @@ final class MultiUserDeployment implements AutoCloseable {
     /** Provisions {@code name} through REST and returns its first API token. */
     String provision(String name) throws Exception {
         user(name);
-        HttpResponse<String> created = send("POST", "/api/v1/admin/users", "{\"name\":\"" + name + "\",\"email\":\"" + name
-                + "@example.com\"}", adminToken);
+        HttpResponse<String> created = send(
+                "POST",
+                "/api/v1/admin/users",
+                "{\"name\":\"" + name + "\",\"email\":\"" + name + "@example.com\"}",
+                adminToken);
         assertEquals(201, created.statusCode(), created.body() + Commands.tails(helperLog));
         return created.body().replaceAll(".*\"token\":\"(oqto_[^\"]+)\".*", "$1");
     }
 
-    HttpResponse<String> send(String method, String path, String json, String token) throws IOException, InterruptedException {
+    HttpResponse<String> send(String method, String path, String json, String token)
+            throws IOException, InterruptedException {
         return api.send(method, path, json, token);
     }
 
@@ -156,10 +200,21 @@ final class MultiUserDeployment implements AutoCloseable {
 
     /** The control plane's JVM. */
     long controlPlaneJava() {
-        return ProcessHandle.allProcesses().filter(h -> h.info().command().orElse("").endsWith("/java")
-                && h.info().arguments().map(a -> String.join(" ", a)).orElse("").contains(controlPlane.home.toString())
-                && h.info().arguments().map(a -> String.join(" ", a)).orElse("").contains("org.apache.karaf.main.Main"))
-                .mapToLong(ProcessHandle::pid).findFirst().orElseThrow(() -> new AssertionError("no control-plane JVM"));
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().command().orElse("").endsWith("/java")
+                        && h.info()
+                                .arguments()
+                                .map(a -> String.join(" ", a))
+                                .orElse("")
+                                .contains(controlPlane.home.toString())
+                        && h.info()
+                                .arguments()
+                                .map(a -> String.join(" ", a))
+                                .orElse("")
+                                .contains("org.apache.karaf.main.Main"))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no control-plane JVM"));
     }
 
     static long pidIn(String json) {
@@ -181,7 +236,9 @@ final class MultiUserDeployment implements AutoCloseable {
         } finally {
             for (String u : users) {
                 String linux = "oqto_" + u;
-                if (Commands.run(List.of("id", "-u", linux), Duration.ofSeconds(10)).exit() == 0) {
+                if (Commands.run(List.of("id", "-u", linux), Duration.ofSeconds(10))
+                                .exit()
+                        == 0) {
                     int uid = Commands.uidOf(linux);
                     Commands.run(List.of("pkill", "-KILL", "-u", linux), Duration.ofSeconds(10));
                     Commands.run(List.of("userdel", "-r", linux), Duration.ofSeconds(30));

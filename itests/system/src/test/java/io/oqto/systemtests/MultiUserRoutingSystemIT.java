@@ -40,11 +40,14 @@ class MultiUserRoutingSystemIT {
     private int port;
     private String adminToken;
     private Map<String, String> env;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     void start() throws Exception {
-        assertEquals("0", Commands.runOk(List.of("id", "-u")).output().strip(),
+        assertEquals(
+                "0",
+                Commands.runOk(List.of("id", "-u")).output().strip(),
                 "the system tests create Linux users and must run as root (CI does); they do not skip");
         work = Files.createTempDirectory(Path.of("/tmp"), "oqto-mu-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -59,12 +62,26 @@ class MultiUserRoutingSystemIT {
             uids.put(u, Commands.uidOf("oqto_" + u));
         }
         port = Commands.freePort();
-        Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
-                "[server]", "port = " + port, "state_dir = \"" + work.resolve("state") + "\"",
-                "[routing]", "socket_pattern = \"" + work.resolve("sockets") + "/{user}/oqto-runner.sock\"",
-                "request_timeout_ms = 3000", ""));
-        env = Map.of("HOME", Files.createDirectories(work.resolve("home")).toString(), "OQTO_CONFIG", config.toString(),
-                "OQTO_MODE", "multi-user", "JAVA_HOME", System.getProperty("java.home"));
+        Path config = Files.writeString(
+                work.resolve("config.toml"),
+                String.join(
+                        "\n",
+                        "[server]",
+                        "port = " + port,
+                        "state_dir = \"" + work.resolve("state") + "\"",
+                        "[routing]",
+                        "socket_pattern = \"" + work.resolve("sockets") + "/{user}/oqto-runner.sock\"",
+                        "request_timeout_ms = 3000",
+                        ""));
+        env = Map.of(
+                "HOME",
+                Files.createDirectories(work.resolve("home")).toString(),
+                "OQTO_CONFIG",
+                config.toString(),
+                "OQTO_MODE",
+                "multi-user",
+                "JAVA_HOME",
+                System.getProperty("java.home"));
         Files.createDirectories(work.resolve("sockets"));
         startRunner(alice, alice);
         startRunner(bob, bob);
@@ -72,9 +89,11 @@ class MultiUserRoutingSystemIT {
         startRunner(carol, bob);
         Path cpLog = work.resolve("cp.log");
         controlPlane.start("oqto", List.of(), env, cpLog);
-        Commands.waitFor("control plane health", Duration.ofSeconds(90), () -> status("/api/health", null) == 200, cpLog);
-        Commands.Result r = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
-                "oqto:token-create --role admin ops"), Duration.ofSeconds(90));
+        Commands.waitFor(
+                "control plane health", Duration.ofSeconds(90), () -> status("/api/health", null) == 200, cpLog);
+        Commands.Result r = Commands.run(
+                List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), "oqto:token-create --role admin ops"),
+                Duration.ofSeconds(90));
         adminToken = Commands.printedToken(r);
     }
 
@@ -89,11 +108,18 @@ class MultiUserRoutingSystemIT {
         runnerEnv.put("OQTO_RUNNER_BASE", base.toString());
         runnerEnv.put("OQTO_WORKSPACE__ROOT", base.resolve("oqto").toString());
         Path log = work.resolve("runner-" + owner + ".log");
-        Process p = runnerDist.startAs(linux, "oqto-runner", List.of("--socket", dir.resolve("oqto-runner.sock").toString()),
-                runnerEnv, log);
-        Commands.waitForRunner(p, linux, log, Duration.ofSeconds(60));
-        Commands.waitFor("runner of " + owner, Duration.ofSeconds(10),
-                () -> Commands.read(log).contains("runner listening on " + dir.resolve("oqto-runner.sock")), log);
+        Process p = runnerDist.startAs(
+                linux,
+                "oqto-runner",
+                List.of("--socket", dir.resolve("oqto-runner.sock").toString()),
+                runnerEnv,
+                log);
+        Commands.waitForRunner(p, linux, log, Duration.ofMinutes(1));
+        Commands.waitFor(
+                "runner of " + owner,
+                Duration.ofSeconds(10),
+                () -> Commands.read(log).contains("runner listening on " + dir.resolve("oqto-runner.sock")),
+                log);
     }
 
     @AfterAll
@@ -101,7 +127,8 @@ class MultiUserRoutingSystemIT {
         try {
             Distribution.stopAll(controlPlane, runnerDist);
         } finally {
-            Commands.removeUsersAndTree(uids.keySet().stream().map(u -> "oqto_" + u).toList(), work);
+            Commands.removeUsersAndTree(
+                    uids.keySet().stream().map(u -> "oqto_" + u).toList(), work);
         }
     }
 
@@ -110,7 +137,10 @@ class MultiUserRoutingSystemIT {
         for (String u : List.of(alice, bob)) {
             HttpResponse<String> r = get("/api/v1/users/" + u + "/runner", adminToken);
             assertEquals(200, r.statusCode(), r.body());
-            assertTrue(r.body().contains("\"user\":\"" + u + "\",\"linux_user\":\"oqto_" + u + "\",\"uid\":" + uids.get(u) + ","),
+            assertTrue(
+                    r.body()
+                            .contains("\"user\":\"" + u + "\",\"linux_user\":\"oqto_" + u + "\",\"uid\":" + uids.get(u)
+                                    + ","),
                     r.body());
             assertTrue(r.body().contains("/sockets/oqto_" + u + "/oqto-runner.sock"), r.body());
             String pid = r.body().replaceAll(".*\"pid\":(\\d+).*", "$1");
@@ -123,7 +153,8 @@ class MultiUserRoutingSystemIT {
     void aRunnerOnSomeoneElsesSocketIsRefused() throws Exception {
         HttpResponse<String> r = get("/api/v1/users/" + carol + "/runner", adminToken);
         assertEquals(503, r.statusCode(), r.body());
-        assertTrue(r.body().contains("is served by uid " + uids.get(bob) + ", not by the user's uid " + uids.get(carol)),
+        assertTrue(
+                r.body().contains("is served by uid " + uids.get(bob) + ", not by the user's uid " + uids.get(carol)),
                 r.body());
     }
 
@@ -133,8 +164,9 @@ class MultiUserRoutingSystemIT {
         assertEquals(404, unknown.statusCode(), unknown.body());
         assertTrue(unknown.body().contains("\"code\":\"user_not_found\""), unknown.body());
 
-        Commands.Result r = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
-                "oqto:token-create " + alice), Duration.ofSeconds(90));
+        Commands.Result r = Commands.run(
+                List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), "oqto:token-create " + alice),
+                Duration.ofSeconds(90));
         String aliceToken = Commands.printedToken(r);
         assertEquals(200, get("/api/v1/users/me/runner", aliceToken).statusCode());
         assertEquals(403, get("/api/v1/users/" + bob + "/runner", aliceToken).statusCode());
@@ -143,28 +175,40 @@ class MultiUserRoutingSystemIT {
     @Test
     void aRunnerWithoutCgroupsLimitsByRlimitsAndSaysSo() throws Exception {
         // alice's runner is an ordinary user: no service manager here and no cgroup of its own to write.
-        HttpResponse<String> hog = post("/api/v1/users/" + alice + "/processes", "{\"name\":\"hog\",\"sandboxed\":false,"
-                + "\"argv\":[\"/bin/sh\",\"-c\",\"exec tail /dev/zero\"],\"limits\":{\"memory_mb\":64,\"tasks\":48}}");
+        HttpResponse<String> hog = post(
+                "/api/v1/users/" + alice + "/processes",
+                "{\"name\":\"hog\",\"sandboxed\":false,"
+                        + "\"argv\":[\"/bin/sh\",\"-c\",\"exec tail /dev/zero\"],\"limits\":{\"memory_mb\":64,\"tasks\":48}}");
         assertEquals(201, hog.statusCode(), hog.body());
         assertTrue(hog.body().contains("\"mechanism\":\"rlimit\"") && hog.body().contains("prlimit"), hog.body());
-        Commands.waitFor("the hog fails to allocate", Duration.ofSeconds(30),
+        Commands.waitFor(
+                "the hog fails to allocate",
+                Duration.ofSeconds(30),
                 () -> body("/api/v1/users/" + alice + "/processes/hog").contains("\"exit_code\":1"));
         assertTrue(body("/api/v1/users/" + alice + "/processes/hog/output").contains("tail: memory exhausted"));
 
-        HttpResponse<String> bomb = post("/api/v1/users/" + alice + "/processes", "{\"name\":\"bomb\",\"sandboxed\":false,"
-                + "\"argv\":[\"/bin/sh\",\"-c\",\"b(){ if [ $1 -gt 0 ]; then b $(($1-1)) \u0026 b $(($1-1)) \u0026 fi; sleep 60; }; "
-                + "b 8 \u0026 exec tail -f /dev/null\"],\"limits\":{\"tasks\":48}}");
+        HttpResponse<String> bomb = post(
+                "/api/v1/users/" + alice + "/processes",
+                "{\"name\":\"bomb\",\"sandboxed\":false,"
+                        + "\"argv\":[\"/bin/sh\",\"-c\",\"b(){ if [ $1 -gt 0 ]; then b $(($1-1)) & b $(($1-1)) & fi; sleep 60; }; "
+                        + "b 8 & exec tail -f /dev/null\"],\"limits\":{\"tasks\":48}}");
         assertEquals(201, bomb.statusCode(), bomb.body());
         long pid = Long.parseLong(bomb.body().replaceAll(".*\"pid\":(\\d+).*", "$1"));
         long until = System.nanoTime() + 2_000_000_000L;
         long most = 0;
         while (System.nanoTime() < until) {
-            most = Math.max(most, ProcessHandle.of(pid).map(h -> h.descendants().count() + 1).orElse(0L));
+            most = Math.max(
+                    most,
+                    ProcessHandle.of(pid).map(h -> h.descendants().count() + 1).orElse(0L));
             Thread.sleep(20);
         }
         assertTrue(most > 3 && most <= 48, "processes at most: " + most);
-        List<ProcessHandle> tree = ProcessHandle.of(pid).orElseThrow().descendants().toList();
-        assertEquals(200, post("/api/v1/users/" + alice + "/processes/bomb/stop?grace_ms=500", "").statusCode());
+        List<ProcessHandle> tree =
+                ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        assertEquals(
+                200,
+                post("/api/v1/users/" + alice + "/processes/bomb/stop?grace_ms=500", "")
+                        .statusCode());
         for (ProcessHandle h : tree) {
             assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null, "nothing of the bomb survives: " + h.pid());
         }
@@ -172,9 +216,14 @@ class MultiUserRoutingSystemIT {
     }
 
     private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Authorization", "Bearer " + adminToken)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private String body(String path) {

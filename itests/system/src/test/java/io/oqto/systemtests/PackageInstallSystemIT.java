@@ -49,14 +49,18 @@ class PackageInstallSystemIT {
     void setUp() throws Exception {
         seed = new SeedWorkflow("deb");
         try (Stream<Path> s = Files.list(Path.of("../../packaging/debian/target"))) {
-            List<Path> built = s.filter(p -> p.getFileName().toString().matches("oqto_.*_all\\.deb")).toList();
+            List<Path> built = s.filter(p -> p.getFileName().toString().matches("oqto_.*_all\\.deb"))
+                    .toList();
             assertEquals(1, built.size(), "one package in packaging/debian/target (build packaging/debian): " + built);
             deb = Files.copy(built.get(0), seed.work.resolve(built.get(0).getFileName()));
         }
         for (Path p : List.of(INSTALL, Path.of("/etc/oqto"), Path.of("/var/lib/oqto"))) {
             assertFalse(Files.exists(p), p + " exists: this machine has an install, which this test does not touch");
         }
-        assertNotEquals(0, Commands.run(List.of("id", "oqto"), Duration.ofSeconds(10)).exit(), "no oqto user before the package");
+        assertNotEquals(
+                0,
+                Commands.run(List.of("id", "oqto"), Duration.ofSeconds(10)).exit(),
+                "no oqto user before the package");
         before = SeedWorkflow.machine();
     }
 
@@ -68,7 +72,9 @@ class PackageInstallSystemIT {
             }
         } finally {
             // A failed run must not leave the package on the machine for the next test (alice is gone by now).
-            if (Commands.run(List.of("dpkg-query", "-W", "oqto"), Duration.ofSeconds(30)).exit() == 0) {
+            if (Commands.run(List.of("dpkg-query", "-W", "oqto"), Duration.ofSeconds(30))
+                            .exit()
+                    == 0) {
                 Commands.Result purged = apt("purge", "-y", "oqto");
                 assertEquals(0, purged.exit(), purged.output());
             }
@@ -76,7 +82,8 @@ class PackageInstallSystemIT {
     }
 
     private Commands.Result apt(String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of("apt-get", "-q"), Stream.of(args)).toList());
+        ProcessBuilder pb = new ProcessBuilder(
+                Stream.concat(Stream.of("apt-get", "-q"), Stream.of(args)).toList());
         pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
         return Commands.run(pb, Duration.ofMinutes(5));
     }
@@ -92,7 +99,8 @@ class PackageInstallSystemIT {
         assertEquals(0, installed.exit(), installOutput);
         List<String> withoutSystemd = SeedWorkflow.documentedSteps("deb-without-systemd");
         for (String command : withoutSystemd) {
-            assertTrue(installOutput.contains("\n  " + command + "\n"),
+            assertTrue(
+                    installOutput.contains("\n  " + command + "\n"),
                     "the package prints the documented command " + command + ":\n" + installOutput);
         }
         assertModes();
@@ -105,18 +113,53 @@ class PackageInstallSystemIT {
     /** The modes the security invariants require, as the package leaves them. */
     private void assertModes() throws Exception {
         Map<String, String> modes = new TreeMap<>();
-        for (String p : List.of("/etc/oqto", "/etc/oqto/config.toml", "/etc/oqto/sandbox.toml", "/etc/oqto/secrets", "/etc/oqto/shared",
-                "/etc/oqto/skel", "/var/lib/oqto", "/var/lib/oqto-usermgr", "/run/oqto", "/usr/lib/oqto/control-plane")) {
-            modes.put(p, Commands.runOk(List.of("stat", "-c", "%A %U:%G", p)).output().strip());
+        for (String p : List.of(
+                "/etc/oqto",
+                "/etc/oqto/config.toml",
+                "/etc/oqto/sandbox.toml",
+                "/etc/oqto/secrets",
+                "/etc/oqto/shared",
+                "/etc/oqto/skel",
+                "/var/lib/oqto",
+                "/var/lib/oqto-usermgr",
+                "/run/oqto",
+                "/usr/lib/oqto/control-plane")) {
+            modes.put(
+                    p,
+                    Commands.runOk(List.of("stat", "-c", "%A %U:%G", p))
+                            .output()
+                            .strip());
         }
-        assertEquals(Map.of("/etc/oqto", "drwxr-xr-x root:root", "/etc/oqto/config.toml", "-rw-r--r-- root:root",
-                "/etc/oqto/sandbox.toml", "-rw-r--r-- root:root", "/etc/oqto/secrets", "drwxr-x--- root:oqto",
-                "/etc/oqto/shared", "drwxr-x--- root:oqto-users", "/etc/oqto/skel", "drwxr-xr-x root:root",
-                "/var/lib/oqto", "drwxr-x--- oqto:oqto", "/var/lib/oqto-usermgr", "drwx------ root:root", "/run/oqto", "drwxr-xr-x root:root",
-                "/usr/lib/oqto/control-plane", "drwxr-xr-x root:root"), modes);
-        assertFalse(Files.readString(SeedWorkflow.CONFIG).contains("literal:"), "config.toml, read by every runner, holds no secret");
+        assertEquals(
+                Map.of(
+                        "/etc/oqto",
+                        "drwxr-xr-x root:root",
+                        "/etc/oqto/config.toml",
+                        "-rw-r--r-- root:root",
+                        "/etc/oqto/sandbox.toml",
+                        "-rw-r--r-- root:root",
+                        "/etc/oqto/secrets",
+                        "drwxr-x--- root:oqto",
+                        "/etc/oqto/shared",
+                        "drwxr-x--- root:oqto-users",
+                        "/etc/oqto/skel",
+                        "drwxr-xr-x root:root",
+                        "/var/lib/oqto",
+                        "drwxr-x--- oqto:oqto",
+                        "/var/lib/oqto-usermgr",
+                        "drwx------ root:root",
+                        "/run/oqto",
+                        "drwxr-xr-x root:root",
+                        "/usr/lib/oqto/control-plane",
+                        "drwxr-xr-x root:root"),
+                modes);
+        assertFalse(
+                Files.readString(SeedWorkflow.CONFIG).contains("literal:"),
+                "config.toml, read by every runner, holds no secret");
         try (Stream<Path> files = Files.walk(INSTALL)) {
-            List<String> notRoots = files.filter(f -> !Commands.ownerOf(f).equals("root")).map(Path::toString).toList();
+            List<String> notRoots = files.filter(f -> !Commands.ownerOf(f).equals("root"))
+                    .map(Path::toString)
+                    .toList();
             assertEquals(List.of(), notRoots, "the install tree is root's");
         }
     }
@@ -125,15 +168,24 @@ class PackageInstallSystemIT {
     @Order(2)
     void anUpgradeKeepsTheOperatorsConfigurationAndAlicesRunner() throws Exception {
         long runnerBefore = seed.aliceRunnerAnswers();
-        String newerVersion = Commands.runOk(List.of("dpkg-deb", "-f", deb.toString(), "Version")).output().strip() + "+1";
+        String newerVersion = Commands.runOk(List.of("dpkg-deb", "-f", deb.toString(), "Version"))
+                        .output()
+                        .strip() + "+1";
         Path newer = newerBuild(newerVersion);
         Commands.Result upgraded = apt("install", "-y", "-o", "Dpkg::Options::=--force-confold", newer.toString());
         assertEquals(0, upgraded.exit(), upgraded.output());
-        assertTrue(upgraded.output().contains("oqto: upgraded; systemd is not running here: restart the helper and the control plane"),
+        assertTrue(
+                upgraded.output()
+                        .contains(
+                                "oqto: upgraded; systemd is not running here: restart the helper and the control plane"),
                 upgraded.output());
-        assertEquals(newerVersion, Commands.runOk(List.of("dpkg-query", "-W", "-f", "${Version}", "oqto")).output());
+        assertEquals(
+                newerVersion,
+                Commands.runOk(List.of("dpkg-query", "-W", "-f", "${Version}", "oqto"))
+                        .output());
         assertEquals(seed.operatorConfig, Files.readString(SeedWorkflow.CONFIG), "the operator's config.toml is kept");
-        assertTrue(Files.readString(Path.of("/etc/oqto/config.toml.dpkg-dist")).contains("# the newer default"),
+        assertTrue(
+                Files.readString(Path.of("/etc/oqto/config.toml.dpkg-dist")).contains("# the newer default"),
                 "the new default lands beside it");
         // Still running through the upgrade...
         assertEquals(runnerBefore, seed.aliceRunnerAnswers());
@@ -141,13 +193,20 @@ class PackageInstallSystemIT {
         List<String> withoutSystemd = SeedWorkflow.documentedSteps("deb-without-systemd");
         seed.stopBackground();
         seed.runSteps(List.of("sudo systemctl restart oqto-usermgr oqto"), withoutSystemd, RUNNER);
-        Commands.waitFor("alice's new runner", SeedWorkflow.WAIT, () -> {
-            try {
-                return seed.api.send("GET", "/api/v1/users/me/runner", null, seed.aliceToken).statusCode() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        }, seed.logs());
+        Commands.waitFor(
+                "alice's new runner",
+                SeedWorkflow.WAIT,
+                () -> {
+                    try {
+                        return seed.api
+                                        .send("GET", "/api/v1/users/me/runner", null, seed.aliceToken)
+                                        .statusCode()
+                                == 200;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                },
+                seed.logs());
         assertNotEquals(runnerBefore, seed.aliceRunnerAnswers(), "a new runner, from the new install");
         seed.aliceChats("after-upgrade", "hello after the upgrade");
     }
@@ -162,9 +221,13 @@ class PackageInstallSystemIT {
         Files.writeString(config, Files.readString(config) + "# the newer default\n");
         String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(config)));
         Path md5sums = tree.resolve("DEBIAN/md5sums");
-        Files.writeString(md5sums, Files.readString(md5sums).replaceFirst("(?m)^\\S+  etc/oqto/config.toml$", md5 + "  etc/oqto/config.toml"));
+        Files.writeString(
+                md5sums,
+                Files.readString(md5sums)
+                        .replaceFirst("(?m)^\\S+  etc/oqto/config.toml$", md5 + "  etc/oqto/config.toml"));
         Path out = seed.work.resolve("oqto_" + version + "_all.deb");
-        Commands.Result built = Commands.run(List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "-b", tree.toString(), out.toString()),
+        Commands.Result built = Commands.run(
+                List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "-b", tree.toString(), out.toString()),
                 Duration.ofMinutes(5));
         assertEquals(0, built.exit(), built.output());
         return out;
@@ -181,8 +244,13 @@ class PackageInstallSystemIT {
         for (Process p : services) {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "removing the package stops the helper and the control plane");
         }
-        assertEquals(List.of(), ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains("/usr/lib/oqto/"))
-                .map(h -> h.pid() + " " + h.info().commandLine().orElse("")).toList(), "nothing runs from the install");
+        assertEquals(
+                List.of(),
+                ProcessHandle.allProcesses()
+                        .filter(h -> h.info().commandLine().orElse("").contains("/usr/lib/oqto/"))
+                        .map(h -> h.pid() + " " + h.info().commandLine().orElse(""))
+                        .toList(),
+                "nothing runs from the install");
         assertFalse(Files.exists(INSTALL), "the install tree is gone");
         assertEquals(seed.operatorConfig, Files.readString(SeedWorkflow.CONFIG), "remove keeps the configuration");
         assertTrue(Files.isDirectory(Path.of("/var/lib/oqto")), "and the state");
@@ -190,7 +258,8 @@ class PackageInstallSystemIT {
         // Purge takes the operator's files in /etc/oqto too (the shared key among them), as the documentation says.
         Commands.Result purged = apt("purge", "-y", "oqto");
         assertEquals(0, purged.exit(), purged.output());
-        assertFalse(Files.exists(Path.of("/tmp/hsperfdata_oqto")), "the service user's perf-data directory went with it");
+        assertFalse(
+                Files.exists(Path.of("/tmp/hsperfdata_oqto")), "the service user's perf-data directory went with it");
         Map<String, String> after = SeedWorkflow.machine();
         assertEquals("", changes(before, after), "nothing left, nothing else changed");
     }
@@ -199,18 +268,25 @@ class PackageInstallSystemIT {
     private static String changes(Map<String, String> before, Map<String, String> after) {
         Set<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(after.keySet());
-        return keys.stream().filter(k -> !Objects.equals(before.get(k), after.get(k)))
-                .map(k -> k + ": " + before.get(k) + " -> " + after.get(k)).collect(Collectors.joining("\n"));
+        return keys.stream()
+                .filter(k -> !Objects.equals(before.get(k), after.get(k)))
+                .map(k -> k + ": " + before.get(k) + " -> " + after.get(k))
+                .collect(Collectors.joining("\n"));
     }
 
     @Test
     @Order(4)
     void lintianFindsNoErrors() throws Exception {
-        Commands.Result lintian = Commands.run(List.of("lintian", "--tag-display-limit", "0", deb.toString()), Duration.ofMinutes(5));
-        List<String> errors = lintian.output().lines().filter(l -> l.startsWith("E:")).toList();
+        Commands.Result lintian =
+                Commands.run(List.of("lintian", "--tag-display-limit", "0", deb.toString()), Duration.ofMinutes(5));
+        List<String> errors =
+                lintian.output().lines().filter(l -> l.startsWith("E:")).toList();
         assertEquals(List.of(), errors, lintian.output());
-        Map<String, Long> warnings = lintian.output().lines().filter(l -> l.startsWith("W:"))
-                .collect(Collectors.groupingBy(l -> l.replaceAll("^W: oqto: (\\S+).*$", "$1"), TreeMap::new, Collectors.counting()));
+        Map<String, Long> warnings = lintian.output()
+                .lines()
+                .filter(l -> l.startsWith("W:"))
+                .collect(Collectors.groupingBy(
+                        l -> l.replaceAll("^W: oqto: (\\S+).*$", "$1"), TreeMap::new, Collectors.counting()));
         System.out.println("lintian warnings (tag: count): " + warnings);
     }
 }

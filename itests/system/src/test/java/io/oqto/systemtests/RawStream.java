@@ -2,6 +2,7 @@ package io.oqto.systemtests;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +26,19 @@ final class RawStream implements AutoCloseable {
 
     static RawStream connect(int port, String path, String token) throws IOException {
         Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
         s.setSoTimeout(30_000);
-        s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
-                + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                                + "\r\nAccept: text/event-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         InputStream in = s.getInputStream();
         StringBuilder b = new StringBuilder();
         // A 200 stream says ": connected" at once; an error is a small complete body.
-        while (!b.toString().contains(": connected") && !(b.indexOf("\r\n\r\n") > 0 && !b.toString().startsWith("HTTP/1.1 200")
-                && b.toString().trim().endsWith("}"))) {
+        while (!b.toString().contains(": connected")
+                && !(b.indexOf("\r\n\r\n") > 0
+                        && !b.toString().startsWith("HTTP/1.1 200")
+                        && b.toString().trim().endsWith("}"))) {
             int c = in.read();
             if (c < 0) {
                 break;

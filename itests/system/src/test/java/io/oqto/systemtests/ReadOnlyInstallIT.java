@@ -44,10 +44,16 @@ class ReadOnlyInstallIT {
 
     @BeforeAll
     void unpack() throws Exception {
-        assertEquals("0", Commands.runOk(List.of("id", "-u")).output().strip(), "installing needs root (CI has it); no skip");
-        assertFalse(Files.exists(BASE), BASE + " exists: a real install is on this machine, and this test does not touch it");
+        assertEquals(
+                "0",
+                Commands.runOk(List.of("id", "-u")).output().strip(),
+                "installing needs root (CI has it); no skip");
+        assertFalse(
+                Files.exists(BASE),
+                BASE + " exists: a real install is on this machine, and this test does not touch it");
         if (Commands.run(List.of("id", "-u", "oqto"), Duration.ofSeconds(10)).exit() != 0) {
-            Commands.runOk(List.of("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "oqto"));
+            Commands.runOk(List.of(
+                    "useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "oqto"));
             createdServiceUser = true;
         }
         work = Files.createTempDirectory(Path.of("/tmp"), "oqto-ro-");
@@ -77,8 +83,20 @@ class ReadOnlyInstallIT {
 
     /** The documented command: runuser -u oqto -- env HOME=/var/lib/oqto OQTO_MODE=multi-user OQTO_CONFIG=… bin/oqto */
     private Process start(Path log) throws Exception {
-        return install.startAs("oqto", "oqto", List.of(), Map.of("HOME", VAR_LIB.toString(), "OQTO_MODE", "multi-user",
-                "OQTO_CONFIG", config.toString(), "JAVA_HOME", System.getProperty("java.home")), log);
+        return install.startAs(
+                "oqto",
+                "oqto",
+                List.of(),
+                Map.of(
+                        "HOME",
+                        VAR_LIB.toString(),
+                        "OQTO_MODE",
+                        "multi-user",
+                        "OQTO_CONFIG",
+                        config.toString(),
+                        "JAVA_HOME",
+                        System.getProperty("java.home")),
+                log);
     }
 
     @Test
@@ -90,8 +108,11 @@ class ReadOnlyInstallIT {
             Process p = start(log);
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stops at once" + Commands.tails(log));
             assertEquals(73, p.exitValue(), Commands.tails(log));
-            assertEquals("oqto: cannot write " + BASE + " as oqto (/var/lib: root:root 755): the control plane keeps its state "
-                    + "there; make it writable for oqto, or set OQTO_BASE\n", Files.readString(log));
+            assertEquals(
+                    "oqto: cannot write " + BASE
+                            + " as oqto (/var/lib: root:root 755): the control plane keeps its state "
+                            + "there; make it writable for oqto, or set OQTO_BASE\n",
+                    Files.readString(log));
         }
         if (!Files.exists(VAR_LIB)) {
             Files.createDirectory(VAR_LIB);
@@ -107,17 +128,24 @@ class ReadOnlyInstallIT {
         Path log = work.resolve("cp.log");
         start(log);
         Commands.waitFor("control plane health", WAIT, () -> api.status("/api/health") == 200, log);
-        assertTrue(Files.exists(BASE.resolve("karaf.pid")) && Files.exists(BASE.resolve("lock"))
-                && Files.isDirectory(BASE.resolve("etc")) && Files.isDirectory(BASE.resolve("data/log")), "Karaf's state in " + BASE);
+        assertTrue(
+                Files.exists(BASE.resolve("karaf.pid"))
+                        && Files.exists(BASE.resolve("lock"))
+                        && Files.isDirectory(BASE.resolve("etc"))
+                        && Files.isDirectory(BASE.resolve("data/log")),
+                "Karaf's state in " + BASE);
         Commands.waitFor("the console key", WAIT, () -> Files.exists(BASE.resolve("data/operator.key")), log);
         // Root finds the console through the control plane's state, as oqtoctl does.
-        Commands.Result token = Commands.run(List.of(install.home.resolve("bin/oqto-shell").toString(),
-                "oqto:token-create --role admin ops"), WAIT);
+        Commands.Result token = Commands.run(
+                List.of(install.home.resolve("bin/oqto-shell").toString(), "oqto:token-create --role admin ops"), WAIT);
         assertEquals(0, token.exit(), token.output());
         Commands.printedToken(token);
         try (Stream<Path> files = Files.walk(install.home)) {
-            List<String> changed = files.filter(f -> f.toFile().lastModified() > marker.toFile().lastModified()
-                    || !Commands.ownerOf(f).equals("root")).map(Path::toString).toList();
+            List<String> changed = files.filter(
+                            f -> f.toFile().lastModified() > marker.toFile().lastModified()
+                                    || !Commands.ownerOf(f).equals("root"))
+                    .map(Path::toString)
+                    .toList();
             assertEquals(List.of(), changed, "the install tree is untouched and root's");
         }
     }
@@ -137,10 +165,17 @@ class ReadOnlyInstallIT {
         assertTrue(Files.isDirectory(BASE.resolve("data/cache")), "which Karaf fills again");
         // The install's etc/ is copied again, but not over the console key's public half the control plane wrote
         // (which would make it a new pair once it finds its half gone).
-        Commands.waitFor("the console key in place", WAIT, () -> Commands.read(BASE.resolve("etc/keys.properties")).contains("\noqto = "));
-        assertEquals(operatorKey, Files.readString(BASE.resolve("data/operator.key")), "the console operator key is kept");
-        Commands.Result console = Commands.run(List.of(install.home.resolve("bin/oqto-shell").toString(),
-                "oqto:token-create --role admin after-upgrade"), WAIT);
+        Commands.waitFor(
+                "the console key in place",
+                WAIT,
+                () -> Commands.read(BASE.resolve("etc/keys.properties")).contains("\noqto = "));
+        assertEquals(
+                operatorKey, Files.readString(BASE.resolve("data/operator.key")), "the console operator key is kept");
+        Commands.Result console = Commands.run(
+                List.of(
+                        install.home.resolve("bin/oqto-shell").toString(),
+                        "oqto:token-create --role admin after-upgrade"),
+                WAIT);
         assertEquals(0, console.exit(), console.output());
         Commands.printedToken(console);
     }

@@ -14,15 +14,15 @@ import java.nio.file.Path;
 /** One request to a runner over its socket, with the JDK alone (root is always let in): hello, then the request. */
 final class RunnerSocket {
 
-    private RunnerSocket() {
-    }
+    private RunnerSocket() {}
 
     /** The reply line to a request of {@code type} without fields. */
     static String request(Path socket, String type) throws IOException {
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(c);
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
             out.write("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"1.2\"}\n".getBytes(StandardCharsets.UTF_8));
             String welcome = in.readLine();
             if (welcome == null || !welcome.contains("\"welcome\"")) {

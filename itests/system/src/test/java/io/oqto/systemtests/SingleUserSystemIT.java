@@ -64,7 +64,8 @@ class SingleUserSystemIT {
     private Map<String, String> env;
     private String stranger;
     private String operator;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     void start() throws Exception {
@@ -86,15 +87,36 @@ class SingleUserSystemIT {
         // The real sandbox for every spawn and program in this test: the user's own policy file.
         Files.createDirectories(home.resolve(".config/oqto"));
         Files.writeString(home.resolve(".config/oqto/sandbox.toml"), "enabled = true\nprofile = \"development\"\n");
-        Path config = Files.writeString(work.resolve("config.toml"), String.join("\n",
-                "[programs]", "pi = \"" + fakes.resolve("bin/pi") + "\"", "ttyd = \"" + fakes.resolve("bin/ttyd") + "\"",
-                "[server]", "port = " + port,
-                "[runner]", "socket = \"" + socket + "\"",
-                "[workspace]", "root = \"" + work.resolve("ws") + "\"",
-                "[routing]", "socket_pattern = \"" + socket + "\"", "request_timeout_ms = 1500",
-                "autostart = true", "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"", ""));
-        env = Map.of("HOME", home.toString(), "OQTO_CONFIG", config.toString(), "OQTO_MODE", "single-user",
-                "JAVA_HOME", System.getProperty("java.home"), "XDG_RUNTIME_DIR", socket.getParent().toString());
+        Path config = Files.writeString(
+                work.resolve("config.toml"),
+                String.join(
+                        "\n",
+                        "[programs]",
+                        "pi = \"" + fakes.resolve("bin/pi") + "\"",
+                        "ttyd = \"" + fakes.resolve("bin/ttyd") + "\"",
+                        "[server]",
+                        "port = " + port,
+                        "[runner]",
+                        "socket = \"" + socket + "\"",
+                        "[workspace]",
+                        "root = \"" + work.resolve("ws") + "\"",
+                        "[routing]",
+                        "socket_pattern = \"" + socket + "\"",
+                        "request_timeout_ms = 1500",
+                        "autostart = true",
+                        "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"",
+                        ""));
+        env = Map.of(
+                "HOME",
+                home.toString(),
+                "OQTO_CONFIG",
+                config.toString(),
+                "OQTO_MODE",
+                "single-user",
+                "JAVA_HOME",
+                System.getProperty("java.home"),
+                "XDG_RUNTIME_DIR",
+                socket.getParent().toString());
         Files.createDirectories(socket.getParent());
         stranger = createUser("oqtos");
         operator = createUser("oqtoc");
@@ -114,7 +136,10 @@ class SingleUserSystemIT {
             assertTrue(msg.startsWith("READY=1\n"), "runner told systemd it is ready: " + msg);
         }
         cp = controlPlane.start("oqto", List.of(), env, cpLog);
-        Commands.waitFor("GET /api/health answers 200", Duration.ofSeconds(90), () -> status("/api/health", false) == 200,
+        Commands.waitFor(
+                "GET /api/health answers 200",
+                Duration.ofSeconds(90),
+                () -> status("/api/health", false) == 200,
                 cpLog);
     }
 
@@ -135,10 +160,13 @@ class SingleUserSystemIT {
                 .filter(h -> h.info().commandLine().orElse("").contains("-Dkaraf.home=" + runnerDist.home + " "))
                 .forEach(h -> {
                     h.destroy();
-                    h.onExit().orTimeout(15, TimeUnit.SECONDS).exceptionally(e -> {
-                        h.destroyForcibly();
-                        return h;
-                    }).join();
+                    h.onExit()
+                            .orTimeout(15, TimeUnit.SECONDS)
+                            .exceptionally(e -> {
+                                h.destroyForcibly();
+                                return h;
+                            })
+                            .join();
                 });
     }
 
@@ -147,10 +175,14 @@ class SingleUserSystemIT {
      * installation directory, which the sandbox then mounts read-only.
      */
     private static Path fakePrograms(Path dir) throws IOException {
-        Path sources = Path.of("../../bundles/io.oqto.process/src/test/resources/programs").toAbsolutePath().normalize();
+        Path sources = Path.of("../../bundles/io.oqto.process/src/test/resources/programs")
+                .toAbsolutePath()
+                .normalize();
         Files.createDirectories(dir.resolve("bin"));
         Files.copy(sources.resolve("FakeTtyd.java"), dir.resolve("FakeTtyd.java"));
-        Files.writeString(dir.resolve("bin/ttyd"), "#!/bin/sh\nexec \"$JAVA_HOME/bin/java\" " + dir.resolve("FakeTtyd.java") + " \"$@\"\n");
+        Files.writeString(
+                dir.resolve("bin/ttyd"),
+                "#!/bin/sh\nexec \"$JAVA_HOME/bin/java\" " + dir.resolve("FakeTtyd.java") + " \"$@\"\n");
         Files.copy(sources.resolve("fake-pi"), dir.resolve("bin/pi"));
         for (String p : List.of("bin/ttyd", "bin/pi")) {
             Files.setPosixFilePermissions(dir.resolve(p), PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -164,11 +196,15 @@ class SingleUserSystemIT {
         return name;
     }
 
-    private HttpResponse<String> request(String method, String path, boolean auth) throws IOException, InterruptedException {
+    private HttpResponse<String> request(String method, String path, boolean auth)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20)).method(method, HttpRequest.BodyPublishers.noBody());
+                .timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (auth) {
-            b.header("Authorization", "Bearer " + Files.readString(state.resolve("admin.token")).strip());
+            b.header(
+                    "Authorization",
+                    "Bearer " + Files.readString(state.resolve("admin.token")).strip());
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -194,17 +230,22 @@ class SingleUserSystemIT {
             Files.copy(getClass().getResourceAsStream("/PeerProbe.java"), probe);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return Commands.runOk(List.of("runuser", "-u", user, "--", java, "-XX:-UsePerfData", probe.toString(), target.toString()))
-                .output().strip();
+        return Commands.runOk(List.of(
+                        "runuser", "-u", user, "--", java, "-XX:-UsePerfData", probe.toString(), target.toString()))
+                .output()
+                .strip();
     }
 
     @Test
     @Order(1)
     void restReachesTheRunnerOverItsSocket() throws Exception {
         assertTrue(Files.isRegularFile(state.resolve("admin.token")));
-        assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(state.resolve("admin.token"))));
-        assertFalse(Files.readString(cpLog).contains(Files.readString(state.resolve("admin.token")).strip()),
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("admin.token"))));
+        assertFalse(
+                Files.readString(cpLog)
+                        .contains(Files.readString(state.resolve("admin.token")).strip()),
                 "the admin token is never logged");
 
         HttpResponse<String> status = request("GET", "/api/v1/users/me/runner", true);
@@ -220,8 +261,10 @@ class SingleUserSystemIT {
         HttpResponse<String> anonymous = request("GET", "/api/v1/users/me/runner", false);
         assertEquals(401, anonymous.statusCode());
         JournalLines.assertPrefixed(runnerLog);
-        assertEquals("{\"status\":401,\"code\":\"unauthenticated\",\"title\":\"Unauthorized\",\"detail\":"
-                + "\"send Authorization: Bearer <token>\"}", anonymous.body());
+        assertEquals(
+                "{\"status\":401,\"code\":\"unauthenticated\",\"title\":\"Unauthorized\",\"detail\":"
+                        + "\"send Authorization: Bearer <token>\"}",
+                anonymous.body());
     }
 
     @Test
@@ -232,7 +275,9 @@ class SingleUserSystemIT {
         for (Path repo : new Path[] {cpRepo, runnerRepo}) {
             if (Files.exists(repo)) {
                 try (var files = Files.walk(repo)) {
-                    assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".jar")).toList(),
+                    assertEquals(
+                            List.of(),
+                            files.filter(p -> p.toString().endsWith(".jar")).toList(),
                             "nothing was downloaded into " + repo);
                 }
             }
@@ -244,35 +289,42 @@ class SingleUserSystemIT {
     @Test
     @Order(3)
     void shellCommandsWorkThroughTheClient() throws Exception {
-        Commands.Result r = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
-                "oqto:runner-status"), Duration.ofSeconds(90));
+        Commands.Result r = Commands.run(
+                List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), "oqto:runner-status"),
+                Duration.ofSeconds(90));
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains(socket.toString()) && r.output().contains("| root "), r.output());
-        Commands.Result ping = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
-                "oqto:runner-ping root"), Duration.ofSeconds(90));
+        Commands.Result ping = Commands.run(
+                List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), "oqto:runner-ping root"),
+                Duration.ofSeconds(90));
         assertTrue(ping.output().contains("runner of root answered in "), ping.output());
     }
 
     @Test
     @Order(4)
     void userTokensReachOnlyTheirOwnRunner() throws Exception {
-        Commands.Result issued = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
-                "oqto:token-create --role user bob"), Duration.ofSeconds(90));
+        Commands.Result issued = Commands.run(
+                List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), "oqto:token-create --role user bob"),
+                Duration.ofSeconds(90));
         String bob = Commands.printedToken(issued);
         assertFalse(Files.readString(state.resolve("tokens")).contains(bob), "only the hash is stored");
 
         HttpResponse<String> other = requestAs(bob, "/api/v1/users/root/runner");
         assertEquals(403, other.statusCode(), other.body());
-        assertEquals("{\"status\":403,\"code\":\"forbidden\",\"title\":\"Forbidden\",\"detail\":"
-                + "\"user bob may not access the runner of root\"}", other.body());
+        assertEquals(
+                "{\"status\":403,\"code\":\"forbidden\",\"title\":\"Forbidden\",\"detail\":"
+                        + "\"user bob may not access the runner of root\"}",
+                other.body());
         HttpResponse<String> own = requestAs(bob, "/api/v1/users/me/runner");
         assertEquals(404, own.statusCode(), "single-user mode serves only its owner: " + own.body());
         assertTrue(own.body().contains("\"code\":\"user_not_found\""), own.body());
 
-        Commands.Result rootUser = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
-                "oqto:token-create root"), Duration.ofSeconds(90));
+        Commands.Result rootUser = Commands.run(
+                List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), "oqto:token-create root"),
+                Duration.ofSeconds(90));
         String root = Commands.printedToken(rootUser);
-        assertEquals(200, requestAs(root, "/api/v1/users/me/runner").statusCode(), "a user token reaches its own runner");
+        assertEquals(
+                200, requestAs(root, "/api/v1/users/me/runner").statusCode(), "a user token reaches its own runner");
         assertEquals(401, requestAs(root + "x", "/api/v1/users/me/runner").statusCode());
     }
 
@@ -280,76 +332,127 @@ class SingleUserSystemIT {
     @Order(5)
     void processesAreSpawnedListedAndStoppedThroughRestAndTheShell() throws Exception {
         Files.createDirectories(work.resolve("ws/proj"));
-        HttpResponse<String> spawned = json("POST", "/api/v1/users/me/processes",
+        HttpResponse<String> spawned = json(
+                "POST",
+                "/api/v1/users/me/processes",
                 "{\"name\":\"sleeper\",\"argv\":[\"/bin/sh\",\"-c\",\"echo started; exec sleep 60\"],\"cwd\":\"proj\"}");
         assertEquals(201, spawned.statusCode(), spawned.body());
-        assertTrue(spawned.body().contains("\"name\":\"sleeper\"") && spawned.body().contains("\"running\":true"), spawned.body());
+        assertTrue(
+                spawned.body().contains("\"name\":\"sleeper\"")
+                        && spawned.body().contains("\"running\":true"),
+                spawned.body());
         long pid = pidIn(spawned.body());
-        Commands.waitFor("its output", Duration.ofSeconds(10),
+        Commands.waitFor(
+                "its output",
+                Duration.ofSeconds(10),
                 () -> body("/api/v1/users/me/processes/sleeper/output").contains("\"text\":\"started\""));
-        assertEquals(409, json("POST", "/api/v1/users/me/processes",
-                "{\"name\":\"sleeper\",\"argv\":[\"/bin/true\"]}").statusCode());
-        assertEquals(403, json("POST", "/api/v1/users/me/processes",
-                "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"cwd\":\"../..\"}").statusCode());
-        assertEquals(400, json("POST", "/api/v1/users/me/processes",
-                "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"uid\":0}").statusCode());
+        assertEquals(
+                409,
+                json("POST", "/api/v1/users/me/processes", "{\"name\":\"sleeper\",\"argv\":[\"/bin/true\"]}")
+                        .statusCode());
+        assertEquals(
+                403,
+                json(
+                                "POST",
+                                "/api/v1/users/me/processes",
+                                "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"cwd\":\"../..\"}")
+                        .statusCode());
+        assertEquals(
+                400,
+                json("POST", "/api/v1/users/me/processes", "{\"name\":\"x\",\"argv\":[\"/bin/true\"],\"uid\":0}")
+                        .statusCode());
 
-        Commands.Result list = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
-                "oqto:process-list"), Duration.ofSeconds(90));
+        Commands.Result list = Commands.run(
+                List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), "oqto:process-list"),
+                Duration.ofSeconds(90));
         assertTrue(list.output().contains("sleeper") && list.output().contains(Long.toString(pid)), list.output());
-        Commands.Result stop = Commands.run(List.of(controlPlane.home.resolve("bin/oqto-shell").toString(),
-                "oqto:process-stop --grace 2000 root sleeper"), Duration.ofSeconds(90));
+        Commands.Result stop = Commands.run(
+                List.of(
+                        controlPlane.home.resolve("bin/oqto-shell").toString(),
+                        "oqto:process-stop --grace 2000 root sleeper"),
+                Duration.ofSeconds(90));
         assertTrue(stop.output().contains("sleeper of root stopped (ended on SIGTERM), exit code 143"), stop.output());
         assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "the process is gone");
         assertTrue(body("/api/v1/users/me/processes/sleeper").contains("\"running\":false"));
-        assertEquals(404, request("GET", "/api/v1/users/me/processes/nope", true).statusCode());
+        assertEquals(
+                404, request("GET", "/api/v1/users/me/processes/nope", true).statusCode());
     }
 
     @Test
     @Order(5)
     void outputIsPushedAsServerSentEventsUntilTheExit() throws Exception {
-        assertEquals(201, json("POST", "/api/v1/users/me/processes",
-                "{\"name\":\"talker\",\"argv\":[\"/bin/sh\",\"-c\",\"echo one; sleep 0.5; echo two; sleep 0.5; exit 4\"]}")
-                .statusCode());
-        HttpResponse<Stream<String>> events = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/api/v1/users/me/processes/talker/events"))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + Files.readString(state.resolve("admin.token")).strip())
-                .build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(
+                201,
+                json(
+                                "POST",
+                                "/api/v1/users/me/processes",
+                                "{\"name\":\"talker\",\"argv\":[\"/bin/sh\",\"-c\",\"echo one; sleep 0.5; echo two; sleep 0.5; exit 4\"]}")
+                        .statusCode());
+        HttpResponse<Stream<String>> events = http.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/api/v1/users/me/processes/talker/events"))
+                        .timeout(Duration.ofSeconds(20))
+                        .header(
+                                "Authorization",
+                                "Bearer "
+                                        + Files.readString(state.resolve("admin.token"))
+                                                .strip())
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, events.statusCode());
-        assertEquals("text/event-stream", events.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "text/event-stream", events.headers().firstValue("Content-Type").orElse(""));
         List<String> lines = events.body().filter(l -> !l.isEmpty()).toList();
         String all = String.join("\n", lines);
         assertTrue(all.contains("\"text\":\"one\"") && all.contains("\"text\":\"two\""), all);
         assertEquals("event: process_exited", lines.get(lines.size() - 2), all);
         assertTrue(lines.get(lines.size() - 1).contains("\"exit_code\":4"), all);
-        assertEquals(404, request("GET", "/api/v1/users/me/processes/nope/events", true).statusCode());
+        assertEquals(
+                404,
+                request("GET", "/api/v1/users/me/processes/nope/events", true).statusCode());
     }
 
     @Test
     @Order(5)
     void aMemoryHogAndAForkBombAreStoppedByTheLimitsAndTheRunnerCarriesOn() throws Exception {
-        HttpResponse<String> hog = json("POST", "/api/v1/users/me/processes",
+        HttpResponse<String> hog = json(
+                "POST",
+                "/api/v1/users/me/processes",
                 "{\"name\":\"hog\",\"argv\":[\"/bin/sh\",\"-c\",\"exec tail /dev/zero\"],\"limits\":{\"memory_mb\":64}}");
         assertEquals(201, hog.statusCode(), hog.body());
         // The runner runs as root here: cgroups are writable, so that is the mechanism in force.
-        assertTrue(hog.body().contains("\"mechanism\":\"cgroup-v1\"") || hog.body().contains("\"mechanism\":\"cgroup-v2\""), hog.body());
-        Commands.waitFor("the hog is killed", Duration.ofSeconds(30),
+        assertTrue(
+                hog.body().contains("\"mechanism\":\"cgroup-v1\"")
+                        || hog.body().contains("\"mechanism\":\"cgroup-v2\""),
+                hog.body());
+        Commands.waitFor(
+                "the hog is killed",
+                Duration.ofSeconds(30),
                 () -> body("/api/v1/users/me/processes/hog").contains("\"exit_code\":137"));
 
-        HttpResponse<String> bomb = json("POST", "/api/v1/users/me/processes", "{\"name\":\"bomb\",\"argv\":[\"/bin/sh\",\"-c\","
-                + "\"b(){ if [ $1 -gt 0 ]; then b $(($1-1)) \u0026 b $(($1-1)) \u0026 fi; sleep 60; }; b 8 \u0026 exec tail -f /dev/null\"],\"limits\":{\"tasks\":32}}");
+        HttpResponse<String> bomb = json(
+                "POST",
+                "/api/v1/users/me/processes",
+                "{\"name\":\"bomb\",\"argv\":[\"/bin/sh\",\"-c\","
+                        + "\"b(){ if [ $1 -gt 0 ]; then b $(($1-1)) & b $(($1-1)) & fi; sleep 60; }; b 8 & exec tail -f /dev/null\"],\"limits\":{\"tasks\":32}}");
         assertEquals(201, bomb.statusCode(), bomb.body());
         long pid = pidIn(bomb.body());
         long until = System.nanoTime() + 2_000_000_000L;
         long most = 0;
         while (System.nanoTime() < until) {
-            most = Math.max(most, ProcessHandle.of(pid).map(h -> h.descendants().count() + 1).orElse(0L));
+            most = Math.max(
+                    most,
+                    ProcessHandle.of(pid).map(h -> h.descendants().count() + 1).orElse(0L));
             Thread.sleep(20);
         }
         // 32 tasks in its cgroup: the shell wrapper became bwrap, whose init and the bomb's shells share them.
         assertTrue(most > 8 && most <= 32, "processes at most: " + most);
-        List<ProcessHandle> tree = ProcessHandle.of(pid).orElseThrow().descendants().toList();
-        assertEquals(200, json("POST", "/api/v1/users/me/processes/bomb/stop?grace_ms=500", "").statusCode());
+        List<ProcessHandle> tree =
+                ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        assertEquals(
+                200,
+                json("POST", "/api/v1/users/me/processes/bomb/stop?grace_ms=500", "")
+                        .statusCode());
         for (ProcessHandle h : tree) {
             assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null, "nothing of the bomb survives: " + h.pid());
         }
@@ -363,30 +466,49 @@ class SingleUserSystemIT {
         assertEquals(201, files.statusCode(), files.body() + Commands.tails(runnerLog));
         Path filesSocket = socket.resolveSibling("oqto").resolve("fileserver.sock");
         assertTrue(files.body().contains("\"socket\":\"" + filesSocket + "\""), files.body());
-        assertTrue(files.body().contains("\"command\":[") && files.body().contains("bwrap"), "sandboxed: " + files.body());
+        assertTrue(
+                files.body().contains("\"command\":[") && files.body().contains("bwrap"), "sandboxed: " + files.body());
         // The user's sandbox.toml (development) is in force, not mere supervision: home is mounted read-only.
-        assertTrue(files.body().contains("\"--ro-bind\",\"" + work.resolve("home") + "\",\"" + work.resolve("home") + "\"")
-                && !files.body().contains("\"--dev-bind\",\"/\",\"/\""), files.body());
-        assertEquals("HTTP/1.1 200 OK", unixHttp(filesSocket, "GET /health").lines().findFirst().orElse(""));
-        assertTrue(unixHttp(filesSocket, "GET /health").contains("\"root\":\"" + work.resolve("ws").toRealPath() + "\""));
-        assertTrue(unixHttp(filesSocket, "GET /file?path=/etc/passwd").startsWith("HTTP/1.1 403 "), "confined to the workspace");
-        assertTrue(unixHttp(filesSocket, "PUT /file?path=from-files.txt", "via the file server").startsWith("HTTP/1.1 200 "));
+        assertTrue(
+                files.body().contains("\"--ro-bind\",\"" + work.resolve("home") + "\",\"" + work.resolve("home") + "\"")
+                        && !files.body().contains("\"--dev-bind\",\"/\",\"/\""),
+                files.body());
+        assertEquals(
+                "HTTP/1.1 200 OK",
+                unixHttp(filesSocket, "GET /health").lines().findFirst().orElse(""));
+        assertTrue(unixHttp(filesSocket, "GET /health")
+                .contains("\"root\":\"" + work.resolve("ws").toRealPath() + "\""));
+        assertTrue(
+                unixHttp(filesSocket, "GET /file?path=/etc/passwd").startsWith("HTTP/1.1 403 "),
+                "confined to the workspace");
+        assertTrue(unixHttp(filesSocket, "PUT /file?path=from-files.txt", "via the file server")
+                .startsWith("HTTP/1.1 200 "));
         assertEquals("via the file server", Files.readString(work.resolve("ws/from-files.txt")));
 
         HttpResponse<String> term = json("POST", "/api/v1/users/me/programs/ttyd", "{\"name\":\"term-1\"}");
         assertEquals(201, term.statusCode(), term.body());
-        assertTrue(term.body().contains("\"argv\":[\"" + work.resolve("fake/bin/ttyd") + "\",\"--interface\",\""
-                + socket.resolveSibling("oqto").resolve("term-1.sock") + "\",\"--writable\",\"--cwd\""), term.body());
-        assertTrue(unixHttp(socket.resolveSibling("oqto").resolve("term-1.sock"), "GET /").startsWith("HTTP/1.1 200 "));
+        assertTrue(
+                term.body()
+                        .contains("\"argv\":[\"" + work.resolve("fake/bin/ttyd") + "\",\"--interface\",\""
+                                + socket.resolveSibling("oqto").resolve("term-1.sock") + "\",\"--writable\",\"--cwd\""),
+                term.body());
+        assertTrue(unixHttp(socket.resolveSibling("oqto").resolve("term-1.sock"), "GET /")
+                .startsWith("HTTP/1.1 200 "));
 
-        HttpResponse<String> agent = json("POST", "/api/v1/users/me/programs/pi", "{\"name\":\"agent\",\"args\":[\"--no-session\"]}");
+        HttpResponse<String> agent =
+                json("POST", "/api/v1/users/me/programs/pi", "{\"name\":\"agent\",\"args\":[\"--no-session\"]}");
         assertEquals(201, agent.statusCode(), agent.body());
-        assertTrue(body("/api/v1/users/me/processes/agent/output").contains("oqto-ready"), "readiness was its get_state answer");
+        assertTrue(
+                body("/api/v1/users/me/processes/agent/output").contains("oqto-ready"),
+                "readiness was its get_state answer");
 
         HttpResponse<String> unknown = json("POST", "/api/v1/users/me/programs/vim", "{}");
         assertEquals(400, unknown.statusCode(), unknown.body());
         for (String name : List.of("fileserver", "term-1", "agent")) {
-            assertEquals(200, json("POST", "/api/v1/users/me/processes/" + name + "/stop?grace_ms=2000", "").statusCode());
+            assertEquals(
+                    200,
+                    json("POST", "/api/v1/users/me/processes/" + name + "/stop?grace_ms=2000", "")
+                            .statusCode());
         }
     }
 
@@ -396,19 +518,29 @@ class SingleUserSystemIT {
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(c);
-            out.write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: " + content.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: "
+                            + content.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.write(content);
             out.flush();
             return new String(Channels.newInputStream(c).readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
-    private HttpResponse<String> json(String method, String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + Files.readString(state.resolve("admin.token")).strip())
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> json(String method, String path, String body)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", "application/json")
+                        .header(
+                                "Authorization",
+                                "Bearer "
+                                        + Files.readString(state.resolve("admin.token"))
+                                                .strip())
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private String body(String path) {
@@ -420,8 +552,11 @@ class SingleUserSystemIT {
     }
 
     private HttpResponse<String> requestAs(String token, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -430,13 +565,19 @@ class SingleUserSystemIT {
     void anotherUserIsKeptOutByPermissionsAndByPeerCredentials() throws Exception {
         assertTrue(probeAs(stranger, socket).startsWith("connect failed: "), "the socket directory is private");
         // Simulate a misconfigured grant: the filesystem now lets the stranger in, the runner still does not.
-        Commands.runOk(List.of("setfacl", "-m", "u:" + stranger + ":x", socket.getParent().toString()));
+        Commands.runOk(List.of(
+                "setfacl", "-m", "u:" + stranger + ":x", socket.getParent().toString()));
         Commands.runOk(List.of("setfacl", "-m", "u:" + stranger + ":rw", socket.toString()));
         String uid = Integer.toString(Commands.uidOf(stranger));
-        assertEquals("{\"id\":null,\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"uid " + uid
-                + " may not use this runner\"}", probeAs(stranger, socket));
-        Commands.waitFor("the refusal in the runner log", Duration.ofSeconds(10),
-                () -> read(runnerLog).contains("refused connection from uid " + uid), runnerLog);
+        assertEquals(
+                "{\"id\":null,\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"uid " + uid
+                        + " may not use this runner\"}",
+                probeAs(stranger, socket));
+        Commands.waitFor(
+                "the refusal in the runner log",
+                Duration.ofSeconds(10),
+                () -> read(runnerLog).contains("refused connection from uid " + uid),
+                runnerLog);
         assertEquals(200, status("/api/v1/users/me/runner", true), "the runner serves its own user as before");
     }
 
@@ -448,9 +589,12 @@ class SingleUserSystemIT {
         env2.put("OQTO_RUNNER__CONTROL_PLANE_USER", operator);
         Process second = startListening(socket2, env2, "2");
         try {
-            String acl = Commands.runOk(List.of("getfacl", "-p", socket2.toString())).output();
+            String acl =
+                    Commands.runOk(List.of("getfacl", "-p", socket2.toString())).output();
             assertTrue(acl.contains("user:" + operator + ":rw-"), acl);
-            assertTrue(probeAs(operator, socket2).contains("\"type\":\"welcome\""), "the granted control-plane user is served");
+            assertTrue(
+                    probeAs(operator, socket2).contains("\"type\":\"welcome\""),
+                    "the granted control-plane user is served");
             assertTrue(probeAs(stranger, socket2).startsWith("connect failed: "), "nobody else gets through");
         } finally {
             second.destroy();
@@ -467,16 +611,22 @@ class SingleUserSystemIT {
      */
     private Process startListening(Path socket2, Map<String, String> baseEnv, String tag) throws Exception {
         Map<String, String> env2 = new HashMap<>(baseEnv);
-        env2.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base" + tag)).toString());
+        env2.put(
+                "OQTO_RUNNER_BASE",
+                Files.createDirectories(work.resolve("base" + tag)).toString());
         Path log2 = work.resolve("runner" + tag + ".log");
         Process p = runnerDist.start("oqto-runner", List.of("--socket", socket2.toString()), env2, log2);
         try {
-            Commands.waitFor("runner " + tag + " listening", Duration.ofSeconds(60),
-                    () -> read(log2).contains("runner listening on " + socket2), log2);
+            Commands.waitFor(
+                    "runner " + tag + " listening",
+                    Duration.ofMinutes(1),
+                    () -> read(log2).contains("runner listening on " + socket2),
+                    log2);
             return p;
         } catch (AssertionError e) {
             String evidence = e.getMessage() + "\n--- full log\n" + read(log2) + "\n--- jstack\n"
-                    + Commands.run(List.of("jstack", Long.toString(p.pid())), Duration.ofSeconds(30)).output();
+                    + Commands.run(List.of("jstack", Long.toString(p.pid())), Duration.ofSeconds(30))
+                            .output();
             p.destroyForcibly();
             throw new AssertionError(evidence, e);
         }
@@ -488,16 +638,22 @@ class SingleUserSystemIT {
         Path bad = Files.writeString(work.resolve("bad.toml"), "[runner]\nsocket = 42\n");
         HashMap<String, String> badEnv = new HashMap<>(env);
         badEnv.put("OQTO_CONFIG", bad.toString());
-        badEnv.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base3")).toString());
+        badEnv.put(
+                "OQTO_RUNNER_BASE",
+                Files.createDirectories(work.resolve("base3")).toString());
         Path log3 = work.resolve("runner3.log");
         Process p = runnerDist.start("oqto-runner", List.of(), badEnv, log3);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "refuses to start" + Commands.tails(log3));
         assertEquals(78, p.exitValue(), Commands.tails(log3));
-        assertTrue(read(log3).contains("oqto: invalid configuration, refusing to start: " + bad
-                + ":2:1: runner.socket: must be a string"), Commands.tails(log3));
+        assertTrue(
+                read(log3)
+                        .contains("oqto: invalid configuration, refusing to start: " + bad
+                                + ":2:1: runner.socket: must be a string"),
+                Commands.tails(log3));
 
         // A provider key written out in a file every user can read: refused, named, nothing started.
-        Path leaky = Files.writeString(work.resolve("leaky.toml"),
+        Path leaky = Files.writeString(
+                work.resolve("leaky.toml"),
                 "[agent]\nproviders = [\"openai openai-completions https://api.example.com/v1 literal:sk-live-123 gpt-4o\"]\n");
         Files.setPosixFilePermissions(leaky, PosixFilePermissions.fromString("rw-r--r--"));
         badEnv.put("OQTO_CONFIG", leaky.toString());
@@ -505,9 +661,13 @@ class SingleUserSystemIT {
         Process leak = runnerDist.start("oqto-runner", List.of(), badEnv, log5);
         assertTrue(leak.waitFor(60, TimeUnit.SECONDS), "refuses to start" + Commands.tails(log5));
         assertEquals(78, leak.exitValue(), Commands.tails(log5));
-        assertTrue(read(log5).contains("oqto: invalid configuration, refusing to start: " + leaky + ":2:1: agent.providers: the key "
-                + "of provider \"openai\" is written out (literal:) in a file every user can read (mode 0644): put it in a file only "
-                + "its service can read and write file:PATH, or use env:NAME"), Commands.tails(log5));
+        assertTrue(
+                read(log5)
+                        .contains("oqto: invalid configuration, refusing to start: " + leaky
+                                + ":2:1: agent.providers: the key "
+                                + "of provider \"openai\" is written out (literal:) in a file every user can read (mode 0644): put it in a file only "
+                                + "its service can read and write file:PATH, or use env:NAME"),
+                Commands.tails(log5));
 
         // A base it cannot write (here: under a file): it stops at once, naming the path, its owner and mode.
         badEnv.put("OQTO_CONFIG", bad.toString());
@@ -517,25 +677,36 @@ class SingleUserSystemIT {
         assertTrue(unwritable.waitFor(30, TimeUnit.SECONDS), "stops at once" + Commands.tails(log6));
         assertEquals(73, unwritable.exitValue(), Commands.tails(log6));
         String me = Commands.runOk(List.of("id", "-un")).output().strip();
-        assertEquals("oqto-runner: cannot write " + leaky.resolve("base") + " as " + me + " (" + leaky + ": " + Commands.ownerOf(leaky)
-                + ":" + Commands.runOk(List.of("stat", "-c", "%G", leaky.toString())).output().strip() + " 644): the runner keeps its "
-                + "state there; make it writable for " + me + ", or set OQTO_RUNNER_BASE\n", read(log6));
+        assertEquals(
+                "oqto-runner: cannot write " + leaky.resolve("base") + " as " + me + " (" + leaky + ": "
+                        + Commands.ownerOf(leaky)
+                        + ":"
+                        + Commands.runOk(List.of("stat", "-c", "%G", leaky.toString()))
+                                .output()
+                                .strip() + " 644): the runner keeps its "
+                        + "state there; make it writable for " + me + ", or set OQTO_RUNNER_BASE\n",
+                read(log6));
 
         HashMap<String, String> dupEnv = new HashMap<>(env);
-        dupEnv.put("OQTO_RUNNER_BASE", Files.createDirectories(work.resolve("base4")).toString());
+        dupEnv.put(
+                "OQTO_RUNNER_BASE",
+                Files.createDirectories(work.resolve("base4")).toString());
         Path log4 = work.resolve("runner4.log");
         Process dup = runnerDist.start("oqto-runner", List.of(), dupEnv, log4);
         assertTrue(dup.waitFor(60, TimeUnit.SECONDS), "the second runner exits" + Commands.tails(log4));
         assertEquals(69, dup.exitValue(), Commands.tails(log4));
-        assertTrue(read(log4).contains("oqto-runner: cannot listen on " + socket + ": another runner is already listening on "
-                + socket), Commands.tails(log4));
+        assertTrue(
+                read(log4)
+                        .contains("oqto-runner: cannot listen on " + socket
+                                + ": another runner is already listening on " + socket),
+                Commands.tails(log4));
         assertEquals(200, status("/api/v1/users/me/runner", true), "the first runner is untouched");
     }
 
     @Test
     @Order(9)
     void aRunnerThatHangsGives503NotAHang() throws Exception {
-        ProcessHandle.of(runner.pid()).orElseThrow();
+        assertTrue(ProcessHandle.of(runner.pid()).isPresent(), "the runner runs");
         Commands.runOk(List.of("kill", "-STOP", Long.toString(runner.pid())));
         try {
             long start = System.nanoTime();
@@ -543,12 +714,15 @@ class SingleUserSystemIT {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertEquals(503, r.statusCode(), r.body());
             assertTrue(r.body().startsWith("{\"status\":503,\"code\":\"runner_unavailable\""), r.body());
-            assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+            assertEquals(
+                    "application/problem+json",
+                    r.headers().firstValue("Content-Type").orElse(""));
             assertTrue(ms < 10_000, "answered in " + ms + " ms");
         } finally {
             Commands.runOk(List.of("kill", "-CONT", Long.toString(runner.pid())));
         }
-        Commands.waitFor("runner answers again", Duration.ofSeconds(20), () -> status("/api/v1/users/me/runner", true) == 200);
+        Commands.waitFor(
+                "runner answers again", Duration.ofSeconds(20), () -> status("/api/v1/users/me/runner", true) == 200);
     }
 
     @Test
@@ -556,12 +730,20 @@ class SingleUserSystemIT {
     void theControlPlaneRestartsADeadRunnerAndNothingItSpawnedOutlivesIt() throws Exception {
         List<ProcessHandle> spawned = new ArrayList<>();
         for (String sandboxed : List.of("true", "false")) {
-            HttpResponse<String> r = json("POST", "/api/v1/users/me/processes", "{\"name\":\"orphan-" + sandboxed
-                    + "\",\"sandboxed\":" + sandboxed + ",\"argv\":[\"/bin/sh\",\"-c\",\"sleep 300 \u0026 sleep 300\"]}");
+            HttpResponse<String> r = json(
+                    "POST",
+                    "/api/v1/users/me/processes",
+                    "{\"name\":\"orphan-" + sandboxed + "\",\"sandboxed\":" + sandboxed
+                            + ",\"argv\":[\"/bin/sh\",\"-c\",\"sleep 300 & sleep 300\"]}");
             assertEquals(201, r.statusCode(), r.body());
             ProcessHandle h = ProcessHandle.of(pidIn(r.body())).orElseThrow();
-            Commands.waitFor("both sleeps started", Duration.ofSeconds(10),
-                    () -> h.descendants().filter(d -> d.info().command().orElse("").endsWith("sleep")).count() == 2);
+            Commands.waitFor(
+                    "both sleeps started",
+                    Duration.ofSeconds(10),
+                    () -> h.descendants()
+                                    .filter(d -> d.info().command().orElse("").endsWith("sleep"))
+                                    .count()
+                            == 2);
             spawned.add(h);
             spawned.addAll(h.descendants().toList());
         }
@@ -570,8 +752,10 @@ class SingleUserSystemIT {
         assertTrue(runner.waitFor(10, TimeUnit.SECONDS));
         assertTrue(Files.exists(socket), "SIGKILL leaves a stale socket file behind");
         for (ProcessHandle h : spawned) {
-            assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null, "no orphan survives the runner's SIGKILL: "
-                    + h.pid() + " " + h.info().commandLine().orElse(""));
+            assertTrue(
+                    h.onExit().get(10, TimeUnit.SECONDS) != null,
+                    "no orphan survives the runner's SIGKILL: " + h.pid() + " "
+                            + h.info().commandLine().orElse(""));
         }
         HttpResponse<String> r = request("GET", "/api/v1/users/me/runner", true);
         assertEquals(200, r.statusCode(), r.body() + Commands.tails(cpLog, socket.resolveSibling("oqto-runner.log")));

@@ -13,8 +13,7 @@ import java.util.stream.Stream;
 /** Reads a server-sent-event stream on a thread of its own, keeping every event; written against the SSE format. */
 final class SseClient implements AutoCloseable {
 
-    record Event(String id, String name, String data) {
-    }
+    record Event(String id, String name, String data) {}
 
     final List<Event> events = new CopyOnWriteArrayList<>();
     final int status;
@@ -29,31 +28,33 @@ final class SseClient implements AutoCloseable {
         HttpResponse<Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
         status = r.statusCode();
         lines = r.body();
-        reader = new Thread(() -> {
-            String id = null;
-            String name = "message";
-            StringBuilder data = new StringBuilder();
-            try {
-                for (String line : (Iterable<String>) lines::iterator) {
-                    if (line.isEmpty()) {
-                        if (data.length() > 0) {
-                            events.add(new Event(id, name, data.toString()));
+        reader = new Thread(
+                () -> {
+                    String id = null;
+                    String name = "message";
+                    StringBuilder data = new StringBuilder();
+                    try {
+                        for (String line : (Iterable<String>) lines::iterator) {
+                            if (line.isEmpty()) {
+                                if (data.length() > 0) {
+                                    events.add(new Event(id, name, data.toString()));
+                                }
+                                id = null;
+                                name = "message";
+                                data.setLength(0);
+                            } else if (line.startsWith("id: ")) {
+                                id = line.substring(4);
+                            } else if (line.startsWith("event: ")) {
+                                name = line.substring(7);
+                            } else if (line.startsWith("data: ")) {
+                                data.append(line.substring(6));
+                            }
                         }
-                        id = null;
-                        name = "message";
-                        data.setLength(0);
-                    } else if (line.startsWith("id: ")) {
-                        id = line.substring(4);
-                    } else if (line.startsWith("event: ")) {
-                        name = line.substring(7);
-                    } else if (line.startsWith("data: ")) {
-                        data.append(line.substring(6));
+                    } catch (RuntimeException closed) {
+                        // the stream was closed
                     }
-                }
-            } catch (RuntimeException closed) {
-                // the stream was closed
-            }
-        }, "sse " + url);
+                },
+                "sse " + url);
         reader.setDaemon(true);
         reader.start();
     }
@@ -68,7 +69,8 @@ final class SseClient implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("no " + what + " among " + events.stream().map(Event::name).toList());
+        throw new AssertionError(
+                "no " + what + " among " + events.stream().map(Event::name).toList());
     }
 
     static Predicate<Event> named(String name) {

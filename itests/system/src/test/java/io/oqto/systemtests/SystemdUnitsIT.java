@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SystemdUnitsIT {
 
-    private static final Path SYSTEMD = Path.of("../../systemd").toAbsolutePath().normalize();
+    private static final Path SYSTEMD =
+            Path.of("../../systemd").toAbsolutePath().normalize();
     private Path work;
     private Path root;
 
@@ -47,7 +48,9 @@ class SystemdUnitsIT {
     private void populate(Path r) throws Exception {
         Path system = Files.createDirectories(r.resolve("usr/lib/systemd/system"));
         try (Stream<Path> host = Files.list(Path.of("/usr/lib/systemd/system"))) {
-            for (Path p : host.filter(p -> p.toString().endsWith(".target") || p.toString().endsWith(".slice")).toList()) {
+            for (Path p : host.filter(p ->
+                            p.toString().endsWith(".target") || p.toString().endsWith(".slice"))
+                    .toList()) {
                 if (!Files.exists(system.resolve(p.getFileName()))) {
                     Files.copy(p, system.resolve(p.getFileName()), LinkOption.NOFOLLOW_LINKS);
                 }
@@ -55,7 +58,8 @@ class SystemdUnitsIT {
         }
         Distribution.unpack("oqto.controlPlane.tarball", r.resolve("opt/oqto"));
         Distribution.unpack("oqto.runner.tarball", r.resolve("opt/oqto-runner"));
-        for (String program : List.of("usr/local/bin/eavs", "usr/local/bin/hstry", "usr/local/bin/mmry", "usr/bin/mmry")) {
+        for (String program :
+                List.of("usr/local/bin/eavs", "usr/local/bin/hstry", "usr/local/bin/mmry", "usr/bin/mmry")) {
             Path p = r.resolve(program);
             Files.createDirectories(p.getParent());
             Files.writeString(p, "#!/bin/sh\n");
@@ -69,13 +73,15 @@ class SystemdUnitsIT {
     }
 
     private static Commands.Result verify(Path r, Path unit) throws Exception {
-        return Commands.run(List.of("systemd-analyze", "verify", "--root=" + r, unit.toString()), Duration.ofSeconds(60));
+        return Commands.run(
+                List.of("systemd-analyze", "verify", "--root=" + r, unit.toString()), Duration.ofMinutes(1));
     }
 
     /** Every unit verifies without a word, and every unit file of {@code source} is among them. */
     private static void verifyAll(Path r, List<String> units, Path source) throws Exception {
         for (String unit : units) {
-            Commands.Result result = verify(r, r.resolve("usr/lib/systemd/system").resolve(unit));
+            Commands.Result result =
+                    verify(r, r.resolve("usr/lib/systemd/system").resolve(unit));
             assertEquals("", result.output(), unit);
             assertEquals(0, result.exit(), unit);
         }
@@ -84,7 +90,10 @@ class SystemdUnitsIT {
 
     @Test
     void everySystemUnitVerifies() throws Exception {
-        verifyAll(root, List.of("oqto.service", "oqto-usermgr.service", "mmry-embeddings.service"), SYSTEMD.resolve("system"));
+        verifyAll(
+                root,
+                List.of("oqto.service", "oqto-usermgr.service", "mmry-embeddings.service"),
+                SYSTEMD.resolve("system"));
     }
 
     @Test
@@ -93,7 +102,9 @@ class SystemdUnitsIT {
         populate(userRoot);
         List<String> units = List.of("oqto-runner.service", "eavs.service", "hstry.service", "mmry.service");
         for (String unit : units) {
-            Files.copy(root.resolve("usr/lib/systemd/user").resolve(unit), userRoot.resolve("usr/lib/systemd/system").resolve(unit));
+            Files.copy(
+                    root.resolve("usr/lib/systemd/user").resolve(unit),
+                    userRoot.resolve("usr/lib/systemd/system").resolve(unit));
         }
         verifyAll(userRoot, units, SYSTEMD.resolve("user"));
     }
@@ -105,7 +116,10 @@ class SystemdUnitsIT {
         Files.writeString(bad, "[Unit]\nDescription=x\n[Service]\nExecStart=/opt/oqto/bin/missing\nRestartSecs=1\n");
         Commands.Result r = verify(root, bad);
         Files.delete(bad);
-        assertTrue(r.exit() != 0 && r.output().contains("Unknown key 'RestartSecs'") && r.output().contains("is not executable"),
+        assertTrue(
+                r.exit() != 0
+                        && r.output().contains("Unknown key 'RestartSecs'")
+                        && r.output().contains("is not executable"),
                 r.output());
     }
 
@@ -126,8 +140,14 @@ class SystemdUnitsIT {
         assertEquals(List.of("oqto"), system.get("oqto.service").get("User"));
         assertTrue(system.get("oqto.service").get("After").contains("oqto-usermgr.service"));
         assertEquals(List.of("oqto.service"), system.get("oqto-usermgr.service").get("Before"));
-        assertTrue(system.get("oqto-usermgr.service").getOrDefault("User", List.of()).isEmpty(), "the helper is the one root process");
-        assertEquals(List.of("-/home", "-/root"), system.get("oqto.service").get("InaccessiblePaths"),
+        assertTrue(
+                system.get("oqto-usermgr.service")
+                        .getOrDefault("User", List.of())
+                        .isEmpty(),
+                "the helper is the one root process");
+        assertEquals(
+                List.of("-/home", "-/root"),
+                system.get("oqto.service").get("InaccessiblePaths"),
                 "the control plane does not see the homes");
     }
 
@@ -138,8 +158,11 @@ class SystemdUnitsIT {
         Commands.runOk(List.of(SYSTEMD.resolve("install").toString(), "--root", root.toString()));
         assertEquals("# edited by the operator\n", Files.readString(config));
         assertTrue(Files.isDirectory(root.resolve("etc/oqto/skel")));
-        assertEquals("enabled = true\nprofile = \"development\"\n", Files.readString(root.resolve("etc/oqto/sandbox.toml")));
-        assertEquals(Path.of("/opt/oqto/bin/oqtoctl"), Files.readSymbolicLink(root.resolve("usr/local/bin/oqtoctl")),
+        assertEquals(
+                "enabled = true\nprofile = \"development\"\n", Files.readString(root.resolve("etc/oqto/sandbox.toml")));
+        assertEquals(
+                Path.of("/opt/oqto/bin/oqtoctl"),
+                Files.readSymbolicLink(root.resolve("usr/local/bin/oqtoctl")),
                 "oqtoctl on the PATH, as the seed uses it");
     }
 
@@ -149,14 +172,33 @@ class SystemdUnitsIT {
         Map<String, String> modes = new TreeMap<>();
         try (Stream<Path> s = Files.walk(etc, 1)) {
             for (Path p : s.toList()) {
-                modes.put(etc.relativize(p).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
-                        + " " + Files.getOwner(p).getName());
+                modes.put(
+                        etc.relativize(p).toString(),
+                        PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + " "
+                                + Files.getOwner(p).getName());
             }
         }
-        assertEquals(Map.of("", "rwxr-xr-x root", "config.toml", "rw-r--r-- root", "sandbox.toml", "rw-r--r-- root",
-                "skel", "rwxr-xr-x root", "secrets", "rwxr-x--- root", "shared", "rwxr-x--- root"), modes);
-        String group = Files.readAttributes(etc.resolve("secrets"), PosixFileAttributes.class).group().getName();
-        boolean oqtoGroup = Commands.run(List.of("getent", "group", "oqto"), Duration.ofSeconds(10)).exit() == 0;
+        assertEquals(
+                Map.of(
+                        "",
+                        "rwxr-xr-x root",
+                        "config.toml",
+                        "rw-r--r-- root",
+                        "sandbox.toml",
+                        "rw-r--r-- root",
+                        "skel",
+                        "rwxr-xr-x root",
+                        "secrets",
+                        "rwxr-x--- root",
+                        "shared",
+                        "rwxr-x--- root"),
+                modes);
+        String group = Files.readAttributes(etc.resolve("secrets"), PosixFileAttributes.class)
+                .group()
+                .getName();
+        boolean oqtoGroup = Commands.run(List.of("getent", "group", "oqto"), Duration.ofSeconds(10))
+                        .exit()
+                == 0;
         assertEquals(oqtoGroup ? "oqto" : "root", group, "secrets readable by the control plane's group only");
         String config = Files.readString(etc.resolve("config.toml"));
         assertFalse(config.contains("literal:"), config);
@@ -178,7 +220,7 @@ class SystemdUnitsIT {
                     int eq = line.indexOf('=');
                     if (eq > 0 && !line.startsWith("#")) {
                         List<String> values = keys.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>());
-                        for (String v : line.substring(eq + 1).trim().split("\\s+")) {
+                        for (String v : line.substring(eq + 1).trim().split("\\s+", -1)) {
                             if (!v.isEmpty()) {
                                 values.add(v);
                             }

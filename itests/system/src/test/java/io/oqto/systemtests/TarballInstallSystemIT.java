@@ -23,9 +23,16 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TarballInstallSystemIT {
 
-    private static final List<Path> MADE = List.of(Path.of("/opt/oqto"), Path.of("/opt/oqto-runner"), Path.of("/etc/oqto"),
-            Path.of("/var/lib/oqto"), Path.of("/var/lib/oqto-usermgr"), Path.of("/run/oqto"), Path.of("/usr/local/bin/oqtoctl"),
-            Path.of("/usr/lib/tmpfiles.d/oqto.conf"), Path.of("/tmp/hsperfdata_oqto"));
+    private static final List<Path> MADE = List.of(
+            Path.of("/opt/oqto"),
+            Path.of("/opt/oqto-runner"),
+            Path.of("/etc/oqto"),
+            Path.of("/var/lib/oqto"),
+            Path.of("/var/lib/oqto-usermgr"),
+            Path.of("/run/oqto"),
+            Path.of("/usr/local/bin/oqtoctl"),
+            Path.of("/usr/lib/tmpfiles.d/oqto.conf"),
+            Path.of("/tmp/hsperfdata_oqto"));
 
     private SeedWorkflow seed;
 
@@ -49,8 +56,14 @@ class TarballInstallSystemIT {
                 seed.close();
             }
         } finally {
-            for (String unit : List.of("system/oqto.service", "system/oqto-usermgr.service", "system/mmry-embeddings.service",
-                    "user/oqto-runner.service", "user/eavs.service", "user/hstry.service", "user/mmry.service")) {
+            for (String unit : List.of(
+                    "system/oqto.service",
+                    "system/oqto-usermgr.service",
+                    "system/mmry-embeddings.service",
+                    "user/oqto-runner.service",
+                    "user/eavs.service",
+                    "user/hstry.service",
+                    "user/mmry.service")) {
                 Files.deleteIfExists(Path.of("/usr/lib/systemd", unit));
             }
             for (Path p : MADE) {
@@ -75,7 +88,9 @@ class TarballInstallSystemIT {
         Commands.Result installed = seed.shell("sh /opt/oqto/systemd/install");
         assertEquals(0, installed.exit(), installed.output());
         for (String command : withoutSystemd) {
-            assertTrue(installed.output().contains("\n  " + command + "\n"), "systemd/install prints " + command + ":\n" + installed.output());
+            assertTrue(
+                    installed.output().contains("\n  " + command + "\n"),
+                    "systemd/install prints " + command + ":\n" + installed.output());
         }
         seed.runSteps(steps.subList(installStep + 1, steps.size()), withoutSystemd, "/opt/oqto-runner/bin/oqto-runner");
 
@@ -86,8 +101,10 @@ class TarballInstallSystemIT {
         for (Path tree : List.of(Path.of("/opt/oqto"), Path.of("/opt/oqto-runner"))) {
             try (Stream<Path> files = Files.walk(tree)) {
                 List<String> changed = files.filter(f -> !Commands.ownerOf(f).equals("root")
-                        || f.toFile().lastModified() > marker.toFile().lastModified()
-                        && Files.isRegularFile(f)).map(Path::toString).toList();
+                                || (f.toFile().lastModified() > marker.toFile().lastModified()
+                                        && Files.isRegularFile(f)))
+                        .map(Path::toString)
+                        .toList();
                 assertEquals(List.of(), changed, "the install tree is root's and the services wrote nothing into it");
             }
         }

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 /** A process's thread count, from /proc (-1 when it is gone). */
 final class Threads {
 
-    private Threads() {
-    }
+    private Threads() {}
 
     static int of(long pid) {
         try {

@@ -24,7 +24,9 @@ class UsermgrStartIT {
     void unpack() throws Exception {
         work = Files.createTempDirectory(Path.of("/tmp"), "oqto-um-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        bin = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp")).home.resolve("bin/oqto-usermgr");
+        bin = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"))
+                .home
+                .resolve("bin/oqto-usermgr");
     }
 
     @AfterAll
@@ -37,25 +39,38 @@ class UsermgrStartIT {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         List<String> cmd = new ArrayList<>(List.of(bin.toString(), "--config", file.toString()));
         cmd.addAll(List.of(args));
-        return Commands.run(cmd, Duration.ofSeconds(60));
+        return Commands.run(cmd, Duration.ofMinutes(1));
     }
 
     @Test
     void aBrokenConfigurationIsNamedWithFileLineAndKey() throws Exception {
         Path file = work.resolve("config.toml");
-        assertEquals(new Commands.Result(78, "oqto-usermgr: " + file + ":2:1: usermgr.socket: must be an absolute path\n"),
+        assertEquals(
+                new Commands.Result(78, "oqto-usermgr: " + file + ":2:1: usermgr.socket: must be an absolute path\n"),
                 usermgr("[usermgr]\nsocket = \"usermgr.sock\"\n"));
-        assertEquals(new Commands.Result(78, "oqto-usermgr: " + file + ":2:1: usermgr.home: unknown key (known in [usermgr]: "
-                + "socket, group, uid_min, uid_max, shell, skeleton, home_base, linger_dir, service_manager, runner_command, "
-                + "hstry_command, eavs_command, mmry_command, command_timeout_ms, ready_timeout_ms)\n"),
+        assertEquals(
+                new Commands.Result(
+                        78,
+                        "oqto-usermgr: " + file + ":2:1: usermgr.home: unknown key (known in [usermgr]: "
+                                + "socket, group, uid_min, uid_max, shell, skeleton, home_base, linger_dir, service_manager, runner_command, "
+                                + "hstry_command, eavs_command, mmry_command, command_timeout_ms, ready_timeout_ms)\n"),
                 usermgr("[usermgr]\nhome = \"/root\"\n"));
-        assertEquals(new Commands.Result(78, "oqto-usermgr: " + file + ": [usermgr] uid_min 5000 is above uid_max 4000\n"),
+        assertEquals(
+                new Commands.Result(78, "oqto-usermgr: " + file + ": [usermgr] uid_min 5000 is above uid_max 4000\n"),
                 usermgr("[usermgr]\nuid_min = 5000\nuid_max = 4000\n"));
-        assertEquals(new Commands.Result(78, "oqto-usermgr: " + file + ": [usermgr] eavs_command: the program must be an absolute "
-                + "path, not eavs\n"), usermgr("[usermgr]\neavs_command = [\"eavs\", \"serve\"]\n"));
-        assertEquals(new Commands.Result(78, "oqto-usermgr: the control plane's user nosuch-cp-user ([runner] control_plane_user) "
-                + "does not exist\n"), usermgr("[runner]\ncontrol_plane_user = \"nosuch-cp-user\"\n[usermgr]\nsocket = \""
-                + work.resolve("run/usermgr.sock") + "\"\n"));
+        assertEquals(
+                new Commands.Result(
+                        78,
+                        "oqto-usermgr: " + file + ": [usermgr] eavs_command: the program must be an absolute "
+                                + "path, not eavs\n"),
+                usermgr("[usermgr]\neavs_command = [\"eavs\", \"serve\"]\n"));
+        assertEquals(
+                new Commands.Result(
+                        78,
+                        "oqto-usermgr: the control plane's user nosuch-cp-user ([runner] control_plane_user) "
+                                + "does not exist\n"),
+                usermgr("[runner]\ncontrol_plane_user = \"nosuch-cp-user\"\n[usermgr]\nsocket = \""
+                        + work.resolve("run/usermgr.sock") + "\"\n"));
     }
 
     @Test
@@ -64,11 +79,19 @@ class UsermgrStartIT {
         assertEquals(new Commands.Result(0, work.resolve("config.toml") + ": ok\n"), usermgr(good, "--check"));
         Path file = Files.writeString(work.resolve("config.toml"), good);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        Commands.Result asNobody = Commands.run(List.of("runuser", "-u", "nobody", "--", bin.toString(), "--config", file.toString()),
-                Duration.ofSeconds(60));
-        assertEquals(new Commands.Result(77, "oqto-usermgr: must run as root (it creates Linux users); the control plane talks to "
-                + "it over " + work.resolve("run/usermgr.sock") + "\n"), asNobody);
-        assertEquals(new Commands.Result(64, "oqto-usermgr: unknown argument --socket (usage: oqto-usermgr [--config FILE] [--check])\n"),
+        Commands.Result asNobody = Commands.run(
+                List.of("runuser", "-u", "nobody", "--", bin.toString(), "--config", file.toString()),
+                Duration.ofMinutes(1));
+        assertEquals(
+                new Commands.Result(
+                        77,
+                        "oqto-usermgr: must run as root (it creates Linux users); the control plane talks to "
+                                + "it over " + work.resolve("run/usermgr.sock") + "\n"),
+                asNobody);
+        assertEquals(
+                new Commands.Result(
+                        64,
+                        "oqto-usermgr: unknown argument --socket (usage: oqto-usermgr [--config FILE] [--check])\n"),
                 usermgr(good, "--socket"));
     }
 }

@@ -1,5 +1,7 @@
 package io.oqto.files;
 
+import org.jspecify.annotations.Nullable;
+
 /** An error reply: HTTP status, machine code and message, as {@code {"error": …, "code": …}}. */
 final class FileError extends Exception {
 
@@ -14,7 +16,7 @@ final class FileError extends Exception {
         this.code = code;
     }
 
-    static FileError traversal(String path) {
+    static FileError traversal(@Nullable String path) {
         return new FileError(403, "PATH_TRAVERSAL", "path " + path + " leads outside the root");
     }
 
@@ -22,7 +24,7 @@ final class FileError extends Exception {
         return new FileError(400, "INVALID_PATH", message);
     }
 
-    static FileError notFound(String path) {
+    static FileError notFound(@Nullable String path) {
         return new FileError(404, "NOT_FOUND", "no such file or directory: " + path);
     }
 }

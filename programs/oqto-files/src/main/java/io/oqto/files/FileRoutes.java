@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The file server's routes (those of the original {@code oqto-files} that the runner needs):
@@ -48,14 +49,17 @@ final class FileRoutes {
                 case "DELETE /file" -> delete(r, out);
                 case "PUT /mkdir" -> mkdir(r, out);
                 case "POST /rename" -> rename(r, out);
-                default -> throw List.of("/health", "/tree", "/file", "/mkdir", "/rename").contains(r.path())
-                        ? new FileError(405, "METHOD_NOT_ALLOWED", r.method() + " is not allowed on " + r.path())
-                        : new FileError(404, "NOT_FOUND", "no route " + r.path());
+                default ->
+                    throw List.of("/health", "/tree", "/file", "/mkdir", "/rename")
+                                    .contains(r.path())
+                            ? new FileError(405, "METHOD_NOT_ALLOWED", r.method() + " is not allowed on " + r.path())
+                            : new FileError(404, "NOT_FOUND", "no route " + r.path());
             }
         } catch (FileError e) {
             HttpResponse.error(out, e);
         } catch (IOException e) {
-            HttpResponse.error(out, new FileError(500, "IO_ERROR", e.getClass().getSimpleName() + ": " + e.getMessage()));
+            HttpResponse.error(
+                    out, new FileError(500, "IO_ERROR", e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
     }
 
@@ -85,7 +89,9 @@ final class FileRoutes {
     private List<Map<String, Object>> children(Path dir, int depth, boolean hidden, int[] budget) throws IOException {
         List<Path> entries;
         try (Stream<Path> s = Files.list(dir)) {
-            entries = s.filter(p -> hidden || !p.getFileName().toString().startsWith(".")).sorted(Comparator.comparing(Path::toString)).toList();
+            entries = s.filter(p -> hidden || !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
         }
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (Path p : entries) {
@@ -114,21 +120,29 @@ final class FileRoutes {
         }
         String type = Files.probeContentType(p);
         try (InputStream in = Files.newInputStream(p)) {
-            HttpResponse.stream(out, type == null ? "application/octet-stream" : type, Files.size(p),
-                    "inline; filename=\"" + p.getFileName().toString().replace("\"", "") + "\"", in);
+            HttpResponse.stream(
+                    out,
+                    type == null ? "application/octet-stream" : type,
+                    Files.size(p),
+                    "inline; filename=\"" + p.getFileName().toString().replace("\"", "") + "\"",
+                    in);
         }
     }
 
     /** Written to a temporary file next to the target, then renamed over it: readers never see half a file. */
     private void write(HttpRequest r, InputStream body, OutputStream out) throws FileError, IOException {
         if (r.contentLength() > maxUpload) {
-            throw new FileError(413, "FILE_TOO_LARGE", "upload of " + r.contentLength() + " bytes exceeds " + maxUpload);
+            throw new FileError(
+                    413, "FILE_TOO_LARGE", "upload of " + r.contentLength() + " bytes exceeds " + maxUpload);
         }
         Path target = paths.resolve(r.param("path"));
         if (Files.isDirectory(target)) {
             throw new FileError(400, "NOT_A_FILE", r.param("path") + " is a directory");
         }
         Path parent = target.getParent();
+        if (parent == null) { // a resolved path lies below the root
+            throw FileError.invalidPath("not a file: " + r.param("path"));
+        }
         if (!Files.isDirectory(parent)) {
             if (!r.flag("mkdir")) {
                 throw FileError.notFound(paths.relative(parent));
@@ -201,7 +215,7 @@ final class FileRoutes {
         HttpResponse.json(out, 200, result("renamed", paths.relative(to)));
     }
 
-    private Path existing(String requested) throws FileError {
+    private Path existing(@Nullable String requested) throws FileError {
         Path p = paths.resolve(requested);
         if (!Files.exists(p)) {
             throw FileError.notFound(requested);
@@ -209,7 +223,7 @@ final class FileRoutes {
         return p;
     }
 
-    private static Map<String, Object> result(String message, String path) {
+    private static Map<String, Object> result(String message, @Nullable String path) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("success", true);
         m.put("message", message);

@@ -38,8 +38,8 @@ public final class FileServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Path socket;
     private final FileRoutes routes;
-    private final ExecutorService connections = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
+    private final ExecutorService connections =
+            new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                 Thread t = new Thread(r, "oqto-files-connection");
                 t.setDaemon(true);
                 return t;
@@ -68,9 +68,11 @@ public final class FileServer implements AutoCloseable {
         }
         if (socket == null || root == null || args.length % 2 != 0) {
             usage("--socket and --root are required");
+            return;
         }
         if (!Files.isDirectory(root)) {
             usage("root " + root + " is not a directory");
+            return;
         }
         FileServer s = new FileServer(socket, root, maxUpload);
         Runtime.getRuntime().addShutdownHook(new Thread(s::close));
@@ -79,7 +81,8 @@ public final class FileServer implements AutoCloseable {
     }
 
     private static void usage(String problem) {
-        System.err.println("oqto-files: " + problem + "\nusage: oqto-files --socket PATH --root DIR [--max-upload BYTES]");
+        System.err.println(
+                "oqto-files: " + problem + "\nusage: oqto-files --socket PATH --root DIR [--max-upload BYTES]");
         System.exit(64);
     }
 
@@ -103,7 +106,8 @@ public final class FileServer implements AutoCloseable {
     }
 
     private void handle(SocketChannel c) {
-        try (c; InputStream in = new BufferedInputStream(Channels.newInputStream(c));
+        try (c;
+                InputStream in = new BufferedInputStream(Channels.newInputStream(c));
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(c))) {
             while (true) {
                 HttpRequest r;
@@ -149,7 +153,8 @@ public final class FileServer implements AutoCloseable {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+        if (!Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .isOther()) {
             throw new IOException(socket + " exists and is not a socket; refusing to replace it");
         }
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {

@@ -6,8 +6,7 @@ import java.util.Map;
 /** Writes the few JSON shapes the file server replies with: maps, lists, strings, numbers, booleans. */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static String write(Object value) {
         StringBuilder b = new StringBuilder();

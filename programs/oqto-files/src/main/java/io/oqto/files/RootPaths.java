@@ -4,6 +4,7 @@ import io.oqto.api.unix.ConfinedPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client's path as a path inside the root, by the runner's one rule ({@link ConfinedPaths}), in the file
@@ -23,14 +24,14 @@ final class RootPaths {
     }
 
     /** The confined path for {@code requested}; it need not exist yet. */
-    Path resolve(String requested) throws FileError {
+    Path resolve(@Nullable String requested) throws FileError {
         if (requested == null || requested.isEmpty()) {
             throw FileError.invalidPath("a path is required");
         }
         if (requested.indexOf('\0') >= 0
                 || requested.getBytes(StandardCharsets.UTF_8).length > ConfinedPaths.MAX_PATH_BYTES) {
-            throw FileError.invalidPath("path is not acceptable (NUL byte or longer than " + ConfinedPaths.MAX_PATH_BYTES
-                    + " bytes)");
+            throw FileError.invalidPath(
+                    "path is not acceptable (NUL byte or longer than " + ConfinedPaths.MAX_PATH_BYTES + " bytes)");
         }
         try {
             return paths.resolve(requested);

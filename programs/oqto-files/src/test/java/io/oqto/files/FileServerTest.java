@@ -30,13 +30,13 @@ class FileServerTest {
 
     @TempDir
     Path dir;
+
     Path root;
     Path outside;
     Path socket;
     FileServer server;
 
-    record Reply(int status, String body) {
-    }
+    record Reply(int status, String body) {}
 
     @BeforeEach
     void start() throws Exception {
@@ -59,7 +59,8 @@ class FileServerTest {
             c.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(c);
             out.write((method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                            + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.write(body);
             out.flush();
             InputStream in = Channels.newInputStream(c);
@@ -83,21 +84,33 @@ class FileServerTest {
 
     @Test
     void writeReadListRenameDelete() throws Exception {
-        assertEquals(404, call("PUT", "/file?path=notes/a.txt", "hi".getBytes()).status(), "no parent without mkdir");
-        Reply put = call("PUT", "/file?path=notes/a.txt&mkdir=true", "hello".getBytes());
+        assertEquals(
+                404,
+                call("PUT", "/file?path=notes/a.txt", "hi".getBytes(StandardCharsets.UTF_8))
+                        .status(),
+                "no parent without mkdir");
+        Reply put = call("PUT", "/file?path=notes/a.txt&mkdir=true", "hello".getBytes(StandardCharsets.UTF_8));
         assertEquals(200, put.status(), put.body());
         assertEquals("{\"success\":true,\"message\":\"written 5 bytes\",\"path\":\"notes/a.txt\"}", put.body());
         assertEquals(new Reply(200, "hello"), call("GET", "/file?path=notes%2Fa.txt"));
         assertEquals(200, call("PUT", "/mkdir?path=notes/sub").status());
         Reply tree = call("GET", "/tree?path=.&depth=2");
-        assertTrue(tree.body().matches("\\[\\{\"name\":\"notes\",\"path\":\"notes\",\"type\":\"directory\",.*\"children\":\\[\\{\"name\":\"a.txt\","
-                + "\"path\":\"notes/a.txt\",\"type\":\"file\",\"size\":5,.*\\{\"name\":\"sub\".*"), tree.body());
-        assertEquals(200, call("POST", "/rename?old_path=notes/a.txt&new_path=notes/b.txt").status());
+        assertTrue(
+                tree.body()
+                        .matches(
+                                "\\[\\{\"name\":\"notes\",\"path\":\"notes\",\"type\":\"directory\",.*\"children\":\\[\\{\"name\":\"a.txt\","
+                                        + "\"path\":\"notes/a.txt\",\"type\":\"file\",\"size\":5,.*\\{\"name\":\"sub\".*"),
+                tree.body());
+        assertEquals(
+                200,
+                call("POST", "/rename?old_path=notes/a.txt&new_path=notes/b.txt")
+                        .status());
         assertEquals("hello", Files.readString(root.resolve("notes/b.txt")));
         assertEquals(409, call("DELETE", "/file?path=notes").status(), "not empty");
         assertEquals(200, call("DELETE", "/file?path=notes&recursive=true").status());
         assertFalse(Files.exists(root.resolve("notes")));
-        assertEquals(new Reply(404, "{\"error\":\"no such file or directory: notes\",\"code\":\"NOT_FOUND\"}"),
+        assertEquals(
+                new Reply(404, "{\"error\":\"no such file or directory: notes\",\"code\":\"NOT_FOUND\"}"),
                 call("GET", "/file?path=notes"));
         try (Stream<Path> left = Files.list(root)) {
             assertEquals(0, left.count(), "no temporary files left behind");
@@ -106,12 +119,15 @@ class FileServerTest {
 
     @Test
     void badRequestsGetExactErrors() throws Exception {
-        assertEquals(new Reply(413, "{\"error\":\"upload of 2000 bytes exceeds 1024\",\"code\":\"FILE_TOO_LARGE\"}"),
+        assertEquals(
+                new Reply(413, "{\"error\":\"upload of 2000 bytes exceeds 1024\",\"code\":\"FILE_TOO_LARGE\"}"),
                 call("PUT", "/file?path=big", new byte[2000]));
         assertEquals(new Reply(404, "{\"error\":\"no route /nope\",\"code\":\"NOT_FOUND\"}"), call("GET", "/nope"));
-        assertEquals(new Reply(405, "{\"error\":\"POST is not allowed on /file\",\"code\":\"METHOD_NOT_ALLOWED\"}"),
+        assertEquals(
+                new Reply(405, "{\"error\":\"POST is not allowed on /file\",\"code\":\"METHOD_NOT_ALLOWED\"}"),
                 call("POST", "/file?path=x"));
-        assertEquals(new Reply(400, "{\"error\":\"a path is required\",\"code\":\"INVALID_PATH\"}"), call("GET", "/file"));
+        assertEquals(
+                new Reply(400, "{\"error\":\"a path is required\",\"code\":\"INVALID_PATH\"}"), call("GET", "/file"));
         assertEquals(403, call("DELETE", "/file?path=.").status(), "the root stays");
     }
 
@@ -143,7 +159,7 @@ class FileServerTest {
         Files.createSymbolicLink(root.resolve("link-out"), outside);
         Files.createSymbolicLink(root.resolve("link-out-dir"), dir);
         Files.createSymbolicLink(root.resolve("dangling"), dir.resolve("nowhere"));
-        Reply r = call(method, target, "x".getBytes());
+        Reply r = call(method, target, "x".getBytes(StandardCharsets.UTF_8));
         assertEquals(403, r.status(), target + " → " + r.body());
         assertTrue(r.body().endsWith("\"code\":\"PATH_TRAVERSAL\"}"), r.body());
         assertEquals("secret", Files.readString(outside));
@@ -165,13 +181,15 @@ class FileServerTest {
             c.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(c);
             // The first request's body is never read by its route (unknown route): it must be skipped.
-            out.write(("GET /nope HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /health HTTP/1.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            out.write(
+                    "GET /nope HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /health HTTP/1.1\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.UTF_8));
             out.flush();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             Channels.newInputStream(c).transferTo(all);
             String text = all.toString(StandardCharsets.UTF_8);
-            assertTrue(text.startsWith("HTTP/1.1 404 ") && text.contains("HTTP/1.1 200 OK") && text.endsWith("\"}"), text);
+            assertTrue(
+                    text.startsWith("HTTP/1.1 404 ") && text.contains("HTTP/1.1 200 OK") && text.endsWith("\"}"), text);
         }
     }
 }

@@ -19,8 +19,7 @@ import java.util.Set;
 final class Accounts {
 
     /** What {@link #create} did: {@code created} is false when the account was already there. */
-    record Created(Account account, boolean created) {
-    }
+    record Created(Account account, boolean created) {}
 
     private final Settings settings;
     private final Exec exec;
@@ -36,7 +35,8 @@ final class Accounts {
             return Optional.empty();
         }
         if (!r.ok()) {
-            throw new IOException("getent passwd " + username + " failed (exit " + r.code() + "): " + r.output().strip());
+            throw new IOException("getent passwd " + username + " failed (exit " + r.code() + "): "
+                    + r.output().strip());
         }
         return Optional.of(Account.parsePasswd(r.output()));
     }
@@ -62,15 +62,31 @@ final class Accounts {
             return new Created(a, false);
         }
         if (!Files.isDirectory(settings.skeleton())) {
-            throw new IOException("the skeleton directory " + settings.skeleton() + " does not exist ([usermgr] skeleton)");
+            throw new IOException(
+                    "the skeleton directory " + settings.skeleton() + " does not exist ([usermgr] skeleton)");
         }
         int uid = c.uid() != null ? c.uid() : freeUid();
         Path home = settings.homeBase().resolve(c.username());
-        exec.check(List.of(Bin.USERADD, "--uid", Integer.toString(uid), "--user-group", "--groups", settings.group(),
-                "--shell", c.shell(), "--comment", c.comment(), "--home-dir", home.toString(), "--create-home",
-                "--skel", settings.skeleton().toString(), c.username()));
+        exec.check(List.of(
+                Bin.USERADD,
+                "--uid",
+                Integer.toString(uid),
+                "--user-group",
+                "--groups",
+                settings.group(),
+                "--shell",
+                c.shell(),
+                "--comment",
+                c.comment(),
+                "--home-dir",
+                home.toString(),
+                "--create-home",
+                "--skel",
+                settings.skeleton().toString(),
+                c.username()));
         try {
-            Account a = find(c.username()).orElseThrow(() -> new IOException("useradd succeeded but the user is not there"));
+            Account a = find(c.username())
+                    .orElseThrow(() -> new IOException("useradd succeeded but the user is not there"));
             prepareHome(a);
             return new Created(a, true);
         } catch (IOException | RuntimeException e) {
@@ -94,7 +110,8 @@ final class Accounts {
         Exec.Result r = exec.run(argv);
         // 12: the home or mail spool could not be removed (a missing spool is only a warning on Debian).
         if (!r.ok() && !(r.code() == 12 && !Files.exists(a.get().home(), LinkOption.NOFOLLOW_LINKS))) {
-            throw new IOException("userdel " + username + " failed (exit " + r.code() + "): " + r.output().strip());
+            throw new IOException("userdel " + username + " failed (exit " + r.code() + "): "
+                    + r.output().strip());
         }
         return true;
     }
@@ -124,7 +141,8 @@ final class Accounts {
         Exec.Result g = exec.run(List.of(Bin.GETENT, "group", settings.group()));
         String[] f = g.output().strip().split(":", -1);
         if (!g.ok() || f.length != 4 || !List.of(f[3].split(",")).contains(a.name())) {
-            throw new Validation.Rejected("user " + a.name() + " is not in group " + settings.group() + ", so not a platform user");
+            throw new Validation.Rejected(
+                    "user " + a.name() + " is not in group " + settings.group() + ", so not a platform user");
         }
     }
 
@@ -146,7 +164,8 @@ final class Accounts {
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
         Path workspace = home.resolve("oqto");
         if (!Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectory(workspace, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    workspace, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.setAttribute(workspace, "unix:uid", a.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(workspace, "unix:gid", a.gid(), LinkOption.NOFOLLOW_LINKS);
         }
@@ -155,7 +174,7 @@ final class Accounts {
     private int freeUid() throws IOException {
         Set<Integer> used = new HashSet<>();
         for (String db : List.of("passwd", "group")) {
-            for (String line : exec.check(List.of(Bin.GETENT, db)).split("\n")) {
+            for (String line : exec.check(List.of(Bin.GETENT, db)).split("\n", -1)) {
                 String[] f = line.split(":", -1);
                 if (f.length >= 3 && f[2].matches("\\d{1,10}")) {
                     used.add((int) Math.min(Integer.MAX_VALUE, Long.parseLong(f[2])));

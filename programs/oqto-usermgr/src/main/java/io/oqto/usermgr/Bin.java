@@ -13,6 +13,5 @@ final class Bin {
     static final String LOGINCTL = "/usr/bin/loginctl";
     static final String SYSTEMCTL = "/usr/bin/systemctl";
 
-    private Bin() {
-    }
+    private Bin() {}
 }

@@ -2,6 +2,7 @@ package io.oqto.usermgr;
 
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The allow-list of what the helper does, each with validated fields. A request is
@@ -10,37 +11,30 @@ import java.util.Set;
  */
 sealed interface Command {
 
-    record Ping() implements Command {
-    }
+    record Ping() implements Command {}
 
     /** A platform user's Linux account: in the fixed group, home from the skeleton; a null uid: the first free one. */
-    record CreateUser(String username, Integer uid, String shell, String comment) implements Command {
-    }
+    record CreateUser(String username, @Nullable Integer uid, String shell, String comment) implements Command {}
 
-    record DeleteUser(String username, boolean keepHome) implements Command {
-    }
+    record DeleteUser(String username, boolean keepHome) implements Command {}
 
-    record SetLinger(String username, boolean enabled) implements Command {
-    }
+    record SetLinger(String username, boolean enabled) implements Command {}
 
     /** {@code /run/user/<uid>} (0700, the user's) and the control plane's grant to the runner socket's directory. */
-    record PrepareRuntime(String username) implements Command {
-    }
+    record PrepareRuntime(String username) implements Command {}
 
-    record StartServices(String username) implements Command {
-    }
+    record StartServices(String username) implements Command {}
 
-    record StopServices(String username) implements Command {
-    }
+    record StopServices(String username) implements Command {}
 
-    record ServiceStatus(String username) implements Command {
-    }
+    record ServiceStatus(String username) implements Command {}
 
     static Command parse(Map<?, ?> request, Validation v) throws Validation.Rejected {
         Validation.exactly(request, Set.of("cmd", "args"));
-        if (!(request.get("cmd") instanceof String cmd)) {
+        if (!(request.get("cmd") instanceof String command)) {
             throw new Validation.Rejected("cmd must be a string");
         }
+        String cmd = command; // a plain local: the checker follows it into every branch
         if (!(request.get("args") instanceof Map<?, ?> a)) {
             throw new Validation.Rejected("args must be an object");
         }
@@ -51,7 +45,10 @@ sealed interface Command {
             }
             case "create-user" -> {
                 Validation.exactly(a, Set.of("username", "uid", "shell", "comment"));
-                return new CreateUser(v.linuxUser(a.get("username")), a.get("uid") == null ? null : v.uid(a.get("uid")), v.shell(a.get("shell")),
+                return new CreateUser(
+                        v.linuxUser(a.get("username")),
+                        a.get("uid") == null ? null : v.uid(a.get("uid")),
+                        v.shell(a.get("shell")),
                         v.comment(a.get("comment")));
             }
             case "delete-user" -> {
@@ -78,12 +75,14 @@ sealed interface Command {
                 Validation.exactly(a, Set.of("username"));
                 return new ServiceStatus(v.linuxUser(a.get("username")));
             }
-            default -> throw new Validation.Rejected("unknown command " + (cmd.length() > 40 ? cmd.substring(0, 40) + "…" : cmd)
-                    + " (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, ping)");
+            default ->
+                throw new Validation.Rejected(
+                        "unknown command " + (cmd.length() > 40 ? cmd.substring(0, 40) + "…" : cmd)
+                                + " (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, ping)");
         }
     }
 
-    private static boolean flag(Object v, String name) throws Validation.Rejected {
+    private static boolean flag(@Nullable Object v, String name) throws Validation.Rejected {
         if (!(v instanceof Boolean b)) {
             throw new Validation.Rejected(name + " must be true or false");
         }

@@ -29,7 +29,8 @@ interface Exec {
     default String check(List<String> argv) throws IOException {
         Result r = run(argv);
         if (!r.ok()) {
-            throw new IOException(String.join(" ", argv) + " failed (exit " + r.code() + "): " + r.output().strip());
+            throw new IOException(String.join(" ", argv) + " failed (exit " + r.code() + "): "
+                    + r.output().strip());
         }
         return r.output();
     }
@@ -40,7 +41,8 @@ interface Exec {
             if (!argv.get(0).startsWith("/")) {
                 throw new IllegalArgumentException("not an absolute program path: " + argv.get(0));
             }
-            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             Map<String, String> env = pb.environment();
             env.clear();
@@ -54,7 +56,8 @@ interface Exec {
             try {
                 if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
-                    throw new IOException(String.join(" ", argv) + " did not finish within " + timeout.toMillis() + " ms; killed");
+                    throw new IOException(
+                            String.join(" ", argv) + " did not finish within " + timeout.toMillis() + " ms; killed");
                 }
                 reader.join(1000);
             } catch (InterruptedException e) {

@@ -46,7 +46,7 @@ final class Handler {
                 return change(command);
             }
         } catch (IOException e) {
-            throw new Failed(e.getMessage());
+            throw new Failed(String.valueOf(e.getMessage()));
         }
     }
 
@@ -54,7 +54,8 @@ final class Handler {
         if (command instanceof Command.CreateUser c) {
             Accounts.Created created = accounts.create(c);
             Account a = created.account();
-            return Map.of("username", a.name(), "uid", a.uid(), "home", a.home().toString(), "created", created.created());
+            return Map.of(
+                    "username", a.name(), "uid", a.uid(), "home", a.home().toString(), "created", created.created());
         }
         if (command instanceof Command.SetLinger l) {
             services.setLinger(accounts.require(l.username()), l.enabled());

@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The helper's socket: one request per connection, a line of JSON in, a line of JSON out. Only root and
@@ -38,22 +39,24 @@ import jdk.net.UnixDomainPrincipal;
 final class HelperServer implements AutoCloseable {
 
     static final int MAX_REQUEST = 64 * 1024;
-    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration CONNECTION_TIMEOUT = Duration.ofMinutes(2);
 
     private final Settings settings;
     private final Validation validation;
     private final Handler handler;
     private final PrintStream log;
     private final ObjectMapper json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
-            r -> new Thread(r, "usermgr request"));
+    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(
+            8, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32), r -> new Thread(r, "usermgr request"));
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "usermgr timeouts");
         t.setDaemon(true);
         return t;
     });
-    private ServerSocketChannel server;
-    private Thread acceptor;
+    /** Set by {@link #start()}. */
+    private @Nullable ServerSocketChannel server;
+
+    private @Nullable Thread acceptor;
 
     HelperServer(Settings settings, Validation validation, Handler handler, PrintStream log) {
         this.settings = settings;
@@ -75,12 +78,20 @@ final class HelperServer implements AutoCloseable {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        Files.setOwner(socket, socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(settings.controlPlaneUser()));
+        Files.setOwner(
+                socket,
+                socket.getFileSystem()
+                        .getUserPrincipalLookupService()
+                        .lookupPrincipalByName(settings.controlPlaneUser()));
         acceptor = new Thread(this::acceptLoop, "usermgr accept");
         acceptor.start();
     }
 
     private void acceptLoop() {
+        ServerSocketChannel server = this.server;
+        if (server == null) {
+            return;
+        }
         while (server.isOpen()) {
             SocketChannel ch;
             try {
@@ -104,14 +115,15 @@ final class HelperServer implements AutoCloseable {
             UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
             who = peer.user().getName();
             if (!who.equals("root") && !who.equals(settings.controlPlaneUser())) {
-                log.println("refused a connection from " + who + ": only root and " + settings.controlPlaneUser() + " may use the helper");
+                log.println("refused a connection from " + who + ": only root and " + settings.controlPlaneUser()
+                        + " may use the helper");
                 reply(ch, error("refused: user " + who + " may not use oqto-usermgr"));
                 return;
             }
             reply(ch, answer(readRequest(new BufferedInputStream(Channels.newInputStream(ch))), who));
         } catch (IOException e) {
             log.println("connection from " + who + " failed: " + e.getMessage());
-            reply(ch, error(e.getMessage()));
+            reply(ch, error(String.valueOf(e.getMessage())));
         } finally {
             timeout.cancel(false);
             close(ch);
@@ -119,7 +131,7 @@ final class HelperServer implements AutoCloseable {
     }
 
     /** The response to one request line (null: the caller sent nothing). */
-    Map<String, Object> answer(String line, String who) {
+    Map<String, Object> answer(@Nullable String line, String who) {
         if (line == null) {
             return error("empty request: send one line of JSON");
         }
@@ -148,12 +160,12 @@ final class HelperServer implements AutoCloseable {
             return error("rejected: " + e.getMessage());
         } catch (Handler.Failed e) {
             log.println(who + ": " + command + ": failed: " + e.getMessage());
-            return error(e.getMessage());
+            return error(String.valueOf(e.getMessage()));
         }
     }
 
     /** One line of at most {@link #MAX_REQUEST} bytes. */
-    private static String readRequest(InputStream in) throws IOException {
+    private static @Nullable String readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b; (b = in.read()) >= 0 && b != '\n'; ) {
             if (line.size() >= MAX_REQUEST) {
@@ -173,7 +185,8 @@ final class HelperServer implements AutoCloseable {
 
     private void reply(SocketChannel ch, Map<String, Object> response) {
         try {
-            ByteBuffer out = ByteBuffer.wrap((json.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
+            ByteBuffer out =
+                    ByteBuffer.wrap((json.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
                 ch.write(out);
             }

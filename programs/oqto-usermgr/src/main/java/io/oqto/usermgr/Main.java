@@ -15,8 +15,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         String env = System.getenv("OQTO_CONFIG");
@@ -38,7 +37,7 @@ public final class Main {
         try {
             settings = Settings.from(config.toAbsolutePath(), ConfigFiles.read(config, System.getenv()));
         } catch (IllegalArgumentException e) {
-            exit(78, e.getMessage());
+            exit(78, String.valueOf(e.getMessage()));
             return;
         }
         if (checkOnly) {
@@ -46,7 +45,10 @@ public final class Main {
             return;
         }
         if ((int) Files.getAttribute(Path.of("/proc/self"), "unix:uid") != 0) {
-            exit(77, "must run as root (it creates Linux users); the control plane talks to it over " + settings.socket());
+            exit(
+                    77,
+                    "must run as root (it creates Linux users); the control plane talks to it over "
+                            + settings.socket());
         }
         run(settings, System.out);
     }
@@ -59,25 +61,35 @@ public final class Main {
             case "supervise" -> false;
             default -> ServiceManager.systemdRunning();
         };
-        ServiceManager services = systemd ? new SystemdManager(settings, dirs, exec, SystemdManager.UNIT_DIRS) : new Supervisor(settings, dirs, log);
+        ServiceManager services = systemd
+                ? new SystemdManager(settings, dirs, exec, SystemdManager.UNIT_DIRS)
+                : new Supervisor(settings, dirs, log);
         Accounts accounts = new Accounts(settings, exec);
-        HelperServer server = new HelperServer(settings, settings.validation(), new Handler(accounts, services, dirs), log);
+        HelperServer server =
+                new HelperServer(settings, settings.validation(), new Handler(accounts, services, dirs), log);
         try {
             server.start();
         } catch (UserPrincipalNotFoundException e) {
-            exit(78, "the control plane's user " + settings.controlPlaneUser() + " ([runner] control_plane_user) does not exist");
+            exit(
+                    78,
+                    "the control plane's user " + settings.controlPlaneUser()
+                            + " ([runner] control_plane_user) does not exist");
         } catch (IOException e) {
             exit(71, "cannot listen on " + settings.socket() + ": " + e.getMessage());
         }
         log.println("oqto-usermgr listening on " + settings.socket() + " for root and " + settings.controlPlaneUser()
-                + " (service manager: " + services.name() + ", users: " + settings.prefix() + "* in group " + settings.group() + ")");
+                + " (service manager: " + services.name() + ", users: " + settings.prefix() + "* in group "
+                + settings.group() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.println("oqto-usermgr stopping");
-            server.close();
-            services.close();
-            stopped.countDown();
-        }, "usermgr shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.println("oqto-usermgr stopping");
+                            server.close();
+                            services.close();
+                            stopped.countDown();
+                        },
+                        "usermgr shutdown"));
         if (services instanceof Supervisor supervisor) {
             startLingering(supervisor, accounts, log);
         }

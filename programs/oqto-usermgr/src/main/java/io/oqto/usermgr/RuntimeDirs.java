@@ -29,11 +29,13 @@ final class RuntimeDirs {
     /** Creates the directory when missing; an existing one must be a real directory owned by the user. */
     void create(Account a) throws IOException {
         if (!Files.isDirectory(BASE, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(BASE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            Files.createDirectories(
+                    BASE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         }
         Path dir = a.runtimeDir();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.setAttribute(dir, "unix:uid", a.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(dir, "unix:gid", a.gid(), LinkOption.NOFOLLOW_LINKS);
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the helper is configured with: the {@code [usermgr]} section of config.toml, plus the two facts it
@@ -14,9 +15,21 @@ import java.util.Map;
  * @param userServices the user services the helper runs itself when it supervises, in start order
  *                     (name → argv, absolute program first); the runner is last and always present
  */
-record Settings(Path configFile, Path socket, String controlPlaneUser, String prefix, String group, int uidMin, int uidMax,
-        String shell, Path skeleton, Path homeBase, Path lingerDir, String serviceManager,
-        Map<String, List<String>> userServices, Duration commandTimeout) {
+record Settings(
+        Path configFile,
+        Path socket,
+        String controlPlaneUser,
+        String prefix,
+        String group,
+        int uidMin,
+        int uidMax,
+        String shell,
+        Path skeleton,
+        Path homeBase,
+        Path lingerDir,
+        String serviceManager,
+        Map<String, List<String>> userServices,
+        Duration commandTimeout) {
 
     static final String RUNNER = "oqto-runner";
 
@@ -24,12 +37,14 @@ record Settings(Path configFile, Path socket, String controlPlaneUser, String pr
         Map<String, Object> u = sections.get("usermgr");
         String cpUser = str(sections.get("runner"), "control_plane_user", "oqto");
         if (cpUser.isEmpty()) {
-            throw new IllegalArgumentException(configFile + ": [runner] control_plane_user must name the control plane's user");
+            throw new IllegalArgumentException(
+                    configFile + ": [runner] control_plane_user must name the control plane's user");
         }
         long uidMin = num(u, "uid_min", 2000);
         long uidMax = num(u, "uid_max", 60000);
         if (uidMin > uidMax) {
-            throw new IllegalArgumentException(configFile + ": [usermgr] uid_min " + uidMin + " is above uid_max " + uidMax);
+            throw new IllegalArgumentException(
+                    configFile + ": [usermgr] uid_min " + uidMin + " is above uid_max " + uidMax);
         }
         Map<String, List<String>> services = new LinkedHashMap<>();
         // The seed's chain: eavs, hstry and mmry first (no order among them), then the runner.
@@ -37,12 +52,14 @@ record Settings(Path configFile, Path socket, String controlPlaneUser, String pr
         services.put("hstry", argv(configFile, u, "hstry_command", List.of("/usr/local/bin/hstry", "service", "run")));
         services.put("mmry", argv(configFile, u, "mmry_command", List.of("/usr/local/bin/mmry", "service", "run")));
         services.put(RUNNER, List.of(str(u, "runner_command", "/opt/oqto-runner/bin/oqto-runner")));
-        return new Settings(configFile,
+        return new Settings(
+                configFile,
                 Path.of(str(u, "socket", "/run/oqto/usermgr.sock")),
                 cpUser,
                 str(sections.get("routing"), "linux_user_prefix", "oqto_"),
                 str(u, "group", "oqto-users"),
-                (int) uidMin, (int) uidMax,
+                (int) uidMin,
+                (int) uidMax,
                 str(u, "shell", "/bin/bash"),
                 Path.of(str(u, "skeleton", "/etc/oqto/skel")),
                 Path.of(str(u, "home_base", "/home")),
@@ -56,22 +73,22 @@ record Settings(Path configFile, Path socket, String controlPlaneUser, String pr
         return new Validation(prefix, uidMin, uidMax);
     }
 
-    private static List<String> argv(Path file, Map<String, Object> u, String key, List<String> dflt) {
-        Object v = u.get(key);
+    private static List<String> argv(Path file, @Nullable Map<String, Object> u, String key, List<String> dflt) {
+        Object v = u == null ? null : u.get(key);
         List<String> argv = v == null ? dflt : List.of((String[]) v);
         if (!argv.isEmpty() && !argv.get(0).startsWith("/")) {
-            throw new IllegalArgumentException(file + ": [usermgr] " + key + ": the program must be an absolute path, not "
-                    + argv.get(0));
+            throw new IllegalArgumentException(
+                    file + ": [usermgr] " + key + ": the program must be an absolute path, not " + argv.get(0));
         }
         return argv;
     }
 
-    private static String str(Map<String, Object> m, String key, String dflt) {
+    private static String str(@Nullable Map<String, Object> m, String key, String dflt) {
         Object v = m == null ? null : m.get(key);
         return v == null ? dflt : (String) v;
     }
 
-    private static long num(Map<String, Object> m, String key, long dflt) {
+    private static long num(@Nullable Map<String, Object> m, String key, long dflt) {
         Object v = m == null ? null : m.get(key);
         return v == null ? dflt : (Long) v;
     }

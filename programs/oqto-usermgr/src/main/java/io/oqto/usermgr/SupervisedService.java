@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One user service the helper runs itself (no systemd): started as the user with {@code setpriv}, its
@@ -29,15 +30,16 @@ final class SupervisedService {
     private final ProcessBuilder builder;
     private final PrintStream log;
     private final Object lock = new Object();
-    private Process process;
+    private @Nullable Process process;
     private boolean stopping;
     private int restarts;
     private String lastExit = "";
-    private Thread thread;
+    private @Nullable Thread thread;
 
     SupervisedService(String label, ProcessBuilder builder, PrintStream log) {
         this.label = label;
-        this.builder = builder.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        this.builder =
+                builder.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         this.log = log;
     }
 
@@ -47,8 +49,9 @@ final class SupervisedService {
         synchronized (lock) {
             process = first;
         }
-        thread = new Thread(() -> supervise(first), "usermgr " + label);
-        thread.start();
+        Thread t = new Thread(() -> supervise(first), "usermgr " + label);
+        thread = t;
+        t.start();
     }
 
     boolean running() {
@@ -60,9 +63,10 @@ final class SupervisedService {
     Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
         synchronized (lock) {
-            boolean alive = process != null && process.isAlive();
+            Process p = process;
+            boolean alive = p != null && p.isAlive();
             m.put("state", alive ? "running" : stopping ? "stopped" : "restarting");
-            m.put("pid", alive ? process.pid() : null);
+            m.put("pid", p != null && alive ? p.pid() : null);
             m.put("restarts", restarts);
             m.put("last_exit", lastExit);
         }
@@ -122,7 +126,8 @@ final class SupervisedService {
             p.destroy();
             try {
                 if (!p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.println(label + ": did not stop within " + STOP_GRACE.toSeconds() + " s of SIGTERM; killing it");
+                    log.println(
+                            label + ": did not stop within " + STOP_GRACE.toSeconds() + " s of SIGTERM; killing it");
                     p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
@@ -130,8 +135,9 @@ final class SupervisedService {
             }
         }
         try {
-            if (thread != null) {
-                thread.join(STOP_GRACE.toMillis());
+            Thread t = thread;
+            if (t != null) {
+                t.join(STOP_GRACE.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -150,22 +156,25 @@ final class SupervisedService {
 
     /** Output goes to the helper's log line by line until the process closes it. */
     private void copyOutput(Process p) {
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    log.println(label + ": " + line);
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-        }, "usermgr output " + label);
+        Thread pump = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            log.println(label + ": " + line);
+                        }
+                    } catch (IOException e) {
+                        // the process is gone
+                    }
+                },
+                "usermgr output " + label);
         pump.setDaemon(true);
         pump.start();
     }
 
     static List<String> asUser(Account a, List<String> argv) {
-        List<String> full = new ArrayList<>(List.of(Bin.SETPRIV, "--reuid=" + a.uid(), "--regid=" + a.gid(),
-                "--init-groups", "--inh-caps=-all", "--"));
+        List<String> full = new ArrayList<>(List.of(
+                Bin.SETPRIV, "--reuid=" + a.uid(), "--regid=" + a.gid(), "--init-groups", "--inh-caps=-all", "--"));
         full.addAll(argv);
         return full;
     }

@@ -45,7 +45,8 @@ final class Supervisor implements ServiceManager {
     public void setLinger(Account a, boolean enabled) throws IOException {
         Path file = lingerDir().resolve(a.name());
         if (enabled) {
-            Files.createDirectories(lingerDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    lingerDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             if (!Files.exists(file)) {
                 Files.createFile(file);
             }
@@ -105,7 +106,8 @@ final class Supervisor implements ServiceManager {
     }
 
     private ProcessBuilder builder(Account a, List<String> argv) {
-        ProcessBuilder pb = new ProcessBuilder(SupervisedService.asUser(a, argv)).directory(a.home().toFile());
+        ProcessBuilder pb = new ProcessBuilder(SupervisedService.asUser(a, argv))
+                .directory(a.home().toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("HOME", a.home().toString());
@@ -138,7 +140,10 @@ final class Supervisor implements ServiceManager {
             List<String> names = new ArrayList<>(running.keySet());
             Collections.reverse(names);
             for (String n : names) {
-                running.get(n).stop();
+                SupervisedService service = running.get(n);
+                if (service != null) {
+                    service.stop();
+                }
                 stopped.add(n);
             }
         }
@@ -155,7 +160,11 @@ final class Supervisor implements ServiceManager {
             if (s != null) {
                 services.put(e.getKey(), s.status());
             } else if (!e.getValue().isEmpty()) {
-                services.put(e.getKey(), Map.of("state", Files.isExecutable(Path.of(e.getValue().get(0))) ? "stopped" : "not_installed"));
+                services.put(
+                        e.getKey(),
+                        Map.of(
+                                "state",
+                                Files.isExecutable(Path.of(e.getValue().get(0))) ? "stopped" : "not_installed"));
             }
         }
         return Map.of("manager", name(), "services", services);

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The seed's deployment: lingering through logind, the user's own systemd instance ({@code user@<uid>}),
@@ -45,7 +46,8 @@ final class SystemdManager implements ServiceManager {
         long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
         while (!Files.exists(a.runtimeDir().resolve("bus"))) {
             if (System.nanoTime() > deadline) {
-                throw new IOException("user@" + a.uid() + ".service started but " + a.runtimeDir().resolve("bus") + " did not appear");
+                throw new IOException("user@" + a.uid() + ".service started but "
+                        + a.runtimeDir().resolve("bus") + " did not appear");
             }
             try {
                 Thread.sleep(100);
@@ -83,8 +85,15 @@ final class SystemdManager implements ServiceManager {
         List<String> argv = userctl(a, "enable", "--now");
         argv.addAll(units);
         exec.check(argv);
-        return Map.of("manager", name(), "started", units.stream().map(u -> u.replace(".service", "")).toList(),
-                "already_running", List.of(), "not_installed", notInstalled);
+        return Map.of(
+                "manager",
+                name(),
+                "started",
+                units.stream().map(u -> u.replace(".service", "")).toList(),
+                "already_running",
+                List.of(),
+                "not_installed",
+                notInstalled);
     }
 
     @Override
@@ -98,7 +107,11 @@ final class SystemdManager implements ServiceManager {
         // The user's manager may already be gone (no linger, no login): nothing left to stop then.
         exec.run(argv);
         exec.run(List.of(Bin.SYSTEMCTL, "stop", "user@" + a.uid() + ".service"));
-        return Map.of("manager", name(), "stopped", units.stream().map(u -> u.replace(".service", "")).toList());
+        return Map.of(
+                "manager",
+                name(),
+                "stopped",
+                units.stream().map(u -> u.replace(".service", "")).toList());
     }
 
     @Override
@@ -111,7 +124,7 @@ final class SystemdManager implements ServiceManager {
             }
             Exec.Result r = exec.run(userctl(a, "show", "--property=ActiveState,MainPID,NRestarts", name + ".service"));
             Map<String, String> s = new LinkedHashMap<>();
-            for (String line : r.output().split("\n")) {
+            for (String line : r.output().split("\n", -1)) {
                 int eq = line.indexOf('=');
                 if (eq > 0) {
                     s.put(line.substring(0, eq), line.substring(eq + 1).strip());
@@ -120,7 +133,8 @@ final class SystemdManager implements ServiceManager {
             // The same shape as the supervisor's: numbers, and no pid when nothing runs.
             long pid = number(s.get("MainPID"));
             Map<String, Object> status = new LinkedHashMap<>();
-            status.put("state", "active".equals(s.get("ActiveState")) ? "running" : String.valueOf(s.get("ActiveState")));
+            status.put(
+                    "state", "active".equals(s.get("ActiveState")) ? "running" : String.valueOf(s.get("ActiveState")));
             status.put("pid", pid > 0 ? pid : null);
             status.put("restarts", number(s.get("NRestarts")));
             services.put(name, status);
@@ -128,7 +142,7 @@ final class SystemdManager implements ServiceManager {
         return Map.of("manager", name(), "services", services);
     }
 
-    private static long number(Object v) {
+    private static long number(@Nullable Object v) {
         try {
             return Long.parseLong(String.valueOf(v));
         } catch (NumberFormatException e) {

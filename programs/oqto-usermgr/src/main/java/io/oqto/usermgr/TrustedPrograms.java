@@ -16,8 +16,7 @@ import java.util.Set;
  */
 final class TrustedPrograms {
 
-    private TrustedPrograms() {
-    }
+    private TrustedPrograms() {}
 
     /** Throws, naming the offending path, unless {@code program} is safe to run as other users. */
     static void check(Path program) throws IOException {
@@ -26,14 +25,17 @@ final class TrustedPrograms {
             PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             if (owner != 0) {
-                throw new IOException("refusing to run " + program + " as platform users: " + p + " is owned by uid " + owner
-                        + ", not root");
+                throw new IOException("refusing to run " + program + " as platform users: " + p + " is owned by uid "
+                        + owner + ", not root");
             }
             Set<PosixFilePermission> perms = a.permissions();
-            boolean othersWrite = perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE);
-            boolean sticky = a.isDirectory() && ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 01000) != 0;
+            boolean othersWrite =
+                    perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE);
+            boolean sticky = a.isDirectory()
+                    && ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 01000) != 0;
             if (othersWrite && !sticky) {
-                throw new IOException("refusing to run " + program + " as platform users: " + p + " is writable by others than root");
+                throw new IOException(
+                        "refusing to run " + program + " as platform users: " + p + " is writable by others than root");
             }
         }
     }

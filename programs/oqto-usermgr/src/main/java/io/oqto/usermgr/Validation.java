@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules every field of a request to the root helper must pass before anything runs. Nothing from the
@@ -28,6 +29,7 @@ final class Validation {
     static final Set<String> RESERVED = Set.of("root", "daemon", "bin", "sys", "nobody", "oqto", "systemd-network");
     /** The same allow-list {@code [usermgr] shell} is checked against. */
     static final List<String> SHELLS = ConfigFiles.LOGIN_SHELLS;
+
     static final int MAX_FIELD = 256;
     private static final Pattern NAME_TAIL = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
@@ -43,7 +45,7 @@ final class Validation {
     }
 
     /** A Linux user name this helper may manage: the prefix, then lower-case letters, digits, _ and -. */
-    String linuxUser(Object value) throws Rejected {
+    String linuxUser(@Nullable Object value) throws Rejected {
         String s = text("username", value, 32);
         if (!s.startsWith(prefix) || s.length() == prefix.length()) {
             throw new Rejected("username " + quoted(s) + " must start with " + prefix + " and have a name after it");
@@ -58,7 +60,7 @@ final class Validation {
         return s;
     }
 
-    int uid(Object value) throws Rejected {
+    int uid(@Nullable Object value) throws Rejected {
         if (!(value instanceof Number n) || n.doubleValue() != n.longValue()) {
             throw new Rejected("uid must be a whole number");
         }
@@ -69,7 +71,7 @@ final class Validation {
         return (int) uid;
     }
 
-    String shell(Object value) throws Rejected {
+    String shell(@Nullable Object value) throws Rejected {
         String s = text("shell", value, 64);
         if (!SHELLS.contains(s)) {
             throw new Rejected("shell " + quoted(s) + " is not one of " + SHELLS);
@@ -78,9 +80,10 @@ final class Validation {
     }
 
     /** Free text that ends up in /etc/passwd (GECOS): no field or line separators. */
-    String comment(Object value) throws Rejected {
+    String comment(@Nullable Object value) throws Rejected {
         String s = text("comment", value, MAX_FIELD);
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (c == ':' || c == ',' || c == '=' || Character.isISOControl(c)) {
                 throw new Rejected("comment may not contain ':', ',', '=' or control characters");
             }
@@ -92,7 +95,8 @@ final class Validation {
     static void exactly(Map<?, ?> args, Set<String> keys) throws Rejected {
         for (Object k : args.keySet()) {
             if (!keys.contains(k)) {
-                throw new Rejected("unknown argument " + quoted(String.valueOf(k)) + " (this command takes " + new TreeSet<>(keys) + ")");
+                throw new Rejected("unknown argument " + quoted(String.valueOf(k)) + " (this command takes "
+                        + new TreeSet<>(keys) + ")");
             }
         }
         for (String k : keys) {
@@ -102,7 +106,7 @@ final class Validation {
         }
     }
 
-    private static String text(String field, Object value, int max) throws Rejected {
+    private static String text(String field, @Nullable Object value, int max) throws Rejected {
         if (!(value instanceof String s)) {
             throw new Rejected(field + " must be a string");
         }

@@ -34,11 +34,14 @@ class SupervisedServiceTest {
 
     @Test
     void aServiceThatExitsIsRestartedWithAGrowingPause() throws Exception {
-        SupervisedService s = new SupervisedService("alice/svc", new ProcessBuilder("/bin/sh", "-c", "echo ran; exit 3"), log);
+        SupervisedService s =
+                new SupervisedService("alice/svc", new ProcessBuilder("/bin/sh", "-c", "echo ran; exit 3"), log);
         s.start();
         // Stopped while it waits to be restarted (not while a run is under way, which SIGTERM would end).
-        waitFor("two restarts, then the pause before the next", () -> (int) s.status().get("restarts") >= 2
-                && "restarting".equals(s.status().get("state")));
+        waitFor(
+                "two restarts, then the pause before the next",
+                () -> (int) s.status().get("restarts") >= 2
+                        && "restarting".equals(s.status().get("state")));
         s.stop();
         String log = log();
         assertTrue(log.contains("alice/svc: ran\n"), log);

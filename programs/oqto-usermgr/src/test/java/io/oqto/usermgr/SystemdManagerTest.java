@@ -29,8 +29,8 @@ class SystemdManagerTest {
             ran.add(String.join(" ", argv));
             return new Exec.Result(0, argv.contains("show") ? showOutput : "");
         };
-        Settings settings = Settings.from(Path.of("/etc/oqto/config.toml"), Map.of("usermgr", Map.of(), "runner", Map.of(),
-                "routing", Map.of()));
+        Settings settings = Settings.from(
+                Path.of("/etc/oqto/config.toml"), Map.of("usermgr", Map.of(), "runner", Map.of(), "routing", Map.of()));
         return new SystemdManager(settings, new RuntimeDirs(exec, "oqto"), exec, List.of(units));
     }
 
@@ -41,7 +41,10 @@ class SystemdManagerTest {
         Files.writeString(units.resolve("oqto-runner.service"), "");
         Files.writeString(units.resolve("hstry.service"), "");
         Map<String, Object> started = manager().start(ALICE);
-        assertEquals(List.of("/usr/bin/systemctl --user --machine=oqto_alice@.host enable --now hstry.service oqto-runner.service"), ran);
+        assertEquals(
+                List.of(
+                        "/usr/bin/systemctl --user --machine=oqto_alice@.host enable --now hstry.service oqto-runner.service"),
+                ran);
         assertEquals(List.of("hstry", "oqto-runner"), started.get("started"));
         assertEquals(List.of("eavs", "mmry"), started.get("not_installed"));
     }
@@ -58,8 +61,11 @@ class SystemdManagerTest {
         Files.writeString(units.resolve("oqto-runner.service"), "");
         Files.writeString(units.resolve("eavs.service"), "");
         manager().stop(ALICE);
-        assertEquals(List.of("/usr/bin/systemctl --user --machine=oqto_alice@.host disable --now oqto-runner.service eavs.service",
-                "/usr/bin/systemctl stop user@2001.service"), ran);
+        assertEquals(
+                List.of(
+                        "/usr/bin/systemctl --user --machine=oqto_alice@.host disable --now oqto-runner.service eavs.service",
+                        "/usr/bin/systemctl stop user@2001.service"),
+                ran);
     }
 
     @Test
@@ -69,10 +75,14 @@ class SystemdManagerTest {
         manager().setLinger(ALICE, false);
         showOutput = "ActiveState=active\nMainPID=4242\nNRestarts=3\n";
         Map<String, Object> status = manager().status(ALICE);
-        assertEquals(List.of("/usr/bin/loginctl enable-linger oqto_alice", "/usr/bin/loginctl disable-linger oqto_alice",
-                "/usr/bin/systemctl --user --machine=oqto_alice@.host show --property=ActiveState,MainPID,NRestarts oqto-runner.service"),
+        assertEquals(
+                List.of(
+                        "/usr/bin/loginctl enable-linger oqto_alice",
+                        "/usr/bin/loginctl disable-linger oqto_alice",
+                        "/usr/bin/systemctl --user --machine=oqto_alice@.host show --property=ActiveState,MainPID,NRestarts oqto-runner.service"),
                 ran);
-        assertEquals(Map.of("state", "running", "pid", 4242L, "restarts", 3L),
+        assertEquals(
+                Map.of("state", "running", "pid", 4242L, "restarts", 3L),
                 ((Map<?, ?>) status.get("services")).get("oqto-runner"));
         assertEquals(Map.of("state", "not_installed"), ((Map<?, ?>) status.get("services")).get("eavs"));
     }

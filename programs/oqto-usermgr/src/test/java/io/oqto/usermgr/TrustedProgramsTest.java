@@ -28,7 +28,10 @@ class TrustedProgramsTest {
 
     @Test
     void aRootOwnedProgramUnderAStickyTmpPasses() throws IOException {
-        assertEquals(0, (int) (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"), "this test needs root (CI has it)");
+        assertEquals(
+                0,
+                (int) (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"),
+                "this test needs root (CI has it)");
         TrustedPrograms.check(program()); // /tmp is 1777 root: sticky, so fine
     }
 
@@ -36,14 +39,19 @@ class TrustedProgramsTest {
     void aWritableDirectoryOnTheWayOrAForeignOwnerIsRefused() throws IOException {
         Path p = program();
         Files.setPosixFilePermissions(p.getParent(), PosixFilePermissions.fromString("rwxrwxr-x"));
-        assertEquals("refusing to run " + p + " as platform users: " + p.getParent() + " is writable by others than root",
+        assertEquals(
+                "refusing to run " + p + " as platform users: " + p.getParent() + " is writable by others than root",
                 assertThrows(IOException.class, () -> TrustedPrograms.check(p)).getMessage());
         Files.setPosixFilePermissions(p.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setAttribute(p, "unix:uid", 4242);
-        assertEquals("refusing to run " + p + " as platform users: " + p + " is owned by uid 4242, not root",
+        assertEquals(
+                "refusing to run " + p + " as platform users: " + p + " is owned by uid 4242, not root",
                 assertThrows(IOException.class, () -> TrustedPrograms.check(p)).getMessage());
         Path link = Files.createSymbolicLink(dir.resolve("link"), p);
-        assertEquals("refusing to run " + link + " as platform users: " + p + " is owned by uid 4242, not root",
-                assertThrows(IOException.class, () -> TrustedPrograms.check(link)).getMessage(), "a link is followed");
+        assertEquals(
+                "refusing to run " + link + " as platform users: " + p + " is owned by uid 4242, not root",
+                assertThrows(IOException.class, () -> TrustedPrograms.check(link))
+                        .getMessage(),
+                "a link is followed");
     }
 }

@@ -25,6 +25,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Providers written to pi's models.json: \"name api base_url key models\"")
     String[] providers() default {};
 
-    @AttributeDefinition(description = "Multi-user mode: hand the providers' keys to every user's agent (each user can read them)")
+    @AttributeDefinition(
+            description = "Multi-user mode: hand the providers' keys to every user's agent (each user can read them)")
     boolean sharedProviderKeys() default false;
 }

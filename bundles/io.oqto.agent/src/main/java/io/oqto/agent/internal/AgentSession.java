@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,29 +37,36 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentSession {
 
-    enum State { STARTING, IDLE, STREAMING, ABORTING, STOPPED }
+    enum State {
+        STARTING,
+        IDLE,
+        STREAMING,
+        ABORTING,
+        STOPPED
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
-    private static final Set<String> ANY_LIVE = Set.of("get_state", "get_messages", "get_available_models", "get_session_stats");
-    private static final Set<String> IDLE_ONLY = Set.of("prompt", "set_model", "set_thinking_level", "set_auto_retry",
-            "compact", "new_session");
+    private static final Set<String> ANY_LIVE =
+            Set.of("get_state", "get_messages", "get_available_models", "get_session_stats");
+    private static final Set<String> IDLE_ONLY =
+            Set.of("prompt", "set_model", "set_thinking_level", "set_auto_retry", "compact", "new_session");
     private static final Set<String> STREAMING_ONLY = Set.of("steer", "follow_up", "abort");
     static final Set<String> COMMANDS = union(ANY_LIVE, IDLE_ONLY, STREAMING_ONLY);
 
     private final String id;
     private final String cwd;
-    private final String provider;
-    private final String model;
+    private final @Nullable String provider;
+    private final @Nullable String model;
     private final Instant createdAt = Instant.now();
     private final SequencedBuffer<AgentEvent> log;
     private final ProcessLauncher launcher;
     private final AgentSettings settings;
     private final AtomicInteger subscribers = new AtomicInteger();
     private volatile State state = State.STARTING;
-    private volatile String stopReason;
-    private volatile String piSessionId;
-    private volatile String piSessionFile;
-    private volatile PiConnection pi;
+    private volatile @Nullable String stopReason;
+    private volatile @Nullable String piSessionId;
+    private volatile @Nullable String piSessionFile;
+    private volatile @Nullable PiConnection pi;
     private volatile long unwatchedSinceNanos = System.nanoTime();
 
     /** Resume pi's own session file instead of starting a new conversation. */
@@ -65,7 +74,13 @@ final class AgentSession {
         this.piSessionFile = sessionFile;
     }
 
-    AgentSession(String id, String cwd, String provider, String model, ProcessLauncher launcher, AgentSettings settings) {
+    AgentSession(
+            String id,
+            String cwd,
+            @Nullable String provider,
+            @Nullable String model,
+            ProcessLauncher launcher,
+            AgentSettings settings) {
         this.id = id;
         this.cwd = cwd;
         this.provider = provider;
@@ -129,7 +144,8 @@ final class AgentSession {
         process.exited().thenAccept(code -> onExit(connection, code));
         stage("sandbox_ready", Map.of("pid", process.pid(), "command", process.command()));
         try {
-            Map<String, Object> answer = connection.send("get_state", Map.of()).get(settings.startTimeoutMs(), TimeUnit.MILLISECONDS);
+            Map<String, Object> answer =
+                    connection.send("get_state", Map.of()).get(settings.startTimeoutMs(), TimeUnit.MILLISECONDS);
             Map<?, ?> data = answer.get("data") instanceof Map<?, ?> d ? d : Map.of();
             piSessionId = data.get("sessionId") instanceof String s ? s : null;
             piSessionFile = data.get("sessionFile") instanceof String f ? f : piSessionFile;
@@ -144,11 +160,13 @@ final class AgentSession {
                 }
             }
         } catch (TimeoutException e) {
-            fail("agent_ready", "pi did not answer get_state within " + settings.startTimeoutMs() + " ms" + stderr(process),
+            fail(
+                    "agent_ready",
+                    "pi did not answer get_state within " + settings.startTimeoutMs() + " ms" + stderr(process),
                     "start_failed");
             stopProcess();
         } catch (ExecutionException e) {
-            fail("agent_ready", "pi failed before it was ready: " + e.getCause().getMessage() + stderr(process), "start_failed");
+            fail("agent_ready", "pi failed before it was ready: " + causeOf(e) + stderr(process), "start_failed");
             stopProcess();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -158,28 +176,43 @@ final class AgentSession {
     /** Relays one command to pi if the state allows it; returns pi's response data. */
     Map<String, Object> command(String type, Map<String, Object> fields) throws ProtocolException {
         if (!COMMANDS.contains(type)) {
-            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "unknown session command \"" + type + "\" (one of "
-                    + new TreeSet<>(COMMANDS) + ")", null);
+            throw new ProtocolException(
+                    ErrorCode.INVALID_REQUEST,
+                    "unknown session command \"" + type + "\" (one of " + new TreeSet<>(COMMANDS) + ")",
+                    null);
         }
         CommandFields.check(type, fields);
         CompletableFuture<Map<String, Object>> reply;
         synchronized (this) {
             State s = state;
-            boolean allowed = s != State.STOPPED && s != State.STARTING
-                    && (ANY_LIVE.contains(type) || IDLE_ONLY.contains(type) && s == State.IDLE
-                            || STREAMING_ONLY.contains(type) && s == State.STREAMING);
+            boolean allowed = s != State.STOPPED
+                    && s != State.STARTING
+                    && (ANY_LIVE.contains(type)
+                            || (IDLE_ONLY.contains(type) && s == State.IDLE)
+                            || (STREAMING_ONLY.contains(type) && s == State.STREAMING));
             if (!allowed) {
-                throw new ProtocolException(ErrorCode.INVALID_STATE, "session " + id + " is " + s.name().toLowerCase()
-                        + (stopReason != null && s == State.STOPPED ? " (" + stopReason + ")" : "") + "; " + type + " "
-                        + (IDLE_ONLY.contains(type) ? "needs an idle session" : STREAMING_ONLY.contains(type)
-                                ? "needs a streaming session" : "needs a running session"), null);
+                throw new ProtocolException(
+                        ErrorCode.INVALID_STATE,
+                        "session " + id + " is " + s.name().toLowerCase(Locale.ROOT)
+                                + (stopReason != null && s == State.STOPPED ? " (" + stopReason + ")" : "") + "; "
+                                + type + " "
+                                + (IDLE_ONLY.contains(type)
+                                        ? "needs an idle session"
+                                        : STREAMING_ONLY.contains(type)
+                                                ? "needs a streaming session"
+                                                : "needs a running session"),
+                        null);
+            }
+            PiConnection c = pi;
+            if (c == null) { // a live state always has its pi; this is the guard the compiler can see
+                throw new ProtocolException(ErrorCode.INVALID_STATE, "session " + id + " has no agent running", null);
             }
             if (type.equals("prompt")) {
                 transition(State.STREAMING, null);
             } else if (type.equals("abort")) {
                 transition(State.ABORTING, null);
             }
-            reply = pi.send(type, CommandFields.toPi(fields));
+            reply = c.send(type, CommandFields.toPi(fields));
         }
         try {
             Map<String, Object> r = reply.get(type.equals("compact") ? 600_000 : 60_000, TimeUnit.MILLISECONDS);
@@ -193,7 +226,7 @@ final class AgentSession {
                     transition(State.IDLE, null);
                 }
             }
-            throw new ProtocolException(ErrorCode.AGENT_ERROR, "pi refused " + type + ": " + e.getCause().getMessage(), null);
+            throw new ProtocolException(ErrorCode.AGENT_ERROR, "pi refused " + type + ": " + causeOf(e), null);
         } catch (TimeoutException e) {
             throw new ProtocolException(ErrorCode.TIMEOUT, "pi did not answer " + type + " in time", null);
         } catch (InterruptedException e) {
@@ -217,12 +250,21 @@ final class AgentSession {
     void watch() {
         State s = state;
         PiConnection c = pi;
-        if ((s == State.STREAMING || s == State.ABORTING) && c != null
+        if ((s == State.STREAMING || s == State.ABORTING)
+                && c != null
                 && c.nanosSinceLastLine() > TimeUnit.MILLISECONDS.toNanos(settings.stallTimeoutMs())) {
-            append("session.error", Map.of("stage", "running", "message", "pi sent nothing for "
-                    + settings.stallTimeoutMs() + " ms while working; stopped it", "recoverable", true));
+            append(
+                    "session.error",
+                    Map.of(
+                            "stage",
+                            "running",
+                            "message",
+                            "pi sent nothing for " + settings.stallTimeoutMs() + " ms while working; stopped it",
+                            "recoverable",
+                            true));
             stop("stalled");
-        } else if (s == State.IDLE && subscribers.get() == 0
+        } else if (s == State.IDLE
+                && subscribers.get() == 0
                 && System.nanoTime() - unwatchedSinceNanos > TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMs())) {
             stop("idle");
         }
@@ -241,7 +283,7 @@ final class AgentSession {
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
-        m.put("state", state.name().toLowerCase());
+        m.put("state", state.name().toLowerCase(Locale.ROOT));
         m.put("stop_reason", stopReason);
         m.put("cwd", cwd);
         m.put("provider", provider);
@@ -251,7 +293,8 @@ final class AgentSession {
         m.put("last_seq", log.lastSeq());
         m.put("subscribers", subscribers.get());
         PiConnection c = pi;
-        m.put("pid", c == null || state == State.STOPPED ? null : c.process().pid());
+        LaunchedProcess process = c == null ? null : c.process();
+        m.put("pid", process == null || state == State.STOPPED ? null : process.pid());
         return m;
     }
 
@@ -263,14 +306,23 @@ final class AgentSession {
             } else if (t.equals("agent_end") && (state == State.STREAMING || state == State.ABORTING)) {
                 // Logged after the agent.idle event below, so a client sees the end of the run first.
                 PiEvents.Translated tr = PiEvents.translate(event);
-                append(tr.type(), tr.data());
+                if (tr != null) {
+                    append(tr.type(), tr.data());
+                }
                 transition(State.IDLE, null);
                 return;
             }
         }
         if (t.equals("oqto_unparsed_line")) {
-            append("session.error", Map.of("stage", "running", "message", "pi wrote a line that is not JSON: "
-                    + event.get("line"), "recoverable", true));
+            append(
+                    "session.error",
+                    Map.of(
+                            "stage",
+                            "running",
+                            "message",
+                            "pi wrote a line that is not JSON: " + event.get("line"),
+                            "recoverable",
+                            true));
             return;
         }
         PiEvents.Translated tr = PiEvents.translate(event);
@@ -285,8 +337,15 @@ final class AgentSession {
             if (pi != connection || state == State.STOPPED) {
                 return;
             }
-            append("session.error", Map.of("stage", "running", "message", "pi exited unexpectedly with code " + code
-                    + stderr(connection.process()), "recoverable", true));
+            append(
+                    "session.error",
+                    Map.of(
+                            "stage",
+                            "running",
+                            "message",
+                            "pi exited unexpectedly with code " + code + stderr(connection.process()),
+                            "recoverable",
+                            true));
             transition(State.STOPPED, "crashed");
         }
     }
@@ -301,9 +360,10 @@ final class AgentSession {
 
     private void stopProcess() {
         PiConnection c = pi;
-        if (c != null && c.process() != null) {
+        LaunchedProcess process = c == null ? null : c.process();
+        if (process != null) {
             try {
-                c.process().stop(3000);
+                process.stop(3000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -318,14 +378,14 @@ final class AgentSession {
     }
 
     /** Changes state and logs it; callers hold the lock. */
-    private void transition(State next, String reason) {
+    private void transition(State next, @Nullable String reason) {
         State previous = state;
         state = next;
         stopReason = next == State.STOPPED ? reason : null;
         if (previous != next) {
             Map<String, Object> d = new LinkedHashMap<>();
-            d.put("state", next.name().toLowerCase());
-            d.put("previous", previous.name().toLowerCase());
+            d.put("state", next.name().toLowerCase(Locale.ROOT));
+            d.put("previous", previous.name().toLowerCase(Locale.ROOT));
             if (reason != null) {
                 d.put("reason", reason);
             }
@@ -336,7 +396,13 @@ final class AgentSession {
         }
     }
 
-    private static String stderr(LaunchedProcess p) {
+    /** Why a future failed, in words. */
+    private static String causeOf(ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return String.valueOf(cause.getMessage());
+    }
+
+    private static String stderr(@Nullable LaunchedProcess p) {
         List<String> tail = p == null ? List.of() : p.stderrTail(5);
         return tail.isEmpty() ? "" : "; its last stderr: " + String.join(" | ", tail);
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,10 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -46,12 +49,22 @@ import org.slf4j.LoggerFactory;
  * {@code stop_session}, {@code restart_session}, {@code delete_session}. A watchdog stops stalled and
  * unwatched idle sessions, saying why.
  */
-@Component(service = RunnerOperation.class, configurationPid = "oqto.agent", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(
+        service = RunnerOperation.class,
+        configurationPid = "oqto.agent",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = AgentConfig.class)
 public final class AgentSessions implements StreamingOperation {
 
-    static final Set<String> TYPES = Set.of("create_session", "list_sessions", "session_info", "session_command",
-            "subscribe_session", "stop_session", "restart_session", "delete_session");
+    static final Set<String> TYPES = Set.of(
+            "create_session",
+            "list_sessions",
+            "session_info",
+            "session_command",
+            "subscribe_session",
+            "stop_session",
+            "restart_session",
+            "delete_session");
     private static final Pattern SESSION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
     private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
@@ -67,30 +80,47 @@ public final class AgentSessions implements StreamingOperation {
         t.setDaemon(true);
         return t;
     });
+
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "oqto-session-watchdog");
         t.setDaemon(true);
         return t;
     });
     private final Path piAgentDir;
+    /** The watchdog's run; ends with the watchdog's executor on deactivate. */
+    private final ScheduledFuture<?> watching;
+
     private volatile AgentSettings settings;
     private volatile String[] providers;
     private volatile boolean sharedProviderKeys;
     private final boolean multiUser;
 
     @Activate
-    public AgentSessions(@Reference ProcessLauncher launcher, @Reference WorkspacePaths workspace, AgentConfig config,
+    public AgentSessions(
+            @Reference ProcessLauncher launcher,
+            @Reference WorkspacePaths workspace,
+            AgentConfig config,
             BundleContext context) {
-        this(launcher, workspace, config, PiModels.agentDir(), DeploymentMode.of(context).isMultiUser());
+        this(
+                launcher,
+                workspace,
+                config,
+                PiModels.agentDir(),
+                DeploymentMode.of(context).isMultiUser());
     }
 
-    AgentSessions(ProcessLauncher launcher, WorkspacePaths workspace, AgentConfig config, Path piAgentDir, boolean multiUser) {
+    AgentSessions(
+            ProcessLauncher launcher,
+            WorkspacePaths workspace,
+            AgentConfig config,
+            Path piAgentDir,
+            boolean multiUser) {
         this.launcher = launcher;
         this.workspace = workspace;
         this.piAgentDir = piAgentDir;
         this.multiUser = multiUser;
         modified(config);
-        watchdog.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+        watching = watchdog.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
     }
 
     @Modified
@@ -103,6 +133,7 @@ public final class AgentSessions implements StreamingOperation {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        watching.cancel(false);
         watchdog.shutdownNow();
         starter.shutdownNow();
         for (AgentSession s : sessions.values()) {
@@ -133,8 +164,8 @@ public final class AgentSessions implements StreamingOperation {
     public Frame handle(Frame r) throws ProtocolException {
         return switch (r.type()) {
             case "create_session" -> create(r);
-            case "list_sessions" -> Frame.of(r.id(), "session_list").with("sessions", list())
-                    .with("subscriptions", feeds.get());
+            case "list_sessions" ->
+                Frame.of(r.id(), "session_list").with("sessions", list()).with("subscriptions", feeds.get());
             case "session_info" -> Frame.of(r.id(), "session_info").with("session", get(r).describe());
             case "session_command" -> command(r);
             case "stop_session" -> {
@@ -158,8 +189,11 @@ public final class AgentSessions implements StreamingOperation {
         String provider = name(r, "provider");
         String model = name(r, "model");
         if (sessions.size() >= settings.maxSessions()) {
-            throw new ProtocolException(ErrorCode.BUSY, "this runner already has " + settings.maxSessions()
-                    + " sessions ([agent] max_sessions); delete one first", null);
+            throw new ProtocolException(
+                    ErrorCode.BUSY,
+                    "this runner already has " + settings.maxSessions()
+                            + " sessions ([agent] max_sessions); delete one first",
+                    null);
         }
         String id = optional(r, "session", UUID.randomUUID().toString().substring(0, 8));
         if (!SESSION_ID.matcher(id).matches()) {
@@ -183,7 +217,7 @@ public final class AgentSessions implements StreamingOperation {
      * The file of an earlier pi session, found by its id the way pi names them
      * ({@code <agent dir>/sessions/--<cwd>--/<time>_<id>.jsonl}); null when none was asked for.
      */
-    private String resumeFile(Object resume) throws ProtocolException {
+    private @Nullable String resumeFile(@Nullable Object resume) throws ProtocolException {
         if (resume == null) {
             return null;
         }
@@ -191,22 +225,26 @@ public final class AgentSessions implements StreamingOperation {
             throw invalid("\"resume\" must be the id of an earlier pi session");
         }
         Path sessionsDir = piAgentDir.resolve("sessions");
-        try (Stream<Path> files = Files.exists(sessionsDir)
-                ? Files.walk(sessionsDir, 2) : Stream.empty()) {
-            return files.filter(f -> f.getFileName().toString().endsWith("_" + id + ".jsonl")).findFirst()
+        try (Stream<Path> files = Files.exists(sessionsDir) ? Files.walk(sessionsDir, 2) : Stream.empty()) {
+            return files.filter(f -> f.getFileName().toString().endsWith("_" + id + ".jsonl"))
+                    .findFirst()
                     .map(Path::toString)
-                    .orElseThrow(() -> new ProtocolException(ErrorCode.SESSION_NOT_FOUND, "no pi session " + id + " under "
-                            + sessionsDir, null));
+                    .orElseThrow(() -> new ProtocolException(
+                            ErrorCode.SESSION_NOT_FOUND, "no pi session " + id + " under " + sessionsDir, null));
         } catch (IOException e) {
-            throw new ProtocolException(ErrorCode.IO_ERROR, "cannot look for pi session " + id + ": " + e.getMessage(), null);
+            throw new ProtocolException(
+                    ErrorCode.IO_ERROR, "cannot look for pi session " + id + ": " + e.getMessage(), null);
         }
     }
 
     private Frame restart(Frame r) throws ProtocolException {
         AgentSession s = get(r);
         if (s.state() != AgentSession.State.STOPPED) {
-            throw new ProtocolException(ErrorCode.INVALID_STATE, "session " + s.id() + " is " + s.state().name().toLowerCase()
-                    + "; only a stopped session can be restarted", null);
+            throw new ProtocolException(
+                    ErrorCode.INVALID_STATE,
+                    "session " + s.id() + " is " + s.state().name().toLowerCase(Locale.ROOT)
+                            + "; only a stopped session can be restarted",
+                    null);
         }
         writeModels();
         starter.execute(s::start);
@@ -221,13 +259,17 @@ public final class AgentSessions implements StreamingOperation {
         Map<String, Object> fields = new LinkedHashMap<>(r.fields());
         fields.remove("session");
         fields.remove("command");
-        return Frame.of(r.id(), "session_reply").with("session", s.id()).with("command", command)
+        return Frame.of(r.id(), "session_reply")
+                .with("session", s.id())
+                .with("command", command)
                 .with("data", s.command(command, fields).get("data"));
     }
 
     private List<Map<String, Object>> list() {
         List<Map<String, Object>> all = new ArrayList<>();
-        sessions.values().stream().sorted(Comparator.comparing(AgentSession::id)).forEach(s -> all.add(s.describe()));
+        sessions.values().stream()
+                .sorted(Comparator.comparing(AgentSession::id))
+                .forEach(s -> all.add(s.describe()));
         return all;
     }
 
@@ -248,14 +290,18 @@ public final class AgentSessions implements StreamingOperation {
         }
         if (multiUser && !sharedProviderKeys) {
             // Whatever key pi gets, its user can read: a real provider key would be every user's.
-            throw new ProtocolException(ErrorCode.SPAWN_FAILED, "[agent] providers: in multi-user mode a provider key given "
-                    + "to an agent can be read by its user; give agents their own keys through the LLM proxy, or set "
-                    + "[agent] shared_provider_keys = true to share these keys with every user", null);
+            throw new ProtocolException(
+                    ErrorCode.SPAWN_FAILED,
+                    "[agent] providers: in multi-user mode a provider key given "
+                            + "to an agent can be read by its user; give agents their own keys through the LLM proxy, or set "
+                            + "[agent] shared_provider_keys = true to share these keys with every user",
+                    null);
         }
         try {
             PiModels.write(piAgentDir, PiModels.of(entries));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ProtocolException(ErrorCode.SPAWN_FAILED, "cannot write pi's models.json: " + e.getMessage(), null);
+            throw new ProtocolException(
+                    ErrorCode.SPAWN_FAILED, "cannot write pi's models.json: " + e.getMessage(), null);
         }
     }
 
@@ -276,7 +322,7 @@ public final class AgentSessions implements StreamingOperation {
         return s;
     }
 
-    private static String name(Frame r, String key) throws ProtocolException {
+    private static @Nullable String name(Frame r, String key) throws ProtocolException {
         Object v = r.fields().get(key);
         if (v == null) {
             return null;

@@ -4,6 +4,7 @@ package io.oqto.agent.internal;
 record AgentSettings(long startTimeoutMs, long stallTimeoutMs, long idleTimeoutMs, int replayEvents, int maxSessions) {
 
     static AgentSettings of(AgentConfig c) {
-        return new AgentSettings(c.startTimeoutMs(), c.stallTimeoutMs(), c.idleTimeoutMs(), c.replayEvents(), c.maxSessions());
+        return new AgentSettings(
+                c.startTimeoutMs(), c.stallTimeoutMs(), c.idleTimeoutMs(), c.replayEvents(), c.maxSessions());
     }
 }

@@ -14,8 +14,7 @@ import java.util.Map;
  */
 final class CommandFields {
 
-    private record Field(String name, Class<?> type, boolean required) {
-    }
+    private record Field(String name, Class<?> type, boolean required) {}
 
     private static final Field MESSAGE = new Field("message", String.class, true);
     private static final Field IMAGES = new Field("images", List.class, false);
@@ -28,10 +27,10 @@ final class CommandFields {
             "set_auto_retry", List.of(new Field("enabled", Boolean.class, true)),
             "compact", List.of(new Field("custom_instructions", String.class, false)));
     /** The protocol's field names that pi spells otherwise. */
-    private static final Map<String, String> PI_NAMES = Map.of("model_id", "modelId", "custom_instructions", "customInstructions");
+    private static final Map<String, String> PI_NAMES =
+            Map.of("model_id", "modelId", "custom_instructions", "customInstructions");
 
-    private CommandFields() {
-    }
+    private CommandFields() {}
 
     /**
      * The command's fields under pi's names. Before protocol 1.3 the control plane sent pi's names itself; a
@@ -49,9 +48,14 @@ final class CommandFields {
         for (Field f : BY_COMMAND.getOrDefault(command, List.of())) {
             Object v = fields.get(f.name());
             if (v == null ? f.required() : !f.type().isInstance(v)) {
-                throw new ProtocolException(ErrorCode.INVALID_REQUEST, command + ": \"" + f.name() + "\" must be "
-                        + (f.type() == String.class ? "a string" : f.type() == List.class ? "an array" : "true or false")
-                        + (f.required() ? "" : " when given"), null);
+                throw new ProtocolException(
+                        ErrorCode.INVALID_REQUEST,
+                        command + ": \"" + f.name() + "\" must be "
+                                + (f.type() == String.class
+                                        ? "a string"
+                                        : f.type() == List.class ? "an array" : "true or false")
+                                + (f.required() ? "" : " when given"),
+                        null);
             }
         }
     }

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.oqto.runner.protocol.JsonTrees;
 import java.io.IOException;
 import java.io.StringWriter;
-import io.oqto.runner.protocol.JsonTrees;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * pi's JSON lines to maps and lists and back, with jackson-core's streaming API only (the runner keeps
@@ -18,13 +19,14 @@ import java.util.Map;
 final class Json {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build()).build();
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(256).build())
+            .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** One JSON value; IOException for anything that is not exactly one. */
-    static Object parse(String text) throws IOException {
+    static @Nullable Object parse(String text) throws IOException {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) {
@@ -48,7 +50,7 @@ final class Json {
         return (Map<String, Object>) v;
     }
 
-    private static Object read(JsonParser p, JsonToken t) throws IOException {
+    private static @Nullable Object read(JsonParser p, JsonToken t) throws IOException {
         return JsonTrees.read(p, t);
     }
 

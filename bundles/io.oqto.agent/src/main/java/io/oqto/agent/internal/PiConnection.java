@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,9 @@ final class PiConnection {
     private final Map<String, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Consumer<Map<String, Object>> events;
-    private volatile LaunchedProcess process;
+    /** Set once the process it talks to is launched (it is the launch's stdout reader, so it exists first). */
+    private volatile @Nullable LaunchedProcess process;
+
     private volatile long lastLineNanos = System.nanoTime();
 
     PiConnection(Consumer<Map<String, Object>> events) {
@@ -43,6 +46,7 @@ final class PiConnection {
         this.process = p;
     }
 
+    @Nullable
     LaunchedProcess process() {
         return process;
     }
@@ -59,13 +63,15 @@ final class PiConnection {
             m = Json.object(line);
         } catch (IOException e) {
             // pi logs to stderr; anything else on stdout is a bug worth seeing, not a reason to stop.
-            events.accept(Map.of("type", "oqto_unparsed_line", "line", line.length() > 500 ? line.substring(0, 500) : line));
+            events.accept(
+                    Map.of("type", "oqto_unparsed_line", "line", line.length() > 500 ? line.substring(0, 500) : line));
             return;
         }
         if ("response".equals(m.get("type"))) {
             CompletableFuture<Map<String, Object>> f = m.get("id") instanceof String id ? pending.remove(id) : null;
             if (f == null) {
-                LOG.warn("pi sent a response nobody waits for: {}", line.length() > 300 ? line.substring(0, 300) : line);
+                LOG.warn(
+                        "pi sent a response nobody waits for: {}", line.length() > 300 ? line.substring(0, 300) : line);
                 return;
             }
             if (Boolean.TRUE.equals(m.get("success"))) {
@@ -87,8 +93,12 @@ final class PiConnection {
         command.put("id", id);
         command.put("type", type);
         command.putAll(fields);
+        LaunchedProcess p = process;
         try {
-            process.writeLine(Json.write(command));
+            if (p == null) {
+                throw new IOException("pi has not been started");
+            }
+            p.writeLine(Json.write(command));
         } catch (IOException e) {
             pending.remove(id);
             f.completeExceptionally(new PiError("pi is not reading its input: " + e.getMessage()));

@@ -24,10 +24,10 @@ import java.util.TreeSet;
  */
 final class PiModels {
 
-    static final Set<String> APIS = Set.of("openai-completions", "openai-responses", "anthropic-messages", "google-generative-ai");
+    static final Set<String> APIS =
+            Set.of("openai-completions", "openai-responses", "anthropic-messages", "google-generative-ai");
 
-    private PiModels() {
-    }
+    private PiModels() {}
 
     /** Checks the entries' form without reading any key file; IllegalArgumentException names a bad entry. */
     static void check(String[] entries) {
@@ -42,15 +42,18 @@ final class PiModels {
     private static Map<String, Object> parse(String[] entries, boolean readKeys) {
         Map<String, Object> providers = new LinkedHashMap<>();
         for (String entry : entries) {
-            String[] w = entry.trim().split("\\s+");
+            String[] w = entry.trim().split("\\s+", -1);
             if (w.length != 5) {
-                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": need 5 words: name api base_url key models");
+                throw new IllegalArgumentException(
+                        "[agent] providers entry \"" + entry + "\": need 5 words: name api base_url key models");
             }
             if (!APIS.contains(w[1])) {
-                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": api must be one of " + new TreeSet<>(APIS));
+                throw new IllegalArgumentException(
+                        "[agent] providers entry \"" + entry + "\": api must be one of " + new TreeSet<>(APIS));
             }
             if (!w[2].startsWith("http://") && !w[2].startsWith("https://")) {
-                throw new IllegalArgumentException("[agent] providers entry \"" + entry + "\": base_url must be an http(s) URL");
+                throw new IllegalArgumentException(
+                        "[agent] providers entry \"" + entry + "\": base_url must be an http(s) URL");
             }
             String key;
             if (w[3].startsWith("env:") && w[3].length() > 4) {
@@ -60,11 +63,15 @@ final class PiModels {
             } else if (w[3].startsWith("file:/")) {
                 key = readKeys ? readKey(w[0], Path.of(w[3].substring(5))) : null;
             } else {
-                throw new IllegalArgumentException("[agent] providers entry \"" + entry
-                        + "\": key must be env:VAR, file:/PATH or literal:VALUE");
+                throw new IllegalArgumentException(
+                        "[agent] providers entry \"" + entry + "\": key must be env:VAR, file:/PATH or literal:VALUE");
             }
             List<Map<String, Object>> models = new ArrayList<>();
-            for (String id : w[4].split(",")) {
+            for (String id : w[4].split(",", -1)) {
+                if (id.isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "[agent] providers entry \"" + entry + "\": an empty model name");
+                }
                 models.add(Map.of("id", id));
             }
             Map<String, Object> p = new LinkedHashMap<>();
@@ -86,20 +93,30 @@ final class PiModels {
             }
             return key;
         } catch (IOException e) {
-            throw new IllegalArgumentException("[agent] providers entry \"" + provider + "\": cannot read key file " + file
-                    + " as " + System.getProperty("user.name") + ": " + (e instanceof AccessDeniedException
-                            ? "permission denied" : e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+            throw new IllegalArgumentException(
+                    "[agent] providers entry \"" + provider + "\": cannot read key file " + file
+                            + " as " + System.getProperty("user.name") + ": "
+                            + (e instanceof AccessDeniedException
+                                    ? "permission denied"
+                                    : e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
         }
     }
 
     /** Writes {@code <agentDir>/models.json} atomically, 0600 (it may hold a key). */
     static void write(Path agentDir, Map<String, Object> content) throws IOException {
         Files.createDirectories(agentDir);
-        Path tmp = Files.createTempFile(agentDir, ".models-", ".json", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
+        Path tmp = Files.createTempFile(
+                agentDir,
+                ".models-",
+                ".json",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             Files.writeString(tmp, Json.write(content));
-            Files.move(tmp, agentDir.resolve("models.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    agentDir.resolve("models.json"),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -108,6 +125,8 @@ final class PiModels {
     /** pi's agent directory: {@code $PI_CODING_AGENT_DIR}, else {@code ~/.pi/agent}. */
     static Path agentDir() {
         String env = System.getenv("PI_CODING_AGENT_DIR");
-        return env != null && env.startsWith("/") ? Path.of(env) : Home.current().resolve(".pi").resolve("agent");
+        return env != null && env.startsWith("/")
+                ? Path.of(env)
+                : Home.current().resolve(".pi").resolve("agent");
     }
 }

@@ -45,7 +45,8 @@ final class SessionFeed implements EventFeed {
             events.add(event("session_resync").with("missed", s.missed()).with("resumed_after", cursor + s.missed()));
         }
         if (!s.items().isEmpty()) {
-            events.add(event("session_events").with("events", s.items().stream().map(AgentEvent::json).toList()));
+            events.add(event("session_events")
+                    .with("events", s.items().stream().map(AgentEvent::json).toList()));
         }
         cursor = s.next();
         if (events.isEmpty()) {

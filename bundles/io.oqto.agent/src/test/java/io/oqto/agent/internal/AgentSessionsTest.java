@@ -38,6 +38,7 @@ class AgentSessionsTest {
 
     @TempDir
     Path dir;
+
     FakeLlm llm;
     DirectLauncher launcher;
     AgentSessions sessions;
@@ -65,8 +66,11 @@ class AgentSessionsTest {
         };
 
         List<Map<?, ?>> events() {
-            return frames.stream().filter(f -> f.type().equals("session_events"))
-                    .flatMap(f -> ((List<?>) f.fields().get("events")).stream()).<Map<?, ?>>map(Recorder::decoded).toList();
+            return frames.stream()
+                    .filter(f -> f.type().equals("session_events"))
+                    .flatMap(f -> ((List<?>) f.fields().get("events")).stream())
+                    .<Map<?, ?>>map(Recorder::decoded)
+                    .toList();
         }
 
         /** Events travel encoded ({@code JsonTrees.Raw}); the codec would write them as they are. */
@@ -127,19 +131,34 @@ class AgentSessionsTest {
         return new ConfinedWorkspace(dir.resolve("ws"));
     }
 
+    /** An {@code [agent]} section as DS would give it. */
+    // A typed configuration as DS gives it: its string lists are arrays, as the annotation declares them.
+    @SuppressWarnings({"ArrayRecordComponent", "ImmutableAnnotationChecker"})
+    record TestAgentConfig(
+            long startTimeoutMs,
+            long stallTimeoutMs,
+            long idleTimeoutMs,
+            int replayEvents,
+            int maxSessions,
+            String[] providers,
+            boolean sharedProviderKeys)
+            implements AgentConfig {
+
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return AgentConfig.class;
+        }
+    }
+
     private AgentConfig config() {
-        return new AgentConfig() {
-            public long startTimeoutMs() { return startTimeoutMs; }
-            public long stallTimeoutMs() { return stallMs; }
-            public long idleTimeoutMs() { return idleMs; }
-            public int replayEvents() { return replay; }
-            public int maxSessions() { return 4; }
-            public String[] providers() {
-                return new String[] {"fake openai-completions " + llm.baseUrl() + " " + providerKey + " " + FakeLlm.MODEL};
-            }
-            public boolean sharedProviderKeys() { return sharedProviderKeys; }
-            public Class<? extends Annotation> annotationType() { return AgentConfig.class; }
-        };
+        return new TestAgentConfig(
+                startTimeoutMs,
+                stallMs,
+                idleMs,
+                replay,
+                4,
+                new String[] {"fake openai-completions " + llm.baseUrl() + " " + providerKey + " " + FakeLlm.MODEL},
+                sharedProviderKeys);
     }
 
     /** One request; a subscribing one is followed by {@code ch} the way the runner server would. */
@@ -156,7 +175,9 @@ class AgentSessionsTest {
         FeedRecorder recorder = new FeedRecorder(feed);
         ch.feeds.add(recorder);
         recorders.add(recorder);
-        return Frame.of(request.id(), "subscribed").with("subscription", request.id()).with("session", f.get("session"));
+        return Frame.of(request.id(), "subscribed")
+                .with("subscription", request.id())
+                .with("session", f.get("session"));
     }
 
     private String error(Recorder ch, String type, Object... kv) {
@@ -175,27 +196,37 @@ class AgentSessionsTest {
     }
 
     private static String text(Recorder r) {
-        return r.events().stream().filter(type("message.delta")).filter(e -> "text".equals(((Map<?, ?>) e.get("data")).get("kind")))
-                .map(e -> (String) ((Map<?, ?>) e.get("data")).get("delta")).collect(Collectors.joining());
+        return r.events().stream()
+                .filter(type("message.delta"))
+                .filter(e -> "text".equals(((Map<?, ?>) e.get("data")).get("kind")))
+                .map(e -> (String) ((Map<?, ?>) e.get("data")).get("delta"))
+                .collect(Collectors.joining());
     }
 
     @Test
     void startsInStagesThenStreamsAReplyInOrder() throws Exception {
         Recorder r = ready("s1");
-        List<String> stages = r.events().stream().filter(type("session.starting"))
-                .map(e -> (String) ((Map<?, ?>) e.get("data")).get("stage")).toList();
+        List<String> stages = r.events().stream()
+                .filter(type("session.starting"))
+                .map(e -> (String) ((Map<?, ?>) e.get("data")).get("stage"))
+                .toList();
         assertEquals(List.of("spawning", "sandbox_ready", "agent_ready"), stages);
-        assertTrue(Files.readString(dir.resolve("agent/models.json")).contains("\"baseUrl\":\"" + llm.baseUrl() + "\""));
+        assertTrue(
+                Files.readString(dir.resolve("agent/models.json")).contains("\"baseUrl\":\"" + llm.baseUrl() + "\""));
 
         call(r, "session_command", "session", "s1", "command", "prompt", "message", "hello");
         r.await(type("agent.idle"), "the end of the run");
         r.await(state("idle"), "idle again");
         assertEquals("You said: hello", text(r));
         List<String> types = r.types();
-        assertTrue(types.indexOf("agent.working") < types.indexOf("message.delta")
-                && types.indexOf("message.delta") < types.lastIndexOf("message.end")
-                && types.lastIndexOf("message.end") < types.indexOf("agent.idle"), types.toString());
-        List<Long> seqs = r.events().stream().map(e -> ((Number) e.get("seq")).longValue()).toList();
+        assertTrue(
+                types.indexOf("agent.working") < types.indexOf("message.delta")
+                        && types.indexOf("message.delta") < types.lastIndexOf("message.end")
+                        && types.lastIndexOf("message.end") < types.indexOf("agent.idle"),
+                types.toString());
+        List<Long> seqs = r.events().stream()
+                .map(e -> ((Number) e.get("seq")).longValue())
+                .toList();
         for (int i = 1; i < seqs.size(); i++) {
             assertEquals(seqs.get(i - 1) + 1, seqs.get(i), "no gaps, no duplicates");
         }
@@ -217,19 +248,22 @@ class AgentSessionsTest {
     @Test
     void commandsThatDoNotFitTheStateAreRefusedAndAbortLeavesItUsable() throws Exception {
         Recorder r = ready("ab");
-        assertEquals("invalid_state: session ab is idle; abort needs a streaming session",
+        assertEquals(
+                "invalid_state: session ab is idle; abort needs a streaming session",
                 error(r, "session_command", "session", "ab", "command", "abort"));
         call(r, "session_command", "session", "ab", "command", "prompt", "message", "slow");
         r.await(type("message.delta"), "the first delta");
-        assertEquals("invalid_state: session ab is streaming; prompt needs an idle session",
+        assertEquals(
+                "invalid_state: session ab is streaming; prompt needs an idle session",
                 error(r, "session_command", "session", "ab", "command", "prompt", "message", "again"));
         call(r, "session_command", "session", "ab", "command", "abort");
         r.await(type("agent.idle"), "the aborted run's end");
         r.await(state("idle"), "idle");
         call(r, "session_command", "session", "ab", "command", "prompt", "message", "after abort");
         r.await(e -> text(r).endsWith("You said: after abort"), "a reply after the abort");
-        assertEquals("invalid_request: unknown session command \"rm\" (one of [abort, compact, follow_up, get_available_models, "
-                + "get_messages, get_session_stats, get_state, new_session, prompt, set_auto_retry, set_model, set_thinking_level, steer])",
+        assertEquals(
+                "invalid_request: unknown session command \"rm\" (one of [abort, compact, follow_up, get_available_models, "
+                        + "get_messages, get_session_stats, get_state, new_session, prompt, set_auto_retry, set_model, set_thinking_level, steer])",
                 error(r, "session_command", "session", "ab", "command", "rm"));
         assertEquals("session_not_found: no session nope", error(r, "session_info", "session", "nope"));
     }
@@ -238,9 +272,13 @@ class AgentSessionsTest {
     void anUpstreamErrorEndsTheRunAndTheSessionStaysIdle() throws Exception {
         Recorder r = ready("up");
         call(r, "session_command", "session", "up", "command", "prompt", "message", "fail");
-        Map<?, ?> end = r.await(e -> "message.end".equals(e.get("type")) && "assistant".equals(((Map<?, ?>) e.get("data")).get("role")),
+        Map<?, ?> end = r.await(
+                e -> "message.end".equals(e.get("type")) && "assistant".equals(((Map<?, ?>) e.get("data")).get("role")),
                 "the failed assistant message");
-        assertTrue(end.get("data").toString().contains("stopReason=error") && end.get("data").toString().contains("500"), end.toString());
+        assertTrue(
+                end.get("data").toString().contains("stopReason=error")
+                        && end.get("data").toString().contains("500"),
+                end.toString());
         r.await(state("idle"), "idle");
     }
 
@@ -249,18 +287,28 @@ class AgentSessionsTest {
         Recorder r = ready("crash");
         call(r, "session_command", "session", "crash", "command", "prompt", "message", "hello");
         r.await(type("agent.idle"), "a first run, so pi has a session file");
-        long pid = ((Number) ((Map<?, ?>) call(r, "session_info", "session", "crash").fields().get("session")).get("pid")).longValue();
+        long pid = ((Number) ((Map<?, ?>) call(r, "session_info", "session", "crash")
+                                .fields()
+                                .get("session"))
+                        .get("pid"))
+                .longValue();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         Map<?, ?> err = r.await(type("session.error"), "the crash");
         assertTrue(err.get("data").toString().contains("pi exited unexpectedly with code 137"), err.toString());
-        r.await(e -> "session.state".equals(e.get("type")) && "crashed".equals(((Map<?, ?>) e.get("data")).get("reason")), "stopped");
-        assertEquals("invalid_state: session crash is stopped (crashed); prompt needs an idle session",
+        r.await(
+                e -> "session.state".equals(e.get("type"))
+                        && "crashed".equals(((Map<?, ?>) e.get("data")).get("reason")),
+                "stopped");
+        assertEquals(
+                "invalid_state: session crash is stopped (crashed); prompt needs an idle session",
                 error(r, "session_command", "session", "crash", "command", "prompt", "message", "x"));
         call(r, "restart_session", "session", "crash");
         long idles = r.events().stream().filter(state("idle")).count();
         r.await(e -> r.events().stream().filter(state("idle")).count() > idles, "idle after the restart");
         Frame messages = call(r, "session_command", "session", "crash", "command", "get_messages");
-        assertTrue(messages.fields().get("data").toString().contains("You said: hello"), "resumed with its history: " + messages);
+        assertTrue(
+                messages.fields().get("data").toString().contains("You said: hello"),
+                "resumed with its history: " + messages);
     }
 
     @Test
@@ -268,7 +316,9 @@ class AgentSessionsTest {
         Recorder r = ready("first");
         call(r, "session_command", "session", "first", "command", "prompt", "message", "remember me");
         r.await(type("agent.idle"), "the first conversation");
-        String piId = (String) ((Map<?, ?>) call(r, "session_info", "session", "first").fields().get("session")).get("pi_session_id");
+        String piId = (String) ((Map<?, ?>)
+                        call(r, "session_info", "session", "first").fields().get("session"))
+                .get("pi_session_id");
         call(r, "delete_session", "session", "first");
 
         Recorder again = new Recorder();
@@ -277,9 +327,11 @@ class AgentSessionsTest {
         again.await(state("idle"), "idle");
         Frame messages = call(again, "session_command", "session", "second", "command", "get_messages");
         assertTrue(messages.fields().get("data").toString().contains("You said: remember me"), messages.toString());
-        assertEquals("session_not_found: no pi session 0000-nope under " + dir.resolve("agent/sessions"),
+        assertEquals(
+                "session_not_found: no pi session 0000-nope under " + dir.resolve("agent/sessions"),
                 error(again, "create_session", "session", "third", "resume", "0000-nope"));
-        assertEquals("invalid_request: \"resume\" must be the id of an earlier pi session",
+        assertEquals(
+                "invalid_request: \"resume\" must be the id of an earlier pi session",
                 error(again, "create_session", "session", "third", "resume", "../x"));
     }
 
@@ -290,8 +342,14 @@ class AgentSessionsTest {
         silent.toFile().setExecutable(true);
         launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent")) {
             @Override
-            public io.oqto.api.process.LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd,
-                    Map<String, String> env, Consumer<String> stdout) throws io.oqto.api.process.LaunchException {
+            public io.oqto.api.process.LaunchedProcess launchProgram(
+                    String program,
+                    String name,
+                    List<String> args,
+                    String cwd,
+                    Map<String, String> env,
+                    Consumer<String> stdout)
+                    throws io.oqto.api.process.LaunchException {
                 return super.launchWith(silent.toString(), args, cwd, env, stdout);
             }
         };
@@ -303,7 +361,9 @@ class AgentSessionsTest {
         Map<?, ?> err = r.await(type("session.error"), "the start-up failure");
         assertEquals("agent_ready", ((Map<?, ?>) err.get("data")).get("stage"));
         assertEquals("pi did not answer get_state within 1500 ms", ((Map<?, ?>) err.get("data")).get("message"));
-        r.await(e -> "session.state".equals(e.get("type")) && "start_failed".equals(((Map<?, ?>) e.get("data")).get("reason")),
+        r.await(
+                e -> "session.state".equals(e.get("type"))
+                        && "start_failed".equals(((Map<?, ?>) e.get("data")).get("reason")),
                 "stopped: start_failed");
     }
 
@@ -319,36 +379,84 @@ class AgentSessionsTest {
 
         providerKey = "file:" + dir.resolve("missing.key");
         sessions.modified(config());
-        assertEquals("spawn_failed: cannot write pi's models.json: [agent] providers entry \"fake\": cannot read key file "
-                + dir.resolve("missing.key") + " as " + System.getProperty("user.name") + ": no such file",
-                error(new Recorder(), "create_session", "session", "nokey", "provider", "fake", "model", FakeLlm.MODEL));
+        assertEquals(
+                "spawn_failed: cannot write pi's models.json: [agent] providers entry \"fake\": cannot read key file "
+                        + dir.resolve("missing.key") + " as " + System.getProperty("user.name") + ": no such file",
+                error(
+                        new Recorder(),
+                        "create_session",
+                        "session",
+                        "nokey",
+                        "provider",
+                        "fake",
+                        "model",
+                        FakeLlm.MODEL));
     }
 
     @Test
     void mistypedCommandFieldsAreRefusedBeforeTheyReachPi() throws Exception {
         Recorder r = ready("typed");
-        assertEquals("invalid_request: prompt: \"message\" must be a string",
+        assertEquals(
+                "invalid_request: prompt: \"message\" must be a string",
                 error(r, "session_command", "session", "typed", "command", "prompt", "message", 5));
-        assertEquals("invalid_request: prompt: \"images\" must be an array when given",
-                error(r, "session_command", "session", "typed", "command", "prompt", "message", "hi", "images", "x.png"));
-        assertEquals("invalid_request: set_model: \"model_id\" must be a string",
+        assertEquals(
+                "invalid_request: prompt: \"images\" must be an array when given",
+                error(
+                        r,
+                        "session_command",
+                        "session",
+                        "typed",
+                        "command",
+                        "prompt",
+                        "message",
+                        "hi",
+                        "images",
+                        "x.png"));
+        assertEquals(
+                "invalid_request: set_model: \"model_id\" must be a string",
                 error(r, "session_command", "session", "typed", "command", "set_model", "provider", "fake"));
-        assertEquals("invalid_request: set_model: \"model_id\" must be a string",
-                error(r, "session_command", "session", "typed", "command", "set_model", "provider", "fake", "modelId", 7));
-        assertEquals("invalid_request: set_auto_retry: \"enabled\" must be true or false",
+        assertEquals(
+                "invalid_request: set_model: \"model_id\" must be a string",
+                error(
+                        r,
+                        "session_command",
+                        "session",
+                        "typed",
+                        "command",
+                        "set_model",
+                        "provider",
+                        "fake",
+                        "modelId",
+                        7));
+        assertEquals(
+                "invalid_request: set_auto_retry: \"enabled\" must be true or false",
                 error(r, "session_command", "session", "typed", "command", "set_auto_retry", "enabled", "yes"));
         assertEquals(0, llm.requests().size(), "nothing reached the model");
-        assertEquals("idle", ((Map<?, ?>) call(r, "session_info", "session", "typed").fields().get("session")).get("state"));
+        assertEquals(
+                "idle",
+                ((Map<?, ?>) call(r, "session_info", "session", "typed")
+                                .fields()
+                                .get("session"))
+                        .get("state"));
     }
 
     @Test
     void inMultiUserModeProviderKeysReachAgentsOnlyWhenTheOperatorSharesThem() throws Exception {
         sessions.deactivate();
         sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), true);
-        assertEquals("spawn_failed: [agent] providers: in multi-user mode a provider key given to an agent can be read by its "
-                + "user; give agents their own keys through the LLM proxy, or set [agent] shared_provider_keys = true to share "
-                + "these keys with every user",
-                error(new Recorder(), "create_session", "session", "refused", "provider", "fake", "model", FakeLlm.MODEL));
+        assertEquals(
+                "spawn_failed: [agent] providers: in multi-user mode a provider key given to an agent can be read by its "
+                        + "user; give agents their own keys through the LLM proxy, or set [agent] shared_provider_keys = true to share "
+                        + "these keys with every user",
+                error(
+                        new Recorder(),
+                        "create_session",
+                        "session",
+                        "refused",
+                        "provider",
+                        "fake",
+                        "model",
+                        FakeLlm.MODEL));
         assertFalse(Files.exists(dir.resolve("agent/models.json")), "no key was written");
         sharedProviderKeys = true;
         sessions.modified(config());
@@ -363,15 +471,20 @@ class AgentSessionsTest {
         Recorder r = ready("stall");
         call(r, "session_command", "session", "stall", "command", "prompt", "message", "hang");
         Map<?, ?> err = r.await(type("session.error"), "the stall");
-        assertEquals("pi sent nothing for 1500 ms while working; stopped it", ((Map<?, ?>) err.get("data")).get("message"));
-        r.await(e -> "session.state".equals(e.get("type")) && "stalled".equals(((Map<?, ?>) e.get("data")).get("reason")), "stalled");
+        assertEquals(
+                "pi sent nothing for 1500 ms while working; stopped it", ((Map<?, ?>) err.get("data")).get("message"));
+        r.await(
+                e -> "session.state".equals(e.get("type"))
+                        && "stalled".equals(((Map<?, ?>) e.get("data")).get("reason")),
+                "stalled");
 
         Recorder other = new Recorder();
         call(other, "create_session", "session", "lonely", "provider", "fake", "model", FakeLlm.MODEL);
         long deadline = System.nanoTime() + 30_000_000_000L;
         Map<?, ?> info = null;
         while (System.nanoTime() < deadline) {
-            info = (Map<?, ?>) call(other, "session_info", "session", "lonely").fields().get("session");
+            info = (Map<?, ?>)
+                    call(other, "session_info", "session", "lonely").fields().get("session");
             if ("stopped".equals(info.get("state"))) {
                 break;
             }
@@ -385,10 +498,22 @@ class AgentSessionsTest {
         replay = 20;
         sessions.modified(config());
         Recorder first = ready("rp");
-        call(first, "session_command", "session", "rp", "command", "prompt", "message", "a rather long message to get many deltas");
+        call(
+                first,
+                "session_command",
+                "session",
+                "rp",
+                "command",
+                "prompt",
+                "message",
+                "a rather long message to get many deltas");
         first.await(type("agent.idle"), "end");
         first.await(state("idle"), "idle");
-        long last = ((Number) ((Map<?, ?>) call(first, "session_info", "session", "rp").fields().get("session")).get("last_seq")).longValue();
+        long last = ((Number) ((Map<?, ?>) call(first, "session_info", "session", "rp")
+                                .fields()
+                                .get("session"))
+                        .get("last_seq"))
+                .longValue();
         assertTrue(last > 20, "more events than the replay window: " + last);
 
         Recorder late = new Recorder();
@@ -397,22 +522,30 @@ class AgentSessionsTest {
         while (late.events().size() < 5 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertEquals(List.of(last - 4, last - 3, last - 2, last - 1, last),
-                late.events().stream().map(e -> ((Number) e.get("seq")).longValue()).toList());
+        assertEquals(
+                List.of(last - 4, last - 3, last - 2, last - 1, last),
+                late.events().stream()
+                        .map(e -> ((Number) e.get("seq")).longValue())
+                        .toList());
 
         Recorder behind = new Recorder();
         call(behind, "subscribe_session", "session", "rp", "after", 0);
         deadline = System.nanoTime() + 10_000_000_000L;
         // The resync and the batch after it are two frames: wait for both.
-        while ((behind.frames.size() < 2 || behind.frames.stream().noneMatch(f -> f.type().equals("session_resync")))
+        while ((behind.frames.size() < 2
+                        || behind.frames.stream().noneMatch(f -> f.type().equals("session_resync")))
                 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         Frame resync = behind.frames.get(0);
         assertEquals("session_resync", resync.type());
         assertEquals(last - 20, ((Number) resync.fields().get("missed")).longValue());
-        assertEquals(last - 19, ((Number) Recorder.decoded(((List<?>) behind.frames.get(1).fields().get("events")).get(0)).get("seq"))
-                .longValue());
+        assertEquals(
+                last - 19,
+                ((Number) Recorder.decoded(
+                                        ((List<?>) behind.frames.get(1).fields().get("events")).get(0))
+                                .get("seq"))
+                        .longValue());
     }
 
     @Test
@@ -423,13 +556,18 @@ class AgentSessionsTest {
         call(r, "subscribe_session", "session", "nopi");
         Map<?, ?> err = r.await(type("session.error"), "the failure");
         assertEquals("spawning", ((Map<?, ?>) err.get("data")).get("stage"));
-        assertEquals("spawn_failed: [programs] pi: program \"pi\" not found or not executable (looked in: /usr/bin)",
+        assertEquals(
+                "spawn_failed: [programs] pi: program \"pi\" not found or not executable (looked in: /usr/bin)",
                 ((Map<?, ?>) err.get("data")).get("message"));
-        assertEquals("path_not_allowed: path ../x is not allowed: it contains ..",
+        assertEquals(
+                "path_not_allowed: path ../x is not allowed: it contains ..",
                 error(r, "create_session", "session", "bad", "cwd", "../x"));
-        assertEquals("path_not_allowed: path /etc is not allowed: an absolute path must lie inside the workspace "
-                + dir.resolve("ws").toRealPath(), error(r, "create_session", "session", "bad", "cwd", "/etc"));
-        assertEquals("path_not_found: no such file or directory: nowhere", error(r, "create_session", "session", "bad", "cwd",
-                "nowhere"));
+        assertEquals(
+                "path_not_allowed: path /etc is not allowed: an absolute path must lie inside the workspace "
+                        + dir.resolve("ws").toRealPath(),
+                error(r, "create_session", "session", "bad", "cwd", "/etc"));
+        assertEquals(
+                "path_not_found: no such file or directory: nowhere",
+                error(r, "create_session", "session", "bad", "cwd", "nowhere"));
     }
 }

@@ -49,8 +49,14 @@ class DirectLauncher implements ProcessLauncher {
     }
 
     @Override
-    public LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd, Map<String, String> env,
-            Consumer<String> stdout) throws LaunchException {
+    public LaunchedProcess launchProgram(
+            String program,
+            String name,
+            List<String> args,
+            String cwd,
+            Map<String, String> env,
+            Consumer<String> stdout)
+            throws LaunchException {
         if (refuse != null) {
             throw new LaunchException(io.oqto.api.runner.ErrorCode.SPAWN_FAILED, refuse);
         }
@@ -58,11 +64,13 @@ class DirectLauncher implements ProcessLauncher {
     }
 
     /** Starts {@code program --mode rpc args} in the workspace. */
-    LaunchedProcess launchWith(String program, List<String> args, String cwd, Map<String, String> env,
-            Consumer<String> stdout) throws LaunchException {
+    LaunchedProcess launchWith(
+            String program, List<String> args, String cwd, Map<String, String> env, Consumer<String> stdout)
+            throws LaunchException {
         List<String> argv = new ArrayList<>(List.of(program, "--mode", "rpc"));
         argv.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(workspace.resolve(cwd).toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(argv).directory(workspace.resolve(cwd).toFile());
         pb.environment().put("PI_CODING_AGENT_DIR", agentDir.toString());
         pb.environment().putAll(env);
         Process p;
@@ -128,8 +136,8 @@ class DirectLauncher implements ProcessLauncher {
 
     private static Thread pump(Process p, boolean isStdout, Consumer<String> stdout, List<String> stderr) {
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(isStdout ? p.getInputStream() : p.getErrorStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                    isStdout ? p.getInputStream() : p.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     if (isStdout) {
                         stdout.accept(line);

@@ -10,8 +10,7 @@ public final class PlatformUserNames {
 
     public static final Pattern PATTERN = Pattern.compile("[a-z][a-z0-9_-]{0,30}");
 
-    private PlatformUserNames() {
-    }
+    private PlatformUserNames() {}
 
     public static boolean isValid(String name) {
         return name != null && PATTERN.matcher(name).matches();

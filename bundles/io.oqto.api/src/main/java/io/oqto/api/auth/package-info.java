@@ -1,7 +1,9 @@
 /** Bearer API tokens and the callers they identify. */
 @Export
 @Version("1.3.0")
+@NullMarked
 package io.oqto.api.auth;
 
+import org.jspecify.annotations.NullMarked;
 import org.osgi.annotation.bundle.Export;
 import org.osgi.annotation.versioning.Version;

@@ -16,7 +16,12 @@ import java.util.function.Consumer;
  * @param stdout receives each stdout line, without its line break; lines over 8 MiB are dropped (and noted
  *     on stderr) instead of filling the runner's memory
  */
-public record LaunchRequest(String name, List<String> argv, String cwd, Map<String, String> env, List<Path> readOnly,
+public record LaunchRequest(
+        String name,
+        List<String> argv,
+        String cwd,
+        Map<String, String> env,
+        List<Path> readOnly,
         Consumer<String> stdout) {
 
     public LaunchRequest {

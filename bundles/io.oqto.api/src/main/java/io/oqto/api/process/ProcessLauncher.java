@@ -25,6 +25,12 @@ public interface ProcessLauncher {
      *
      * @throws LaunchException as for {@link #launch}; a missing binary names the places looked in
      */
-    LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd,
-            Map<String, String> env, Consumer<String> stdout) throws LaunchException;
+    LaunchedProcess launchProgram(
+            String program,
+            String name,
+            List<String> args,
+            String cwd,
+            Map<String, String> env,
+            Consumer<String> stdout)
+            throws LaunchException;
 }

@@ -4,7 +4,9 @@
  */
 @Export
 @Version("2.0.0")
+@NullMarked
 package io.oqto.api.process;
 
+import org.jspecify.annotations.NullMarked;
 import org.osgi.annotation.bundle.Export;
 import org.osgi.annotation.versioning.Version;

@@ -3,6 +3,7 @@ package io.oqto.api.runner;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The closed list of error codes a runner may send in an {@code error} frame. Everything above the wire uses
@@ -64,7 +65,7 @@ public enum ErrorCode {
     }
 
     /** The code for a wire string, if it is one of ours. */
-    public static Optional<ErrorCode> fromWire(String wire) {
+    public static Optional<ErrorCode> fromWire(@Nullable String wire) {
         return Arrays.stream(values()).filter(c -> c.wire().equals(wire)).findFirst();
     }
 }

@@ -6,5 +6,4 @@ package io.oqto.api.runner;
  * @param user the platform user whose runner answered
  * @param roundTripMicros time from sending the request to reading the reply
  */
-public record PingResult(String user, long roundTripMicros) {
-}
+public record PingResult(String user, long roundTripMicros) {}

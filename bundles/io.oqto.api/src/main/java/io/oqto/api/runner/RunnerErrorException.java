@@ -10,6 +10,12 @@ public class RunnerErrorException extends RuntimeException {
         this.code = code;
     }
 
+    /** Never null: every such failure says why. */
+    @Override
+    public String getMessage() {
+        return String.valueOf(super.getMessage());
+    }
+
     public ErrorCode code() {
         return code;
     }

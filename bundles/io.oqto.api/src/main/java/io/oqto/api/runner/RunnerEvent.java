@@ -6,5 +6,4 @@ package io.oqto.api.runner;
  *
  * @since 2.0
  */
-public interface RunnerEvent {
-}
+public interface RunnerEvent {}

@@ -7,5 +7,4 @@ package io.oqto.api.runner;
  * @param <R> the reply record
  * @since 2.0
  */
-public interface RunnerRequest<R> {
-}
+public interface RunnerRequest<R> {}

@@ -1,5 +1,7 @@
 package io.oqto.api.runner;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a runner reports about itself.
  *
@@ -15,12 +17,11 @@ package io.oqto.api.runner;
  */
 public record RunnerStatus(
         String user,
-        String linuxUser,
+        @Nullable String linuxUser,
         int uid,
         long pid,
-        String version,
-        String protocol,
-        String startedAt,
+        @Nullable String version,
+        @Nullable String protocol,
+        @Nullable String startedAt,
         long uptimeMillis,
-        String socket) {
-}
+        String socket) {}

@@ -7,5 +7,4 @@ package io.oqto.api.runner;
  * @since 2.0
  */
 @RunnerMessage("subscribed")
-public record Subscribed(String subscription) {
-}
+public record Subscribed(String subscription) {}

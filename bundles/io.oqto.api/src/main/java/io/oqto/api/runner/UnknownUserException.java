@@ -7,4 +7,10 @@ public class UnknownUserException extends RuntimeException {
     public UnknownUserException(String message) {
         super(message);
     }
+
+    /** Never null: every such failure says why. */
+    @Override
+    public String getMessage() {
+        return String.valueOf(super.getMessage());
+    }
 }

@@ -2,6 +2,7 @@ package io.oqto.api.sandbox;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -32,7 +33,8 @@ public interface SandboxService {
      * @throws SandboxUnavailableException as for {@link #command(Path, List)}
      * @throws IllegalArgumentException for an unknown profile name
      */
-    List<String> command(Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable, String profile);
+    List<String> command(
+            Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable, @Nullable String profile);
 
     /**
      * {@code argv} without restrictions but supervised: in a PID namespace of its own that ends, with

@@ -1,7 +1,9 @@
 /** Sandboxing user processes: the policy service the process spawner asks for a bubblewrap command. */
 @Export
 @Version("1.1.0")
+@NullMarked
 package io.oqto.api.sandbox;
 
+import org.jspecify.annotations.NullMarked;
 import org.osgi.annotation.bundle.Export;
 import org.osgi.annotation.versioning.Version;

@@ -87,13 +87,19 @@ public final class ConfinedPaths {
         if (lexical.equals(realRoot)) {
             throw notAllowed(requested, "it is the workspace root itself");
         }
-        return below(deepestExisting(lexical.getParent()), lexical, requested);
+        Path parent = lexical.getParent(); // the lexical path lies below the root, so it has one
+        return below(deepestExisting(parent == null ? realRoot : parent), lexical, requested);
     }
 
-    private static Path deepestExisting(Path p) {
+    /** The deepest existing path on the way down to {@code p}: the root at worst, which exists. */
+    private Path deepestExisting(Path p) {
         Path existing = p;
         while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
+            Path parent = existing.getParent();
+            if (parent == null) {
+                return realRoot;
+            }
+            existing = parent;
         }
         return existing;
     }
@@ -135,7 +141,7 @@ public final class ConfinedPaths {
             relative = base.relativize(abs).toString();
         }
         Path result = realRoot;
-        for (String segment : relative.split("/")) {
+        for (String segment : relative.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".")) {
                 continue;
             }

@@ -11,8 +11,7 @@ import java.nio.file.Path;
  */
 public final class Home {
 
-    private Home() {
-    }
+    private Home() {}
 
     public static Path current() {
         return absolute(System.getenv("HOME"), Path.of(System.getProperty("user.home")));
@@ -20,7 +19,8 @@ public final class Home {
 
     /** {@code $XDG_STATE_HOME}, else {@code ~/.local/state}. */
     public static Path state() {
-        return absolute(System.getenv("XDG_STATE_HOME"), current().resolve(".local").resolve("state"));
+        return absolute(
+                System.getenv("XDG_STATE_HOME"), current().resolve(".local").resolve("state"));
     }
 
     /** {@code $XDG_CONFIG_HOME}, else {@code ~/.config}. */

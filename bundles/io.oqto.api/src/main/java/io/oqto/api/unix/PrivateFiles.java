@@ -19,8 +19,7 @@ import java.util.function.Function;
  */
 public final class PrivateFiles {
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /**
      * Every non-blank line of {@code file}, parsed; none when the file does not exist.

@@ -8,5 +8,4 @@ package io.oqto.api.unix;
  * @param gid primary group id
  * @param home home directory
  */
-public record UnixAccount(String name, int uid, int gid, String home) {
-}
+public record UnixAccount(String name, int uid, int gid, String home) {}

@@ -17,8 +17,7 @@ public final class UnixAccounts {
     /** Names we are willing to pass to getent: the portable POSIX user-name set. */
     private static final Pattern SAFE_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}\\$?");
 
-    private UnixAccounts() {
-    }
+    private UnixAccounts() {}
 
     /** The effective uid of this process (the owner of /proc/self). */
     public static int currentUid() {
@@ -44,7 +43,9 @@ public final class UnixAccounts {
 
     private static Optional<UnixAccount> getent(String key) {
         try {
-            Process p = new ProcessBuilder("getent", "passwd", key).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("getent", "passwd", key)
+                    .redirectErrorStream(true)
+                    .start();
             String out;
             try (InputStream in = p.getInputStream()) {
                 out = new String(in.readNBytes(4096), StandardCharsets.UTF_8).trim();

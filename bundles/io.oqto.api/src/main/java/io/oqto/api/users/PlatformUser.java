@@ -15,11 +15,13 @@ import java.util.Locale;
  * @param state active, or disabled (no tokens, services stopped, account kept)
  * @param created when provisioning first recorded the user
  */
-public record PlatformUser(String name, String email, Role role, String linuxUser, int uid, State state, Instant created) {
+public record PlatformUser(
+        String name, String email, Role role, String linuxUser, int uid, State state, Instant created) {
 
     /** Whether the user may use the platform. */
     public enum State {
-        ACTIVE, DISABLED;
+        ACTIVE,
+        DISABLED;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

@@ -2,6 +2,7 @@ package io.oqto.api.users;
 
 import io.oqto.api.auth.IssuedToken;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of provisioning.
@@ -12,6 +13,9 @@ import java.util.List;
  * @param steps the steps this run carried out, in order
  * @param notInstalled user services that are not installed on this host (the runner runs without them)
  */
-public record ProvisionedUser(PlatformUser user, boolean created, IssuedToken token, List<String> steps,
-        List<String> notInstalled) {
-}
+public record ProvisionedUser(
+        PlatformUser user,
+        boolean created,
+        @Nullable IssuedToken token,
+        List<String> steps,
+        List<String> notInstalled) {}

@@ -9,7 +9,8 @@ class UnixAccountsTest {
 
     @Test
     void parsesPasswdLine() {
-        UnixAccount a = UnixAccounts.parse("alice:x:2001:2002:Alice:/home/alice:/bin/bash").orElseThrow();
+        UnixAccount a = UnixAccounts.parse("alice:x:2001:2002:Alice:/home/alice:/bin/bash")
+                .orElseThrow();
         assertEquals(new UnixAccount("alice", 2001, 2002, "/home/alice"), a);
     }
 

@@ -13,11 +13,15 @@ record StoredToken(String id, Role role, String user, String sha256, long create
     }
 
     static StoredToken parse(String line) {
-        String[] f = line.trim().split(" ");
+        String[] f = line.trim().split(" ", -1);
         if (f.length != 5) {
             throw new IllegalArgumentException("expected 5 fields, got " + f.length);
         }
-        return new StoredToken(f[0], Role.parse(f[1]).orElseThrow(() -> new IllegalArgumentException("unknown role " + f[1])), f[2], f[3],
+        return new StoredToken(
+                f[0],
+                Role.parse(f[1]).orElseThrow(() -> new IllegalArgumentException("unknown role " + f[1])),
+                f[2],
+                f[3],
                 Long.parseLong(f[4]));
     }
 }

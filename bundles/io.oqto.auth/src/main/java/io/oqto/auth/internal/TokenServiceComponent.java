@@ -1,11 +1,11 @@
 package io.oqto.auth.internal;
 
-import io.oqto.api.unix.Home;
-import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
 import io.oqto.api.auth.TokenService;
+import io.oqto.api.unix.DeploymentMode;
+import io.oqto.api.unix.Home;
 import io.oqto.api.unix.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * The token service of the control plane. In single-user mode the first start creates an admin token
  * for the user running it and writes it to a 0600 file; the token itself is never logged.
  */
-@Component(service = TokenService.class, configurationPid = {"oqto.server", "oqto.auth"},
+@Component(
+        service = TokenService.class,
+        configurationPid = {"oqto.server", "oqto.auth"},
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class TokenServiceComponent implements TokenService {
 
@@ -34,7 +36,8 @@ public final class TokenServiceComponent implements TokenService {
         Path stateDir = config.stateDir().isEmpty() ? defaultStateDir(singleUser) : Path.of(config.stateDir());
         this.store = new TokenStore(stateDir.resolve("tokens"));
         if (singleUser && !store.hasAdmin()) {
-            Path tokenFile = config.adminTokenFile().isEmpty() ? stateDir.resolve("admin.token")
+            Path tokenFile = config.adminTokenFile().isEmpty()
+                    ? stateDir.resolve("admin.token")
                     : Path.of(config.adminTokenFile());
             IssuedToken admin = store.issue(System.getProperty("user.name"), Role.ADMIN);
             PrivateFiles.write(tokenFile, admin.secret() + "\n");
@@ -48,7 +51,6 @@ public final class TokenServiceComponent implements TokenService {
         }
         return Home.state().resolve("oqto");
     }
-
 
     @Override
     public Optional<Caller> authenticate(String bearerToken) {

@@ -51,8 +51,10 @@ final class TokenStore implements TokenService {
             return Optional.empty();
         }
         StoredToken t = tokens.get(m.group(1));
-        if (t == null || !MessageDigest.isEqual(t.sha256().getBytes(StandardCharsets.US_ASCII),
-                sha256(bearerToken).getBytes(StandardCharsets.US_ASCII))) {
+        if (t == null
+                || !MessageDigest.isEqual(
+                        t.sha256().getBytes(StandardCharsets.US_ASCII),
+                        sha256(bearerToken).getBytes(StandardCharsets.US_ASCII))) {
             return Optional.empty();
         }
         return Optional.of(new Caller(t.user(), t.role(), t.id()));
@@ -65,8 +67,10 @@ final class TokenStore implements TokenService {
         RANDOM.nextBytes(idBytes);
         RANDOM.nextBytes(secretBytes);
         String id = HexFormat.of().formatHex(idBytes);
-        String token = "oqto_" + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-        tokens.put(id, new StoredToken(id, role, user, sha256(token), Instant.now().getEpochSecond()));
+        String token =
+                "oqto_" + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        tokens.put(
+                id, new StoredToken(id, role, user, sha256(token), Instant.now().getEpochSecond()));
         try {
             save();
         } catch (IOException e) {
@@ -97,12 +101,14 @@ final class TokenStore implements TokenService {
     }
 
     private void save() throws IOException {
-        PrivateFiles.replace(file, tokens.values().stream().map(StoredToken::toLine).toList());
+        PrivateFiles.replace(
+                file, tokens.values().stream().map(StoredToken::toLine).toList());
     }
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

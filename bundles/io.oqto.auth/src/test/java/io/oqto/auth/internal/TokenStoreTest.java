@@ -61,10 +61,17 @@ class TokenStoreTest {
     void wrongOrMalformedTokensAreRejected() throws IOException {
         TokenStore store = new TokenStore(dir.resolve("tokens"));
         IssuedToken t = store.issue("alice", Role.USER);
-        String tampered = t.secret().substring(0, t.secret().length() - 1)
-                + (t.secret().endsWith("A") ? "B" : "A");
-        for (String bad : new String[] {tampered, "", "oqto_", "Bearer " + t.secret(), t.secret() + " ",
-                "oqto_000000000000_" + "A".repeat(43), t.secret().toUpperCase()}) {
+        String tampered =
+                t.secret().substring(0, t.secret().length() - 1) + (t.secret().endsWith("A") ? "B" : "A");
+        for (String bad : new String[] {
+            tampered,
+            "",
+            "oqto_",
+            "Bearer " + t.secret(),
+            t.secret() + " ",
+            "oqto_000000000000_" + "A".repeat(43),
+            t.secret().toUpperCase(java.util.Locale.ROOT)
+        }) {
             assertEquals(Optional.empty(), store.authenticate(bad), bad);
         }
         assertEquals(Optional.empty(), store.authenticate(null));

@@ -3,7 +3,6 @@ package io.oqto.config.files;
 import io.oqto.config.internal.ConfigError;
 import io.oqto.config.internal.ConfigSchema;
 import io.oqto.config.internal.TomlConfigLoader;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,7 @@ public final class ConfigFiles {
     /** Login shells a platform user may get: {@code [usermgr] shell} and the root helper's requests. */
     public static final List<String> LOGIN_SHELLS = ConfigSchema.SHELLS;
 
-    private ConfigFiles() {
-    }
+    private ConfigFiles() {}
 
     /**
      * Every section of {@code file} (all of them, empty when absent) with the environment overrides applied.

@@ -3,6 +3,7 @@ package io.oqto.config.internal;
 import io.oqto.api.unix.DeploymentMode;
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where config.toml lives, from the seed's deployment document: {@code $OQTO_CONFIG} when set (or the
@@ -12,15 +13,14 @@ import java.util.Map;
  */
 final class ConfigLocation {
 
-    private ConfigLocation() {
-    }
+    private ConfigLocation() {}
 
     static Path resolve(Map<String, String> env, DeploymentMode mode, Path home) {
         return resolve(env, null, mode, home);
     }
 
     /** {@code property} is the framework property {@code oqto.config}, for embedding and in-Karaf tests. */
-    static Path resolve(Map<String, String> env, String property, DeploymentMode mode, Path home) {
+    static Path resolve(Map<String, String> env, @Nullable String property, DeploymentMode mode, Path home) {
         String explicit = env.get("OQTO_CONFIG");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);

@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Dictionary;
-import java.util.Hashtable;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -38,6 +41,7 @@ public final class ConfigPublisher {
     static final String LOADED_ONCE = "oqto.config.loadedOnce";
     /** sysexits.h EX_CONFIG. */
     static final int EXIT_CONFIG = 78;
+
     private static final Logger LOG = LoggerFactory.getLogger(ConfigPublisher.class);
 
     private final ConfigurationAdmin configAdmin;
@@ -45,14 +49,22 @@ public final class ConfigPublisher {
     private final Map<String, String> env;
     private final Path file;
     private final ScheduledExecutorService watcher;
+    private final ScheduledFuture<?> watching;
     private volatile String lastSeen = "";
     private final boolean publishHttp;
 
     @Activate
     public ConfigPublisher(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
-        this(configAdmin, System.getenv(), ConfigLocation.resolve(System.getenv(),
-                context.getProperty("oqto.config"), DeploymentMode.of(context), Home.current()),
-                !"false".equals(context.getProperty("oqto.config.exitOnError")), hasPaxWeb(context));
+        this(
+                configAdmin,
+                System.getenv(),
+                ConfigLocation.resolve(
+                        System.getenv(),
+                        context.getProperty("oqto.config"),
+                        DeploymentMode.of(context),
+                        Home.current()),
+                !"false".equals(context.getProperty("oqto.config.exitOnError")),
+                hasPaxWeb(context));
     }
 
     ConfigPublisher(ConfigurationAdmin configAdmin, Map<String, String> env, Path file, boolean exitOnError) {
@@ -64,7 +76,11 @@ public final class ConfigPublisher {
      * control plane): creating its configuration in the runner, which has no HTTP, served no one and
      * measurably upset pax-logging's start-up there (about one start in fifteen logged nothing).
      */
-    ConfigPublisher(ConfigurationAdmin configAdmin, Map<String, String> env, Path file, boolean exitOnError,
+    ConfigPublisher(
+            ConfigurationAdmin configAdmin,
+            Map<String, String> env,
+            Path file,
+            boolean exitOnError,
             boolean publishHttp) {
         this.configAdmin = configAdmin;
         this.publishHttp = publishHttp;
@@ -88,11 +104,12 @@ public final class ConfigPublisher {
             throw new IllegalStateException(e.getMessage(), e);
         }
         watcher = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "oqto-config-watch"));
-        watcher.scheduleWithFixedDelay(this::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
+        watching = watcher.scheduleWithFixedDelay(this::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
     }
 
     @Deactivate
     void deactivate() {
+        watching.cancel(false);
         watcher.shutdownNow();
     }
 
@@ -119,22 +136,27 @@ public final class ConfigPublisher {
 
     private void publish(Map<String, Map<String, Object>> sections) throws ConfigError {
         for (Map.Entry<String, Map<String, Object>> s : sections.entrySet()) {
-            Map<String, KeySpec> specs = ConfigSchema.INSTANCE.section(s.getKey()).orElseThrow();
-            Dictionary<String, Object> props = new Hashtable<>();
+            Map<String, KeySpec> specs =
+                    ConfigSchema.INSTANCE.section(s.getKey()).orElseThrow();
+            Map<String, Object> props = new LinkedHashMap<>();
             props.put("oqto.config.file", file.toString());
             for (Map.Entry<String, Object> kv : s.getValue().entrySet()) {
                 Object v = kv.getValue();
-                props.put(specs.get(kv.getKey()).propertyName(), v instanceof Long l && fitsInt(l) ? (Object) l.intValue() : v);
+                KeySpec spec = specs.get(kv.getKey());
+                if (spec == null) { // the loader accepted only the schema's keys
+                    throw new ConfigError("[" + s.getKey() + "] " + kv.getKey() + ": not a key of the schema");
+                }
+                props.put(spec.propertyName(), v instanceof Long l && fitsInt(l) ? (Object) l.intValue() : v);
             }
             try {
                 Configuration c = configAdmin.getConfiguration(PID_PREFIX + s.getKey(), "?");
-                c.updateIfDifferent(props);
+                c.updateIfDifferent(FrameworkUtil.asDictionary(props));
             } catch (IOException e) {
                 throw new ConfigError("cannot publish [" + s.getKey() + "] to Configuration Admin: " + e.getMessage());
             }
         }
         try {
-            publishHttp(sections.get("server"));
+            publishHttp(sections.getOrDefault("server", Map.of()));
         } catch (IOException e) {
             throw new ConfigError("cannot publish [server] port/bind to pax-web: " + e.getMessage());
         }
@@ -149,19 +171,27 @@ public final class ConfigPublisher {
             return;
         }
         Configuration c = configAdmin.getConfiguration(PAX_WEB_PID, null);
-        Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+        Map<String, Object> props = new LinkedHashMap<>();
+        Dictionary<String, Object> old = c.getProperties();
+        if (old != null) {
+            for (Enumeration<String> keys = old.keys(); keys.hasMoreElements(); ) {
+                String key = keys.nextElement();
+                props.put(key, old.get(key));
+            }
+        }
         if (server.get("port") instanceof Long port) {
             props.put("org.osgi.service.http.port", Long.toString(port));
         }
         if (server.get("bind") instanceof String bind) {
             props.put("org.ops4j.pax.web.listening.addresses", bind);
         }
-        c.updateIfDifferent(props);
+        c.updateIfDifferent(FrameworkUtil.asDictionary(props));
     }
 
     private static boolean hasPaxWeb(BundleContext context) {
         return Arrays.stream(context.getBundles())
-                .anyMatch(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.ops4j.pax.web"));
+                .anyMatch(
+                        b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.ops4j.pax.web"));
     }
 
     private static boolean fitsInt(long l) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every section and key oqto accepts in config.toml. One table for both distributions, because in
@@ -17,88 +18,163 @@ public final class ConfigSchema {
     private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     /** Login shells a platform user may get: the root helper's allow-list. */
     /** Login shells a platform user may get: {@code [usermgr] shell} and the root helper's requests. */
-    public static final List<String> SHELLS = List.of("/bin/bash", "/bin/sh", "/bin/zsh", "/usr/bin/bash", "/usr/bin/sh", "/usr/bin/zsh",
-            "/bin/false", "/usr/sbin/nologin");
-    private static final Pattern IPV4_OR_LOCAL = Pattern.compile("localhost|\\d{1,3}(\\.\\d{1,3}){3}|::1?|[0-9a-fA-F:]+");
+    public static final List<String> SHELLS = List.of(
+            "/bin/bash",
+            "/bin/sh",
+            "/bin/zsh",
+            "/usr/bin/bash",
+            "/usr/bin/sh",
+            "/usr/bin/zsh",
+            "/bin/false",
+            "/usr/sbin/nologin");
+
+    private static final Pattern IPV4_OR_LOCAL =
+            Pattern.compile("localhost|\\d{1,3}(\\.\\d{1,3}){3}|::1?|[0-9a-fA-F:]+");
 
     private final Map<String, Map<String, KeySpec>> sections = new LinkedHashMap<>();
 
     static final ConfigSchema INSTANCE = new ConfigSchema();
 
     private ConfigSchema() {
-        section("server",
+        section(
+                "server",
                 KeySpec.integer("port", 1, 65535, "HTTP port of the REST API"),
-                KeySpec.string("bind", "address the REST API listens on",
+                KeySpec.string(
+                        "bind",
+                        "address the REST API listens on",
                         v -> IPV4_OR_LOCAL.matcher((String) v).matches() ? null : "must be an IP address or localhost"),
-                KeySpec.string("state_dir", "where the control plane keeps tokens and other state", ConfigSchema::absolute));
-        section("runner",
+                KeySpec.string(
+                        "state_dir", "where the control plane keeps tokens and other state", ConfigSchema::absolute));
+        section(
+                "runner",
                 KeySpec.string("socket", "socket path the runner listens on", ConfigSchema::absolute),
-                KeySpec.string("control_plane_user", "Linux user of the control plane, granted access to the socket",
+                KeySpec.string(
+                        "control_plane_user",
+                        "Linux user of the control plane, granted access to the socket",
                         v -> USER_NAME.matcher((String) v).matches() ? null : "must be a Linux user name"),
                 KeySpec.integer("max_frame_bytes", 1024, 16 << 20, "longest accepted protocol line"),
                 KeySpec.integer("max_connections", 1, 1024, "concurrent client connections"),
                 KeySpec.integer("max_in_flight", 1, 4096, "requests being served at once, all connections"));
-        section("workspace",
-                KeySpec.string("root", "the user's workspace; every file path the runner accepts lies inside it",
+        section(
+                "workspace",
+                KeySpec.string(
+                        "root",
+                        "the user's workspace; every file path the runner accepts lies inside it",
                         ConfigSchema::absolute));
-        section("processes",
-                KeySpec.string("limits", "how process limits are enforced: auto, systemd, cgroup or rlimit",
-                        v -> List.of("auto", "systemd", "cgroup", "rlimit").contains(v) ? null
+        section(
+                "processes",
+                KeySpec.string(
+                        "limits",
+                        "how process limits are enforced: auto, systemd, cgroup or rlimit",
+                        v -> List.of("auto", "systemd", "cgroup", "rlimit").contains(v)
+                                ? null
                                 : "must be one of auto, systemd, cgroup, rlimit"),
                 KeySpec.integer("memory_mb", 16, 1 << 24, "memory per process in MiB (default and ceiling)"),
                 KeySpec.integer("tasks", 4, 1 << 22, "processes and threads per process (default and ceiling)"),
-                KeySpec.integer("cpu_percent", 1, 100_000, "CPU per process in percent of one core (default and ceiling)"),
+                KeySpec.integer(
+                        "cpu_percent", 1, 100_000, "CPU per process in percent of one core (default and ceiling)"),
                 KeySpec.integer("output_lines", 100, 1_000_000, "output lines kept per process"));
-        section("programs",
-                KeySpec.string("pi", "the pi coding agent: a path, or a name looked up in search_path", ConfigSchema::program),
+        section(
+                "programs",
+                KeySpec.string(
+                        "pi", "the pi coding agent: a path, or a name looked up in search_path", ConfigSchema::program),
                 KeySpec.strings("pi_args", "arguments for pi after --mode rpc"),
                 KeySpec.string("fileserver", "the file server (oqto-files)", ConfigSchema::program),
                 KeySpec.string("ttyd", "the web terminal", ConfigSchema::program),
                 KeySpec.strings("ttyd_shell", "the shell ttyd runs, with its arguments"),
-                KeySpec.string("search_path", "where program names are looked up (colon-separated, ~ allowed)",
+                KeySpec.string(
+                        "search_path",
+                        "where program names are looked up (colon-separated, ~ allowed)",
                         v -> ((String) v).indexOf('\0') >= 0 ? "must not contain NUL" : null),
                 KeySpec.integer("ready_timeout_ms", 100, 600_000, "how long a program may take to become ready"));
-        section("agent",
-                KeySpec.integer("start_timeout_ms", 1000, 600_000, "how long pi may take to answer get_state after spawning"),
-                KeySpec.integer("stall_timeout_ms", 1000, 86_400_000L, "a working pi that writes nothing for this long is stopped"),
-                KeySpec.integer("idle_timeout_ms", 1000, 604_800_000L, "an idle session nobody watches is stopped after this long"),
+        section(
+                "agent",
+                KeySpec.integer(
+                        "start_timeout_ms", 1000, 600_000, "how long pi may take to answer get_state after spawning"),
+                KeySpec.integer(
+                        "stall_timeout_ms",
+                        1000,
+                        86_400_000L,
+                        "a working pi that writes nothing for this long is stopped"),
+                KeySpec.integer(
+                        "idle_timeout_ms",
+                        1000,
+                        604_800_000L,
+                        "an idle session nobody watches is stopped after this long"),
                 KeySpec.integer("replay_events", 100, 1_000_000, "events kept per session for replay"),
                 KeySpec.integer("max_sessions", 1, 1000, "sessions per runner"),
                 KeySpec.strings("providers", "pi providers written to models.json: \"name api base_url key models\"")
                         .withLiteralSecret(ConfigSchema::literalProviderKey),
-                KeySpec.bool("shared_provider_keys", "multi-user mode: give the providers' keys to every user's agent "
-                        + "(each user can then read them)"));
-        section("routing",
-                KeySpec.string("socket_pattern", "runner socket path; {uid} and {user} are replaced",
+                KeySpec.bool(
+                        "shared_provider_keys",
+                        "multi-user mode: give the providers' keys to every user's agent "
+                                + "(each user can then read them)"));
+        section(
+                "routing",
+                KeySpec.string(
+                        "socket_pattern",
+                        "runner socket path; {uid} and {user} are replaced",
                         ConfigSchema::socketPattern),
-                KeySpec.string("linux_user_prefix", "prefix of platform users' Linux names in multi-user mode",
-                        v -> ((String) v).matches("[a-z_][a-z0-9_-]{0,15}") ? null : "must be a Linux user name prefix"),
+                KeySpec.string(
+                        "linux_user_prefix",
+                        "prefix of platform users' Linux names in multi-user mode",
+                        v -> ((String) v).matches("[a-z_][a-z0-9_-]{0,15}")
+                                ? null
+                                : "must be a Linux user name prefix"),
                 KeySpec.integer("pool_size", 1, 16, "persistent connections per runner"),
                 KeySpec.integer("request_timeout_ms", 50, 600_000, "how long a runner may take to answer"),
                 KeySpec.integer("connect_timeout_ms", 50, 60_000, "how long connecting and hello may take"),
                 KeySpec.bool("autostart", "single-user mode: start the runner when none answers"),
-                KeySpec.string("runner_command", "single-user mode: the runner launcher to start", ConfigSchema::absolute));
-        section("usermgr",
-                KeySpec.string("socket", "the root helper's socket (the control plane connects to it)", ConfigSchema::absolute),
-                KeySpec.string("group", "the group every platform user's Linux account is in (no other account should be)",
+                KeySpec.string(
+                        "runner_command", "single-user mode: the runner launcher to start", ConfigSchema::absolute));
+        section(
+                "usermgr",
+                KeySpec.string(
+                        "socket",
+                        "the root helper's socket (the control plane connects to it)",
+                        ConfigSchema::absolute),
+                KeySpec.string(
+                        "group",
+                        "the group every platform user's Linux account is in (no other account should be)",
                         v -> USER_NAME.matcher((String) v).matches() ? null : "must be a Linux group name"),
                 KeySpec.integer("uid_min", 1000, 2_000_000_000L, "lowest UID given to a platform user"),
                 KeySpec.integer("uid_max", 1000, 2_000_000_000L, "highest UID given to a platform user"),
-                KeySpec.string("shell", "login shell of new platform users",
+                KeySpec.string(
+                        "shell",
+                        "login shell of new platform users",
                         v -> SHELLS.contains(v) ? null : "must be one of " + SHELLS),
                 KeySpec.string("skeleton", "directory a new user's home is copied from", ConfigSchema::absolute),
                 KeySpec.string("home_base", "directory the homes are created in", ConfigSchema::absolute),
-                KeySpec.string("linger_dir", "supervise: where the helper marks lingering users (a file each)", ConfigSchema::absolute),
-                KeySpec.string("service_manager", "who runs the user services: auto, systemd or supervise",
-                        v -> List.of("auto", "systemd", "supervise").contains(v) ? null : "must be one of auto, systemd, supervise"),
-                KeySpec.string("runner_command", "supervise: the runner launcher (bin/oqto-runner)", ConfigSchema::absolute),
-                KeySpec.strings("hstry_command", "supervise: the hstry service in the foreground, absolute program first"),
-                KeySpec.strings("eavs_command", "supervise: the eavs service in the foreground, absolute program first"),
-                KeySpec.strings("mmry_command", "supervise: the mmry service in the foreground, absolute program first"),
-                KeySpec.integer("command_timeout_ms", 1000, 600_000, "how long one system command (useradd, …) may take"),
-                KeySpec.integer("ready_timeout_ms", 1000, 600_000, "control plane: how long a new user's runner may take to answer"));
-        section("auth",
-                KeySpec.string("admin_token_file", "where single-user mode writes the first admin token",
+                KeySpec.string(
+                        "linger_dir",
+                        "supervise: where the helper marks lingering users (a file each)",
+                        ConfigSchema::absolute),
+                KeySpec.string(
+                        "service_manager",
+                        "who runs the user services: auto, systemd or supervise",
+                        v -> List.of("auto", "systemd", "supervise").contains(v)
+                                ? null
+                                : "must be one of auto, systemd, supervise"),
+                KeySpec.string(
+                        "runner_command", "supervise: the runner launcher (bin/oqto-runner)", ConfigSchema::absolute),
+                KeySpec.strings(
+                        "hstry_command", "supervise: the hstry service in the foreground, absolute program first"),
+                KeySpec.strings(
+                        "eavs_command", "supervise: the eavs service in the foreground, absolute program first"),
+                KeySpec.strings(
+                        "mmry_command", "supervise: the mmry service in the foreground, absolute program first"),
+                KeySpec.integer(
+                        "command_timeout_ms", 1000, 600_000, "how long one system command (useradd, …) may take"),
+                KeySpec.integer(
+                        "ready_timeout_ms",
+                        1000,
+                        600_000,
+                        "control plane: how long a new user's runner may take to answer"));
+        section(
+                "auth",
+                KeySpec.string(
+                        "admin_token_file",
+                        "where single-user mode writes the first admin token",
                         ConfigSchema::absolute));
     }
 
@@ -119,9 +195,9 @@ public final class ConfigSchema {
     }
 
     /** A provider entry whose key (its fourth word) is written out: {@code literal:VALUE}. */
-    private static String literalProviderKey(Object v) {
+    private static @Nullable String literalProviderKey(Object v) {
         for (String entry : (String[]) v) {
-            String[] w = entry.trim().split("\\s+");
+            String[] w = entry.trim().split("\\s+", -1);
             if (w.length >= 4 && w[3].startsWith("literal:")) {
                 return "the key of provider \"" + w[0] + "\" is written out (literal:)";
             }
@@ -129,7 +205,7 @@ public final class ConfigSchema {
         return null;
     }
 
-    private static String absolute(Object v) {
+    private static @Nullable String absolute(Object v) {
         String s = (String) v;
         if (s.indexOf('\0') >= 0) {
             return "must not contain NUL";
@@ -137,12 +213,12 @@ public final class ConfigSchema {
         return s.startsWith("/") ? null : "must be an absolute path";
     }
 
-    private static String program(Object v) {
+    private static @Nullable String program(Object v) {
         String s = (String) v;
         return s.isEmpty() || s.indexOf('\0') >= 0 ? "must name a program" : null;
     }
 
-    private static String socketPattern(Object v) {
+    private static @Nullable String socketPattern(Object v) {
         String s = (String) v;
         String problem = absolute(s);
         if (problem != null) {

@@ -8,7 +8,12 @@ import java.util.function.Function;
  * fine, else what is wrong with it. {@code literalSecret} returns null unless the value holds a secret
  * written out in the file (rather than referenced), and then says which.
  */
-record KeySpec(String name, ValueType type, Function<Object, String> check, String help, Function<Object, String> literalSecret) {
+record KeySpec(
+        String name,
+        ValueType type,
+        Function<Object, String> check,
+        String help,
+        Function<Object, String> literalSecret) {
 
     KeySpec(String name, ValueType type, Function<Object, String> check, String help) {
         this(name, type, check, help, v -> null);
@@ -23,14 +28,19 @@ record KeySpec(String name, ValueType type, Function<Object, String> check, Stri
     }
 
     static KeySpec integer(String name, long min, long max, String help) {
-        return new KeySpec(name, ValueType.INTEGER,
+        return new KeySpec(
+                name,
+                ValueType.INTEGER,
                 v -> (Long) v < min || (Long) v > max ? "must be between " + min + " and " + max + ", got " + v : null,
                 help);
     }
 
     static KeySpec strings(String name, String help) {
-        return new KeySpec(name, ValueType.STRING_LIST,
-                v -> Arrays.stream((String[]) v).anyMatch(x -> x.indexOf('\0') >= 0) ? "must not contain NUL" : null, help);
+        return new KeySpec(
+                name,
+                ValueType.STRING_LIST,
+                v -> Arrays.stream((String[]) v).anyMatch(x -> x.indexOf('\0') >= 0) ? "must not contain NUL" : null,
+                help);
     }
 
     static KeySpec bool(String name, String help) {
@@ -46,7 +56,8 @@ record KeySpec(String name, ValueType type, Function<Object, String> check, Stri
     String propertyName() {
         StringBuilder b = new StringBuilder();
         boolean upper = false;
-        for (char c : name.toCharArray()) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
             if (c == '_') {
                 upper = true;
             } else {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
@@ -51,16 +52,30 @@ public final class TomlConfigLoader {
     }
 
     /** Null when only the file's owner and group can read it, else how others can (its mode). */
-    private static String readableByOthers(Path file) throws IOException {
+    private static @Nullable String readableByOthers(Path file) throws IOException {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
         if (!perms.contains(PosixFilePermission.OTHERS_READ)) {
             return null;
         }
         int mode = 0;
         for (PosixFilePermission p : perms) {
-            mode |= 1 << (8 - p.ordinal());
+            mode |= bit(p);
         }
         return String.format("mode %04o", mode);
+    }
+
+    private static int bit(PosixFilePermission p) {
+        return switch (p) {
+            case OWNER_READ -> 0400;
+            case OWNER_WRITE -> 0200;
+            case OWNER_EXECUTE -> 0100;
+            case GROUP_READ -> 040;
+            case GROUP_WRITE -> 020;
+            case GROUP_EXECUTE -> 010;
+            case OTHERS_READ -> 04;
+            case OTHERS_WRITE -> 02;
+            case OTHERS_EXECUTE -> 01;
+        };
     }
 
     Map<String, Map<String, Object>> parse(String source, String text) throws ConfigError {
@@ -71,22 +86,28 @@ public final class TomlConfigLoader {
      * {@code readableBy}: non-null when users other than the file's owner and group can read it; a literal
      * secret in such a file is an error (the file is shown to every user: in multi-user mode to every runner).
      */
-    Map<String, Map<String, Object>> parse(String source, String text, String readableBy) throws ConfigError {
+    Map<String, Map<String, Object>> parse(String source, String text, @Nullable String readableBy) throws ConfigError {
         TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
             TomlParseError err = toml.errors().get(0);
             TomlPosition pos = err.position();
             throw new ConfigError(source + ":" + pos.line() + ":" + pos.column() + ": syntax error: "
-                    + err.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", ""));
+                    + String.valueOf(err.getMessage()).replaceFirst(" \\(line \\d+, column \\d+\\)$", ""));
         }
         Map<String, Map<String, Object>> result = emptySections();
         for (String sectionName : toml.keySet()) {
             TomlPosition pos = toml.inputPositionOf(sectionName);
-            Map<String, KeySpec> keys = schema.section(sectionName).orElseThrow(() -> ConfigError.at(source,
-                    pos.line(), pos.column(), sectionName,
-                    "unknown key or section (known sections: " + String.join(", ", schema.sectionNames()) + ")"));
+            Map<String, KeySpec> keys = schema.section(sectionName)
+                    .orElseThrow(() -> ConfigError.at(
+                            source,
+                            pos.line(),
+                            pos.column(),
+                            sectionName,
+                            "unknown key or section (known sections: " + String.join(", ", schema.sectionNames())
+                                    + ")"));
             if (!toml.isTable(sectionName)) {
-                throw ConfigError.at(source, pos.line(), pos.column(), sectionName, "must be a table [" + sectionName + "]");
+                throw ConfigError.at(
+                        source, pos.line(), pos.column(), sectionName, "must be a table [" + sectionName + "]");
             }
             TomlTable table = toml.getTable(sectionName);
             for (String key : table.keySet()) {
@@ -94,12 +115,20 @@ public final class TomlConfigLoader {
                 TomlPosition kpos = table.inputPositionOf(key);
                 KeySpec spec = keys.get(key);
                 if (spec == null) {
-                    throw ConfigError.at(source, kpos.line(), kpos.column(), dotted,
+                    throw ConfigError.at(
+                            source,
+                            kpos.line(),
+                            kpos.column(),
+                            dotted,
                             "unknown key (known in [" + sectionName + "]: " + String.join(", ", keys.keySet()) + ")");
                 }
                 Object value = spec.type().fromToml(table.get(key));
                 if (value == null) {
-                    throw ConfigError.at(source, kpos.line(), kpos.column(), dotted,
+                    throw ConfigError.at(
+                            source,
+                            kpos.line(),
+                            kpos.column(),
+                            dotted,
                             "must be " + spec.type().description());
                 }
                 String problem = spec.check().apply(value);
@@ -108,10 +137,15 @@ public final class TomlConfigLoader {
                 }
                 String secret = readableBy == null ? null : spec.literalSecret().apply(value);
                 if (secret != null) {
-                    throw ConfigError.at(source, kpos.line(), kpos.column(), dotted, secret + " in a file every user can read ("
-                            + readableBy + "): put it in a file only its service can read and write file:PATH, or use env:NAME");
+                    throw ConfigError.at(
+                            source,
+                            kpos.line(),
+                            kpos.column(),
+                            dotted,
+                            secret + " in a file every user can read (" + readableBy
+                                    + "): put it in a file only its service can read and write file:PATH, or use env:NAME");
                 }
-                result.get(sectionName).put(key, value);
+                result.computeIfAbsent(sectionName, k -> new LinkedHashMap<>()).put(key, value);
             }
         }
         return result;
@@ -137,13 +171,14 @@ public final class TomlConfigLoader {
             }
             Object value = spec.type().fromText(e.getValue());
             if (value == null) {
-                throw new ConfigError("environment " + var + ": must be " + spec.type().description());
+                throw new ConfigError(
+                        "environment " + var + ": must be " + spec.type().description());
             }
             String problem = spec.check().apply(value);
             if (problem != null) {
                 throw new ConfigError("environment " + var + ": " + problem);
             }
-            sections.get(section).put(key, value);
+            sections.computeIfAbsent(section, k -> new LinkedHashMap<>()).put(key, value);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.oqto.config.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /** The value kinds the schema knows, with how a TOML value or an environment string converts to each. */
 enum ValueType {
     STRING("a string"),
@@ -19,17 +21,21 @@ enum ValueType {
     }
 
     /** The value if the TOML value has this type, else null. tomlj gives Long for integers. */
+    @Nullable
     Object fromToml(Object v) {
         return switch (this) {
             case STRING -> v instanceof String ? v : null;
             case INTEGER -> v instanceof Long ? v : null;
             case BOOLEAN -> v instanceof Boolean ? v : null;
-            case STRING_LIST -> v instanceof org.tomlj.TomlArray a && a.toList().stream().allMatch(String.class::isInstance)
-                    ? a.toList().stream().map(String.class::cast).toArray(String[]::new) : null;
+            case STRING_LIST ->
+                v instanceof org.tomlj.TomlArray a && a.toList().stream().allMatch(String.class::isInstance)
+                        ? a.toList().stream().map(String.class::cast).toArray(String[]::new)
+                        : null;
         };
     }
 
     /** Parses an environment string, or returns null when it is not of this type. */
+    @Nullable
     Object fromText(String s) {
         return switch (this) {
             case STRING -> s;

@@ -26,10 +26,14 @@ import org.w3c.dom.Element;
 class ConfigAgreementTest {
 
     /** Every component configured from config.toml. */
-    static final List<String> COMPONENTS = List.of("io.oqto.agent.internal.AgentSessions",
-            "io.oqto.auth.internal.TokenServiceComponent", "io.oqto.process.internal.ProcessComponent",
-            "io.oqto.process.internal.ProgramStarter", "io.oqto.provisioning.internal.ProvisioningComponent",
-            "io.oqto.routing.internal.RunnerRouter", "io.oqto.runner.server.internal.RunnerServer",
+    static final List<String> COMPONENTS = List.of(
+            "io.oqto.agent.internal.AgentSessions",
+            "io.oqto.auth.internal.TokenServiceComponent",
+            "io.oqto.process.internal.ProcessComponent",
+            "io.oqto.process.internal.ProgramStarter",
+            "io.oqto.provisioning.internal.ProvisioningComponent",
+            "io.oqto.routing.internal.RunnerRouter",
+            "io.oqto.runner.server.internal.RunnerServer",
             "io.oqto.workspace.internal.WorkspaceFiles");
 
     /** Keys no component reads, and who does. */
@@ -60,17 +64,25 @@ class ConfigAgreementTest {
             for (Class<?> config : configs) {
                 for (Method attribute : config.getDeclaredMethods()) {
                     String key = snake(attribute.getName());
-                    String section = sections.stream().filter(s -> ConfigSchema.INSTANCE.section(s).orElseThrow()
-                            .containsKey(key)).findFirst().orElse(null);
+                    String section = sections.stream()
+                            .filter(s -> ConfigSchema.INSTANCE
+                                    .section(s)
+                                    .orElseThrow()
+                                    .containsKey(key))
+                            .findFirst()
+                            .orElse(null);
                     if (section == null) {
-                        problems.add(config.getName() + "." + attribute.getName() + ": no key " + key + " in " + sections);
+                        problems.add(
+                                config.getName() + "." + attribute.getName() + ": no key " + key + " in " + sections);
                         continue;
                     }
                     read.add(section + "." + key);
-                    KeySpec spec = ConfigSchema.INSTANCE.section(section).orElseThrow().get(key);
+                    KeySpec spec =
+                            ConfigSchema.INSTANCE.section(section).orElseThrow().get(key);
                     String problem = check(spec, attribute.getReturnType(), attribute.getDefaultValue());
                     if (problem != null) {
-                        problems.add(config.getName() + "." + attribute.getName() + " ([" + section + "] " + key + "): " + problem);
+                        problems.add(config.getName() + "." + attribute.getName() + " ([" + section + "] " + key + "): "
+                                + problem);
                     }
                 }
             }
@@ -78,7 +90,8 @@ class ConfigAgreementTest {
         assertEquals(List.of(), problems);
         Set<String> unread = new TreeSet<>();
         for (String section : ConfigSchema.INSTANCE.sectionNames()) {
-            for (String key : ConfigSchema.INSTANCE.section(section).orElseThrow().keySet()) {
+            for (String key :
+                    ConfigSchema.INSTANCE.section(section).orElseThrow().keySet()) {
                 String name = section + "." + key;
                 if (!read.contains(name) && !READ_ELSEWHERE.containsKey(name)) {
                     unread.add(name);
@@ -87,7 +100,9 @@ class ConfigAgreementTest {
         }
         assertEquals(Set.of(), unread, "keys of the schema that nothing reads");
         for (String elsewhere : READ_ELSEWHERE.keySet()) {
-            assertTrue(!read.contains(elsewhere), elsewhere + " is read by a component after all: take it off READ_ELSEWHERE");
+            assertTrue(
+                    !read.contains(elsewhere),
+                    elsewhere + " is read by a component after all: take it off READ_ELSEWHERE");
         }
     }
 
@@ -104,26 +119,38 @@ class ConfigAgreementTest {
 
     /** What is wrong with an attribute of {@code type} and {@code dflt} for {@code spec}, or null. */
     static String check(KeySpec spec, Class<?> type, Object dflt) {
-        ValueType expected = type == String.class ? ValueType.STRING : type == String[].class ? ValueType.STRING_LIST
-                : type == int.class || type == long.class ? ValueType.INTEGER : type == boolean.class ? ValueType.BOOLEAN : null;
+        ValueType expected = type == String.class
+                ? ValueType.STRING
+                : type == String[].class
+                        ? ValueType.STRING_LIST
+                        : type == int.class || type == long.class
+                                ? ValueType.INTEGER
+                                : type == boolean.class ? ValueType.BOOLEAN : null;
         if (expected != spec.type()) {
-            return "of type " + type.getSimpleName() + ", but the schema says " + spec.type().description();
+            return "of type " + type.getSimpleName() + ", but the schema says "
+                    + spec.type().description();
         }
         Object value = dflt instanceof Integer i ? Long.valueOf(i) : dflt;
-        if (value instanceof String s && s.isEmpty() || value instanceof String[] a && a.length == 0) {
+        if ((value instanceof String s && s.isEmpty()) || (value instanceof String[] a && a.length == 0)) {
             return null;
         }
         String problem = spec.check().apply(value);
-        return problem == null ? null : "default " + (value instanceof String[] a ? String.join(" ", a) : value) + ": " + problem;
+        return problem == null
+                ? null
+                : "default " + (value instanceof String[] a ? String.join(" ", a) : value) + ": " + problem;
     }
 
     /** The sections a component is configured from: its DS descriptor's {@code configuration-pid}s. */
     private static List<String> sectionsOf(String component) throws Exception {
-        try (InputStream in = ConfigAgreementTest.class.getClassLoader().getResourceAsStream("OSGI-INF/" + component + ".xml")) {
+        try (InputStream in =
+                ConfigAgreementTest.class.getClassLoader().getResourceAsStream("OSGI-INF/" + component + ".xml")) {
             assertNotNull(in, "no DS descriptor for " + component);
-            Element root = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in).getDocumentElement();
+            Element root = DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(in)
+                    .getDocumentElement();
             List<String> sections = new ArrayList<>();
-            for (String pid : root.getAttribute("configuration-pid").split("\\s+")) {
+            for (String pid : root.getAttribute("configuration-pid").split("\\s+", -1)) {
                 assertTrue(pid.startsWith(ConfigPublisher.PID_PREFIX), component + ": " + pid);
                 String section = pid.substring(ConfigPublisher.PID_PREFIX.length());
                 assertTrue(ConfigSchema.INSTANCE.section(section).isPresent(), component + ": no section " + section);
@@ -148,7 +175,8 @@ class ConfigAgreementTest {
 
     private static String snake(String camel) {
         StringBuilder b = new StringBuilder();
-        for (char c : camel.toCharArray()) {
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
             b.append(Character.isUpperCase(c) ? "_" + Character.toLowerCase(c) : String.valueOf(c));
         }
         return b.toString();

@@ -19,7 +19,8 @@ class ConfigPublisherTest {
 
     @Test
     void publishesEachSectionAsItsOwnPid(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("config.toml"), "[routing]\npool_size = 3\nsocket_pattern = \"/s/{uid}\"\n");
+        Path file = Files.writeString(
+                dir.resolve("config.toml"), "[routing]\npool_size = 3\nsocket_pattern = \"/s/{uid}\"\n");
         ConfigPublisher p = new ConfigPublisher(cm.admin(), Map.of("OQTO_RUNNER__SOCKET", "/tmp/x.sock"), file, false);
         try {
             assertEquals(3, cm.published.get("oqto.routing").get("poolSize"));
@@ -53,9 +54,10 @@ class ConfigPublisherTest {
     @Test
     void aBrokenFileAtStartRefusesToActivate(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("config.toml"), "[server]\nprot = 1\n");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new ConfigPublisher(cm.admin(), Map.of(), file, false));
-        assertEquals(file + ":2:1: server.prot: unknown key (known in [server]: port, bind, state_dir)", e.getMessage());
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> new ConfigPublisher(cm.admin(), Map.of(), file, false));
+        assertEquals(
+                file + ":2:1: server.prot: unknown key (known in [server]: port, bind, state_dir)", e.getMessage());
         assertTrue(cm.published.isEmpty(), "nothing is published from a broken file");
     }
 

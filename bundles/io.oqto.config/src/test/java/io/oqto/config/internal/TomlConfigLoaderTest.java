@@ -21,11 +21,19 @@ class TomlConfigLoaderTest {
 
     @Test
     void readsEveryKnownSection() throws ConfigError {
-        Map<String, Map<String, Object>> s = loader.parse("c.toml", String.join("\n",
-                "[server]", "port = 9090", "bind = \"0.0.0.0\"",
-                "[runner]", "socket = \"/run/user/1000/oqto-runner.sock\"", "control_plane_user = \"oqto\"",
-                "[routing]", "socket_pattern = \"/run/user/{uid}/oqto-runner.sock\"", "pool_size = 4", "autostart = false",
-                "[auth]", "admin_token_file = \"/tmp/admin.token\""));
+        Map<String, Map<String, Object>> s = loader.parse("c.toml", """
+                [server]
+                port = 9090
+                bind = "0.0.0.0"
+                [runner]
+                socket = "/run/user/1000/oqto-runner.sock"
+                control_plane_user = "oqto"
+                [routing]
+                socket_pattern = "/run/user/{uid}/oqto-runner.sock"
+                pool_size = 4
+                autostart = false
+                [auth]
+                admin_token_file = "/tmp/admin.token\"""");
         assertEquals(9090L, s.get("server").get("port"));
         assertEquals("oqto", s.get("runner").get("control_plane_user"));
         assertEquals(false, s.get("routing").get("autostart"));
@@ -41,24 +49,26 @@ class TomlConfigLoaderTest {
 
     /** The broken-config corpus: each file and the exact error, naming file, line, column and key. */
     @ParameterizedTest(name = "[{index}] {1}")
-    @CsvSource(delimiter = '|', value = {
-        "[server]\\nport = 8080\\nprot = 1           | c.toml:3:1: server.prot: unknown key (known in [server]: port, bind, state_dir)",
-        "port = 8080                                  | c.toml:1:1: port: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, auth)",
-        "[sandbox]\\nenabled = true                   | c.toml:1:1: sandbox: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, auth)",
-        "[server]\\nport = \"8080\"                   | c.toml:2:1: server.port: must be an integer",
-        "[server]\\nport = 70000                      | c.toml:2:1: server.port: must be between 1 and 65535, got 70000",
-        "[server]\\nport = 0                          | c.toml:2:1: server.port: must be between 1 and 65535, got 0",
-        "[server]\\nbind = \"example.com\"            | c.toml:2:1: server.bind: must be an IP address or localhost",
-        "[runner]\\nsocket = \"relative.sock\"        | c.toml:2:1: runner.socket: must be an absolute path",
-        "[runner]\\ncontrol_plane_user = \"Root!\"    | c.toml:2:1: runner.control_plane_user: must be a Linux user name",
-        "[runner]\\nmax_frame_bytes = 10              | c.toml:2:1: runner.max_frame_bytes: must be between 1024 and 16777216, got 10",
-        "[routing]\\nautostart = \"yes\"              | c.toml:2:1: routing.autostart: must be a boolean (true or false)",
-        "[routing]\\nsocket_pattern = \"/run/{home}/s\" | c.toml:2:1: routing.socket_pattern: only {uid} and {user} may be used as placeholders",
-        "[routing]\\npool_size = 1.5                  | c.toml:2:1: routing.pool_size: must be an integer",
-        "server = 1                                   | c.toml:1:1: server: must be a table [server]",
-        "[server\\nport = 1                           | c.toml:1:8: syntax error: Unexpected end of line, expected ]",
-        "[server]\\nport = 1\\nport = 2               | c.toml:3:1: syntax error: port previously defined at line 2, column 1",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "[server]\\nport = 8080\\nprot = 1           | c.toml:3:1: server.prot: unknown key (known in [server]: port, bind, state_dir)",
+                "port = 8080                                  | c.toml:1:1: port: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, auth)",
+                "[sandbox]\\nenabled = true                   | c.toml:1:1: sandbox: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, auth)",
+                "[server]\\nport = \"8080\"                   | c.toml:2:1: server.port: must be an integer",
+                "[server]\\nport = 70000                      | c.toml:2:1: server.port: must be between 1 and 65535, got 70000",
+                "[server]\\nport = 0                          | c.toml:2:1: server.port: must be between 1 and 65535, got 0",
+                "[server]\\nbind = \"example.com\"            | c.toml:2:1: server.bind: must be an IP address or localhost",
+                "[runner]\\nsocket = \"relative.sock\"        | c.toml:2:1: runner.socket: must be an absolute path",
+                "[runner]\\ncontrol_plane_user = \"Root!\"    | c.toml:2:1: runner.control_plane_user: must be a Linux user name",
+                "[runner]\\nmax_frame_bytes = 10              | c.toml:2:1: runner.max_frame_bytes: must be between 1024 and 16777216, got 10",
+                "[routing]\\nautostart = \"yes\"              | c.toml:2:1: routing.autostart: must be a boolean (true or false)",
+                "[routing]\\nsocket_pattern = \"/run/{home}/s\" | c.toml:2:1: routing.socket_pattern: only {uid} and {user} may be used as placeholders",
+                "[routing]\\npool_size = 1.5                  | c.toml:2:1: routing.pool_size: must be an integer",
+                "server = 1                                   | c.toml:1:1: server: must be a table [server]",
+                "[server\\nport = 1                           | c.toml:1:8: syntax error: Unexpected end of line, expected ]",
+                "[server]\\nport = 1\\nport = 2               | c.toml:3:1: syntax error: port previously defined at line 2, column 1",
+            })
     void rejectsBrokenFilesWithExactErrors(String toml, String error) {
         String text = toml.strip().replace("\\n", "\n");
         ConfigError e = assertThrows(ConfigError.class, () -> loader.parse("c.toml", text));
@@ -74,20 +84,25 @@ class TomlConfigLoaderTest {
 
     @Test
     void aLiteralSecretInAFileOthersCanReadIsAnError(@TempDir Path dir) throws Exception {
-        String literal = "[agent]\nproviders = [\"openai openai-completions https://api.example.com/v1 literal:sk-123 gpt-4o\"]\n";
+        String literal =
+                "[agent]\nproviders = [\"openai openai-completions https://api.example.com/v1 literal:sk-123 gpt-4o\"]\n";
         Path file = Files.writeString(dir.resolve("config.toml"), literal);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         ConfigError e = assertThrows(ConfigError.class, () -> loader.load(file));
-        assertEquals(file + ":2:1: agent.providers: the key of provider \"openai\" is written out (literal:) in a file every user "
-                + "can read (mode 0644): put it in a file only its service can read and write file:PATH, or use env:NAME",
+        assertEquals(
+                file
+                        + ":2:1: agent.providers: the key of provider \"openai\" is written out (literal:) in a file every user "
+                        + "can read (mode 0644): put it in a file only its service can read and write file:PATH, or use env:NAME",
                 e.getMessage());
         // Readable by its owner and group only: allowed, as are references in a readable file.
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
         assertEquals(1, ((String[]) loader.load(file).get("agent").get("providers")).length);
-        Path referenced = Files.writeString(dir.resolve("ref.toml"), literal.replace("literal:sk-123", "file:/etc/oqto/secrets/openai.key")
-                + "shared_provider_keys = true\n");
+        Path referenced = Files.writeString(
+                dir.resolve("ref.toml"),
+                literal.replace("literal:sk-123", "file:/etc/oqto/secrets/openai.key")
+                        + "shared_provider_keys = true\n");
         Files.setPosixFilePermissions(referenced, PosixFilePermissions.fromString("rw-r--r--"));
-        assertEquals(Boolean.TRUE, loader.load(referenced).get("agent").get("shared_provider_keys"));
+        assertEquals(true, loader.load(referenced).get("agent").get("shared_provider_keys"));
     }
 
     @Test
@@ -106,14 +121,16 @@ class TomlConfigLoaderTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}={1}")
-    @CsvSource(delimiter = '|', value = {
-        "OQTO_SERVER__PROT   | 1     | environment OQTO_SERVER__PROT: names no known key [server] prot",
-        "OQTO_NOPE__PORT     | 1     | environment OQTO_NOPE__PORT: names no known key [nope] port",
-        "OQTO_SERVER__PORT   | eight | environment OQTO_SERVER__PORT: must be an integer",
-        "OQTO_SERVER__PORT   | 99999 | environment OQTO_SERVER__PORT: must be between 1 and 65535, got 99999",
-        "OQTO_ROUTING__AUTOSTART | yes | environment OQTO_ROUTING__AUTOSTART: must be a boolean (true or false)",
-        "OQTO_RUNNER__SOCKET | rel.sock | environment OQTO_RUNNER__SOCKET: must be an absolute path",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "OQTO_SERVER__PROT   | 1     | environment OQTO_SERVER__PROT: names no known key [server] prot",
+                "OQTO_NOPE__PORT     | 1     | environment OQTO_NOPE__PORT: names no known key [nope] port",
+                "OQTO_SERVER__PORT   | eight | environment OQTO_SERVER__PORT: must be an integer",
+                "OQTO_SERVER__PORT   | 99999 | environment OQTO_SERVER__PORT: must be between 1 and 65535, got 99999",
+                "OQTO_ROUTING__AUTOSTART | yes | environment OQTO_ROUTING__AUTOSTART: must be a boolean (true or false)",
+                "OQTO_RUNNER__SOCKET | rel.sock | environment OQTO_RUNNER__SOCKET: must be an absolute path",
+            })
     void rejectsBadOverrides(String var, String value, String error) throws ConfigError {
         Map<String, Map<String, Object>> s = loader.parse("c.toml", "");
         ConfigError e = assertThrows(ConfigError.class, () -> loader.applyEnvironment(s, Map.of(var, value)));

@@ -36,20 +36,38 @@ import java.util.stream.Stream;
 final class EnvironmentHandoff {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-    static final Set<String> REFUSED = Set.of("GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN",
-            "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS", "BASH_ENV", "ENV",
-            "SHELLOPTS", "BASHOPTS", "PS4", "IFS", "NOTIFY_SOCKET");
+    static final Set<String> REFUSED = Set.of(
+            "GCONV_PATH",
+            "GETCONF_DIR",
+            "GLIBC_TUNABLES",
+            "HOSTALIASES",
+            "LOCALDOMAIN",
+            "LOCPATH",
+            "MALLOC_TRACE",
+            "NIS_PATH",
+            "NLSPATH",
+            "RESOLV_HOST_CONF",
+            "RES_OPTIONS",
+            "BASH_ENV",
+            "ENV",
+            "SHELLOPTS",
+            "BASHOPTS",
+            "PS4",
+            "IFS",
+            "NOTIFY_SOCKET");
     static final List<String> REFUSED_PREFIXES = List.of("LD_", "BASH_FUNC_", "OQTO_");
 
     /** The wrappers' whole environment: a fixed search path, and what they need to find the user's session. */
     static final String WRAPPER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    static final List<String> WRAPPER_KEEPS = List.of("HOME", "USER", "LOGNAME", "LANG", "XDG_RUNTIME_DIR",
-            "DBUS_SESSION_BUS_ADDRESS");
+
+    static final List<String> WRAPPER_KEEPS =
+            List.of("HOME", "USER", "LOGNAME", "LANG", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS");
 
     /** The last wrapper, inside the sandbox: takes the variables from descriptor 3, closes it, runs the program. */
     static final String LOADER = ". /dev/fd/3 && exec 3<&- && exec \"$@\"";
     /** The first wrapper: opens the file as descriptor 3 before anything else runs. */
     static final String OPENER = "exec 3<\"$0\" && exec \"$@\"";
+
     private static final String DIRECTORY_PREFIX = "oqto-env-";
 
     private final Path directory;
@@ -57,15 +75,19 @@ final class EnvironmentHandoff {
     /** The hand-over directory of this runner process under {@code parent}; leftovers of dead runners go. */
     EnvironmentHandoff(Path parent) throws IOException {
         try (Stream<Path> old = Files.list(parent)) {
-            for (Path d : old.filter(d -> d.getFileName().toString().matches(DIRECTORY_PREFIX + "\\d+-.*")).toList()) {
+            for (Path d : old.filter(d -> d.getFileName().toString().matches(DIRECTORY_PREFIX + "\\d+-.*"))
+                    .toList()) {
                 String name = d.getFileName().toString().substring(DIRECTORY_PREFIX.length());
-                if (ProcessHandle.of(Long.parseLong(name.substring(0, name.indexOf('-')))).isEmpty()) {
+                if (ProcessHandle.of(Long.parseLong(name.substring(0, name.indexOf('-'))))
+                        .isEmpty()) {
                     deleteTree(d);
                 }
             }
         }
         // One per instance: a bundle update or a test may have two process tables in one runner at a time.
-        directory = Files.createTempDirectory(parent, DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-",
+        directory = Files.createTempDirectory(
+                parent,
+                DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
@@ -129,20 +151,29 @@ final class EnvironmentHandoff {
 
     /** {@code argv} behind the loader: the command the sandbox (or supervision) is asked to run. */
     static List<String> behindLoader(List<String> argv) {
-        return Stream.concat(Stream.of("/bin/sh", "-c", LOADER, "sh"), argv.stream()).toList();
+        return Stream.concat(Stream.of("/bin/sh", "-c", LOADER, "sh"), argv.stream())
+                .toList();
     }
 
     /** {@code command} behind the opener of {@code file}. */
     static List<String> behindOpener(Path file, List<String> command) {
-        return Stream.concat(Stream.of("/bin/sh", "-c", OPENER, file.toString()), command.stream()).toList();
+        return Stream.concat(Stream.of("/bin/sh", "-c", OPENER, file.toString()), command.stream())
+                .toList();
     }
 
     /** Writes {@code env} as shell assignments to a new file only this user can read; delete it when its process exits. */
     Path write(Map<String, String> env) throws IOException {
-        Path file = Files.createTempFile(directory, "spawn-", "", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
+        Path file = Files.createTempFile(
+                directory,
+                "spawn-",
+                "",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         StringBuilder s = new StringBuilder();
-        env.forEach((k, v) -> s.append("export ").append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+        env.forEach((k, v) -> s.append("export ")
+                .append(k)
+                .append("='")
+                .append(v.replace("'", "'\\''"))
+                .append("'\n"));
         Files.writeString(file, s, StandardCharsets.UTF_8);
         return file;
     }

@@ -14,8 +14,7 @@ import java.util.List;
  */
 final class Executables {
 
-    private Executables() {
-    }
+    private Executables() {}
 
     /** The program as given when it names a path, else the first executable of that name on {@code path}. */
     static Path resolve(String program, String path) throws ProtocolException {
@@ -27,10 +26,11 @@ final class Executables {
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return p;
             }
-            throw notFound(program, List.of(p.isAbsolute() ? p.toString() : program + " (relative to the working directory)"));
+            throw notFound(
+                    program, List.of(p.isAbsolute() ? p.toString() : program + " (relative to the working directory)"));
         }
         List<String> looked = new ArrayList<>();
-        for (String dir : path.split(":")) {
+        for (String dir : path.split(":", -1)) {
             if (dir.isEmpty() || !dir.startsWith("/")) {
                 continue;
             }
@@ -44,7 +44,10 @@ final class Executables {
     }
 
     private static ProtocolException notFound(String program, List<String> looked) {
-        return new ProtocolException(ErrorCode.SPAWN_FAILED, "program \"" + program + "\" not found or not executable (looked in: "
-                + String.join(", ", looked) + ")", null);
+        return new ProtocolException(
+                ErrorCode.SPAWN_FAILED,
+                "program \"" + program + "\" not found or not executable (looked in: " + String.join(", ", looked)
+                        + ")",
+                null);
     }
 }

@@ -19,7 +19,7 @@ record LaunchedAdapter(ManagedProcess process) implements LaunchedProcess {
         } catch (ProtocolException e) {
             throw new LaunchException(e.code(), e.getMessage());
         } catch (IOException e) {
-            throw new LaunchException(ErrorCode.SPAWN_FAILED, e.getMessage());
+            throw new LaunchException(ErrorCode.SPAWN_FAILED, String.valueOf(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LaunchException(ErrorCode.INTERNAL, "interrupted");

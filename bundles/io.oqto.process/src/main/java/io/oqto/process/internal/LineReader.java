@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a process's output line by line (split on LF only, a trailing CR dropped, UTF-8), never holding
@@ -27,6 +28,7 @@ final class LineReader {
     }
 
     /** The next line, {@link #TOO_LONG} (compare by identity) for one over the limit, or null at the end. */
+    @Nullable
     String next() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         boolean overflow = false;

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One spawned process: its handle, its numbered output (stdout and stderr, line by line, one pump
@@ -28,10 +29,12 @@ final class ManagedProcess {
 
     /** What was executed: the sandbox's command inside the limits mechanism's wrapper. */
     private final List<String> executed;
+
     private final int restarts;
     private volatile boolean stopRequested;
     /** Completes with the exit code once the process has exited and both pumps have finished. */
     private final CompletableFuture<Integer> finished = new CompletableFuture<>();
+
     private final AtomicInteger pumpsLeft = new AtomicInteger(2);
     /** Completed once it is decided what follows the exit: true when a restart is scheduled. */
     private final CompletableFuture<Boolean> restarting = new CompletableFuture<>();
@@ -48,26 +51,31 @@ final class ManagedProcess {
 
     static final int MAX_LINE_BYTES = 8 << 20;
 
+    @SuppressWarnings("ReferenceEquality") // LineReader.TOO_LONG is a sentinel, compared by identity on purpose
     private void pump(String stream, InputStream in) {
         Consumer<String> sink = stream.equals("stdout") && spec.stdout() != null ? spec.stdout() : null;
-        Thread t = new Thread(() -> {
-            try (in) {
-                LineReader r = new LineReader(in, MAX_LINE_BYTES);
-                for (String line = r.next(); line != null; line = r.next()) {
-                    if (line == LineReader.TOO_LONG) {
-                        output.add("stderr", "[oqto] a " + stream + " line over " + MAX_LINE_BYTES + " bytes was dropped");
-                    } else if (sink != null) {
-                        deliver(sink, line);
-                    } else {
-                        output.add(stream, line);
+        Thread t = new Thread(
+                () -> {
+                    try (in) {
+                        LineReader r = new LineReader(in, MAX_LINE_BYTES);
+                        for (String line = r.next(); line != null; line = r.next()) {
+                            if (line == LineReader.TOO_LONG) {
+                                output.add(
+                                        "stderr",
+                                        "[oqto] a " + stream + " line over " + MAX_LINE_BYTES + " bytes was dropped");
+                            } else if (sink != null) {
+                                deliver(sink, line);
+                            } else {
+                                output.add(stream, line);
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process went away
+                    } finally {
+                        pumpDone();
                     }
-                }
-            } catch (IOException e) {
-                // the process went away
-            } finally {
-                pumpDone();
-            }
-        }, "oqto-process-" + stream + " " + spec.name());
+                },
+                "oqto-process-" + stream + " " + spec.name());
         t.setDaemon(true);
         t.start();
     }
@@ -82,7 +90,7 @@ final class ManagedProcess {
 
     private void pumpDone() {
         if (pumpsLeft.decrementAndGet() == 0) {
-            process.onExit().thenAccept(p -> finished.complete(p.exitValue()));
+            CompletableFuture<Void> unused = process.onExit().thenAccept(p -> finished.complete(p.exitValue()));
         }
     }
 
@@ -148,7 +156,9 @@ final class ManagedProcess {
 
     /** Sends a signal by name to the process (not its children). */
     void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
         if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IOException("kill -s " + name + " " + process.pid() + " failed: "
                     + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
@@ -188,12 +198,14 @@ final class ManagedProcess {
     }
 
     /** The signal that ended the process, by name, or null (from the shell's 128 + n convention). */
+    @Nullable
     String exitSignal() {
         Integer code = exitCode();
         return code == null || code <= 128 || code > 128 + 64 ? null : Signals.name(code - 128);
     }
 
     /** Exit code, or 128 + signal number for a process ended by a signal (the shell's convention). */
+    @Nullable
     Integer exitCode() {
         return running() ? null : process.exitValue();
     }

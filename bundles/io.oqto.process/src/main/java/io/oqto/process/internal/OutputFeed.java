@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A process's output for one subscriber: first what is still buffered after the subscriber's sequence number,
@@ -31,6 +32,7 @@ final class OutputFeed implements EventFeed {
     private long cursor;
     /** Set while a restart is awaited: when to give up. */
     private long restartDeadline;
+
     private boolean over;
 
     OutputFeed(ManagedProcess process, long after, Function<String, ManagedProcess> lookup, Runnable onClose) {
@@ -46,7 +48,7 @@ final class OutputFeed implements EventFeed {
     }
 
     @Override
-    public List<Frame> next(long waitMillis) throws InterruptedException {
+    public @Nullable List<Frame> next(long waitMillis) throws InterruptedException {
         if (over) {
             return null;
         }
@@ -96,8 +98,11 @@ final class OutputFeed implements EventFeed {
         } else {
             over = true;
         }
-        return event("process_exited").with("exit_code", watched.exitCode()).with("exit_signal", watched.exitSignal())
-                .with("restarts", watched.restarts()).with("restarting", restarting);
+        return event("process_exited")
+                .with("exit_code", watched.exitCode())
+                .with("exit_signal", watched.exitSignal())
+                .with("restarts", watched.restarts())
+                .with("restarting", restarting);
     }
 
     /** Switches to the restarted process once it runs; gives up when it was stopped instead or never came. */

@@ -23,7 +23,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@link RunnerOperation}, and spawning ({@link ProcessSpawner}) for the named programs. On deactivate every
  * process is stopped.
  */
-@Component(service = {RunnerOperation.class, ProcessSpawner.class}, configurationPid = "oqto.processes",
+@Component(
+        service = {RunnerOperation.class, ProcessSpawner.class},
+        configurationPid = "oqto.processes",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ProcessConfig.class)
 public final class ProcessComponent implements StreamingOperation, ProcessSpawner {
@@ -32,7 +34,8 @@ public final class ProcessComponent implements StreamingOperation, ProcessSpawne
     private final ProcessRequests requests;
 
     @Activate
-    public ProcessComponent(@Reference WorkspacePaths workspace, @Reference SandboxService sandbox, ProcessConfig config) {
+    public ProcessComponent(
+            @Reference WorkspacePaths workspace, @Reference SandboxService sandbox, ProcessConfig config) {
         this(workspace, sandbox, config, LimitEnforcers.Host.current());
     }
 

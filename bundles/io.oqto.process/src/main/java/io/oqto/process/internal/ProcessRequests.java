@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The process requests of the runner protocol, read off the wire and answered from the {@link ProcessTable}:
@@ -23,8 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ProcessRequests {
 
-    static final Set<String> TYPES = Set.of("spawn_process", "list_processes", "process_status", "read_output",
-            "write_stdin", "signal_process", "stop_process", "subscribe_output");
+    static final Set<String> TYPES = Set.of(
+            "spawn_process",
+            "list_processes",
+            "process_status",
+            "read_output",
+            "write_stdin",
+            "signal_process",
+            "stop_process",
+            "subscribe_output");
     static final Set<String> SIGNALS = Set.of("TERM", "KILL", "INT", "HUP", "USR1", "USR2", "STOP", "CONT");
 
     private final ProcessTable table;
@@ -51,14 +59,18 @@ final class ProcessRequests {
                 case "list_processes" -> list(r);
                 case "process_status" -> Frame.of(r.id(), "process_status").with("process", get(r).describe());
                 case "read_output" -> read(r);
-                case "write_stdin" -> Frame.of(r.id(), "stdin_written").with("bytes_written",
-                        get(r).writeStdin(text(r, "data").getBytes(StandardCharsets.UTF_8)));
+                case "write_stdin" ->
+                    Frame.of(r.id(), "stdin_written")
+                            .with(
+                                    "bytes_written",
+                                    get(r).writeStdin(text(r, "data").getBytes(StandardCharsets.UTF_8)));
                 case "signal_process" -> signal(r);
                 case "stop_process" -> stop(r);
-                default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "not a process request: " + r.type(), null);
+                default ->
+                    throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "not a process request: " + r.type(), null);
             };
         } catch (IOException e) {
-            throw new ProtocolException(ErrorCode.IO_ERROR, e.getMessage(), null);
+            throw new ProtocolException(ErrorCode.IO_ERROR, String.valueOf(e.getMessage()), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProtocolException(ErrorCode.INTERNAL, "interrupted", null);
@@ -79,15 +91,22 @@ final class ProcessRequests {
             throw invalid("\"profile\" must be the name of a built-in sandbox profile");
         }
         SpawnRequest request = SpawnRequest.builder(text(r, "name"), argv, workspace.existing(cwdText))
-                .env(env(r.fields().get("env"))).sandboxed(!Boolean.FALSE.equals(r.fields().get("sandboxed")))
-                .profile((String) profile).restart(RestartPolicy.parse(r.fields().get("restart")))
-                .limits(r.fields().get("limits")).build();
-        return Frame.of(r.id(), "process_spawned").with("process", table.spawn(request).describe());
+                .env(env(r.fields().get("env")))
+                .sandboxed(!Boolean.FALSE.equals(r.fields().get("sandboxed")))
+                .profile((String) profile)
+                .restart(RestartPolicy.parse(r.fields().get("restart")))
+                .limits(r.fields().get("limits"))
+                .build();
+        return Frame.of(r.id(), "process_spawned")
+                .with("process", table.spawn(request).describe());
     }
 
     private Frame list(Frame r) {
-        List<Map<String, Object>> all = table.all().stream().map(ManagedProcess::describe).toList();
-        return Frame.of(r.id(), "process_list").with("processes", all).with("limits", table.limitsReport())
+        List<Map<String, Object>> all =
+                table.all().stream().map(ManagedProcess::describe).toList();
+        return Frame.of(r.id(), "process_list")
+                .with("processes", all)
+                .with("limits", table.limitsReport())
                 .with("subscriptions", feeds.get());
     }
 
@@ -96,8 +115,12 @@ final class ProcessRequests {
         long after = r.number("after", 0);
         int max = (int) Math.min(Math.max(r.number("max", 1000), 1), 5000);
         SequencedBuffer.Slice<OutputBuffer.Line> s = p.output().after(after, max);
-        return Frame.of(r.id(), "output").with("lines", OutputBuffer.wire(s.items())).with("next", s.next()).with("dropped", s.missed())
-                .with("running", p.running()).with("exit_code", p.exitCode());
+        return Frame.of(r.id(), "output")
+                .with("lines", OutputBuffer.wire(s.items()))
+                .with("next", s.next())
+                .with("dropped", s.missed())
+                .with("running", p.running())
+                .with("exit_code", p.exitCode());
     }
 
     private Frame signal(Frame r) throws ProtocolException, IOException, InterruptedException {
@@ -132,14 +155,14 @@ final class ProcessRequests {
         return s;
     }
 
-    private static List<String> strings(Object value, String key) throws ProtocolException {
+    private static List<String> strings(@Nullable Object value, String key) throws ProtocolException {
         if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
             throw invalid("\"" + key + "\" must be an array of strings");
         }
         return list.stream().map(String.class::cast).toList();
     }
 
-    private static Map<String, String> env(Object value) throws ProtocolException {
+    private static Map<String, String> env(@Nullable Object value) throws ProtocolException {
         if (value == null) {
             return Map.of();
         }

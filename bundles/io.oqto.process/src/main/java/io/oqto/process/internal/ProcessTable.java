@@ -14,9 +14,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +40,17 @@ final class ProcessTable implements ProcessSpawner, AutoCloseable {
     private final Launcher launcher = new Launcher();
     /** Where each spawn's environment waits for its program. */
     private final EnvironmentHandoff handoff;
+
     private final AtomicLong spawns = new AtomicLong();
     private volatile Settings settings;
     private volatile boolean active = true;
 
     /** The configured ceilings and the way they are enforced, or why limits cannot be enforced. */
-    private record Settings(Limits ceiling, LimitEnforcer enforcer, String problem, int outputLines) {
-    }
+    private record Settings(
+            Limits ceiling,
+            @Nullable LimitEnforcer enforcer,
+            @Nullable String problem,
+            int outputLines) {}
 
     ProcessTable(SandboxService sandbox, ProcessConfig config, LimitEnforcers.Host host) {
         this.sandbox = sandbox;
@@ -102,13 +108,16 @@ final class ProcessTable implements ProcessSpawner, AutoCloseable {
     }
 
     /** The process of that name, or null. */
+    @Nullable
     ManagedProcess process(String name) {
         return processes.get(name);
     }
 
     /** Every process, by name. */
     List<ManagedProcess> all() {
-        return processes.values().stream().sorted(Comparator.comparing(ManagedProcess::id)).toList();
+        return processes.values().stream()
+                .sorted(Comparator.comparing(ManagedProcess::id))
+                .toList();
     }
 
     /** Restarts that were due but not done because the process was stopped meanwhile (seen by tests). */
@@ -138,21 +147,24 @@ final class ProcessTable implements ProcessSpawner, AutoCloseable {
         // The program's variables reach it through the loader, inside the sandbox; never through the wrappers.
         List<String> loaded = EnvironmentHandoff.behindLoader(argv);
         try {
-            command = sandboxed ? sandbox.command(cwd, loaded, request.readOnly(), request.writable(), request.profile())
+            command = sandboxed
+                    ? sandbox.command(cwd, loaded, request.readOnly(), request.writable(), request.profile())
                     : sandbox.supervised(loaded);
         } catch (SandboxUnavailableException e) {
             throw new ProtocolException(ErrorCode.SANDBOX_ERROR, "not spawned: " + e.getMessage(), null);
         } catch (IllegalArgumentException e) {
-            throw invalid(e.getMessage());
+            throw invalid(String.valueOf(e.getMessage()));
         }
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         pb.environment().clear();
         pb.environment().putAll(EnvironmentHandoff.forWrappers(System.getenv()));
         Map<String, String> env = EnvironmentHandoff.forProgram(System.getenv(), request.env());
         String program = argv.get(0);
-        Executables.resolve(program.contains("/") ? cwd.resolve(program).toString() : program,
+        Executables.resolve(
+                program.contains("/") ? cwd.resolve(program).toString() : program,
                 env.getOrDefault("PATH", "/usr/bin:/bin"));
-        Spec spec = new Spec(id, argv, command, env, sandboxed, request.restart(), limits, current.enforcer(), request.stdout());
+        Spec spec = new Spec(
+                id, argv, command, env, sandboxed, request.restart(), limits, current.enforcer(), request.stdout());
         synchronized (processes) {
             if (processes.containsKey(id) && processes.get(id).running()) {
                 throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a process named " + id + " is running", null);
@@ -161,14 +173,19 @@ final class ProcessTable implements ProcessSpawner, AutoCloseable {
             try {
                 mp = start(spec, pb, new OutputBuffer(current.outputLines()), 0);
             } catch (IOException e) {
-                throw new ProtocolException(ErrorCode.SPAWN_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage(), null);
+                throw new ProtocolException(
+                        ErrorCode.SPAWN_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage(), null);
             }
-            LOG.info("spawned {} (pid {}){} under {}: {}", id, mp.pid(), sandboxed ? " sandboxed" : "",
-                    spec.enforcer().mechanism(), argv);
+            LOG.info(
+                    "spawned {} (pid {}){} under {}: {}",
+                    id,
+                    mp.pid(),
+                    sandboxed ? " sandboxed" : "",
+                    spec.enforcer().mechanism(),
+                    argv);
             return mp;
         }
     }
-
 
     /** Starts the process of {@code spec} under its limits and tracks it. */
     private ManagedProcess start(Spec spec, ProcessBuilder pb, OutputBuffer output, int restarts)
@@ -177,8 +194,11 @@ final class ProcessTable implements ProcessSpawner, AutoCloseable {
         LimitEnforcer.Applied applied = null;
         Process p;
         try {
-            applied = spec.enforcer().apply(spec.name() + "-" + spawns.incrementAndGet(), spec.limits(),
-                    EnvironmentHandoff.behindOpener(envFile, spec.command()));
+            applied = spec.enforcer()
+                    .apply(
+                            spec.name() + "-" + spawns.incrementAndGet(),
+                            spec.limits(),
+                            EnvironmentHandoff.behindOpener(envFile, spec.command()));
             p = launcher.start(pb.command(applied.command()));
         } catch (IOException | RuntimeException e) {
             if (applied != null) {
@@ -188,20 +208,23 @@ final class ProcessTable implements ProcessSpawner, AutoCloseable {
             throw e;
         }
         ManagedProcess mp = new ManagedProcess(spec, applied.command(), p, output, restarts);
-        mp.onExit().thenRun(() -> deleteQuietly(envFile));
+        // Cleanup steps run whenever the process exits; nothing waits for them.
+        CompletableFuture<Void> unused = mp.onExit().thenRun(() -> deleteQuietly(envFile));
         // Off the JDK's process-reaper thread: removing a cgroup may wait for its last task to be reaped.
-        mp.onExit().thenRunAsync(applied.release());
+        unused = mp.onExit().thenRunAsync(applied.release());
         track(mp, pb);
         return mp;
     }
-
 
     /** Registers the process and, under an on-failure policy, restarts it when it fails. */
     private void track(ManagedProcess mp, ProcessBuilder pb) {
         processes.put(mp.id(), mp);
         // After the last output line: the "[oqto] exited" note then follows the run it is about.
-        mp.finished().thenAccept(code -> mp.restarting().complete(active && processes.get(mp.id()) == mp
-                && restarts.afterExit(mp, code, () -> respawn(mp, pb))));
+        CompletableFuture<Void> unused = mp.finished()
+                .thenAccept(code -> mp.restarting()
+                        .complete(active
+                                && processes.get(mp.id()) == mp
+                                && restarts.afterExit(mp, code, () -> respawn(mp, pb))));
     }
 
     private void respawn(ManagedProcess old, ProcessBuilder pb) {

@@ -22,8 +22,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "The shell ttyd runs")
     String[] ttydShell() default {"bash", "-i"};
 
-    @AttributeDefinition(description = "Where names are looked up; empty: the runner's bin/, ~/.local/bin, ~/.bun/bin, "
-            + "/usr/local/bin, /usr/bin, /bin")
+    @AttributeDefinition(
+            description = "Where names are looked up; empty: the runner's bin/, ~/.local/bin, ~/.bun/bin, "
+                    + "/usr/local/bin, /usr/bin, /bin")
     String searchPath() default "";
 
     @AttributeDefinition(description = "How long a program may take to become ready, in ms")

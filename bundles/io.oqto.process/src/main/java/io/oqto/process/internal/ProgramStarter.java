@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@link Programs}), always sandboxed, and answers only once the program is ready, or with the reason it
  * is not (it exited, or did not answer in time; then it is stopped).
  */
-@Component(service = {RunnerOperation.class, ProcessLauncher.class}, configurationPid = "oqto.programs",
+@Component(
+        service = {RunnerOperation.class, ProcessLauncher.class},
+        configurationPid = "oqto.programs",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ProgramConfig.class)
 public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
@@ -42,16 +45,18 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
 
     private final ProcessSpawner processes;
     private final WorkspacePaths workspace;
-    private final Path runtimeDir;
+    private final @Nullable Path runtimeDir;
     private volatile ProgramConfig config;
 
     @Activate
-    public ProgramStarter(@Reference ProcessSpawner processes, @Reference WorkspacePaths workspace, ProgramConfig config)
+    public ProgramStarter(
+            @Reference ProcessSpawner processes, @Reference WorkspacePaths workspace, ProgramConfig config)
             throws IOException {
         this(processes, workspace, config, runtimeDir());
     }
 
-    ProgramStarter(ProcessSpawner processes, WorkspacePaths workspace, ProgramConfig config, Path runtimeDir) {
+    ProgramStarter(
+            ProcessSpawner processes, WorkspacePaths workspace, ProgramConfig config, @Nullable Path runtimeDir) {
         this.processes = processes;
         this.workspace = workspace;
         this.config = config;
@@ -66,23 +71,38 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
     @Override
     public LaunchedProcess launch(LaunchRequest request) throws LaunchException {
         try {
-            return LaunchedAdapter.launch(processes, SpawnRequest.builder(request.name(), request.argv(),
-                    workspace.existing(request.cwd())).env(request.env()).mounts(request.readOnly(), List.of())
-                    .stdout(request.stdout()).build());
+            return LaunchedAdapter.launch(
+                    processes,
+                    SpawnRequest.builder(request.name(), request.argv(), workspace.existing(request.cwd()))
+                            .env(request.env())
+                            .mounts(request.readOnly(), List.of())
+                            .stdout(request.stdout())
+                            .build());
         } catch (ProtocolException e) {
             throw new LaunchException(e.code(), e.getMessage());
         }
     }
 
     @Override
-    public LaunchedProcess launchProgram(String program, String name, List<String> args, String cwd, Map<String, String> env,
-            Consumer<String> stdout) throws LaunchException {
+    public LaunchedProcess launchProgram(
+            String program,
+            String name,
+            List<String> args,
+            String cwd,
+            Map<String, String> env,
+            Consumer<String> stdout)
+            throws LaunchException {
         try {
             ProgramPlan plan = programs(config).plan(program, name, args, workspace.existing(cwd), workspace.root());
             Map<String, String> allEnv = new HashMap<>(plan.env());
             allEnv.putAll(env);
-            return LaunchedAdapter.launch(processes, SpawnRequest.builder(name, plan.argv(), plan.cwd()).env(allEnv)
-                    .mounts(plan.readOnly(), plan.writable()).stdout(stdout).build());
+            return LaunchedAdapter.launch(
+                    processes,
+                    SpawnRequest.builder(name, plan.argv(), plan.cwd())
+                            .env(allEnv)
+                            .mounts(plan.readOnly(), plan.writable())
+                            .stdout(stdout)
+                            .build());
         } catch (ProtocolException e) {
             throw new LaunchException(e.code(), e.getMessage());
         } catch (IOException e) {
@@ -91,8 +111,8 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
     }
 
     private Programs programs(ProgramConfig current) {
-        return new Programs(current, Home.current(), runnerHome(), runtimeDir,
-                Path.of(System.getProperty("java.home")));
+        return new Programs(
+                current, Home.current(), runnerHome(), runtimeDir, Path.of(System.getProperty("java.home")));
     }
 
     @Override
@@ -103,27 +123,42 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
     @Override
     public Frame handle(Frame r) throws ProtocolException {
         if (!(r.fields().get("program") instanceof String program)) {
-            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"program\" is required: one of " + Programs.NAMES, null);
+            throw new ProtocolException(
+                    ErrorCode.INVALID_REQUEST, "\"program\" is required: one of " + Programs.NAMES, null);
         }
         Object nameField = r.fields().getOrDefault("name", program);
         Object argsField = r.fields().getOrDefault("args", List.of());
         Object cwdField = r.fields().getOrDefault("cwd", ".");
-        if (!(nameField instanceof String name) || !(cwdField instanceof String cwd) || !(argsField instanceof List<?> args)
+        if (!(nameField instanceof String name)
+                || !(cwdField instanceof String cwd)
+                || !(argsField instanceof List<?> args)
                 || !args.stream().allMatch(String.class::isInstance)) {
-            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"name\" and \"cwd\" must be strings, \"args\" an array of strings", null);
+            throw new ProtocolException(
+                    ErrorCode.INVALID_REQUEST,
+                    "\"name\" and \"cwd\" must be strings, \"args\" an array of strings",
+                    null);
         }
         ProgramConfig current = config;
         try {
-            ProgramPlan plan = programs(current).plan(program, name, args.stream().map(String.class::cast).toList(), workspace.existing(cwd),
-                    workspace.root());
-            ManagedProcess p = processes.spawn(SpawnRequest.builder(name, plan.argv(), plan.cwd()).env(plan.env())
-                    .mounts(plan.readOnly(), plan.writable()).build());
+            ProgramPlan plan = programs(current)
+                    .plan(
+                            program,
+                            name,
+                            args.stream().map(String.class::cast).toList(),
+                            workspace.existing(cwd),
+                            workspace.root());
+            ManagedProcess p = processes.spawn(SpawnRequest.builder(name, plan.argv(), plan.cwd())
+                    .env(plan.env())
+                    .mounts(plan.readOnly(), plan.writable())
+                    .build());
             long started = System.nanoTime();
             awaitReady(program, p, plan.readiness(), current.readyTimeoutMs());
             long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             LOG.info("program {} ({}) ready in {} ms", name, program, readyMs);
-            return Frame.of(r.id(), "program_started").with("process", p.describe())
-                    .with("socket", plan.socket() == null ? null : plan.socket().toString()).with("ready_ms", readyMs);
+            return Frame.of(r.id(), "program_started")
+                    .with("process", p.describe())
+                    .with("socket", plan.socket() == null ? null : plan.socket().toString())
+                    .with("ready_ms", readyMs);
         } catch (IOException e) {
             throw new ProtocolException(ErrorCode.SPAWN_FAILED, "program " + program + ": " + e.getMessage(), null);
         } catch (InterruptedException e) {
@@ -139,13 +174,19 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!readiness.ready(p)) {
             if (!p.running()) {
-                throw new ProtocolException(ErrorCode.SPAWN_FAILED, "program " + program + " exited with code " + p.exitCode()
-                        + " before it was ready" + lastOutput(p), null);
+                throw new ProtocolException(
+                        ErrorCode.SPAWN_FAILED,
+                        "program " + program + " exited with code " + p.exitCode() + " before it was ready"
+                                + lastOutput(p),
+                        null);
             }
             if (System.nanoTime() > deadline) {
                 p.stop(2000);
-                throw new ProtocolException(ErrorCode.SPAWN_FAILED, "program " + program + " was not ready within " + timeoutMs
-                        + " ms (waited for " + readiness.describe() + "); stopped it" + lastOutput(p), null);
+                throw new ProtocolException(
+                        ErrorCode.SPAWN_FAILED,
+                        "program " + program + " was not ready within " + timeoutMs + " ms (waited for "
+                                + readiness.describe() + "); stopped it" + lastOutput(p),
+                        null);
             }
             Thread.sleep(10);
         }
@@ -156,18 +197,20 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
         return tail.isEmpty() ? "" : "; last output: " + tail;
     }
 
-    private static Path runnerHome() {
+    private static @Nullable Path runnerHome() {
         String home = System.getProperty("karaf.home");
         return home == null ? null : Path.of(home);
     }
 
     /** {@code $XDG_RUNTIME_DIR}, else {@code /run/user/<uid>} if it exists. */
-    static Path runtimeDir() throws IOException {
+    static @Nullable Path runtimeDir() throws IOException {
         String xdg = System.getenv("XDG_RUNTIME_DIR");
         if (xdg != null && xdg.startsWith("/")) {
             return Path.of(xdg);
         }
-        Path run = Path.of("/run/user", Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString());
+        Path run = Path.of(
+                "/run/user",
+                Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString());
         return Files.isDirectory(run) ? run : null;
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The programs a session is made of, by name, as {@code [programs]} configures them:
@@ -31,11 +32,11 @@ final class Programs {
 
     private final ProgramConfig config;
     private final Path home;
-    private final Path runnerHome;
-    private final Path runtimeDir;
+    private final @Nullable Path runnerHome;
+    private final @Nullable Path runtimeDir;
     private final Path javaHome;
 
-    Programs(ProgramConfig config, Path home, Path runnerHome, Path runtimeDir, Path javaHome) {
+    Programs(ProgramConfig config, Path home, @Nullable Path runnerHome, @Nullable Path runtimeDir, Path javaHome) {
         this.config = config;
         this.home = home;
         this.runnerHome = runnerHome;
@@ -46,11 +47,16 @@ final class Programs {
     /** Where names are looked up: the configured search path, or the default one. */
     String searchPath() {
         String configured = config.searchPath();
-        String path = configured.isEmpty() ? (runnerHome == null ? "" : runnerHome.resolve("bin") + ":")
-                + "~/.local/bin:~/.bun/bin:/usr/local/bin:/usr/bin:/bin" : configured;
+        String path = configured.isEmpty()
+                ? (runnerHome == null ? "" : runnerHome.resolve("bin") + ":")
+                        + "~/.local/bin:~/.bun/bin:/usr/local/bin:/usr/bin:/bin"
+                : configured;
         List<String> dirs = new ArrayList<>();
-        for (String d : path.split(":")) {
-            dirs.add(d.equals("~") ? home.toString() : d.startsWith("~/") ? home.resolve(d.substring(2)).toString() : d);
+        for (String d : path.split(":", -1)) {
+            dirs.add(
+                    d.equals("~")
+                            ? home.toString()
+                            : d.startsWith("~/") ? home.resolve(d.substring(2)).toString() : d);
         }
         return String.join(":", dirs);
     }
@@ -87,14 +93,26 @@ final class Programs {
                     readOnly.add(javaHome);
                 }
                 env = javaHome == null ? Map.of() : Map.of("JAVA_HOME", javaHome.toString());
-                return new ProgramPlan(argv, workspaceRoot, env, readOnly, List.of(socket.getParent()), socket,
+                return new ProgramPlan(
+                        argv,
+                        workspaceRoot,
+                        env,
+                        readOnly,
+                        List.of(socket.getParent()),
+                        socket,
                         Readiness.httpOnSocket(socket, "/health"));
             }
             default -> {
                 Path socket = socket(name);
                 argv.addAll(List.of("--interface", socket.toString(), "--writable", "--cwd", cwd.toString()));
                 argv.addAll(List.of(config.ttydShell()));
-                return new ProgramPlan(argv, cwd, env, readOnly, List.of(socket.getParent()), socket,
+                return new ProgramPlan(
+                        argv,
+                        cwd,
+                        env,
+                        readOnly,
+                        List.of(socket.getParent()),
+                        socket,
                         Readiness.httpOnSocket(socket, "/"));
             }
         }
@@ -102,7 +120,9 @@ final class Programs {
 
     private Path find(String program, String configured) throws ProtocolException {
         try {
-            return configured.contains("/") ? Executables.resolve(configured, "") : Executables.resolve(configured, searchPath());
+            return configured.contains("/")
+                    ? Executables.resolve(configured, "")
+                    : Executables.resolve(configured, searchPath());
         } catch (ProtocolException e) {
             throw new ProtocolException(ErrorCode.SPAWN_FAILED, "[programs] " + program + ": " + e.getMessage(), null);
         }
@@ -111,8 +131,11 @@ final class Programs {
     /** {@code <runtime>/oqto/<name>.sock}, the directory made private, a stale socket of a dead program removed. */
     private Path socket(String name) throws ProtocolException, IOException {
         if (runtimeDir == null) {
-            throw new ProtocolException(ErrorCode.SPAWN_FAILED, "no runtime directory for program sockets: "
-                    + "XDG_RUNTIME_DIR is not set and /run/user/<uid> does not exist", null);
+            throw new ProtocolException(
+                    ErrorCode.SPAWN_FAILED,
+                    "no runtime directory for program sockets: "
+                            + "XDG_RUNTIME_DIR is not set and /run/user/<uid> does not exist",
+                    null);
         }
         Path dir = runtimeDir.resolve("oqto");
         if (!Files.isDirectory(dir)) {
@@ -121,8 +144,10 @@ final class Programs {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Path socket = dir.resolve(name + ".sock");
         if (socket.toString().length() > MAX_SOCKET_PATH) {
-            throw new ProtocolException(ErrorCode.SPAWN_FAILED, "socket path " + socket + " is longer than "
-                    + MAX_SOCKET_PATH + " bytes", null);
+            throw new ProtocolException(
+                    ErrorCode.SPAWN_FAILED,
+                    "socket path " + socket + " is longer than " + MAX_SOCKET_PATH + " bytes",
+                    null);
         }
         Files.deleteIfExists(socket);
         return socket;
@@ -136,7 +161,9 @@ final class Programs {
     static List<Path> installation(Path binary) throws IOException {
         List<Path> roots = new ArrayList<>();
         for (Path p : List.of(binary.toAbsolutePath().normalize(), binary.toRealPath())) {
-            Path root = p.getParent() == null || p.getParent().getParent() == null ? p.getParent() : p.getParent().getParent();
+            Path root = p.getParent() == null || p.getParent().getParent() == null
+                    ? p.getParent()
+                    : p.getParent().getParent();
             if (root != null && !isSystem(root) && !roots.contains(root)) {
                 roots.add(root);
             }

@@ -10,8 +10,7 @@ import java.nio.file.Path;
 interface Readiness {
 
     /** Called once, right after the spawn (e.g. to send a request the program must answer). */
-    default void begin(ManagedProcess process) throws IOException {
-    }
+    default void begin(ManagedProcess process) throws IOException {}
 
     /** Whether the program is ready now; polled until it is, it exits, or time runs out. */
     boolean ready(ManagedProcess process);
@@ -52,15 +51,18 @@ interface Readiness {
 
             @Override
             public void begin(ManagedProcess process) throws IOException {
-                process.writeStdin(("{\"id\":\"" + id + "\",\"type\":\"get_state\"}\n").getBytes(StandardCharsets.UTF_8));
+                process.writeStdin(
+                        ("{\"id\":\"" + id + "\",\"type\":\"get_state\"}\n").getBytes(StandardCharsets.UTF_8));
             }
 
             @Override
             public boolean ready(ManagedProcess process) {
                 SequencedBuffer.Slice<OutputBuffer.Line> s = process.output().after(cursor, 1000);
                 cursor = s.next();
-                return s.items().stream().anyMatch(l -> l.stream().equals("stdout") && l.text().contains("\"id\":\"" + id + "\"")
-                        && l.text().contains("\"type\":\"response\""));
+                return s.items().stream()
+                        .anyMatch(l -> l.stream().equals("stdout")
+                                && l.text().contains("\"id\":\"" + id + "\"")
+                                && l.text().contains("\"type\":\"response\""));
             }
 
             @Override

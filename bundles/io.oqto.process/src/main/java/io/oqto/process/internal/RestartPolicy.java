@@ -5,6 +5,7 @@ import io.oqto.runner.protocol.ProtocolException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What happens when a process exits: {@code never} restart, or {@code on-failure} (non-zero exit or a
@@ -16,7 +17,7 @@ record RestartPolicy(boolean onFailure, int max, long backoffMs) {
     static final RestartPolicy NEVER = new RestartPolicy(false, 0, 0);
     private static final Set<String> KEYS = Set.of("policy", "max", "backoff_ms");
 
-    static RestartPolicy parse(Object value) throws ProtocolException {
+    static RestartPolicy parse(@Nullable Object value) throws ProtocolException {
         if (value == null) {
             return NEVER;
         }
@@ -57,7 +58,7 @@ record RestartPolicy(boolean onFailure, int max, long backoffMs) {
         return m;
     }
 
-    private static long number(Object v, long dflt) throws ProtocolException {
+    private static long number(@Nullable Object v, long dflt) throws ProtocolException {
         if (v == null) {
             return dflt;
         }

@@ -2,6 +2,7 @@ package io.oqto.process.internal;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ final class RestartScheduler implements AutoCloseable {
 
     /** Restarts that were due but not done because the process was stopped meanwhile (seen by tests). */
     final AtomicInteger skipped = new AtomicInteger();
+
     private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "oqto-process-restart");
         t.setDaemon(true);
@@ -45,7 +47,8 @@ final class RestartScheduler implements AutoCloseable {
         long delay = policy.delayBefore(mp.restarts());
         LOG.warn("{} exited with {}; restart {} of {} in {} ms", mp.id(), code, mp.restarts() + 1, policy.max(), delay);
         mp.output().add("stderr", "[oqto] exited with " + code + "; restarting in " + delay + " ms");
-        restarter.schedule(again, delay, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> unused =
+                restarter.schedule(again, delay, TimeUnit.MILLISECONDS); // runs or is dropped on close
         return true;
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to spawn: from a {@code spawn_process} request, a named program's plan, or another bundle's launch.
@@ -14,8 +15,18 @@ import java.util.function.Consumer;
  * @param limits the {@code limits} object of the request (checked against the ceiling when spawning), or null
  * @param stdout who reads stdout lines instead of the output buffer, or null
  */
-record SpawnRequest(String name, List<String> argv, Path cwd, Map<String, String> env, boolean sandboxed, String profile,
-        List<Path> readOnly, List<Path> writable, RestartPolicy restart, Object limits, Consumer<String> stdout) {
+record SpawnRequest(
+        String name,
+        List<String> argv,
+        Path cwd,
+        Map<String, String> env,
+        boolean sandboxed,
+        @Nullable String profile,
+        List<Path> readOnly,
+        List<Path> writable,
+        RestartPolicy restart,
+        @Nullable Object limits,
+        @Nullable Consumer<String> stdout) {
 
     SpawnRequest {
         argv = List.copyOf(argv);
@@ -35,12 +46,12 @@ record SpawnRequest(String name, List<String> argv, Path cwd, Map<String, String
         private final Path cwd;
         private Map<String, String> env = Map.of();
         private boolean sandboxed = true;
-        private String profile;
+        private @Nullable String profile;
         private List<Path> readOnly = List.of();
         private List<Path> writable = List.of();
         private RestartPolicy restart = RestartPolicy.NEVER;
-        private Object limits;
-        private Consumer<String> stdout;
+        private @Nullable Object limits;
+        private @Nullable Consumer<String> stdout;
 
         private Builder(String name, List<String> argv, Path cwd) {
             this.name = name;
@@ -58,7 +69,7 @@ record SpawnRequest(String name, List<String> argv, Path cwd, Map<String, String
             return this;
         }
 
-        Builder profile(String value) {
+        Builder profile(@Nullable String value) {
             profile = value;
             return this;
         }
@@ -74,18 +85,19 @@ record SpawnRequest(String name, List<String> argv, Path cwd, Map<String, String
             return this;
         }
 
-        Builder limits(Object value) {
+        Builder limits(@Nullable Object value) {
             limits = value;
             return this;
         }
 
-        Builder stdout(Consumer<String> value) {
+        Builder stdout(@Nullable Consumer<String> value) {
             stdout = value;
             return this;
         }
 
         SpawnRequest build() {
-            return new SpawnRequest(name, argv, cwd, env, sandboxed, profile, readOnly, writable, restart, limits, stdout);
+            return new SpawnRequest(
+                    name, argv, cwd, env, sandboxed, profile, readOnly, writable, restart, limits, stdout);
         }
     }
 }

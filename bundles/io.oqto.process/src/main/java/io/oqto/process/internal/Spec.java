@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a spawn asked for, kept for restarts: the caller's {@code argv}, the {@code command} the sandbox
@@ -13,8 +14,16 @@ import java.util.function.Consumer;
  * {@link EnvironmentHandoff}), the limits with the mechanism that enforces them, and who reads stdout
  * (null: the output buffer).
  */
-record Spec(String name, List<String> argv, List<String> command, Map<String, String> env, boolean sandboxed,
-        RestartPolicy restart, Limits limits, LimitEnforcer enforcer, Consumer<String> stdout) {
+record Spec(
+        String name,
+        List<String> argv,
+        List<String> command,
+        Map<String, String> env,
+        boolean sandboxed,
+        RestartPolicy restart,
+        Limits limits,
+        LimitEnforcer enforcer,
+        @Nullable Consumer<String> stdout) {
 
     Spec {
         argv = List.copyOf(argv);

@@ -23,12 +23,16 @@ class OutputFeedTest {
 
     @TempDir
     Path root;
+
     ProcessComponent table;
     private final List<FeedRecorder> recorders = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
-        table = new ProcessComponent(TestFixtures.workspaceAt(root), TestFixtures.WrappingSandbox.none(), TestProcessConfig.rlimits(),
+        table = new ProcessComponent(
+                TestFixtures.workspaceAt(root),
+                TestFixtures.WrappingSandbox.none(),
+                TestProcessConfig.rlimits(),
                 LimitEnforcers.Host.current());
     }
 
@@ -56,7 +60,8 @@ class OutputFeedTest {
         List<Long> all = new ArrayList<>();
         for (Frame f : r.events) {
             if (f.type().equals("output")) {
-                ((List<?>) f.fields().get("lines")).forEach(l -> all.add(((Number) ((Map<?, ?>) l).get("seq")).longValue()));
+                ((List<?>) f.fields().get("lines"))
+                        .forEach(l -> all.add(((Number) ((Map<?, ?>) l).get("seq")).longValue()));
             }
         }
         return all;
@@ -64,9 +69,16 @@ class OutputFeedTest {
 
     @Test
     void aLateSubscriberGetsTheBufferedTailThenLiveLinesThenTheExitAndTheFeedIsOver() throws Exception {
-        call("s", "spawn_process", "name", "talk", "argv", List.of("/bin/sh", "-c", "echo one; echo two; read x; echo $x; exit 3"));
+        call(
+                "s",
+                "spawn_process",
+                "name",
+                "talk",
+                "argv",
+                List.of("/bin/sh", "-c", "echo one; echo two; read x; echo $x; exit 3"));
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (((List<?>) call("r", "read_output", "name", "talk").fields().get("lines")).size() < 2 && System.nanoTime() < deadline) {
+        while (((List<?>) call("r", "read_output", "name", "talk").fields().get("lines")).size() < 2
+                && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         EventFeed unread = table.subscribe(TestFixtures.frame("x", "subscribe_output", "name", "talk"));
@@ -93,8 +105,11 @@ class OutputFeedTest {
         FeedRecorder r = follow(true, "name", "flood");
         // The client reads nothing until the process is done: 30000 lines through a 10000-line buffer.
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!Boolean.FALSE.equals(call("r", "process_status", "name", "flood").fields().get("process") instanceof Map<?, ?> m
-                ? m.get("running") : null) && System.nanoTime() < deadline) {
+        while (!Boolean.FALSE.equals(
+                        call("r", "process_status", "name", "flood").fields().get("process") instanceof Map<?, ?> m
+                                ? m.get("running")
+                                : null)
+                && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         r.release();
@@ -112,8 +127,15 @@ class OutputFeedTest {
 
     @Test
     void restartsGiveOneExitEventEachAndTheFeedFollows() throws Exception {
-        call("s", "spawn_process", "name", "flaky", "argv", List.of("/bin/sh", "-c", "sleep 0.2; echo run; kill -SEGV $$"),
-                "restart", Map.of("policy", "on-failure", "max", 1, "backoff_ms", 50));
+        call(
+                "s",
+                "spawn_process",
+                "name",
+                "flaky",
+                "argv",
+                List.of("/bin/sh", "-c", "sleep 0.2; echo run; kill -SEGV $$"),
+                "restart",
+                Map.of("policy", "on-failure", "max", 1, "backoff_ms", 50));
         FeedRecorder r = follow(false, "name", "flaky");
         Frame first = r.waitFor("process_exited", 1);
         Frame last = r.waitFor("process_exited", 2);
@@ -122,8 +144,11 @@ class OutputFeedTest {
         assertEquals(139, ((Number) first.fields().get("exit_code")).intValue());
         assertEquals(false, last.fields().get("restarting"));
         assertEquals(1, ((Number) last.fields().get("restarts")).intValue());
-        long runs = r.events.stream().filter(f -> f.type().equals("output"))
-                .flatMap(f -> ((List<?>) f.fields().get("lines")).stream()).filter(l -> "run".equals(((Map<?, ?>) l).get("text"))).count();
+        long runs = r.events.stream()
+                .filter(f -> f.type().equals("output"))
+                .flatMap(f -> ((List<?>) f.fields().get("lines")).stream())
+                .filter(l -> "run".equals(((Map<?, ?>) l).get("text")))
+                .count();
         assertEquals(2, runs, "output of both runs");
     }
 
@@ -134,7 +159,8 @@ class OutputFeedTest {
         assertEquals(1, ((Number) call("l", "list_processes").fields().get("subscriptions")).intValue());
         r.close();
         assertEquals(0, ((Number) call("l", "list_processes").fields().get("subscriptions")).intValue());
-        ProtocolException e = assertThrows(ProtocolException.class,
+        ProtocolException e = assertThrows(
+                ProtocolException.class,
                 () -> table.subscribe(TestFixtures.frame("e", "subscribe_output", "name", "nope")));
         assertEquals("process_not_found: no process named nope", e.code().wire() + ": " + e.getMessage());
         assertEquals(0, ((Number) call("l", "list_processes").fields().get("subscriptions")).intValue());

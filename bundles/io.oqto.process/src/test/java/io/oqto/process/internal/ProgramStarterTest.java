@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.annotation.Annotation;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -38,6 +37,7 @@ class ProgramStarterTest {
 
     @TempDir
     Path dir;
+
     Path workspace;
     Path bin;
     Path runtime;
@@ -55,17 +55,39 @@ class ProgramStarterTest {
         bin = Files.createDirectories(dir.resolve("install/bin"));
         runtime = Files.createDirectories(dir.resolve("run"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path filesClasses = Path.of(io.oqto.files.FileServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path apiClasses = Path.of(io.oqto.api.unix.ConfinedPaths.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        fileserver = script("oqto-files", "exec " + java + " -cp " + filesClasses + ":" + apiClasses
-                + " io.oqto.files.FileServer \"$@\"").toString();
-        Path fakeTtyd = Path.of(getClass().getResource("/programs/FakeTtyd.java").toURI());
+        Path filesClasses = Path.of(io.oqto.files.FileServer.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        Path apiClasses = Path.of(io.oqto.api.unix.ConfinedPaths.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        fileserver = script(
+                        "oqto-files",
+                        "exec " + java + " -cp " + filesClasses + ":" + apiClasses + " io.oqto.files.FileServer \"$@\"")
+                .toString();
+        Path fakeTtyd =
+                Path.of(getClass().getResource("/programs/FakeTtyd.java").toURI());
         ttyd = script("ttyd", "exec " + java + " " + fakeTtyd + " \"$@\"").toString();
-        pi = script("pi", new String(getClass().getResourceAsStream("/programs/fake-pi").readAllBytes(), StandardCharsets.UTF_8)
-                .replaceFirst("^#!/bin/sh\n", "")).toString();
+        pi = script(
+                        "pi",
+                        new String(
+                                        getClass()
+                                                .getResourceAsStream("/programs/fake-pi")
+                                                .readAllBytes(),
+                                        StandardCharsets.UTF_8)
+                                .replaceFirst("^#!/bin/sh\n", ""))
+                .toString();
         TestFixtures.WrappingSandbox recording = TestFixtures.WrappingSandbox.none();
         mounts = recording.mounts;
-        table = new ProcessComponent(TestFixtures.workspaceAt(workspace), recording, TestProcessConfig.rlimits(), LimitEnforcers.Host.current());
+        table = new ProcessComponent(
+                TestFixtures.workspaceAt(workspace),
+                recording,
+                TestProcessConfig.rlimits(),
+                LimitEnforcers.Host.current());
     }
 
     private Path script(String name, String body) throws IOException {
@@ -81,47 +103,14 @@ class ProgramStarterTest {
     }
 
     private ProgramStarter starter() {
-        ProgramConfig config = new ProgramConfig() {
-            @Override
-            public String pi() {
-                return pi;
-            }
-
-            @Override
-            public String[] piArgs() {
-                return new String[] {"--provider", "test"};
-            }
-
-            @Override
-            public String fileserver() {
-                return fileserver;
-            }
-
-            @Override
-            public String ttyd() {
-                return ttyd;
-            }
-
-            @Override
-            public String[] ttydShell() {
-                return new String[] {"bash", "-i"};
-            }
-
-            @Override
-            public String searchPath() {
-                return searchPath;
-            }
-
-            @Override
-            public long readyTimeoutMs() {
-                return readyTimeoutMs;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ProgramConfig.class;
-            }
-        };
+        ProgramConfig config = new TestFixtures.TestProgramConfig(
+                pi,
+                new String[] {"--provider", "test"},
+                fileserver,
+                ttyd,
+                new String[] {"bash", "-i"},
+                searchPath,
+                readyTimeoutMs);
         return new ProgramStarter(table, TestFixtures.workspaceAt(workspace), config, runtime);
     }
 
@@ -145,10 +134,17 @@ class ProgramStarterTest {
         assertEquals(runtime.resolve("oqto/fileserver.sock"), socket);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
         Map<?, ?> process = (Map<?, ?>) started.fields().get("process");
-        assertEquals(List.of(fileserver, "--socket", socket.toString(), "--root", workspace.toString()), process.get("argv"));
+        assertEquals(
+                List.of(fileserver, "--socket", socket.toString(), "--root", workspace.toString()),
+                process.get("argv"));
         assertEquals(200, UnixHttp.get(socket, "/health"), "answering when start_program returns");
-        assertEquals(List.of(List.of(dir.resolve("install")), List.of(socket.getParent())), mounts.subList(0, 2).stream()
-                .map(l -> l.stream().filter(p -> !p.toString().equals(System.getProperty("java.home"))).toList()).toList(),
+        assertEquals(
+                List.of(List.of(dir.resolve("install")), List.of(socket.getParent())),
+                mounts.subList(0, 2).stream()
+                        .map(l -> l.stream()
+                                .filter(p -> !p.toString().equals(System.getProperty("java.home")))
+                                .toList())
+                        .toList(),
                 "its installation read-only, its socket directory writable");
         table.table().process("fileserver").stop(2000);
     }
@@ -158,17 +154,37 @@ class ProgramStarterTest {
         Frame started = start("program", "ttyd", "name", "term-1");
         Path socket = Path.of((String) started.fields().get("socket"));
         assertTrue(socket.toString().endsWith("/oqto/term-1.sock"));
-        assertEquals(List.of(ttyd, "--interface", socket.toString(), "--writable", "--cwd", workspace.toString(), "bash", "-i"),
+        assertEquals(
+                List.of(
+                        ttyd,
+                        "--interface",
+                        socket.toString(),
+                        "--writable",
+                        "--cwd",
+                        workspace.toString(),
+                        "bash",
+                        "-i"),
                 ((Map<?, ?>) started.fields().get("process")).get("argv"));
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(c);
             InputStream in = Channels.newInputStream(c);
-            out.write(("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tty\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            String upgrade = String.join(
+                            "\r\n",
+                            "GET /ws HTTP/1.1",
+                            "Host: localhost",
+                            "Upgrade: websocket",
+                            "Connection: Upgrade",
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                            "Sec-WebSocket-Version: 13",
+                            "Sec-WebSocket-Protocol: tty")
+                    + "\r\n\r\n";
+            out.write(upgrade.getBytes(StandardCharsets.US_ASCII));
             String head = headOf(in);
-            assertTrue(head.startsWith("HTTP/1.1 101") && head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), head);
+            assertTrue(
+                    head.startsWith("HTTP/1.1 101")
+                            && head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+                    head);
             sendMasked(out, "{\"AuthToken\":\"\",\"columns\":80,\"rows\":24}");
             assertEquals('1', (char) frame(in)[0], "title first");
             assertEquals('2', (char) frame(in)[0], "then preferences");
@@ -181,29 +197,34 @@ class ProgramStarterTest {
     @Test
     void piIsReadyWhenItAnswersGetState() throws Exception {
         Frame started = start("program", "pi", "name", "agent", "args", List.of("--session", "s.jsonl"));
-        assertEquals(List.of(pi, "--mode", "rpc", "--provider", "test", "--session", "s.jsonl"),
+        assertEquals(
+                List.of(pi, "--mode", "rpc", "--provider", "test", "--session", "s.jsonl"),
                 ((Map<?, ?>) started.fields().get("process")).get("argv"));
         assertEquals(null, started.fields().get("socket"));
         ManagedProcess agent = table.table().process("agent");
-        assertTrue(agent.output().after(0, 100).items().stream().anyMatch(l -> l.text().contains("\"id\":\"oqto-ready\"")));
+        assertTrue(agent.output().after(0, 100).items().stream()
+                .anyMatch(l -> l.text().contains("\"id\":\"oqto-ready\"")));
         agent.stop(2000);
     }
 
     @Test
     void otherBundlesLaunchPiWithItsStdoutToThemselves() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        io.oqto.api.process.LaunchedProcess p = starter().launchProgram("pi", "agent-7", List.of("--no-session"), ".", Map.of(),
-                lines::add);
+        io.oqto.api.process.LaunchedProcess p =
+                starter().launchProgram("pi", "agent-7", List.of("--no-session"), ".", Map.of(), lines::add);
         p.writeLine("{\"id\":\"a\",\"type\":\"get_state\"}");
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (lines.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertTrue(lines.get(0).startsWith("{\"id\":\"a\",\"type\":\"response\""), lines.toString());
-        assertEquals(List.of(pi, "--mode", "rpc", "--provider", "test", "--no-session"), table.table().process("agent-7").spec().argv());
+        assertEquals(
+                List.of(pi, "--mode", "rpc", "--provider", "test", "--no-session"),
+                table.table().process("agent-7").spec().argv());
         p.stop(2000);
-        io.oqto.api.process.LaunchException e = assertThrows(io.oqto.api.process.LaunchException.class,
-                () -> starter().launchProgram("vim", "x", List.of(), ".", Map.of(), l -> { }));
+        io.oqto.api.process.LaunchException e = assertThrows(
+                io.oqto.api.process.LaunchException.class,
+                () -> starter().launchProgram("vim", "x", List.of(), ".", Map.of(), l -> {}));
         assertEquals(io.oqto.api.runner.ErrorCode.INVALID_REQUEST, e.code());
     }
 
@@ -211,24 +232,32 @@ class ProgramStarterTest {
     void aMissingBinarySaysWhichAndWhereItWasLookedFor() {
         pi = "no-such-pi";
         searchPath = "~/.bun/bin:/opt/none";
-        assertEquals("spawn_failed: [programs] pi: program \"no-such-pi\" not found or not executable (looked in: "
-                + System.getProperty("user.home") + "/.bun/bin, /opt/none)", err("program", "pi"));
+        assertEquals(
+                "spawn_failed: [programs] pi: program \"no-such-pi\" not found or not executable (looked in: "
+                        + System.getProperty("user.home") + "/.bun/bin, /opt/none)",
+                err("program", "pi"));
         fileserver = "/opt/oqto/bin/oqto-files";
-        assertEquals("spawn_failed: [programs] fileserver: program \"/opt/oqto/bin/oqto-files\" not found or not executable "
-                + "(looked in: /opt/oqto/bin/oqto-files)", err("program", "fileserver"));
+        assertEquals(
+                "spawn_failed: [programs] fileserver: program \"/opt/oqto/bin/oqto-files\" not found or not executable "
+                        + "(looked in: /opt/oqto/bin/oqto-files)",
+                err("program", "fileserver"));
         assertEquals("invalid_request: \"program\" must be one of [pi, fileserver, ttyd]", err("program", "vim"));
         assertEquals("invalid_request: \"args\" are only taken by pi", err("program", "ttyd", "args", List.of("-x")));
     }
 
     @Test
     void aProgramThatExitsOrNeverAnswersIsReportedWithItsLastOutput() throws Exception {
-        fileserver = script("broken", "echo 'cannot start: no root' >&2; exit 3").toString();
-        assertEquals("spawn_failed: program fileserver exited with code 3 before it was ready; last output: cannot start: no root",
+        fileserver =
+                script("broken", "echo 'cannot start: no root' >&2; exit 3").toString();
+        assertEquals(
+                "spawn_failed: program fileserver exited with code 3 before it was ready; last output: cannot start: no root",
                 err("program", "fileserver"));
         ttyd = script("silent", "echo 'waiting forever'; exec sleep 60").toString();
         readyTimeoutMs = 500;
-        assertEquals("spawn_failed: program ttyd was not ready within 500 ms (waited for GET / on "
-                + runtime.resolve("oqto/ttyd.sock") + " to answer 200); stopped it; last output: waiting forever",
+        assertEquals(
+                "spawn_failed: program ttyd was not ready within 500 ms (waited for GET / on "
+                        + runtime.resolve("oqto/ttyd.sock")
+                        + " to answer 200); stopped it; last output: waiting forever",
                 err("program", "ttyd"));
         assertEquals(false, table.table().process("ttyd").running());
     }

@@ -33,11 +33,14 @@ class ResourceLimitsTest {
      * Its top level executes tail without forking, so it stays up when forks start failing (a shell whose
      * fork fails exits, and with it, as the first process of the PID namespace, everything else).
      */
-    static final String FORK_BOMB = "b(){ if [ $1 -gt 0 ]; then b $(($1-1)) & b $(($1-1)) & fi; sleep 60; }; b 8 & exec tail -f /dev/null";
+    static final String FORK_BOMB =
+            "b(){ if [ $1 -gt 0 ]; then b $(($1-1)) & b $(($1-1)) & fi; sleep 60; }; b 8 & exec tail -f /dev/null";
+
     static final String MEMORY_HOG = "exec tail /dev/zero";
 
     @TempDir
     Path root;
+
     ProcessComponent table;
 
     @BeforeEach
@@ -45,8 +48,14 @@ class ResourceLimitsTest {
         assertEquals(0, Files.getAttribute(Path.of("/proc/self"), "unix:uid"), "these tests need root");
         assertTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "these tests need bubblewrap");
         TestFixtures.WrappingSandbox supervisedOnly = new TestFixtures.WrappingSandbox(argv -> Stream.concat(
-                Stream.of("/usr/bin/bwrap", "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--"), argv.stream()).toList());
-        table = new ProcessComponent(TestFixtures.workspaceAt(root), supervisedOnly, new TestProcessConfig("cgroup", 64, 32, 50), LimitEnforcers.Host.current());
+                        Stream.of("/usr/bin/bwrap", "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--"),
+                        argv.stream())
+                .toList());
+        table = new ProcessComponent(
+                TestFixtures.workspaceAt(root),
+                supervisedOnly,
+                new TestProcessConfig("cgroup", 64, 32, 50),
+                LimitEnforcers.Host.current());
     }
 
     @AfterEach
@@ -87,9 +96,13 @@ class ResourceLimitsTest {
 
     @Test
     void aMemoryHogIsKilledAtItsCgroupLimit() throws Exception {
-        Map<?, ?> spawned = (Map<?, ?>) call("spawn_process", "name", "hog", "argv", List.of("/bin/sh", "-c", MEMORY_HOG))
-                .fields().get("process");
-        assertTrue(((Map<?, ?>) spawned.get("limits")).get("mechanism").toString().startsWith("cgroup-"), spawned.toString());
+        Map<?, ?> spawned =
+                (Map<?, ?>) call("spawn_process", "name", "hog", "argv", List.of("/bin/sh", "-c", MEMORY_HOG))
+                        .fields()
+                        .get("process");
+        assertTrue(
+                ((Map<?, ?>) spawned.get("limits")).get("mechanism").toString().startsWith("cgroup-"),
+                spawned.toString());
         assertEquals(64L, ((Number) ((Map<?, ?>) spawned.get("limits")).get("memory_mb")).longValue());
         List<Path> cgroups = cgroupsOf(spawned);
         assertFalse(cgroups.isEmpty(), spawned.toString());
@@ -101,23 +114,34 @@ class ResourceLimitsTest {
 
     @Test
     void aForkBombStaysWithinItsTaskLimitAndIsStoppedWhole() throws Exception {
-        Map<?, ?> spawned = (Map<?, ?>) call("spawn_process", "name", "bomb", "argv", List.of("/bin/sh", "-c", FORK_BOMB))
-                .fields().get("process");
+        Map<?, ?> spawned =
+                (Map<?, ?>) call("spawn_process", "name", "bomb", "argv", List.of("/bin/sh", "-c", FORK_BOMB))
+                        .fields()
+                        .get("process");
         List<Path> cgroups = cgroupsOf(spawned);
-        Path pids = cgroups.stream().filter(d -> Files.exists(d.resolve("pids.max"))).findFirst().orElseThrow();
+        Path pids = cgroups.stream()
+                .filter(d -> Files.exists(d.resolve("pids.max")))
+                .findFirst()
+                .orElseThrow();
         long pid = ((Number) spawned.get("pid")).longValue();
         // Let it push against the limit for a while: it never gets past 32 tasks.
         long until = System.nanoTime() + 2_000_000_000L;
         long most = 0;
         while (System.nanoTime() < until) {
-            assertTrue(Files.exists(pids), "the bomb ended early: " + call("read_output", "name", "bomb").fields()
-                    + status("bomb"));
-            most = Math.max(most, Long.parseLong(Files.readString(pids.resolve("pids.current")).trim()));
+            assertTrue(
+                    Files.exists(pids),
+                    "the bomb ended early: "
+                            + call("read_output", "name", "bomb").fields() + status("bomb"));
+            most = Math.max(
+                    most,
+                    Long.parseLong(
+                            Files.readString(pids.resolve("pids.current")).trim()));
             Thread.sleep(10);
         }
         assertTrue(most >= 16 && most <= 32, "tasks seen at most: " + most);
         assertTrue(Files.readString(pids.resolve("pids.events")).matches("(?s)max [1-9].*"), "forks were refused");
-        List<ProcessHandle> tree = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        List<ProcessHandle> tree =
+                ProcessHandle.of(pid).orElseThrow().descendants().toList();
         call("stop_process", "name", "bomb", "grace_ms", 500);
         for (ProcessHandle h : tree) {
             assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null, "no process of the bomb survives: " + h.pid());
@@ -133,16 +157,35 @@ class ResourceLimitsTest {
         // RLIMIT_NPROC does not bind root: run as nobody, the way a runner runs as its user.
         List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
         List<String> hog = new ArrayList<>(asNobody);
-        hog.addAll(rlimits.apply("hog", limits, List.of("/bin/sh", "-c", MEMORY_HOG)).command());
+        hog.addAll(rlimits.apply("hog", limits, List.of("/bin/sh", "-c", MEMORY_HOG))
+                .command());
         Process p = new ProcessBuilder(hog).redirectErrorStream(true).start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals("tail: memory exhausted", new String(p.getInputStream().readAllBytes()).trim());
+        assertEquals(
+                "tail: memory exhausted",
+                new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim());
         assertEquals(1, p.exitValue());
 
         List<String> bomb = new ArrayList<>(asNobody);
-        bomb.addAll(rlimits.apply("bomb", limits, List.of("/usr/bin/bwrap", "--die-with-parent", "--unshare-pid",
-                "--dev-bind", "/", "/", "--", "/bin/sh", "-c", FORK_BOMB)).command());
-        Process b = new ProcessBuilder(bomb).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        bomb.addAll(rlimits.apply(
+                        "bomb",
+                        limits,
+                        List.of(
+                                "/usr/bin/bwrap",
+                                "--die-with-parent",
+                                "--unshare-pid",
+                                "--dev-bind",
+                                "/",
+                                "/",
+                                "--",
+                                "/bin/sh",
+                                "-c",
+                                FORK_BOMB))
+                .command());
+        Process b = new ProcessBuilder(bomb)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         long until = System.nanoTime() + 2_000_000_000L;
         long most = 0;
         while (System.nanoTime() < until) {
@@ -153,7 +196,9 @@ class ResourceLimitsTest {
         List<ProcessHandle> tree = b.descendants().toList();
         b.destroyForcibly();
         for (ProcessHandle h : tree) {
-            assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null, "the PID namespace ends with its first process: " + h.pid());
+            assertTrue(
+                    h.onExit().get(10, TimeUnit.SECONDS) != null,
+                    "the PID namespace ends with its first process: " + h.pid());
         }
     }
 

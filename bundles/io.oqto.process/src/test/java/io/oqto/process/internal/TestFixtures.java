@@ -18,8 +18,7 @@ import java.util.function.UnaryOperator;
 /** What the process tests share: a workspace without checks, a sandbox that only wraps, a request helper. */
 final class TestFixtures {
 
-    private TestFixtures() {
-    }
+    private TestFixtures() {}
 
     /** The workspace rule of the workspace bundle, at {@code root}. */
     static WorkspacePaths workspaceAt(Path root) {
@@ -30,18 +29,28 @@ final class TestFixtures {
         }
     }
 
+    /** A {@code [programs]} section as DS would give it. */
+    // A typed configuration as DS gives it: its string lists are arrays, as the annotation declares them.
+    @SuppressWarnings({"ArrayRecordComponent", "ImmutableAnnotationChecker"})
+    record TestProgramConfig(
+            String pi,
+            String[] piArgs,
+            String fileserver,
+            String ttyd,
+            String[] ttydShell,
+            String searchPath,
+            long readyTimeoutMs)
+            implements ProgramConfig {
+
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return ProgramConfig.class;
+        }
+    }
+
     /** The {@code [programs]} defaults, for tests that launch without named programs. */
     static ProgramConfig programDefaults() {
-        return new ProgramConfig() {
-            public String pi() { return "pi"; }
-            public String[] piArgs() { return new String[0]; }
-            public String fileserver() { return "oqto-files"; }
-            public String ttyd() { return "ttyd"; }
-            public String[] ttydShell() { return new String[] {"bash", "-i"}; }
-            public String searchPath() { return ""; }
-            public long readyTimeoutMs() { return 20000; }
-            public Class<? extends Annotation> annotationType() { return ProgramConfig.class; }
-        };
+        return new TestProgramConfig("pi", new String[0], "oqto-files", "ttyd", new String[] {"bash", "-i"}, "", 20000);
     }
 
     /** A sandbox that wraps commands with {@code wrap} (or not at all) and records the mounts asked for. */
@@ -58,7 +67,8 @@ final class TestFixtures {
         }
 
         @Override
-        public List<String> command(Path ws, List<String> argv, List<Path> readOnly, List<Path> writable, String profile) {
+        public List<String> command(
+                Path ws, List<String> argv, List<Path> readOnly, List<Path> writable, String profile) {
             mounts.add(readOnly);
             mounts.add(writable);
             return wrap.apply(argv);

@@ -42,7 +42,13 @@ final class Provisioner implements UserProvisioning {
     private final Duration readyTimeout;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    Provisioner(Helper helper, RunnerGateway runners, TokenService tokens, UserRecords records, String prefix, String shell,
+    Provisioner(
+            Helper helper,
+            RunnerGateway runners,
+            TokenService tokens,
+            UserRecords records,
+            String prefix,
+            String shell,
             Duration readyTimeout) {
         this.helper = helper;
         this.runners = runners;
@@ -57,14 +63,20 @@ final class Provisioner implements UserProvisioning {
     public ProvisionedUser create(NewUser request) {
         check(request);
         if ((prefix + request.name()).length() > 32) {
-            throw new ProvisioningException(Kind.INVALID, "check", "user name " + request.name() + " is too long: the Linux name "
-                    + prefix + request.name() + " would be over 32 characters");
+            throw new ProvisioningException(
+                    Kind.INVALID,
+                    "check",
+                    "user name " + request.name() + " is too long: the Linux name " + prefix + request.name()
+                            + " would be over 32 characters");
         }
         synchronized (lockOf(request.name())) {
             Optional<PlatformUser> existing = records.find(request.name());
             if (existing.isPresent() && existing.get().state() == PlatformUser.State.DISABLED) {
-                throw new ProvisioningException(Kind.CONFLICT, "check", "user " + request.name()
-                        + " is disabled; enable it (oqto:user-enable) instead of creating it again");
+                throw new ProvisioningException(
+                        Kind.CONFLICT,
+                        "check",
+                        "user " + request.name()
+                                + " is disabled; enable it (oqto:user-enable) instead of creating it again");
             }
             return new Run(request, existing).execute();
         }
@@ -97,8 +109,14 @@ final class Provisioner implements UserProvisioning {
                 steps.add(step);
 
                 step = "record";
-                PlatformUser user = existing.orElseGet(() -> new PlatformUser(request.name(), request.email(), request.role(),
-                        linux, ((Number) account.get("uid")).intValue(), PlatformUser.State.ACTIVE, Instant.now()));
+                PlatformUser user = existing.orElseGet(() -> new PlatformUser(
+                        request.name(),
+                        request.email(),
+                        request.role(),
+                        linux,
+                        uidOf(account),
+                        PlatformUser.State.ACTIVE,
+                        Instant.now()));
                 if (existing.isEmpty()) {
                     records.put(user);
                     recordCreated = true;
@@ -124,7 +142,12 @@ final class Provisioner implements UserProvisioning {
         }
 
         private void undo(ProvisioningException cause) {
-            LOG.warn("provisioning {} failed at {}: {}; undoing {}", request.name(), cause.step(), cause.getMessage(), steps);
+            LOG.warn(
+                    "provisioning {} failed at {}: {}; undoing {}",
+                    request.name(),
+                    cause.step(),
+                    cause.getMessage(),
+                    steps);
             try {
                 if (accountCreated) {
                     helper.call("delete-user", Map.of("username", prefix + request.name(), "keep_home", false));
@@ -171,8 +194,11 @@ final class Provisioner implements UserProvisioning {
                 throw new ProvisioningException(Kind.FAILED, "wait-for-runner", "interrupted");
             }
         } while (System.nanoTime() < deadline);
-        throw new ProvisioningException(Kind.FAILED, "wait-for-runner", "the runner of " + name + " did not answer within "
-                + readyTimeout.toMillis() + " ms: " + last.getMessage());
+        throw new ProvisioningException(
+                Kind.FAILED,
+                "wait-for-runner",
+                "the runner of " + name + " did not answer within " + readyTimeout.toMillis() + " ms: "
+                        + last.getMessage());
     }
 
     @Override
@@ -240,7 +266,17 @@ final class Provisioner implements UserProvisioning {
     }
 
     private PlatformUser require(String name) {
-        return records.find(name).orElseThrow(() -> new ProvisioningException(Kind.NOT_FOUND, "check", "no such user: " + name));
+        return records.find(name)
+                .orElseThrow(() -> new ProvisioningException(Kind.NOT_FOUND, "check", "no such user: " + name));
+    }
+
+    /** The uid in the helper's answer about an account; without one the answer is not what the helper sends. */
+    private static int uidOf(Map<String, Object> account) {
+        if (!(account.get("uid") instanceof Number uid)) {
+            throw new ProvisioningException(
+                    Kind.FAILED, "create-account", "oqto-usermgr answered without a uid: " + account);
+        }
+        return uid.intValue();
     }
 
     private static PlatformUser withState(PlatformUser u, PlatformUser.State state) {
@@ -253,11 +289,14 @@ final class Provisioner implements UserProvisioning {
 
     private static void check(NewUser u) {
         if (!PlatformUserNames.isValid(u.name())) {
-            throw new ProvisioningException(Kind.INVALID, "check", "user name " + u.name()
-                    + " must be 1-31 characters: a-z first, then a-z, 0-9, _ or -");
+            throw new ProvisioningException(
+                    Kind.INVALID,
+                    "check",
+                    "user name " + u.name() + " must be 1-31 characters: a-z first, then a-z, 0-9, _ or -");
         }
         if (u.email() == null || !EMAIL.matcher(u.email()).matches()) {
-            throw new ProvisioningException(Kind.INVALID, "check", "email " + u.email() + " is not an address like alice@example.com");
+            throw new ProvisioningException(
+                    Kind.INVALID, "check", "email " + u.email() + " is not an address like alice@example.com");
         }
         if (u.role() == null) {
             throw new ProvisioningException(Kind.INVALID, "check", "a role (user or admin) is required");

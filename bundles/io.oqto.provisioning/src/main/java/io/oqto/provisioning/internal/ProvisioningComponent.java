@@ -1,8 +1,8 @@
 package io.oqto.provisioning.internal;
 
-import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.users.NewUser;
 import io.oqto.api.users.PlatformUser;
 import io.oqto.api.users.ProvisionedUser;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,28 +24,43 @@ import org.osgi.service.component.annotations.Reference;
  * The {@link UserProvisioning} service. In single-user mode there is nobody to provision: every call
  * says so. Holds no threads or sockets between calls, so deactivation has nothing to release.
  */
-@Component(service = UserProvisioning.class, configurationPid = {"oqto.server", "oqto.routing", "oqto.usermgr"},
+@Component(
+        service = UserProvisioning.class,
+        configurationPid = {"oqto.server", "oqto.routing", "oqto.usermgr"},
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class ProvisioningComponent implements UserProvisioning {
 
-    private final UserProvisioning delegate;
+    /** Null in single-user mode, where every call says provisioning needs multi-user mode. */
+    private final @Nullable UserProvisioning delegate;
 
     @Activate
-    public ProvisioningComponent(ProvisioningConfig config, BundleContext context, @Reference RunnerGateway runners,
-            @Reference TokenService tokens) throws IOException {
+    public ProvisioningComponent(
+            ProvisioningConfig config,
+            BundleContext context,
+            @Reference RunnerGateway runners,
+            @Reference TokenService tokens)
+            throws IOException {
         if (!DeploymentMode.of(context).isMultiUser()) {
             delegate = null;
             return;
         }
         Path stateDir = Path.of(config.stateDir().isEmpty() ? "/var/lib/oqto" : config.stateDir());
-        delegate = new Provisioner(new UsermgrClient(Path.of(config.socket()), Duration.ofSeconds(120)), runners, tokens,
-                new UserRecords(stateDir.resolve("users")), config.linuxUserPrefix(), config.shell(),
+        delegate = new Provisioner(
+                new UsermgrClient(Path.of(config.socket()), Duration.ofMinutes(2)),
+                runners,
+                tokens,
+                new UserRecords(stateDir.resolve("users")),
+                config.linuxUserPrefix(),
+                config.shell(),
                 Duration.ofMillis(config.readyTimeoutMs()));
     }
 
     private UserProvisioning delegate() {
+        UserProvisioning delegate = this.delegate;
         if (delegate == null) {
-            throw new ProvisioningException(ProvisioningException.Kind.UNAVAILABLE, "check",
+            throw new ProvisioningException(
+                    ProvisioningException.Kind.UNAVAILABLE,
+                    "check",
                     "single-user mode has one user, the one running Oqto; provisioning needs multi-user mode (OQTO_MODE=multi-user)");
         }
         return delegate;

@@ -4,7 +4,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** The keys of {@code [server]}, {@code [routing]} and {@code [usermgr]} that provisioning uses. */
-@ObjectClassDefinition(name = "Oqto provisioning", description = "[server] state_dir, [routing] linux_user_prefix, [usermgr]")
+@ObjectClassDefinition(
+        name = "Oqto provisioning",
+        description = "[server] state_dir, [routing] linux_user_prefix, [usermgr]")
 @interface ProvisioningConfig {
 
     @AttributeDefinition(description = "State directory; empty: /var/lib/oqto")

@@ -66,18 +66,34 @@ final class UserRecords {
     }
 
     private void save() throws IOException {
-        PrivateFiles.replace(file, users.values().stream().map(u -> String.join(" ", u.name(), u.role().wireName(),
-                u.state().wireName(), Integer.toString(u.uid()), u.linuxUser(), Long.toString(u.created().getEpochSecond()),
-                u.email())).toList());
+        PrivateFiles.replace(
+                file,
+                users.values().stream()
+                        .map(u -> String.join(
+                                " ",
+                                u.name(),
+                                u.role().wireName(),
+                                u.state().wireName(),
+                                Integer.toString(u.uid()),
+                                u.linuxUser(),
+                                Long.toString(u.created().getEpochSecond()),
+                                u.email()))
+                        .toList());
     }
 
     private static PlatformUser parse(String line) {
-        String[] f = line.strip().split(" ");
+        String[] f = line.strip().split(" ", -1);
         if (f.length != 7) {
             throw new IllegalArgumentException("expected 7 fields, got " + f.length);
         }
-        return new PlatformUser(f[0], f[6], named(Role.class, f[1], "role"), f[4], Math.toIntExact(number(f[3], "uid")),
-                named(PlatformUser.State.class, f[2], "state"), Instant.ofEpochSecond(number(f[5], "creation time")));
+        return new PlatformUser(
+                f[0],
+                f[6],
+                named(Role.class, f[1], "role"),
+                f[4],
+                Math.toIntExact(number(f[3], "uid")),
+                named(PlatformUser.State.class, f[2], "state"),
+                Instant.ofEpochSecond(number(f[5], "creation time")));
     }
 
     private static <E extends Enum<E>> E named(Class<E> type, String value, String what) {

@@ -23,6 +23,7 @@ final class UsermgrClient implements Helper {
 
     /** The helper's own JSON, not the runner protocol's: plain data binding. */
     private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Path socket;
     private final Duration timeout;
 
@@ -37,21 +38,29 @@ final class UsermgrClient implements Helper {
             try {
                 s.connect(AFUNIXSocketAddress.of(socket), 2000);
             } catch (IOException e) {
-                throw new ProvisioningException(Kind.UNAVAILABLE, cmd, "the root helper oqto-usermgr does not answer on " + socket
-                        + " (" + e.getMessage() + "); is oqto-usermgr.service running?");
+                throw new ProvisioningException(
+                        Kind.UNAVAILABLE,
+                        cmd,
+                        "the root helper oqto-usermgr does not answer on " + socket + " (" + e.getMessage()
+                                + "); is oqto-usermgr.service running?");
             }
             long peer = s.getPeerCredentials().getUid();
             if (peer != 0) {
-                throw new ProvisioningException(Kind.UNAVAILABLE, cmd, socket + " is served by uid " + peer
-                        + ", not by root; refusing to talk to it");
+                throw new ProvisioningException(
+                        Kind.UNAVAILABLE,
+                        cmd,
+                        socket + " is served by uid " + peer + ", not by root; refusing to talk to it");
             }
             s.setSoTimeout((int) timeout.toMillis());
             OutputStream out = s.getOutputStream();
-            out.write((JSON.writeValueAsString(Map.of("cmd", cmd, "args", args)) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write((JSON.writeValueAsString(Map.of("cmd", cmd, "args", args)) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
-            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            String line =
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
             if (line == null) {
-                throw new ProvisioningException(Kind.FAILED, cmd, "oqto-usermgr closed the connection without an answer");
+                throw new ProvisioningException(
+                        Kind.FAILED, cmd, "oqto-usermgr closed the connection without an answer");
             }
             return outcome(cmd, line);
         } catch (IOException e) {
@@ -66,10 +75,12 @@ final class UsermgrClient implements Helper {
         try {
             answer = JSON.readValue(line, Object.class);
         } catch (JsonProcessingException e) {
-            throw new ProvisioningException(Kind.FAILED, cmd, "oqto-usermgr answered something else than JSON: " + line);
+            throw new ProvisioningException(
+                    Kind.FAILED, cmd, "oqto-usermgr answered something else than JSON: " + line);
         }
         if (!(answer instanceof Map<?, ?> m) || !(m.get("ok") instanceof Boolean ok)) {
-            throw new ProvisioningException(Kind.FAILED, cmd, "oqto-usermgr answered something else than {\"ok\":…}: " + line);
+            throw new ProvisioningException(
+                    Kind.FAILED, cmd, "oqto-usermgr answered something else than {\"ok\":…}: " + line);
         }
         if (!ok) {
             String error = String.valueOf(m.get("error"));

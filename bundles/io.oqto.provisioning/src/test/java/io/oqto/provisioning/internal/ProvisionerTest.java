@@ -56,13 +56,14 @@ class ProvisionerTest {
             }
             return switch (cmd) {
                 case "create-user" -> Map.of("username", args.get("username"), "uid", 2345, "created", !accountExists);
-                case "start-services" -> Map.of("started", List.of("oqto-runner"), "not_installed", List.of("eavs", "hstry", "mmry"));
+                case "start-services" ->
+                    Map.of("started", List.of("oqto-runner"), "not_installed", List.of("eavs", "hstry", "mmry"));
                 case "delete-user" -> Map.of("existed", true);
                 default -> Map.of();
             };
         };
-        RunnerGateway runners = (RunnerGateway) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {RunnerGateway.class},
-                (proxy, method, args) -> {
+        RunnerGateway runners = (RunnerGateway) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {RunnerGateway.class}, (proxy, method, args) -> {
                     if (!method.getName().equals("ping")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
@@ -99,26 +100,46 @@ class ProvisionerTest {
     void theSeedsStepsRunInOrderAndTheTokenIsReturnedOnce() {
         pingsUntilReady = 2;
         ProvisionedUser p = provisioner.create(alice());
-        assertEquals(List.of(
-                "create-user {comment=Oqto platform user alice, shell=/bin/bash, uid=null, username=oqto_alice}",
-                "set-linger {enabled=true, username=oqto_alice}",
-                "prepare-runtime {username=oqto_alice}",
-                "start-services {username=oqto_alice}"), calls);
+        assertEquals(
+                List.of(
+                        "create-user {comment=Oqto platform user alice, shell=/bin/bash, uid=null, username=oqto_alice}",
+                        "set-linger {enabled=true, username=oqto_alice}",
+                        "prepare-runtime {username=oqto_alice}",
+                        "start-services {username=oqto_alice}"),
+                calls);
         assertEquals(3, pings.get(), "waited until the runner answered");
-        assertEquals(List.of("create-user", "record", "set-linger", "prepare-runtime", "start-services", "wait-for-runner",
-                "issue-token"), p.steps());
+        assertEquals(
+                List.of(
+                        "create-user",
+                        "record",
+                        "set-linger",
+                        "prepare-runtime",
+                        "start-services",
+                        "wait-for-runner",
+                        "issue-token"),
+                p.steps());
         assertTrue(p.created());
         assertEquals("oqto_secret_of_alice", p.token().secret());
         assertEquals(List.of("eavs", "hstry", "mmry"), p.notInstalled());
-        assertEquals(new PlatformUser("alice", "alice@example.com", Role.USER, "oqto_alice", 2345, PlatformUser.State.ACTIVE,
-                p.user().created()), records.find("alice").orElseThrow());
+        assertEquals(
+                new PlatformUser(
+                        "alice",
+                        "alice@example.com",
+                        Role.USER,
+                        "oqto_alice",
+                        2345,
+                        PlatformUser.State.ACTIVE,
+                        p.user().created()),
+                records.find("alice").orElseThrow());
 
         calls.clear();
         accountExists = true;
         ProvisionedUser again = provisioner.create(alice());
         assertFalse(again.created(), "a second run converges");
         assertNull(again.token(), "no second token");
-        assertEquals("create-user {comment=Oqto platform user alice, shell=/bin/bash, uid=2345, username=oqto_alice}", calls.get(0),
+        assertEquals(
+                "create-user {comment=Oqto platform user alice, shell=/bin/bash, uid=2345, username=oqto_alice}",
+                calls.get(0),
                 "the recorded uid is kept");
         assertEquals(1, records.list().size());
     }
@@ -154,10 +175,15 @@ class ProvisionerTest {
 
     @Test
     void badInputIsRefusedBeforeTheHelperIsAsked() {
-        for (NewUser bad : List.of(new NewUser("Alice", "a@example.com", Role.USER), new NewUser("a;b", "a@example.com", Role.USER),
-                new NewUser("alice", "not-an-address", Role.USER), new NewUser("alice", "a@b.c; rm", Role.USER),
-                new NewUser("alice", "alice@example.com", null), new NewUser("a" + "b".repeat(27), "a@example.com", Role.USER))) {
-            ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.create(bad), bad.toString());
+        for (NewUser bad : List.of(
+                new NewUser("Alice", "a@example.com", Role.USER),
+                new NewUser("a;b", "a@example.com", Role.USER),
+                new NewUser("alice", "not-an-address", Role.USER),
+                new NewUser("alice", "a@b.c; rm", Role.USER),
+                new NewUser("alice", "alice@example.com", null),
+                new NewUser("a" + "b".repeat(27), "a@example.com", Role.USER))) {
+            ProvisioningException e =
+                    assertThrows(ProvisioningException.class, () -> provisioner.create(bad), bad.toString());
             assertEquals(ProvisioningException.Kind.INVALID, e.kind(), bad.toString());
         }
         assertEquals(List.of(), calls);
@@ -170,7 +196,9 @@ class ProvisionerTest {
         PlatformUser d = provisioner.disable("alice");
         assertEquals(PlatformUser.State.DISABLED, d.state());
         assertEquals(List.of("alice"), revoked);
-        assertEquals(List.of("stop-services {username=oqto_alice}", "set-linger {enabled=false, username=oqto_alice}"), calls);
+        assertEquals(
+                List.of("stop-services {username=oqto_alice}", "set-linger {enabled=false, username=oqto_alice}"),
+                calls);
         ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.create(alice()));
         assertEquals(ProvisioningException.Kind.CONFLICT, e.kind());
         assertEquals(PlatformUser.State.ACTIVE, provisioner.enable("alice").state());
@@ -185,10 +213,16 @@ class ProvisionerTest {
         pings.set(0);
         ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.enable("alice"));
         assertEquals("wait-for-runner", e.step());
-        assertEquals(List.of("set-linger {enabled=true, username=oqto_alice}", "prepare-runtime {username=oqto_alice}",
-                "start-services {username=oqto_alice}", "stop-services {username=oqto_alice}",
-                "set-linger {enabled=false, username=oqto_alice}"), calls);
-        assertEquals(PlatformUser.State.DISABLED, records.find("alice").orElseThrow().state());
+        assertEquals(
+                List.of(
+                        "set-linger {enabled=true, username=oqto_alice}",
+                        "prepare-runtime {username=oqto_alice}",
+                        "start-services {username=oqto_alice}",
+                        "stop-services {username=oqto_alice}",
+                        "set-linger {enabled=false, username=oqto_alice}"),
+                calls);
+        assertEquals(
+                PlatformUser.State.DISABLED, records.find("alice").orElseThrow().state());
     }
 
     @Test
@@ -199,7 +233,9 @@ class ProvisionerTest {
         assertEquals(List.of("delete-user {keep_home=true, username=oqto_alice}"), calls);
         assertEquals(List.of("alice"), revoked);
         assertEquals(Optional.empty(), records.find("alice"));
-        assertEquals(ProvisioningException.Kind.NOT_FOUND,
-                assertThrows(ProvisioningException.class, () -> provisioner.disable("alice")).kind());
+        assertEquals(
+                ProvisioningException.Kind.NOT_FOUND,
+                assertThrows(ProvisioningException.class, () -> provisioner.disable("alice"))
+                        .kind());
     }
 }

@@ -13,18 +13,22 @@ class UsermgrClientTest {
 
     @Test
     void anOkAnswerGivesItsData() throws Exception {
-        assertEquals(Map.of("uid", 2001, "created", true),
+        assertEquals(
+                Map.of("uid", 2001, "created", true),
                 UsermgrClient.outcome("create-user", "{\"ok\":true,\"data\":{\"uid\":2001,\"created\":true}}"));
         assertEquals(Map.of(), UsermgrClient.outcome("linger", "{\"ok\":true}"));
     }
 
     @Test
     void aRejectionIsInvalidInputAndAFailureAFailedStep() {
-        ProvisioningException rejected = assertThrows(ProvisioningException.class,
-                () -> UsermgrClient.outcome("create-user", "{\"ok\":false,\"error\":\"rejected: name: must match [a-z]+\"}"));
+        ProvisioningException rejected = assertThrows(
+                ProvisioningException.class,
+                () -> UsermgrClient.outcome(
+                        "create-user", "{\"ok\":false,\"error\":\"rejected: name: must match [a-z]+\"}"));
         assertEquals(Kind.INVALID, rejected.kind());
         assertEquals("rejected: name: must match [a-z]+", rejected.getMessage());
-        ProvisioningException failed = assertThrows(ProvisioningException.class,
+        ProvisioningException failed = assertThrows(
+                ProvisioningException.class,
                 () -> UsermgrClient.outcome("create-user", "{\"ok\":false,\"error\":\"useradd exited with 9\"}"));
         assertEquals(Kind.FAILED, failed.kind());
         assertEquals("create-user", failed.step());
@@ -32,11 +36,17 @@ class UsermgrClientTest {
 
     @Test
     void anythingElseIsAFailureQuotingWhatCame() {
-        assertEquals("oqto-usermgr answered something else than JSON: {\"ok\":tru",
-                assertThrows(ProvisioningException.class, () -> UsermgrClient.outcome("x", "{\"ok\":tru")).getMessage());
-        assertEquals("oqto-usermgr answered something else than {\"ok\":…}: [1,2]",
-                assertThrows(ProvisioningException.class, () -> UsermgrClient.outcome("x", "[1,2]")).getMessage());
-        assertEquals("oqto-usermgr answered something else than {\"ok\":…}: {\"ok\":\"yes\"}",
-                assertThrows(ProvisioningException.class, () -> UsermgrClient.outcome("x", "{\"ok\":\"yes\"}")).getMessage());
+        assertEquals(
+                "oqto-usermgr answered something else than JSON: {\"ok\":tru",
+                assertThrows(ProvisioningException.class, () -> UsermgrClient.outcome("x", "{\"ok\":tru"))
+                        .getMessage());
+        assertEquals(
+                "oqto-usermgr answered something else than {\"ok\":…}: [1,2]",
+                assertThrows(ProvisioningException.class, () -> UsermgrClient.outcome("x", "[1,2]"))
+                        .getMessage());
+        assertEquals(
+                "oqto-usermgr answered something else than {\"ok\":…}: {\"ok\":\"yes\"}",
+                assertThrows(ProvisioningException.class, () -> UsermgrClient.outcome("x", "{\"ok\":\"yes\"}"))
+                        .getMessage());
     }
 }

@@ -23,6 +23,7 @@ import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Platform users, for admins: {@code POST /api/v1/admin/users} provisions ({@code 201} with the first token,
@@ -45,14 +46,24 @@ public final class AdminUsersResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(Map<String, Object> body, @Context SecurityContext security) {
         UserProvisioning users = authorize(security);
-        if (body == null || !FIELDS.containsAll(body.keySet()) || !(body.get("name") instanceof String name)
+        if (body == null
+                || !FIELDS.containsAll(body.keySet())
+                || !(body.get("name") instanceof String name)
                 || !(body.get("email") instanceof String email)) {
-            throw new ApiProblem(400, "bad_request", "Bad request", "provisioning takes {\"name\", \"email\", \"role\"?}: name and email are strings");
+            throw new ApiProblem(
+                    400,
+                    "bad_request",
+                    "Bad request",
+                    "provisioning takes {\"name\", \"email\", \"role\"?}: name and email are strings");
         }
         Role role = Role.parse(String.valueOf(body.getOrDefault("role", "user")))
                 .orElseThrow(() -> new ApiProblem(400, "bad_request", "Bad request", "role must be user or admin"));
         ProvisionedUser p = call(() -> users.create(new NewUser(name, email, role)));
-        Created reply = new Created(UserView.of(p.user()), p.created(), p.token() == null ? null : p.token().secret(), p.steps(),
+        Created reply = new Created(
+                UserView.of(p.user()),
+                p.created(),
+                p.token() == null ? null : p.token().secret(),
+                p.steps(),
                 p.notInstalled());
         return Response.status(p.created() ? 201 : 200).entity(reply).build();
     }
@@ -67,8 +78,8 @@ public final class AdminUsersResource {
     @Path("{name}")
     public UserView get(@PathParam("name") String name, @Context SecurityContext security) {
         UserProvisioning users = authorize(security);
-        return UserView.of(call(() -> users.find(name)).orElseThrow(
-                () -> new ApiProblem(404, "user_not_found", "User not found", "no such user: " + name)));
+        return UserView.of(call(() -> users.find(name))
+                .orElseThrow(() -> new ApiProblem(404, "user_not_found", "User not found", "no such user: " + name)));
     }
 
     @POST
@@ -87,7 +98,9 @@ public final class AdminUsersResource {
 
     @DELETE
     @Path("{name}")
-    public Map<String, Object> delete(@PathParam("name") String name, @QueryParam("keep_home") String keepHomeParam,
+    public Map<String, Object> delete(
+            @PathParam("name") String name,
+            @QueryParam("keep_home") String keepHomeParam,
             @Context SecurityContext security) {
         UserProvisioning users = authorize(security);
         boolean keepHome = QueryParams.flag("keep_home", keepHomeParam, false);
@@ -102,7 +115,8 @@ public final class AdminUsersResource {
         }
         UserProvisioning users = provisioning.get();
         if (users == null) {
-            throw new ApiProblem(503, "provisioning_unavailable", "Provisioning unavailable", "user provisioning is not running");
+            throw new ApiProblem(
+                    503, "provisioning_unavailable", "Provisioning unavailable", "user provisioning is not running");
         }
         return users;
     }
@@ -115,22 +129,34 @@ public final class AdminUsersResource {
                 case INVALID -> new ApiProblem(400, "invalid_user", "Invalid user", e.getMessage());
                 case CONFLICT -> new ApiProblem(409, "user_conflict", "Conflict", e.getMessage());
                 case NOT_FOUND -> new ApiProblem(404, "user_not_found", "User not found", e.getMessage());
-                case UNAVAILABLE -> new ApiProblem(503, "provisioning_unavailable", "Provisioning unavailable", e.getMessage());
-                case FAILED -> new ApiProblem(502, "provisioning_failed", "Provisioning failed",
-                        "step " + e.step() + ": " + e.getMessage() + " (what this run created was undone)");
+                case UNAVAILABLE ->
+                    new ApiProblem(503, "provisioning_unavailable", "Provisioning unavailable", e.getMessage());
+                case FAILED ->
+                    new ApiProblem(
+                            502,
+                            "provisioning_failed",
+                            "Provisioning failed",
+                            "step " + e.step() + ": " + e.getMessage() + " (what this run created was undone)");
             };
         }
     }
 
     /** A platform user on the wire. */
-    public record UserView(String name, String email, String role, String linuxUser, int uid, String state, String created) {
+    public record UserView(
+            String name, String email, String role, String linuxUser, int uid, String state, String created) {
         static UserView of(PlatformUser u) {
-            return new UserView(u.name(), u.email(), u.role().wireName(), u.linuxUser(), u.uid(), u.state().wireName(),
+            return new UserView(
+                    u.name(),
+                    u.email(),
+                    u.role().wireName(),
+                    u.linuxUser(),
+                    u.uid(),
+                    u.state().wireName(),
                     u.created().toString());
         }
     }
 
     /** The reply to provisioning; {@code token} is the only copy of the secret. */
-    public record Created(UserView user, boolean created, String token, List<String> steps, List<String> notInstalled) {
-    }
+    public record Created(
+            UserView user, boolean created, @Nullable String token, List<String> steps, List<String> notInstalled) {}
 }

@@ -1,6 +1,7 @@
 package io.oqto.rest.internal;
 
 import javax.ws.rs.core.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The error every endpoint answers with, as {@code application/problem+json}:
@@ -15,7 +16,7 @@ public final class ApiProblem extends RuntimeException {
     private final String code;
     private final String title;
 
-    ApiProblem(int status, String code, String title, String detail) {
+    ApiProblem(int status, String code, String title, @Nullable String detail) {
         super(detail);
         this.status = status;
         this.code = code;
@@ -31,10 +32,9 @@ public final class ApiProblem extends RuntimeException {
     }
 
     Body body() {
-        return new Body(status, code, title, getMessage());
+        return new Body(status, code, title, String.valueOf(getMessage()));
     }
 
     /** The JSON body. */
-    public record Body(int status, String code, String title, String detail) {
-    }
+    public record Body(int status, String code, String title, String detail) {}
 }

@@ -44,9 +44,10 @@ final class BearerAuthFilter implements ContainerRequestFilter {
     }
 
     private static void abort(ContainerRequestContext request, String code, String detail) {
-        request.abortWith(javax.ws.rs.core.Response.fromResponse(
-                new ApiProblem(401, code, "Unauthorized", detail).toResponse())
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"oqto\"").build());
+        request.abortWith(
+                javax.ws.rs.core.Response.fromResponse(new ApiProblem(401, code, "Unauthorized", detail).toResponse())
+                        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"oqto\"")
+                        .build());
     }
 
     /** Exposes the caller through the standard JAX-RS security context. */

@@ -30,20 +30,25 @@ final class Bodies {
 
     Bodies(ObjectMapper mapper) {
         strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        strict.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        strict.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        strict.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        strict.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
-        strict.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        strict.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
     }
 
     /** The body as a {@code type}; {@code what} names the request in the refusal ("a spawn takes only …"). */
     <T extends Record> T read(Map<String, Object> body, Class<T> type, String what) {
         Map<String, Object> fields = body == null ? Map.of() : body;
-        Set<String> allowed = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName)
-                .map(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE::translate).collect(Collectors.toSet());
+        Set<String> allowed = Arrays.stream(type.getRecordComponents())
+                .map(RecordComponent::getName)
+                .map(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE::translate)
+                .collect(Collectors.toSet());
         if (!allowed.containsAll(fields.keySet())) {
             throw new ApiProblem(400, "bad_request", "Bad request", what + " takes only " + new TreeSet<>(allowed));
         }
@@ -56,14 +61,23 @@ final class Bodies {
 
     private static ApiProblem problem(IllegalArgumentException e) {
         if (e.getCause() instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            String field = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
+            String field = m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
             if (m instanceof UnrecognizedPropertyException u) {
-                return new ApiProblem(400, "bad_request", "Bad request", "\"" + field + "\" is not a field here; it takes only "
-                        + new TreeSet<>(u.getKnownPropertyIds().stream().map(String::valueOf).toList()));
+                return new ApiProblem(
+                        400,
+                        "bad_request",
+                        "Bad request",
+                        "\"" + field + "\" is not a field here; it takes only "
+                                + new TreeSet<>(u.getKnownPropertyIds().stream()
+                                        .map(String::valueOf)
+                                        .toList()));
             }
             String expected = m instanceof MismatchedInputException mi && mi.getTargetType() != null
-                    ? " must be " + kind(mi.getTargetType()) : ": " + m.getOriginalMessage().replaceAll("(?s)\\s*\\n.*", "");
+                    ? " must be " + kind(mi.getTargetType())
+                    : ": " + m.getOriginalMessage().replaceAll("(?s)\\s*\\n.*", "");
             return new ApiProblem(400, "bad_request", "Bad request", "\"" + field + "\"" + expected);
         }
         return new ApiProblem(400, "bad_request", "Bad request", e.getMessage());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.io.CharConversionException;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What is wrong with a request body, as a 4xx problem: malformed JSON, the wrong shape, too deep, too long
@@ -13,11 +14,10 @@ import java.util.stream.Collectors;
  */
 final class BodyProblems {
 
-    private BodyProblems() {
-    }
+    private BodyProblems() {}
 
     /** The problem for a body failure somewhere in {@code t}'s causes, or null when it is none. */
-    static ApiProblem of(Throwable t) {
+    static @Nullable ApiProblem of(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             ApiProblem p = direct(c);
             if (p != null) {
@@ -27,7 +27,7 @@ final class BodyProblems {
         return null;
     }
 
-    private static ApiProblem direct(Throwable c) {
+    private static @Nullable ApiProblem direct(Throwable c) {
         if (c instanceof BodyLimit.TooLarge) {
             return new ApiProblem(413, "payload_too_large", "Payload too large", c.getMessage());
         }
@@ -35,8 +35,9 @@ final class BodyProblems {
             return invalidJson("it exceeds a limit: " + e.getOriginalMessage());
         }
         if (c instanceof JsonParseException e) {
-            return invalidJson(firstLine(e.getOriginalMessage()) + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+            return invalidJson(firstLine(e.getOriginalMessage()) + " at line "
+                    + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr());
         }
         if (c instanceof CharConversionException e) {
             return invalidJson("it is not UTF-8: " + e.getMessage());
@@ -47,9 +48,11 @@ final class BodyProblems {
                     : new ApiProblem(400, "invalid_body", "Bad request", "the body must be a JSON object");
         }
         if (c instanceof JsonMappingException e) {
-            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            String field = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            return new ApiProblem(400, "invalid_body", "Bad request", "field " + field + ": " + firstLine(e.getOriginalMessage()));
+            return new ApiProblem(
+                    400, "invalid_body", "Bad request", "field " + field + ": " + firstLine(e.getOriginalMessage()));
         }
         return null;
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One server-sent-events response fed by a runner subscription. Events arrive on the runner connection's
@@ -28,8 +29,7 @@ final class EventStream {
     private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     /** How a runner event becomes a server-sent event: its {@code id:} (or null), {@code event:} name and data. */
-    record Sse(String id, String name, Object data) {
-    }
+    record Sse(@Nullable String id, String name, Object data) {}
 
     /** Written and flushed together: under load one flush carries many events. */
     static final int BATCH = 256;
@@ -39,7 +39,7 @@ final class EventStream {
     private final Predicate<RunnerEvent> isLast;
     private final BlockingQueue<RunnerEvent> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
-    private volatile RunnerEvent last;
+    private volatile @Nullable RunnerEvent last;
     private volatile boolean closed;
     private boolean resyncOnOverflow;
 
@@ -86,8 +86,18 @@ final class EventStream {
                 long lost = dropped.getAndSet(0);
                 if (lost > 0 && resyncOnOverflow) {
                     // Numbered events: end here, the client reconnects with Last-Event-ID and the runner replays.
-                    write(out, new Sse(null, "resync", Map.of("reason", "this client read too slowly", "dropped_events", lost,
-                            "reconnect", "with Last-Event-ID: the id of the last event received")));
+                    write(
+                            out,
+                            new Sse(
+                                    null,
+                                    "resync",
+                                    Map.of(
+                                            "reason",
+                                            "this client read too slowly",
+                                            "dropped_events",
+                                            lost,
+                                            "reconnect",
+                                            "with Last-Event-ID: the id of the last event received")));
                     out.flush();
                     return;
                 }

@@ -48,8 +48,12 @@ final class EventStreams {
         AtomicInteger count = perUser.computeIfAbsent(user, u -> new AtomicInteger());
         if (count.incrementAndGet() > MAX_PER_USER) {
             count.decrementAndGet();
-            throw new ApiProblem(429, "busy", "Too many event streams", user + " already has " + MAX_PER_USER
-                    + " event streams open (the limit per user): close one first");
+            throw new ApiProblem(
+                    429,
+                    "busy",
+                    "Too many event streams",
+                    user + " already has " + MAX_PER_USER
+                            + " event streams open (the limit per user): close one first");
         }
         RunnerSubscription subscription;
         try {
@@ -67,7 +71,9 @@ final class EventStreams {
                 count.decrementAndGet();
             }
         };
-        return Response.ok(body, "text/event-stream").header("Cache-Control", "no-cache").build();
+        return Response.ok(body, "text/event-stream")
+                .header("Cache-Control", "no-cache")
+                .build();
     }
 
     /** Open streams of {@code user}, for tests and status. */

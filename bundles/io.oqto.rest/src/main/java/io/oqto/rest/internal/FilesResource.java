@@ -47,14 +47,16 @@ public final class FilesResource {
 
     @GET
     @Path("{path: .+}")
-    public Response get(@PathParam("user") String user, @PathParam("path") String path, @Context SecurityContext security) {
+    public Response get(
+            @PathParam("user") String user, @PathParam("path") String path, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         FileStat stat = runners.call(target, new Stat(path));
         if (!stat.exists()) {
             throw new ApiProblem(404, "path_not_found", "Not found", "no such file or directory: " + path);
         }
         if (stat.isDirectory()) {
-            return Response.ok(runners.call(target, new ListDirectory(path, true)), MediaType.APPLICATION_JSON).build();
+            return Response.ok(runners.call(target, new ListDirectory(path, true)), MediaType.APPLICATION_JSON)
+                    .build();
         }
         StreamingOutput stream = out -> {
             long offset = 0;
@@ -68,19 +70,28 @@ public final class FilesResource {
                 }
             }
         };
-        return Response.ok(stream, MediaType.APPLICATION_OCTET_STREAM).header("Content-Length", stat.size()).build();
+        return Response.ok(stream, MediaType.APPLICATION_OCTET_STREAM)
+                .header("Content-Length", stat.size())
+                .build();
     }
 
     @PUT
     @Path("{path: .+}")
-    public Response put(@PathParam("user") String user, @PathParam("path") String path,
-            @QueryParam("parents") String parentsParam, InputStream body,
-            @Context SecurityContext security) throws IOException {
+    public Response put(
+            @PathParam("user") String user,
+            @PathParam("path") String path,
+            @QueryParam("parents") String parentsParam,
+            InputStream body,
+            @Context SecurityContext security)
+            throws IOException {
         String target = RunnerResource.authorize(user, security);
         boolean parents = QueryParams.flag("parents", parentsParam, false);
         byte[] data = body.readNBytes(MAX_UPLOAD + 1);
         if (data.length > MAX_UPLOAD) {
-            throw new ApiProblem(413, "payload_too_large", "Payload too large",
+            throw new ApiProblem(
+                    413,
+                    "payload_too_large",
+                    "Payload too large",
                     "uploads are limited to " + MAX_UPLOAD + " bytes for now");
         }
         FileWritten written = runners.call(target, WriteFile.of(path, data, parents));
@@ -89,8 +100,11 @@ public final class FilesResource {
 
     @DELETE
     @Path("{path: .+}")
-    public Response delete(@PathParam("user") String user, @PathParam("path") String path,
-            @QueryParam("recursive") String recursiveParam, @Context SecurityContext security) {
+    public Response delete(
+            @PathParam("user") String user,
+            @PathParam("path") String path,
+            @QueryParam("recursive") String recursiveParam,
+            @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         boolean recursive = QueryParams.flag("recursive", recursiveParam, false);
         runners.call(target, new DeletePath(path, recursive));

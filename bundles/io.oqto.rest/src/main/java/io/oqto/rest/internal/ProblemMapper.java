@@ -25,9 +25,10 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
         ErrorCode code = r.code();
         return switch (code) {
             case PATH_NOT_ALLOWED -> new ApiProblem(403, code.wire(), "Path not allowed", r.getMessage());
-            case PATH_NOT_FOUND, PROCESS_NOT_FOUND, SESSION_NOT_FOUND -> new ApiProblem(404, code.wire(), "Not found", r.getMessage());
+            case PATH_NOT_FOUND, PROCESS_NOT_FOUND, SESSION_NOT_FOUND ->
+                new ApiProblem(404, code.wire(), "Not found", r.getMessage());
             case PATH_EXISTS, NOT_A_DIRECTORY, NOT_A_FILE, DIRECTORY_NOT_EMPTY, PROCESS_EXISTS, INVALID_STATE ->
-                    new ApiProblem(409, code.wire(), "Conflict", r.getMessage());
+                new ApiProblem(409, code.wire(), "Conflict", r.getMessage());
             case INVALID_REQUEST -> new ApiProblem(400, "bad_request", "Bad request", r.getMessage());
             case SPAWN_FAILED -> new ApiProblem(422, code.wire(), "Spawn failed", r.getMessage());
             case SANDBOX_ERROR -> new ApiProblem(503, code.wire(), "Sandbox unavailable", r.getMessage());
@@ -59,12 +60,23 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
             int s = w.getResponse().getStatus();
             return switch (s) {
                 case 404 -> new ApiProblem(404, "not_found", "Not found", "no such endpoint");
-                case 405 -> new ApiProblem(405, "method_not_allowed", "Method not allowed", "this endpoint does not support the method");
-                case 406 -> new ApiProblem(406, "not_acceptable", "Not acceptable", "only application/json is produced");
+                case 405 ->
+                    new ApiProblem(
+                            405,
+                            "method_not_allowed",
+                            "Method not allowed",
+                            "this endpoint does not support the method");
+                case 406 ->
+                    new ApiProblem(406, "not_acceptable", "Not acceptable", "only application/json is produced");
                 case 415 -> new ApiProblem(415, "unsupported_media_type", "Unsupported media type", w.getMessage());
-                default -> new ApiProblem(s, s >= 500 ? "internal" : "bad_request",
-                        Response.Status.fromStatusCode(s) == null ? "Error" : Response.Status.fromStatusCode(s).getReasonPhrase(),
-                        w.getMessage());
+                default ->
+                    new ApiProblem(
+                            s,
+                            s >= 500 ? "internal" : "bad_request",
+                            Response.Status.fromStatusCode(s) == null
+                                    ? "Error"
+                                    : Response.Status.fromStatusCode(s).getReasonPhrase(),
+                            w.getMessage());
             };
         }
         LOG.error("unexpected error in a REST call", t);

@@ -50,7 +50,8 @@ public final class ProcessesResource {
 
     @GET
     public List<ProcessInfo> list(@PathParam("user") String user, @Context SecurityContext security) {
-        return runners.call(RunnerResource.authorize(user, security), new ListProcesses()).processes();
+        return runners.call(RunnerResource.authorize(user, security), new ListProcesses())
+                .processes();
     }
 
     @POST
@@ -58,23 +59,31 @@ public final class ProcessesResource {
     public Response spawn(@PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         SpawnProcess spawn = bodies.read(body, SpawnProcess.class, "a spawn");
-        if (Boolean.FALSE.equals(spawn.sandboxed()) && RunnerResource.caller(security).role() != Role.ADMIN) {
+        if (Boolean.FALSE.equals(spawn.sandboxed())
+                && RunnerResource.caller(security).role() != Role.ADMIN) {
             // The operator's sandbox policy binds users; only an admin may start something outside it.
             throw ApiProblem.forbidden("only an admin may spawn without the sandbox");
         }
-        return Response.status(201).entity(runners.call(target, spawn).process()).build();
+        return Response.status(201)
+                .entity(runners.call(target, spawn).process())
+                .build();
     }
 
     @GET
     @Path("{name}")
-    public ProcessInfo status(@PathParam("user") String user, @PathParam("name") String name, @Context SecurityContext security) {
-        return runners.call(RunnerResource.authorize(user, security), new GetProcess(name)).process();
+    public ProcessInfo status(
+            @PathParam("user") String user, @PathParam("name") String name, @Context SecurityContext security) {
+        return runners.call(RunnerResource.authorize(user, security), new GetProcess(name))
+                .process();
     }
 
     @GET
     @Path("{name}/output")
-    public OutputPage output(@PathParam("user") String user, @PathParam("name") String name,
-            @QueryParam("after") String afterParam, @QueryParam("max") String maxParam,
+    public OutputPage output(
+            @PathParam("user") String user,
+            @PathParam("name") String name,
+            @QueryParam("after") String afterParam,
+            @QueryParam("max") String maxParam,
             @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         long after = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
@@ -90,30 +99,41 @@ public final class ProcessesResource {
     @GET
     @Path("{name}/events")
     @Produces("text/event-stream")
-    public Response events(@PathParam("user") String user, @PathParam("name") String name,
-            @QueryParam("after") String afterParam, @Context SecurityContext security) {
+    public Response events(
+            @PathParam("user") String user,
+            @PathParam("name") String name,
+            @QueryParam("after") String afterParam,
+            @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         long after = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
-        return streams.open(target, streams.newStream(ProcessesResource::sse, ProcessesResource::isLast),
+        return streams.open(
+                target,
+                streams.newStream(ProcessesResource::sse, ProcessesResource::isLast),
                 events -> runners.subscribe(target, new SubscribeOutput(name, after), events));
     }
 
     /** A process event as a server-sent event, named as in docs/rest-api.md. */
     static List<EventStream.Sse> sse(RunnerEvent e) {
-        String name = e instanceof Output ? "output" : e instanceof OutputOverflow ? "output_overflow"
-                : e instanceof ProcessExited ? "process_exited" : "subscription_ended";
+        String name = e instanceof Output
+                ? "output"
+                : e instanceof OutputOverflow
+                        ? "output_overflow"
+                        : e instanceof ProcessExited ? "process_exited" : "subscription_ended";
         return List.of(new EventStream.Sse(null, name, e));
     }
 
     /** The stream is over after the final exit, or when the runner ended the subscription. */
     static boolean isLast(RunnerEvent e) {
-        return e instanceof SubscriptionEnded || e instanceof ProcessExited exited && !exited.restarting();
+        return e instanceof SubscriptionEnded || (e instanceof ProcessExited exited && !exited.restarting());
     }
 
     @POST
     @Path("{name}/stop")
-    public ProcessStopped stop(@PathParam("user") String user, @PathParam("name") String name,
-            @QueryParam("grace_ms") String graceParam, @Context SecurityContext security) {
+    public ProcessStopped stop(
+            @PathParam("user") String user,
+            @PathParam("name") String name,
+            @QueryParam("grace_ms") String graceParam,
+            @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         long graceMs = QueryParams.whole("grace_ms", graceParam, 5000, 0, 60_000);
         return runners.call(target, new StopProcess(name, graceMs));

@@ -28,8 +28,7 @@ public final class ProgramsResource {
     static final Duration START_TIMEOUT = Duration.ofSeconds(75);
 
     /** What a client may say about the start; the program comes from the path. */
-    record StartBody(String name, List<String> args, String cwd) {
-    }
+    record StartBody(String name, List<String> args, String cwd) {}
 
     private final RunnerGateway runners;
     private final Bodies bodies;
@@ -42,12 +41,15 @@ public final class ProgramsResource {
     @POST
     @Path("{program}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(@PathParam("user") String user, @PathParam("program") String program, Map<String, Object> body,
+    public Response start(
+            @PathParam("user") String user,
+            @PathParam("program") String program,
+            Map<String, Object> body,
             @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         StartBody start = bodies.read(body, StartBody.class, "starting a program");
-        ProgramStarted started = runners.call(target, new StartProgram(program, start.name(), start.args(), start.cwd()),
-                START_TIMEOUT);
+        ProgramStarted started =
+                runners.call(target, new StartProgram(program, start.name(), start.args(), start.cwd()), START_TIMEOUT);
         return Response.status(201).entity(started).build();
     }
 }

@@ -6,8 +6,7 @@ package io.oqto.rest.internal;
  */
 final class QueryParams {
 
-    private QueryParams() {
-    }
+    private QueryParams() {}
 
     /** A whole number in [min, max]; {@code dflt} when absent. */
     static long whole(String name, String raw, long dflt, long min, long max) {
@@ -39,7 +38,11 @@ final class QueryParams {
 
     private static ApiProblem invalid(String name, String what, String raw) {
         String shown = raw.length() > 40 ? raw.substring(0, 40) + "…" : raw;
-        return new ApiProblem(400, "invalid_parameter", "Bad request",
-                "query parameter " + name + " must be " + what + ", not \"" + shown.replaceAll("\\p{Cntrl}", "?") + "\"");
+        return new ApiProblem(
+                400,
+                "invalid_parameter",
+                "Bad request",
+                "query parameter " + name + " must be " + what + ", not \"" + shown.replaceAll("\\p{Cntrl}", "?")
+                        + "\"");
     }
 }

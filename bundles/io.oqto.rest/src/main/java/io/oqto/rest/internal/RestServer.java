@@ -55,7 +55,10 @@ public final class RestServer {
                     new ProgramsResource(runners, bodies),
                     new SessionsResource(runners, streams, bodies),
                     new AdminUsersResource(() -> provisioning)));
-            factory.setProviders(List.of(new JacksonJsonProvider(mapper), new BearerAuthFilter(tokens), new BodyLimit(),
+            factory.setProviders(List.of(
+                    new JacksonJsonProvider(mapper),
+                    new BearerAuthFilter(tokens),
+                    new BodyLimit(),
                     new ProblemMapper()));
             server = factory.create();
         } finally {

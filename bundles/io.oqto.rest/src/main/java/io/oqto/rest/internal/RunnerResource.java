@@ -56,6 +56,5 @@ public final class RunnerResource {
     }
 
     /** Reply of the ping endpoint. */
-    public record PingReply(String user, long roundTripMicros, double roundTripMs) {
-    }
+    public record PingReply(String user, long roundTripMicros, double roundTripMs) {}
 }

@@ -46,17 +46,17 @@ public final class SessionsResource {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
 
     /** The message commands by their path, with how a refusal names them. */
-    private static final Map<String, String> MESSAGE_COMMANDS = Map.of("prompt", "prompt", "steer", "steer", "follow-up", "follow_up");
-    private static final Map<String, String> MESSAGE_WHAT = Map.of("prompt", "a prompt", "steer", "steering",
-            "follow-up", "a follow-up");
+    private static final Map<String, String> MESSAGE_COMMANDS =
+            Map.of("prompt", "prompt", "steer", "steer", "follow-up", "follow_up");
+
+    private static final Map<String, String> MESSAGE_WHAT =
+            Map.of("prompt", "a prompt", "steer", "steering", "follow-up", "a follow-up");
 
     /** The body of {@code prompt}, {@code steer} and {@code follow-up}. */
-    record MessageBody(String message, List<Object> images) {
-    }
+    record MessageBody(String message, List<Object> images) {}
 
     /** The body of {@code PUT …/model}. */
-    record ModelBody(String provider, String modelId) {
-    }
+    record ModelBody(String provider, String modelId) {}
 
     private final RunnerGateway runners;
     private final EventStreams streams;
@@ -70,26 +70,32 @@ public final class SessionsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+    public Response create(
+            @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         CreateSession create = bodies.read(body, CreateSession.class, "creating a session");
-        return Response.status(201).entity(runners.call(target, create).session()).build();
+        return Response.status(201)
+                .entity(runners.call(target, create).session())
+                .build();
     }
 
     @GET
     public List<Session> list(@PathParam("user") String user, @Context SecurityContext security) {
-        return runners.call(RunnerResource.authorize(user, security), new ListSessions()).sessions();
+        return runners.call(RunnerResource.authorize(user, security), new ListSessions())
+                .sessions();
     }
 
     @GET
     @Path("{id}")
     public Session one(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return runners.call(RunnerResource.authorize(user, security), new GetSession(id)).session();
+        return runners.call(RunnerResource.authorize(user, security), new GetSession(id))
+                .session();
     }
 
     @DELETE
     @Path("{id}")
-    public Response delete(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+    public Response delete(
+            @PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
         runners.call(RunnerResource.authorize(user, security), new DeleteSession(id));
         return Response.noContent().build();
     }
@@ -98,34 +104,47 @@ public final class SessionsResource {
     @POST
     @Path("{id}/{command: prompt|steer|follow-up}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public CommandReply message(@PathParam("user") String user, @PathParam("id") String id, @PathParam("command") String command,
-            Map<String, Object> body, @Context SecurityContext security) {
-        MessageBody m = bodies.read(body, MessageBody.class, MESSAGE_WHAT.get(command));
-        return command(user, SessionCommand.message(id, MESSAGE_COMMANDS.get(command), m.message(), m.images()), security);
+    public CommandReply message(
+            @PathParam("user") String user,
+            @PathParam("id") String id,
+            @PathParam("command") String command,
+            Map<String, Object> body,
+            @Context SecurityContext security) {
+        MessageBody m = bodies.read(body, MessageBody.class, MESSAGE_WHAT.getOrDefault(command, command));
+        return command(
+                user,
+                SessionCommand.message(id, MESSAGE_COMMANDS.getOrDefault(command, command), m.message(), m.images()),
+                security);
     }
 
     @POST
     @Path("{id}/abort")
-    public CommandReply abort(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+    public CommandReply abort(
+            @PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
         return command(user, SessionCommand.of(id, "abort"), security);
     }
 
     @GET
     @Path("{id}/messages")
-    public CommandReply messages(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+    public CommandReply messages(
+            @PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
         return command(user, SessionCommand.of(id, "get_messages"), security);
     }
 
     @GET
     @Path("{id}/state")
-    public CommandReply state(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+    public CommandReply state(
+            @PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
         return command(user, SessionCommand.of(id, "get_state"), security);
     }
 
     @PUT
     @Path("{id}/model")
     @Consumes(MediaType.APPLICATION_JSON)
-    public CommandReply model(@PathParam("user") String user, @PathParam("id") String id, Map<String, Object> body,
+    public CommandReply model(
+            @PathParam("user") String user,
+            @PathParam("id") String id,
+            Map<String, Object> body,
             @Context SecurityContext security) {
         ModelBody m = bodies.read(body, ModelBody.class, "setting the model");
         return command(user, SessionCommand.setModel(id, m.provider(), m.modelId()), security);
@@ -134,13 +153,16 @@ public final class SessionsResource {
     @POST
     @Path("{id}/stop")
     public Session stop(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return runners.call(RunnerResource.authorize(user, security), new StopSession(id)).session();
+        return runners.call(RunnerResource.authorize(user, security), new StopSession(id))
+                .session();
     }
 
     @POST
     @Path("{id}/restart")
-    public Session restart(@PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
-        return runners.call(RunnerResource.authorize(user, security), new RestartSession(id)).session();
+    public Session restart(
+            @PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
+        return runners.call(RunnerResource.authorize(user, security), new RestartSession(id))
+                .session();
     }
 
     /**
@@ -151,8 +173,11 @@ public final class SessionsResource {
     @GET
     @Path("{id}/events")
     @Produces("text/event-stream")
-    public Response events(@PathParam("user") String user, @PathParam("id") String id,
-            @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("after") String afterParam,
+    public Response events(
+            @PathParam("user") String user,
+            @PathParam("id") String id,
+            @HeaderParam("Last-Event-ID") String lastEventId,
+            @QueryParam("after") String afterParam,
             @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         long from = QueryParams.whole("after", afterParam, 0, 0, Long.MAX_VALUE);
@@ -160,23 +185,33 @@ public final class SessionsResource {
             try {
                 from = Long.parseLong(lastEventId.trim());
             } catch (NumberFormatException e) {
-                throw new ApiProblem(400, "invalid_header", "Bad request", "header Last-Event-ID must be an event's sequence number");
+                throw new ApiProblem(
+                        400,
+                        "invalid_header",
+                        "Bad request",
+                        "header Last-Event-ID must be an event's sequence number");
             }
         }
-        EventStream stream = streams.newStream(SessionsResource::sse, e -> e instanceof SubscriptionEnded).resyncOnOverflow();
+        EventStream stream = streams.newStream(SessionsResource::sse, e -> e instanceof SubscriptionEnded)
+                .resyncOnOverflow();
         long resumeFrom = from;
-        return streams.open(target, stream, events -> runners.subscribe(target, new SubscribeSession(id, resumeFrom), events));
+        return streams.open(
+                target, stream, events -> runners.subscribe(target, new SubscribeSession(id, resumeFrom), events));
     }
 
     /** A runner event as server-sent events: a batch of session events gives one each. */
     static List<EventStream.Sse> sse(RunnerEvent event) {
         if (event instanceof SessionEvents batch) {
-            return batch.events().stream().map(e -> new EventStream.Sse(String.valueOf(e.seq()), e.type(), e)).toList();
+            return batch.events().stream()
+                    .map(e -> new EventStream.Sse(String.valueOf(e.seq()), e.type(), e))
+                    .toList();
         }
         if (event instanceof SessionResync r) {
-            return List.of(new EventStream.Sse(null, "resync", Map.of("missed", r.missed(), "resumed_after", r.resumedAfter())));
+            return List.of(new EventStream.Sse(
+                    null, "resync", Map.of("missed", r.missed(), "resumed_after", r.resumedAfter())));
         }
-        return List.of(new EventStream.Sse(null, "end", Map.of("reason", String.valueOf(((SubscriptionEnded) event).reason()))));
+        return List.of(new EventStream.Sse(
+                null, "end", Map.of("reason", String.valueOf(((SubscriptionEnded) event).reason()))));
     }
 
     private CommandReply command(String user, SessionCommand command, SecurityContext security) {

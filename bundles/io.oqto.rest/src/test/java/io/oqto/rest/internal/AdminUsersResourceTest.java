@@ -22,10 +22,12 @@ import org.junit.jupiter.api.Test;
 /** /api/v1/admin/users: who may call it, what a body must be, and how provisioning failures read. */
 class AdminUsersResourceTest {
 
-    private static final BearerAuthFilter.CallerContext ADMIN = new BearerAuthFilter.CallerContext(new Caller("ops", Role.ADMIN, "t1"), false);
-    private static final BearerAuthFilter.CallerContext ALICE = new BearerAuthFilter.CallerContext(new Caller("alice", Role.USER, "t2"), false);
-    private static final PlatformUser BOB = new PlatformUser("bob", "bob@example.com", Role.USER, "oqto_bob", 2001,
-            PlatformUser.State.ACTIVE, Instant.ofEpochSecond(1));
+    private static final BearerAuthFilter.CallerContext ADMIN =
+            new BearerAuthFilter.CallerContext(new Caller("ops", Role.ADMIN, "t1"), false);
+    private static final BearerAuthFilter.CallerContext ALICE =
+            new BearerAuthFilter.CallerContext(new Caller("alice", Role.USER, "t2"), false);
+    private static final PlatformUser BOB = new PlatformUser(
+            "bob", "bob@example.com", Role.USER, "oqto_bob", 2001, PlatformUser.State.ACTIVE, Instant.ofEpochSecond(1));
 
     private RuntimeException failure;
     private boolean created = true;
@@ -36,8 +38,12 @@ class AdminUsersResourceTest {
             if (failure != null) {
                 throw failure;
             }
-            return new ProvisionedUser(BOB, created, created ? new IssuedToken("i", "bob", Role.USER, "oqto_secret") : null,
-                    List.of("create-user"), List.of("eavs"));
+            return new ProvisionedUser(
+                    BOB,
+                    created,
+                    created ? new IssuedToken("i", "bob", Role.USER, "oqto_secret") : null,
+                    List.of("create-user"),
+                    List.of("eavs"));
         }
 
         @Override
@@ -75,23 +81,37 @@ class AdminUsersResourceTest {
 
     @Test
     void onlyAdminsAndOnlyWhileProvisioningRuns() {
-        assertEquals(new ApiProblem.Body(403, "forbidden", "Forbidden", "managing users needs an admin token"),
+        assertEquals(
+                new ApiProblem.Body(403, "forbidden", "Forbidden", "managing users needs an admin token"),
                 problem(() -> resource.list(ALICE)));
         AdminUsersResource without = new AdminUsersResource(() -> null);
-        assertEquals(new ApiProblem.Body(503, "provisioning_unavailable", "Provisioning unavailable", "user provisioning is not running"),
+        assertEquals(
+                new ApiProblem.Body(
+                        503,
+                        "provisioning_unavailable",
+                        "Provisioning unavailable",
+                        "user provisioning is not running"),
                 problem(() -> without.list(ADMIN)));
     }
 
     @Test
     void aBodyIsNameEmailAndRoleOnly() {
         String rule = "provisioning takes {\"name\", \"email\", \"role\"?}: name and email are strings";
-        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("name", "bob"), Map.of("name", "bob", "email", 7),
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("name", "bob"),
+                Map.of("name", "bob", "email", 7),
                 Map.of("name", "bob", "email", "b@example.com", "uid", 0))) {
-            assertEquals(new ApiProblem.Body(400, "bad_request", "Bad request", rule), problem(() -> resource.create(bad, ADMIN)), bad.toString());
+            assertEquals(
+                    new ApiProblem.Body(400, "bad_request", "Bad request", rule),
+                    problem(() -> resource.create(bad, ADMIN)),
+                    bad.toString());
         }
-        assertEquals(new ApiProblem.Body(400, "bad_request", "Bad request", "role must be user or admin"),
+        assertEquals(
+                new ApiProblem.Body(400, "bad_request", "Bad request", "role must be user or admin"),
                 problem(() -> resource.create(Map.of("name", "bob", "email", "b@example.com", "role", "root"), ADMIN)));
-        assertEquals(new ApiProblem.Body(400, "bad_request", "Bad request", rule), problem(() -> resource.create(null, ADMIN)));
+        assertEquals(
+                new ApiProblem.Body(400, "bad_request", "Bad request", rule),
+                problem(() -> resource.create(null, ADMIN)));
     }
 
     @Test
@@ -103,8 +123,10 @@ class AdminUsersResourceTest {
         Response again = resource.create(Map.of("name", "bob", "email", "b@example.com", "role", "USER"), ADMIN);
         assertEquals(200, again.getStatus());
         assertEquals(null, ((AdminUsersResource.Created) again.getEntity()).token());
-        assertEquals(new AdminUsersResource.UserView("bob", "bob@example.com", "user", "oqto_bob", 2001, "active",
-                "1970-01-01T00:00:01Z"), ((AdminUsersResource.Created) again.getEntity()).user());
+        assertEquals(
+                new AdminUsersResource.UserView(
+                        "bob", "bob@example.com", "user", "oqto_bob", 2001, "active", "1970-01-01T00:00:01Z"),
+                ((AdminUsersResource.Created) again.getEntity()).user());
     }
 
     @Test
@@ -113,14 +135,22 @@ class AdminUsersResourceTest {
                 Kind.INVALID, new ApiProblem.Body(400, "invalid_user", "Invalid user", "why"),
                 Kind.CONFLICT, new ApiProblem.Body(409, "user_conflict", "Conflict", "why"),
                 Kind.NOT_FOUND, new ApiProblem.Body(404, "user_not_found", "User not found", "why"),
-                Kind.UNAVAILABLE, new ApiProblem.Body(503, "provisioning_unavailable", "Provisioning unavailable", "why"),
-                Kind.FAILED, new ApiProblem.Body(502, "provisioning_failed", "Provisioning failed",
-                        "step start-services: why (what this run created was undone)"));
+                Kind.UNAVAILABLE,
+                        new ApiProblem.Body(503, "provisioning_unavailable", "Provisioning unavailable", "why"),
+                Kind.FAILED,
+                        new ApiProblem.Body(
+                                502,
+                                "provisioning_failed",
+                                "Provisioning failed",
+                                "step start-services: why (what this run created was undone)"));
         for (Map.Entry<Kind, ApiProblem.Body> e : expected.entrySet()) {
             failure = new ProvisioningException(e.getKey(), "start-services", "why");
-            assertEquals(e.getValue(), problem(() -> resource.create(Map.of("name", "bob", "email", "b@example.com"), ADMIN)));
+            assertEquals(
+                    e.getValue(),
+                    problem(() -> resource.create(Map.of("name", "bob", "email", "b@example.com"), ADMIN)));
         }
-        assertEquals(new ApiProblem.Body(404, "user_not_found", "User not found", "no such user: carol"),
+        assertEquals(
+                new ApiProblem.Body(404, "user_not_found", "User not found", "no such user: carol"),
                 problem(() -> resource.get("carol", ADMIN)));
     }
 }

@@ -11,8 +11,6 @@ import io.oqto.api.runner.SubscriptionEnded;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.StreamingOutput;
@@ -41,18 +39,27 @@ class EventStreamsTest {
 
     @Test
     void aUserBeyondTheBoundIsBusyAndTheRunnerIsNotAsked() {
-        List<EventStream> held = new ArrayList<>();
         for (int i = 0; i < EventStreams.MAX_PER_USER; i++) {
             EventStream s = streams.newStream(ProcessesResource::sse, ProcessesResource::isLast);
-            held.add(s);
             streams.open("alice", s, events -> subscription());
         }
-        ApiProblem p = assertThrows(ApiProblem.class, () -> streams.open("alice", streams.newStream(ProcessesResource::sse, ProcessesResource::isLast), events -> subscription()));
-        assertEquals(new ApiProblem.Body(429, "busy", "Too many event streams",
-                "alice already has 64 event streams open (the limit per user): close one first"), p.body());
+        ApiProblem p = assertThrows(
+                ApiProblem.class,
+                () -> streams.open(
+                        "alice",
+                        streams.newStream(ProcessesResource::sse, ProcessesResource::isLast),
+                        events -> subscription()));
+        assertEquals(
+                new ApiProblem.Body(
+                        429,
+                        "busy",
+                        "Too many event streams",
+                        "alice already has 64 event streams open (the limit per user): close one first"),
+                p.body());
         assertEquals(EventStreams.MAX_PER_USER, subscribed.get());
         // Another user is not affected by alice's streams.
-        streams.open("bob", streams.newStream(ProcessesResource::sse, ProcessesResource::isLast), events -> subscription());
+        streams.open(
+                "bob", streams.newStream(ProcessesResource::sse, ProcessesResource::isLast), events -> subscription());
         assertEquals(1, streams.openStreams("bob"));
     }
 
@@ -69,9 +76,12 @@ class EventStreamsTest {
 
     @Test
     void aFailedSubscriptionGivesBackItsPlace() {
-        assertThrows(RunnerUnavailableException.class, () -> streams.open("alice", streams.newStream(ProcessesResource::sse, ProcessesResource::isLast), events -> {
-            throw new RunnerUnavailableException("gone");
-        }));
+        assertThrows(
+                RunnerUnavailableException.class,
+                () -> streams.open(
+                        "alice", streams.newStream(ProcessesResource::sse, ProcessesResource::isLast), events -> {
+                            throw new RunnerUnavailableException("gone");
+                        }));
         assertEquals(0, streams.openStreams("alice"));
     }
 

@@ -48,8 +48,8 @@ final class RunnerAutostart implements RunnerPool.Connector {
 
     private void start(Path socket) {
         if (!Files.isExecutable(Path.of(command))) {
-            throw new RunnerUnavailableException("runner not answering on " + socket
-                    + " and the runner launcher " + command + " is not executable");
+            throw new RunnerUnavailableException(
+                    "runner not answering on " + socket + " and the runner launcher " + command + " is not executable");
         }
         File log = socket.resolveSibling("oqto-runner.log").toFile();
         try {
@@ -80,7 +80,9 @@ final class RunnerAutostart implements RunnerPool.Connector {
                 break;
             }
         }
-        throw new RunnerUnavailableException("started the runner but it did not answer on " + socket + " within "
-                + startTimeoutMs + " ms" + (last == null ? "" : ": " + last.getMessage()), cause);
+        throw new RunnerUnavailableException(
+                "started the runner but it did not answer on " + socket + " within " + startTimeoutMs + " ms"
+                        + (last == null ? "" : ": " + last.getMessage()),
+                cause);
     }
 }

@@ -2,8 +2,8 @@ package io.oqto.routing.internal;
 
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.runner.RunnerErrorException;
-import io.oqto.api.runner.SubscriptionEnded;
 import io.oqto.api.runner.RunnerUnavailableException;
+import io.oqto.api.runner.SubscriptionEnded;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;
 import io.oqto.runner.protocol.FrameReader;
@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ final class RunnerConnection implements Closeable {
     private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
     /** Event listeners of subscriptions made on this connection, by the id of the subscribing request. */
     private final Map<String, Consumer<Frame>> listeners = new ConcurrentHashMap<>();
+
     private final AtomicLong ids = new AtomicLong();
     private final Object writeLock = new Object();
     private volatile boolean open = true;
@@ -63,16 +65,19 @@ final class RunnerConnection implements Closeable {
             s.setSoTimeout(timeoutMs);
             FrameReader reader = new FrameReader(s.getInputStream(), MAX_REPLY_BYTES);
             OutputStream o = s.getOutputStream();
-            o.write(FrameCodec.encode(Frame.of("hello", Protocol.HELLO).with("protocol", Protocol.VERSION)
+            o.write(FrameCodec.encode(Frame.of("hello", Protocol.HELLO)
+                    .with("protocol", Protocol.VERSION)
                     .with("client", "oqto-control-plane")));
             o.flush();
             Frame reply = decode(reader.next());
             if (reply.isError()) {
-                throw new RunnerUnavailableException("runner at " + path + " refused hello: "
-                        + reply.string("code") + ": " + reply.string("message"));
+                throw new RunnerUnavailableException("runner at " + path + " refused hello: " + reply.string("code")
+                        + ": " + reply.string("message"));
             }
-            if (!Protocol.WELCOME.equals(reply.type()) || Protocol.majorOf(reply.string("protocol")) != Protocol.MAJOR) {
-                throw new RunnerUnavailableException("runner at " + path + " speaks an incompatible protocol: " + reply);
+            if (!Protocol.WELCOME.equals(reply.type())
+                    || Protocol.majorOf(reply.string("protocol")) != Protocol.MAJOR) {
+                throw new RunnerUnavailableException(
+                        "runner at " + path + " speaks an incompatible protocol: " + reply);
             }
             s.setSoTimeout(0);
             RunnerConnection c = new RunnerConnection(s);
@@ -82,7 +87,8 @@ final class RunnerConnection implements Closeable {
             return c;
         } catch (SocketTimeoutException e) {
             closeQuietly(s);
-            throw new RunnerUnavailableException("runner at " + path + " did not answer hello within " + timeoutMs + " ms", e);
+            throw new RunnerUnavailableException(
+                    "runner at " + path + " did not answer hello within " + timeoutMs + " ms", e);
         } catch (IOException e) {
             closeQuietly(s);
             throw new RunnerUnavailableException("cannot connect to runner at " + path + ": " + e.getMessage(), e);
@@ -92,7 +98,7 @@ final class RunnerConnection implements Closeable {
         }
     }
 
-    private static Frame decode(FrameReader.Line line) throws IOException {
+    private static Frame decode(FrameReader.@Nullable Line line) throws IOException {
         if (line == null) {
             throw new IOException("runner closed the connection");
         }
@@ -123,7 +129,7 @@ final class RunnerConnection implements Closeable {
         String id = Long.toString(ids.incrementAndGet());
         listeners.put(id, listener);
         CompletableFuture<Frame> reply = send(id, type, fields);
-        reply.whenComplete((f, e) -> {
+        CompletableFuture<Frame> unused = reply.whenComplete((f, e) -> {
             if (e != null) {
                 listeners.remove(id);
             }
@@ -131,8 +137,7 @@ final class RunnerConnection implements Closeable {
         return new OpenSubscription(id, reply);
     }
 
-    record OpenSubscription(String id, CompletableFuture<Frame> reply) {
-    }
+    record OpenSubscription(String id, CompletableFuture<Frame> reply) {}
 
     /**
      * Stops delivering a subscription's events and tells the runner to end it (not waiting for its reply): one
@@ -140,14 +145,14 @@ final class RunnerConnection implements Closeable {
      */
     void unsubscribe(OpenSubscription s) {
         if (listeners.remove(s.id()) != null && open) {
-            send(Protocol.UNSUBSCRIBE, Map.of("subscription", s.id()));
+            CompletableFuture<Frame> unused = send(Protocol.UNSUBSCRIBE, Map.of("subscription", s.id())); // not awaited
         }
     }
 
     private CompletableFuture<Frame> send(String id, String type, Map<String, Object> fields) {
         CompletableFuture<Frame> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        reply.whenComplete((f, e) -> pending.remove(id));
+        CompletableFuture<Frame> unused = reply.whenComplete((f, e) -> pending.remove(id));
         byte[] bytes = FrameCodec.encode(new Frame(id, type, fields));
         try {
             synchronized (writeLock) {
@@ -156,7 +161,8 @@ final class RunnerConnection implements Closeable {
             }
         } catch (IOException e) {
             close();
-            reply.completeExceptionally(new RunnerUnavailableException("runner connection broke: " + e.getMessage(), e));
+            reply.completeExceptionally(
+                    new RunnerUnavailableException("runner connection broke: " + e.getMessage(), e));
         }
         return reply;
     }
@@ -190,9 +196,10 @@ final class RunnerConnection implements Closeable {
     /** An error frame as the exception above the wire: a code we do not know is the runner's bug. */
     static RunnerErrorException errorOf(Frame error) {
         String code = error.string("code");
-        return ErrorCode.fromWire(code).map(c -> new RunnerErrorException(c, error.string("message")))
-                .orElseGet(() -> new RunnerErrorException(ErrorCode.INTERNAL, "unknown error code " + code + ": "
-                        + error.string("message")));
+        return ErrorCode.fromWire(code)
+                .map(c -> new RunnerErrorException(c, String.valueOf(error.string("message"))))
+                .orElseGet(() -> new RunnerErrorException(
+                        ErrorCode.INTERNAL, "unknown error code " + code + ": " + error.string("message")));
     }
 
     private void deliver(String subscription, Frame event) {
@@ -217,11 +224,16 @@ final class RunnerConnection implements Closeable {
         RunnerUnavailableException gone = new RunnerUnavailableException("runner connection closed");
         pending.values().forEach(f -> f.completeExceptionally(gone));
         for (String id : List.copyOf(listeners.keySet())) {
-            deliver(id, new Frame(null, "subscription_ended", Map.of("subscription", id, "reason", SubscriptionEnded.CONNECTION_LOST)));
+            deliver(
+                    id,
+                    new Frame(
+                            null,
+                            "subscription_ended",
+                            Map.of("subscription", id, "reason", SubscriptionEnded.CONNECTION_LOST)));
         }
     }
 
-    private static void closeQuietly(AFUNIXSocket s) {
+    private static void closeQuietly(@Nullable AFUNIXSocket s) {
         if (s != null) {
             try {
                 s.close();

@@ -1,6 +1,5 @@
 package io.oqto.routing.internal;
 
-import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.runner.PingResult;
 import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.runner.RunnerEvent;
@@ -10,6 +9,7 @@ import io.oqto.api.runner.RunnerStatus;
 import io.oqto.api.runner.RunnerSubscription;
 import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.runner.Subscribed;
+import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * pattern) → a small pool of persistent connections. A runner that does not answer within the timeout
  * is reported as unavailable, never waited on forever.
  */
-@Component(service = RunnerGateway.class, configurationPid = "oqto.routing",
+@Component(
+        service = RunnerGateway.class,
+        configurationPid = "oqto.routing",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 // REQUIRE: start only once the config bundle has read config.toml (it always publishes every section),
 // so a broken file keeps the component down instead of running it on defaults.
@@ -56,7 +58,9 @@ public final class RunnerRouter implements RunnerGateway {
 
     @Activate
     public RunnerRouter(RoutingConfig config, BundleContext context) {
-        this(config, UserDirectory.system(!DeploymentMode.of(context).isMultiUser(), config.linuxUserPrefix()),
+        this(
+                config,
+                UserDirectory.system(!DeploymentMode.of(context).isMultiUser(), config.linuxUserPrefix()),
                 !DeploymentMode.of(context).isMultiUser());
     }
 
@@ -64,55 +68,55 @@ public final class RunnerRouter implements RunnerGateway {
         this.config = config;
         this.users = users;
         RunnerPool.Connector direct = RunnerConnection::open;
-        this.connector = singleUser && config.autostart() && !config.runnerCommand().isEmpty()
-                ? new RunnerAutostart(direct, config.runnerCommand(), 15_000)
-                : direct;
+        this.connector =
+                singleUser && config.autostart() && !config.runnerCommand().isEmpty()
+                        ? new RunnerAutostart(direct, config.runnerCommand(), 15_000)
+                        : direct;
     }
 
     /** A router outside OSGi to the current user's runner at {@code socket}, for {@code StandaloneGateway}. */
     public static RunnerRouter standalone(String socket) {
-        RoutingConfig config = new RoutingConfig() {
-            @Override
-            public String socketPattern() {
-                return socket;
-            }
-
-            @Override
-            public String linuxUserPrefix() {
-                return "oqto_";
-            }
-
-            @Override
-            public int poolSize() {
-                return 2;
-            }
-
-            @Override
-            public int requestTimeoutMs() {
-                return 5000;
-            }
-
-            @Override
-            public int connectTimeoutMs() {
-                return 2000;
-            }
-
-            @Override
-            public boolean autostart() {
-                return false;
-            }
-
-            @Override
-            public String runnerCommand() {
-                return "";
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return RoutingConfig.class;
-            }
-        };
+        RoutingConfig config = new StandaloneConfig(socket);
         return new RunnerRouter(config, UserDirectory.system(true, config.linuxUserPrefix()), true);
+    }
+
+    /** One runner at a fixed socket, the defaults otherwise, no autostart. */
+    private record StandaloneConfig(String socketPattern) implements RoutingConfig {
+
+        @Override
+        public String linuxUserPrefix() {
+            return "oqto_";
+        }
+
+        @Override
+        public int poolSize() {
+            return 2;
+        }
+
+        @Override
+        public int requestTimeoutMs() {
+            return 5000;
+        }
+
+        @Override
+        public int connectTimeoutMs() {
+            return 2000;
+        }
+
+        @Override
+        public boolean autostart() {
+            return false;
+        }
+
+        @Override
+        public String runnerCommand() {
+            return "";
+        }
+
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return RoutingConfig.class;
+        }
     }
 
     /** Releases every pooled connection; the router opens none afterwards. */
@@ -147,8 +151,15 @@ public final class RunnerRouter implements RunnerGateway {
     public RunnerStatus status(String platformUser) {
         return routed(platformUser, address -> {
             Frame f = call(address, Protocol.STATUS);
-            return new RunnerStatus(platformUser, f.string("user"), (int) f.number("uid", -1), f.number("pid", -1),
-                    f.string("version"), f.string("protocol"), f.string("started_at"), f.number("uptime_ms", -1),
+            return new RunnerStatus(
+                    platformUser,
+                    f.string("user"),
+                    (int) f.number("uid", -1),
+                    f.number("pid", -1),
+                    f.string("version"),
+                    f.string("protocol"),
+                    f.string("started_at"),
+                    f.number("uptime_ms", -1),
                     address.socket().toString());
         });
     }
@@ -170,13 +181,19 @@ public final class RunnerRouter implements RunnerGateway {
     @Override
     public <R> R call(String platformUser, RunnerRequest<R> request, Duration timeout) {
         Record message = (Record) request;
-        Frame reply = routed(platformUser, address -> call(address, WireRecords.typeOf(message.getClass()),
-                WireRecords.fields(message), timeout.toMillis()));
+        Frame reply = routed(
+                platformUser,
+                address -> call(
+                        address,
+                        WireRecords.typeOf(message.getClass()),
+                        WireRecords.fields(message),
+                        timeout.toMillis()));
         return WireRecords.reply(reply, WireRecords.replyType(request));
     }
 
     @Override
-    public RunnerSubscription subscribe(String platformUser, RunnerRequest<Subscribed> request, Consumer<RunnerEvent> events) {
+    public RunnerSubscription subscribe(
+            String platformUser, RunnerRequest<Subscribed> request, Consumer<RunnerEvent> events) {
         if (closed) {
             throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
         }
@@ -198,8 +215,8 @@ public final class RunnerRouter implements RunnerGateway {
             reply = awaitReply(s.reply());
         } catch (TimeoutException e) {
             connection.unsubscribe(s);
-            throw new RunnerUnavailableException("runner of " + platformUser + " did not answer \"" + type + "\" within "
-                    + config.requestTimeoutMs() + " ms");
+            throw new RunnerUnavailableException("runner of " + platformUser + " did not answer \"" + type
+                    + "\" within " + config.requestTimeoutMs() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             connection.unsubscribe(s);
@@ -222,8 +239,10 @@ public final class RunnerRouter implements RunnerGateway {
     }
 
     private RunnerPool pool(RunnerAddress address) {
-        return pools.computeIfAbsent(address.socket(), sock -> new RunnerPool(sock, address.account().uid(),
-                config.poolSize(), config.connectTimeoutMs(), connector));
+        return pools.computeIfAbsent(
+                address.socket(),
+                sock -> new RunnerPool(
+                        sock, address.account().uid(), config.poolSize(), config.connectTimeoutMs(), connector));
     }
 
     RunnerAddress resolve(String platformUser) {
@@ -260,7 +279,11 @@ public final class RunnerRouter implements RunnerGateway {
         }
     }
 
-    private Frame callOnce(RunnerConnection connection, RunnerAddress address, String type, Map<String, Object> fields,
+    private Frame callOnce(
+            RunnerConnection connection,
+            RunnerAddress address,
+            String type,
+            Map<String, Object> fields,
             long timeoutMs) {
         try {
             return awaitReply(connection.send(type, fields), timeoutMs);
@@ -283,7 +306,8 @@ public final class RunnerRouter implements RunnerGateway {
      * that window; a parked thread must be woken by the reader thread, and on a virtual machine an idle
      * vCPU's wake-up alone can cost tens of microseconds (see docs/performance.md).
      */
-    private Frame awaitReply(CompletableFuture<Frame> reply) throws InterruptedException, ExecutionException, TimeoutException {
+    private Frame awaitReply(CompletableFuture<Frame> reply)
+            throws InterruptedException, ExecutionException, TimeoutException {
         return awaitReply(reply, config.requestTimeoutMs());
     }
 

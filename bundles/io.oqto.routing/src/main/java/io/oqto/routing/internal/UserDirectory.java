@@ -26,8 +26,7 @@ final class UserDirectory {
     static final long TTL = TimeUnit.SECONDS.toNanos(10);
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(UnixAccount account, long expires) {
-    }
+    private record Cached(UnixAccount account, long expires) {}
 
     UserDirectory(boolean singleUser, String prefix, UnixAccount self, Function<String, Optional<UnixAccount>> lookup) {
         this.singleUser = singleUser;
@@ -38,8 +37,8 @@ final class UserDirectory {
 
     static UserDirectory system(boolean singleUser, String prefix) {
         int uid = UnixAccounts.currentUid();
-        UnixAccount self = UnixAccounts.byUid(uid).orElse(
-                new UnixAccount(System.getProperty("user.name"), uid, -1, System.getProperty("user.home")));
+        UnixAccount self = UnixAccounts.byUid(uid)
+                .orElse(new UnixAccount(System.getProperty("user.name"), uid, -1, System.getProperty("user.home")));
         return new UserDirectory(singleUser, prefix, self, UnixAccounts::byName);
     }
 
@@ -51,16 +50,16 @@ final class UserDirectory {
             if (platformUser.equals(self.name())) {
                 return self;
             }
-            throw new UnknownUserException("no such user: " + platformUser + " (single-user mode serves only "
-                    + self.name() + ")");
+            throw new UnknownUserException(
+                    "no such user: " + platformUser + " (single-user mode serves only " + self.name() + ")");
         }
         Cached c = cache.get(platformUser);
         if (c != null && System.nanoTime() - c.expires() < 0) {
             return c.account();
         }
         UnixAccount account = lookup.apply(prefix + platformUser)
-                .orElseThrow(() -> new UnknownUserException("no such user: " + platformUser
-                        + " (no Linux account " + prefix + platformUser + ")"));
+                .orElseThrow(() -> new UnknownUserException(
+                        "no such user: " + platformUser + " (no Linux account " + prefix + platformUser + ")"));
         cache.put(platformUser, new Cached(account, System.nanoTime() + TTL));
         return account;
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where the API's request, reply and event records become frames and back. A record's
@@ -25,20 +26,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * and {@code snake_case} on the wire; a null component is a field left out. Nested records, lists and maps
  * are mapped the same way; a {@code Map} or {@code Object} component takes the JSON as it came.
  *
- * <p>What a runner sends that does not fit the record (a missing required field, a wrong type, an unexpected
+ * <p>A component annotated {@code @Nullable} may be left out by the runner; any other must be there. What a
+ * runner sends that does not fit the record (a missing required field, a wrong type, an unexpected
  * reply type) is a runner bug: {@link ErrorCode#INTERNAL}, naming the field. Fields the record does not know
  * are ignored, as the protocol's versioning rules ask of clients.
  */
 final class WireRecords {
 
     /** How one record class maps, worked out once. */
-    private record Shape(Constructor<?> constructor, List<RecordComponent> components, List<String> wireNames) {
-    }
+    private record Shape(
+            Constructor<?> constructor,
+            List<RecordComponent> components,
+            List<String> wireNames,
+            List<Boolean> optional) {}
 
     private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
 
-    private WireRecords() {
-    }
+    private WireRecords() {}
 
     /** The wire type of a request or message record. */
     static String typeOf(Class<?> record) {
@@ -62,7 +66,8 @@ final class WireRecords {
     @SuppressWarnings("unchecked")
     static <R> Class<R> replyType(RunnerRequest<R> request) {
         for (Type t : request.getClass().getGenericInterfaces()) {
-            if (t instanceof ParameterizedType p && p.getRawType() == RunnerRequest.class
+            if (t instanceof ParameterizedType p
+                    && p.getRawType() == RunnerRequest.class
                     && p.getActualTypeArguments()[0] instanceof Class<?> c) {
                 return (Class<R>) c;
             }
@@ -73,8 +78,8 @@ final class WireRecords {
     /** A reply frame as the reply record; a frame of another type is a runner bug. */
     static <R> R reply(Frame frame, Class<R> type) {
         if (!Arrays.asList(message(type).value()).contains(frame.type())) {
-            throw malformed("a reply of type \"" + frame.type() + "\" where " + Arrays.toString(message(type).value())
-                    + " was expected");
+            throw malformed("a reply of type \"" + frame.type() + "\" where "
+                    + Arrays.toString(message(type).value()) + " was expected");
         }
         return read(frame.fields(), type, frame.type());
     }
@@ -86,13 +91,15 @@ final class WireRecords {
                 return read(frame.fields(), e, frame.type());
             }
         }
-        throw malformed("an event of type \"" + frame.type() + "\" on a " + typeOf(subscribingRequest) + " subscription");
+        throw malformed(
+                "an event of type \"" + frame.type() + "\" on a " + typeOf(subscribingRequest) + " subscription");
     }
 
     /** camelCase to snake_case: {@code dataBase64} is {@code data_base64}. */
     static String wireName(String component) {
         StringBuilder b = new StringBuilder(component.length() + 4);
-        for (char c : component.toCharArray()) {
+        for (int i = 0; i < component.length(); i++) {
+            char c = component.charAt(i);
             if (Character.isUpperCase(c)) {
                 b.append('_').append(Character.toLowerCase(c));
             } else {
@@ -118,8 +125,13 @@ final class WireRecords {
             List<RecordComponent> components = List.of(t.getRecordComponents());
             Class<?>[] types = components.stream().map(RecordComponent::getType).toArray(Class<?>[]::new);
             try {
-                return new Shape(t.getDeclaredConstructor(types), components,
-                        components.stream().map(c -> wireName(c.getName())).toList());
+                return new Shape(
+                        t.getDeclaredConstructor(types),
+                        components,
+                        components.stream().map(c -> wireName(c.getName())).toList(),
+                        components.stream()
+                                .map(c -> c.getAnnotatedType().isAnnotationPresent(Nullable.class))
+                                .toList());
             } catch (NoSuchMethodException e) {
                 throw new IllegalArgumentException(t.getName() + " has no canonical constructor", e);
             }
@@ -153,7 +165,11 @@ final class WireRecords {
         for (int i = 0; i < args.length; i++) {
             RecordComponent c = shape.components().get(i);
             String name = shape.wireNames().get(i);
-            args[i] = convert(fields.get(name), c.getGenericType(), where + "." + name);
+            Object value = fields.get(name);
+            if (value == null && !shape.optional().get(i)) {
+                throw malformed(where + "." + name + " is missing");
+            }
+            args[i] = convert(value, c.getGenericType(), where + "." + name);
         }
         try {
             return type.cast(shape.constructor().newInstance(args));
@@ -162,7 +178,7 @@ final class WireRecords {
         }
     }
 
-    private static Object convert(Object v, Type type, String where) {
+    private static @Nullable Object convert(@Nullable Object v, Type type, String where) {
         Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
         if (v == null) {
             if (raw.isPrimitive()) {
@@ -170,7 +186,7 @@ final class WireRecords {
             }
             return null;
         }
-        if (raw == Object.class || raw == Map.class && v instanceof Map) {
+        if (raw == Object.class || (raw == Map.class && v instanceof Map)) {
             return v;
         }
         if (raw == String.class && v instanceof String) {

@@ -1,2 +1,5 @@
 /** Control-plane side of the runner protocol: user → socket resolution, pooled connections, autostart. */
+@NullMarked
 package io.oqto.routing.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,8 +9,7 @@ import io.oqto.routing.internal.RunnerRouter;
  */
 public final class StandaloneGateway {
 
-    private StandaloneGateway() {
-    }
+    private StandaloneGateway() {}
 
     /**
      * A gateway to the runner of the user running this JVM, at {@code socket}; close it to release its

@@ -27,7 +27,12 @@ import java.util.regex.Pattern;
  */
 final class FakeRunner implements Closeable {
 
-    enum Behaviour { NORMAL, SILENT, SILENT_AFTER_HELLO, PROTOCOL_2 }
+    enum Behaviour {
+        NORMAL,
+        SILENT,
+        SILENT_AFTER_HELLO,
+        PROTOCOL_2
+    }
 
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
     private static final Pattern TYPE = Pattern.compile("\"type\":\"([^\"]+)\"");
@@ -36,6 +41,7 @@ final class FakeRunner implements Closeable {
     final AtomicInteger requests = new AtomicInteger();
     /** The type of every request received, in order. */
     final BlockingQueue<String> types = new LinkedBlockingQueue<>();
+
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final ServerSocketChannel server;
     private final Path path;
@@ -70,7 +76,8 @@ final class FakeRunner implements Closeable {
 
     private void serve(SocketChannel c) {
         try (c) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(c);
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 requests.incrementAndGet();
@@ -93,13 +100,16 @@ final class FakeRunner implements Closeable {
             return null;
         }
         return switch (type) {
-            case "hello" -> "{\"id\":\"" + id + "\",\"type\":\"welcome\",\"protocol\":\""
-                    + (behaviour == Behaviour.PROTOCOL_2 ? "2.0" : "1.0") + "\",\"uid\":0}";
+            case "hello" ->
+                "{\"id\":\"" + id + "\",\"type\":\"welcome\",\"protocol\":\""
+                        + (behaviour == Behaviour.PROTOCOL_2 ? "2.0" : "1.0") + "\",\"uid\":0}";
             case "ping" -> "{\"id\":\"" + id + "\",\"type\":\"pong\"}";
-            case "subscribe_session", "subscribe_output" -> "{\"id\":\"" + id + "\",\"type\":\"subscribed\",\"subscription\":\"" + id + "\"}";
+            case "subscribe_session", "subscribe_output" ->
+                "{\"id\":\"" + id + "\",\"type\":\"subscribed\",\"subscription\":\"" + id + "\"}";
             case "unsubscribe_session", "unsubscribe" -> "{\"id\":\"" + id + "\",\"type\":\"unsubscribed\"}";
-            case "status" -> "{\"id\":\"" + id + "\",\"type\":\"status\",\"version\":\"9.9\",\"protocol\":\"1.0\",\"pid\":4321,"
-                    + "\"uid\":1000,\"user\":\"alice\",\"started_at\":\"2026-01-01T00:00:00Z\",\"uptime_ms\":1234}";
+            case "status" ->
+                "{\"id\":\"" + id + "\",\"type\":\"status\",\"version\":\"9.9\",\"protocol\":\"1.0\",\"pid\":4321,"
+                        + "\"uid\":1000,\"user\":\"alice\",\"started_at\":\"2026-01-01T00:00:00Z\",\"uptime_ms\":1234}";
             default -> "{\"id\":\"" + id + "\",\"type\":\"error\",\"code\":\"unknown_type\",\"message\":\"nope\"}";
         };
     }

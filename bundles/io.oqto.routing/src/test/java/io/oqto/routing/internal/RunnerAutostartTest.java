@@ -18,6 +18,7 @@ class RunnerAutostartTest {
 
     @TempDir
     Path dir;
+
     private FakeRunner runner;
 
     @AfterEach
@@ -63,19 +64,23 @@ class RunnerAutostartTest {
     void aMissingLauncherIsNamedInTheError() {
         Path sock = dir.resolve("r.sock");
         RunnerAutostart autostart = new RunnerAutostart(RunnerConnection::open, "/nonexistent/bin/oqto-runner", 1000);
-        RunnerUnavailableException e = assertThrows(RunnerUnavailableException.class,
-                () -> autostart.open(sock, UnixAccounts.currentUid(), 200));
-        assertEquals("runner not answering on " + sock + " and the runner launcher /nonexistent/bin/oqto-runner is not executable",
+        RunnerUnavailableException e = assertThrows(
+                RunnerUnavailableException.class, () -> autostart.open(sock, UnixAccounts.currentUid(), 200));
+        assertEquals(
+                "runner not answering on " + sock
+                        + " and the runner launcher /nonexistent/bin/oqto-runner is not executable",
                 e.getMessage());
     }
 
     @Test
     void aRunnerThatNeverComesUpFailsAfterTheStartTimeout() throws Exception {
         Path sock = dir.resolve("r.sock");
-        RunnerAutostart autostart = new RunnerAutostart(RunnerConnection::open, launcher().toString(), 500);
-        RunnerUnavailableException e = assertThrows(RunnerUnavailableException.class,
-                () -> autostart.open(sock, UnixAccounts.currentUid(), 100));
-        assertTrue(e.getMessage().startsWith("started the runner but it did not answer on " + sock + " within 500 ms"),
+        RunnerAutostart autostart =
+                new RunnerAutostart(RunnerConnection::open, launcher().toString(), 500);
+        RunnerUnavailableException e = assertThrows(
+                RunnerUnavailableException.class, () -> autostart.open(sock, UnixAccounts.currentUid(), 100));
+        assertTrue(
+                e.getMessage().startsWith("started the runner but it did not answer on " + sock + " within 500 ms"),
                 e.getMessage());
     }
 }

@@ -24,6 +24,7 @@ class RunnerRouterTest {
 
     @TempDir
     Path dir;
+
     private FakeRunner runner;
     private RunnerRouter router;
 
@@ -53,8 +54,10 @@ class RunnerRouterTest {
         runner = new FakeRunner(sock(), FakeRunner.Behaviour.NORMAL);
         router(TestRoutingConfig.pattern(sock().toString()));
         RunnerStatus s = router.status("alice");
-        assertEquals(new RunnerStatus("alice", "alice", 1000, 4321, "9.9", "1.0", "2026-01-01T00:00:00Z", 1234,
-                sock().toString()), s);
+        assertEquals(
+                new RunnerStatus(
+                        "alice", "alice", 1000, 4321, "9.9", "1.0", "2026-01-01T00:00:00Z", 1234, sock().toString()),
+                s);
         assertTrue(router.ping("alice").roundTripMicros() > 0);
     }
 
@@ -67,7 +70,7 @@ class RunnerRouterTest {
                 "subscribe_session", new io.oqto.api.runner.sessions.SubscribeSession("s1", 0),
                 "subscribe_output", new io.oqto.api.runner.processes.SubscribeOutput("p1", 0));
         for (String type : List.of("subscribe_session", "subscribe_output")) {
-            router.subscribe("alice", requests.get(type), e -> { }).close();
+            router.subscribe("alice", requests.get(type), e -> {}).close();
             String sent;
             do {
                 sent = runner.types.poll(5, TimeUnit.SECONDS);
@@ -132,15 +135,16 @@ class RunnerRouterTest {
         runner = new FakeRunner(sock(), FakeRunner.Behaviour.PROTOCOL_2);
         router(TestRoutingConfig.pattern(sock().toString()));
         RunnerUnavailableException e = assertThrows(RunnerUnavailableException.class, () -> router.ping("alice"));
-        assertTrue(e.getMessage().startsWith("runner at " + sock() + " speaks an incompatible protocol"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("runner at " + sock() + " speaks an incompatible protocol"), e.getMessage());
     }
 
     @Test
     void runnerErrorsKeepTheirCode() throws Exception {
         runner = new FakeRunner(sock(), FakeRunner.Behaviour.NORMAL);
         router(TestRoutingConfig.pattern(sock().toString()));
-        RunnerErrorException e = assertThrows(RunnerErrorException.class,
-                () -> router.call(router.resolve("alice"), "bogus"));
+        RunnerErrorException e =
+                assertThrows(RunnerErrorException.class, () -> router.call(router.resolve("alice"), "bogus"));
         assertEquals(io.oqto.api.runner.ErrorCode.UNKNOWN_TYPE, e.code());
     }
 
@@ -158,33 +162,45 @@ class RunnerRouterTest {
 
     @Test
     void socketPatternTakesUidAndUser() {
-        assertEquals(Path.of("/run/user/1000/oqto-runner.sock"), RunnerAddress.socketFor(
-                "/run/user/{uid}/oqto-runner.sock", new UnixAccount("a", 1000, 1, "/h")));
-        assertEquals(Path.of("/run/oqto/runner-sockets/oqto_a/oqto-runner.sock"), RunnerAddress.socketFor(
-                "/run/oqto/runner-sockets/{user}/oqto-runner.sock", new UnixAccount("oqto_a", 1000, 1, "/h")));
+        assertEquals(
+                Path.of("/run/user/1000/oqto-runner.sock"),
+                RunnerAddress.socketFor("/run/user/{uid}/oqto-runner.sock", new UnixAccount("a", 1000, 1, "/h")));
+        assertEquals(
+                Path.of("/run/oqto/runner-sockets/oqto_a/oqto-runner.sock"),
+                RunnerAddress.socketFor(
+                        "/run/oqto/runner-sockets/{user}/oqto-runner.sock", new UnixAccount("oqto_a", 1000, 1, "/h")));
     }
 
     @Test
     void singleUserModeServesOnlyItsOwner() {
         UserDirectory d = new UserDirectory(true, "oqto_", me, n -> Optional.empty());
         assertEquals(me, d.accountOf("alice"));
-        assertEquals("no such user: bob (single-user mode serves only alice)",
-                assertThrows(UnknownUserException.class, () -> d.accountOf("bob")).getMessage());
+        assertEquals(
+                "no such user: bob (single-user mode serves only alice)",
+                assertThrows(UnknownUserException.class, () -> d.accountOf("bob"))
+                        .getMessage());
     }
 
     @Test
     void multiUserModeMapsToPrefixedLinuxUsers() {
         UnixAccount bob = new UnixAccount("oqto_bob", 2001, 2001, "/home/oqto_bob");
-        UserDirectory d = new UserDirectory(false, "oqto_", me, n -> Optional.ofNullable(Map.of("oqto_bob", bob).get(n)));
+        UserDirectory d = new UserDirectory(
+                false,
+                "oqto_",
+                me,
+                n -> Optional.ofNullable(Map.of("oqto_bob", bob).get(n)));
         assertEquals(bob, d.accountOf("bob"));
-        assertEquals("no such user: carol (no Linux account oqto_carol)",
-                assertThrows(UnknownUserException.class, () -> d.accountOf("carol")).getMessage());
+        assertEquals(
+                "no such user: carol (no Linux account oqto_carol)",
+                assertThrows(UnknownUserException.class, () -> d.accountOf("carol"))
+                        .getMessage());
     }
 
     @Test
     void hostileUserNamesAreUnknownUsers() {
         UserDirectory d = new UserDirectory(false, "oqto_", me, n -> Optional.of(me));
-        for (String bad : new String[] {"../alice", "alice;id", "", "ALICE", "a b", "-x", "a".repeat(40), "al\u0000ice"}) {
+        for (String bad :
+                new String[] {"../alice", "alice;id", "", "ALICE", "a b", "-x", "a".repeat(40), "al\u0000ice"}) {
             assertThrows(UnknownUserException.class, () -> d.accountOf(bad), bad);
         }
     }

@@ -19,8 +19,8 @@ class UserDirectoryTest {
 
     private final Map<String, UnixAccount> passwd = new HashMap<>();
     private final List<String> lookups = new ArrayList<>();
-    private final UserDirectory users = new UserDirectory(false, "oqto_", new UnixAccount("oqto", 990, 990, "/var/lib/oqto"),
-            name -> {
+    private final UserDirectory users =
+            new UserDirectory(false, "oqto_", new UnixAccount("oqto", 990, 990, "/var/lib/oqto"), name -> {
                 lookups.add(name);
                 return Optional.ofNullable(passwd.get(name));
             });

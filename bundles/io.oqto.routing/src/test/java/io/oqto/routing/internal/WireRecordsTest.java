@@ -13,7 +13,9 @@ import io.oqto.api.runner.SubscriptionEnded;
 import io.oqto.api.runner.files.CreateDirectory;
 import io.oqto.api.runner.files.DeletePath;
 import io.oqto.api.runner.files.FileStat;
+import io.oqto.api.runner.files.FileWritten;
 import io.oqto.api.runner.files.ListDirectory;
+import io.oqto.api.runner.files.PathDone;
 import io.oqto.api.runner.files.ReadFile;
 import io.oqto.api.runner.files.RenamePath;
 import io.oqto.api.runner.files.Stat;
@@ -52,8 +54,15 @@ class WireRecordsTest {
 
     @Test
     void requestsBecomeTheFieldsTheRunnerReads() {
-        SpawnProcess spawn = new SpawnProcess("build", List.of("make", "-j2"), null, Map.of("CC", "gcc"), false, null,
-                new RestartSpec("on-failure", 3, null), new LimitsSpec(512L, null, 50L));
+        SpawnProcess spawn = new SpawnProcess(
+                "build",
+                List.of("make", "-j2"),
+                null,
+                Map.of("CC", "gcc"),
+                false,
+                null,
+                new RestartSpec("on-failure", 3, null),
+                new LimitsSpec(512L, null, 50L));
         assertEquals("spawn_process", WireRecords.typeOf(spawn.getClass()));
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("name", "build");
@@ -63,25 +72,46 @@ class WireRecordsTest {
         expected.put("restart", Map.of("policy", "on-failure", "max", 3));
         expected.put("limits", Map.of("memory_mb", 512L, "cpu_percent", 50L));
         assertEquals(expected, WireRecords.fields(spawn));
-        assertEquals(List.copyOf(expected.keySet()), List.copyOf(WireRecords.fields(spawn).keySet()), "in component order");
+        assertEquals(
+                List.copyOf(expected.keySet()),
+                List.copyOf(WireRecords.fields(spawn).keySet()),
+                "in component order");
 
-        assertEquals(Map.of("session", "s1", "command", "set_model", "provider", "eavs", "model_id", "gpt-5"),
+        assertEquals(
+                Map.of("session", "s1", "command", "set_model", "provider", "eavs", "model_id", "gpt-5"),
                 WireRecords.fields(SessionCommand.setModel("s1", "eavs", "gpt-5")));
-        assertEquals(Map.of("path", "a/b", "data_base64", "aGk=", "create_parents", true),
-                WireRecords.fields(WriteFile.of("a/b", "hi".getBytes(), true)));
+        assertEquals(
+                Map.of("path", "a/b", "data_base64", "aGk=", "create_parents", true),
+                WireRecords.fields(WriteFile.of("a/b", "hi".getBytes(java.nio.charset.StandardCharsets.UTF_8), true)));
         assertEquals(Map.of("name", "p", "grace_ms", 2000L), WireRecords.fields(new StopProcess("p", 2000)));
         assertEquals(Map.of(), WireRecords.fields(new ListProcesses()));
     }
 
     @Test
     void everyRequestNamesItsTypeAndAReplyTheCodecCanRead() {
-        List<RunnerRequest<?>> all = List.of(new Stat("."), new ListDirectory(".", true), new ReadFile("f", 0, 1),
-                WriteFile.of("f", new byte[0], false), new CreateDirectory("d", true), new DeletePath("d", true),
-                new RenamePath("a", "b", false), new SpawnProcess("p", List.of("true"), null, null, null, null, null, null),
-                new ListProcesses(), new GetProcess("p"), new ReadOutput("p", 0, 10), new StopProcess("p", 0),
-                new SubscribeOutput("p", 0), new StartProgram("pi", null, null, null), new CreateSession(null, null, null, null,
-                        null), new ListSessions(), new GetSession("s"), SessionCommand.of("s", "abort"),
-                new SubscribeSession("s", 0), new StopSession("s"), new RestartSession("s"), new DeleteSession("s"));
+        List<RunnerRequest<?>> all = List.of(
+                new Stat("."),
+                new ListDirectory(".", true),
+                new ReadFile("f", 0, 1),
+                WriteFile.of("f", new byte[0], false),
+                new CreateDirectory("d", true),
+                new DeletePath("d", true),
+                new RenamePath("a", "b", false),
+                new SpawnProcess("p", List.of("true"), null, null, null, null, null, null),
+                new ListProcesses(),
+                new GetProcess("p"),
+                new ReadOutput("p", 0, 10),
+                new StopProcess("p", 0),
+                new SubscribeOutput("p", 0),
+                new StartProgram("pi", null, null, null),
+                new CreateSession(null, null, null, null, null),
+                new ListSessions(),
+                new GetSession("s"),
+                SessionCommand.of("s", "abort"),
+                new SubscribeSession("s", 0),
+                new StopSession("s"),
+                new RestartSession("s"),
+                new DeleteSession("s"));
         for (RunnerRequest<?> r : all) {
             Class<?> reply = WireRecords.replyType(r);
             assertTrue(reply.isRecord() && reply.isAnnotationPresent(RunnerMessage.class), r + " → " + reply);
@@ -92,8 +122,10 @@ class WireRecordsTest {
 
     @Test
     void repliesBecomeRecordsWithNestedRecordsAndNullsWhereTheRunnerSentNone() {
-        assertEquals(new FileStat("gone", false, null, null, null),
-                WireRecords.reply(new Frame("1", "file_stat", Map.of("path", "gone", "exists", false)), FileStat.class));
+        assertEquals(
+                new FileStat("gone", false, null, null, null),
+                WireRecords.reply(
+                        new Frame("1", "file_stat", Map.of("path", "gone", "exists", false)), FileStat.class));
         Map<String, Object> process = new LinkedHashMap<>();
         process.put("name", "p");
         process.put("pid", 42);
@@ -108,42 +140,130 @@ class WireRecordsTest {
         process.put("limits", Map.of("memory_mb", 1024, "mechanism", "rlimit"));
         process.put("command", List.of("bwrap", "false"));
         process.put("added_in_a_later_minor_version", "ignored");
-        ProcessReply reply = WireRecords.reply(new Frame("1", "process_spawned", Map.of("process", process)), ProcessReply.class);
-        assertEquals(new ProcessInfo("p", 42, false, 3, null, "2026-12-02T00:00:00Z", List.of("false"), true,
-                Map.of("policy", "never"), 0, Map.of("memory_mb", 1024, "mechanism", "rlimit"), List.of("bwrap", "false")),
+        ProcessReply reply =
+                WireRecords.reply(new Frame("1", "process_spawned", Map.of("process", process)), ProcessReply.class);
+        assertEquals(
+                new ProcessInfo(
+                        "p",
+                        42,
+                        false,
+                        3,
+                        null,
+                        "2026-12-02T00:00:00Z",
+                        List.of("false"),
+                        true,
+                        Map.of("policy", "never"),
+                        0,
+                        Map.of("memory_mb", 1024, "mechanism", "rlimit"),
+                        List.of("bwrap", "false")),
                 reply.process());
     }
 
     @Test
     void eventsBecomeTheSubscribingRequestsEventRecords() {
-        assertEquals(new Output("p", List.of(new OutputLine(7, "stdout", "ok"))), WireRecords.event(new Frame(null, "output",
-                Map.of("subscription", "9", "name", "p", "lines", List.of(Map.of("seq", 7, "stream", "stdout", "text", "ok")))),
-                SubscribeOutput.class));
-        assertEquals(new ProcessExited("p", 137, "KILL", 0, false), WireRecords.event(new Frame(null, "process_exited",
-                Map.of("name", "p", "exit_code", 137, "exit_signal", "KILL", "restarts", 0, "restarting", false)),
-                SubscribeOutput.class));
-        assertEquals(new SubscriptionEnded("unsubscribed"), WireRecords.event(new Frame(null, "subscription_ended",
-                Map.of("reason", "unsubscribed")), SubscribeSession.class));
-        assertEquals(new SessionEvents("s", List.of(new AgentEvent(3, "agent.idle", 99, Map.of()))), WireRecords.event(
-                new Frame(null, "session_events", Map.of("session", "s", "events", List.of(Map.of("seq", 3, "type",
-                        "agent.idle", "time_ms", 99, "data", Map.of())))), SubscribeSession.class));
+        assertEquals(
+                new Output("p", List.of(new OutputLine(7, "stdout", "ok"))),
+                WireRecords.event(
+                        new Frame(
+                                null,
+                                "output",
+                                Map.of(
+                                        "subscription",
+                                        "9",
+                                        "name",
+                                        "p",
+                                        "lines",
+                                        List.of(Map.of("seq", 7, "stream", "stdout", "text", "ok")))),
+                        SubscribeOutput.class));
+        assertEquals(
+                new ProcessExited("p", 137, "KILL", 0, false),
+                WireRecords.event(
+                        new Frame(
+                                null,
+                                "process_exited",
+                                Map.of(
+                                        "name",
+                                        "p",
+                                        "exit_code",
+                                        137,
+                                        "exit_signal",
+                                        "KILL",
+                                        "restarts",
+                                        0,
+                                        "restarting",
+                                        false)),
+                        SubscribeOutput.class));
+        assertEquals(
+                new SubscriptionEnded("unsubscribed"),
+                WireRecords.event(
+                        new Frame(null, "subscription_ended", Map.of("reason", "unsubscribed")),
+                        SubscribeSession.class));
+        assertEquals(
+                new SessionEvents("s", List.of(new AgentEvent(3, "agent.idle", 99, Map.of()))),
+                WireRecords.event(
+                        new Frame(
+                                null,
+                                "session_events",
+                                Map.of(
+                                        "session",
+                                        "s",
+                                        "events",
+                                        List.of(Map.of(
+                                                "seq", 3, "type", "agent.idle", "time_ms", 99, "data", Map.of())))),
+                        SubscribeSession.class));
     }
 
     @Test
     void whatDoesNotFitIsTheRunnersBugNamingTheField() {
-        assertEquals("the runner sent file_stat.exists is missing", internal(() -> WireRecords.reply(
-                new Frame("1", "file_stat", Map.of("path", "x")), FileStat.class)));
-        assertEquals("the runner sent file_stat.size is String, not Long", internal(() -> WireRecords.reply(
-                new Frame("1", "file_stat", Map.of("path", "x", "exists", true, "size", "big")), FileStat.class)));
-        assertEquals("the runner sent process_status.process.argv[1] is Integer, not String", internal(() -> WireRecords.reply(
-                new Frame("1", "process_status", Map.of("process", Map.of("name", "p", "pid", 1, "running", true, "argv",
-                        List.of("a", 2), "sandboxed", true, "restarts", 0))), ProcessReply.class)));
-        assertEquals("the runner sent process_status.process.pid is Double, not long", internal(() -> WireRecords.reply(
-                new Frame("1", "process_status", Map.of("process", Map.of("name", "p", "pid", 1.5))), ProcessReply.class)));
-        assertEquals("the runner sent a reply of type \"pong\" where [file_stat] was expected", internal(() -> WireRecords.reply(
-                new Frame("1", "pong", Map.of()), FileStat.class)));
-        assertEquals("the runner sent an event of type \"output\" on a subscribe_session subscription", internal(
-                () -> WireRecords.event(new Frame(null, "output", Map.of()), SubscribeSession.class)));
+        assertEquals(
+                "the runner sent file_written.path is missing",
+                internal(() -> WireRecords.reply(
+                        new Frame("1", "file_written", Map.of("bytes_written", 3)), FileWritten.class)));
+        assertEquals(
+                new PathDone(null),
+                WireRecords.reply(new Frame("1", "path_renamed", Map.of()), PathDone.class),
+                "a @Nullable component may be left out");
+        assertEquals(
+                "the runner sent file_stat.exists is missing",
+                internal(() -> WireRecords.reply(new Frame("1", "file_stat", Map.of("path", "x")), FileStat.class)));
+        assertEquals(
+                "the runner sent file_stat.size is String, not Long",
+                internal(() -> WireRecords.reply(
+                        new Frame("1", "file_stat", Map.of("path", "x", "exists", true, "size", "big")),
+                        FileStat.class)));
+        assertEquals(
+                "the runner sent process_status.process.argv[1] is Integer, not String",
+                internal(() -> WireRecords.reply(
+                        new Frame(
+                                "1",
+                                "process_status",
+                                Map.of(
+                                        "process",
+                                        Map.of(
+                                                "name",
+                                                "p",
+                                                "pid",
+                                                1,
+                                                "running",
+                                                true,
+                                                "argv",
+                                                List.of("a", 2),
+                                                "sandboxed",
+                                                true,
+                                                "restarts",
+                                                0))),
+                        ProcessReply.class)));
+        assertEquals(
+                "the runner sent process_status.process.pid is Double, not long",
+                internal(() -> WireRecords.reply(
+                        new Frame("1", "process_status", Map.of("process", Map.of("name", "p", "pid", 1.5))),
+                        ProcessReply.class)));
+        assertEquals(
+                "the runner sent a reply of type \"pong\" where [file_stat] was expected",
+                internal(() -> WireRecords.reply(new Frame("1", "pong", Map.of()), FileStat.class)));
+        assertEquals(
+                "the runner sent an event of type \"output\" on a subscribe_session subscription",
+                internal(() -> WireRecords.event(new Frame(null, "output", Map.of()), SubscribeSession.class)));
     }
 
     @Test

@@ -5,12 +5,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One protocol message: its correlation {@code id}, its {@code type} and the remaining fields.
  * Field values are JSON-shaped: String, Number, Boolean, null, {@code Map<String,Object>} or {@code List<Object>}.
  */
-public record Frame(String id, String type, Map<String, Object> fields) {
+public record Frame(@Nullable String id, String type, Map<String, Object> fields) {
 
     public Frame {
         Objects.requireNonNull(type, "type");
@@ -21,19 +22,24 @@ public record Frame(String id, String type, Map<String, Object> fields) {
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
-    public static Frame of(String id, String type) {
+    public static Frame of(@Nullable String id, String type) {
         return new Frame(id, type, Map.of());
     }
 
-    public static Frame error(String id, ErrorCode code, String message) {
+    public static Frame error(@Nullable String id, ErrorCode code, String message) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("code", code.wire());
         f.put("message", message);
         return new Frame(id, Protocol.ERROR, f);
     }
 
+    /** The id of a request (which always has one: the codec refuses a request without). */
+    public String requestId() {
+        return Objects.requireNonNull(id, "a request has an id");
+    }
+
     /** A copy with one more field. */
-    public Frame with(String key, Object value) {
+    public Frame with(String key, @Nullable Object value) {
         Map<String, Object> f = new LinkedHashMap<>(fields);
         f.put(key, value);
         return new Frame(id, type, f);
@@ -43,7 +49,7 @@ public record Frame(String id, String type, Map<String, Object> fields) {
         return Protocol.ERROR.equals(type);
     }
 
-    public String string(String key) {
+    public @Nullable String string(String key) {
         Object v = fields.get(key);
         return v instanceof String s ? s : null;
     }

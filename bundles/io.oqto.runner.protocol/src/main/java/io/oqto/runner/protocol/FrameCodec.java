@@ -1,6 +1,5 @@
 package io.oqto.runner.protocol;
 
-import io.oqto.api.runner.ErrorCode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -9,10 +8,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.oqto.api.runner.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns lines into {@link Frame}s and back. Uses only jackson-core's streaming API: the runner does not
@@ -25,11 +26,11 @@ public final class FrameCodec {
 
     private static final JsonFactory JSON = new JsonFactoryBuilder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
 
-    private FrameCodec() {
-    }
+    private FrameCodec() {}
 
     /** Parses one request line (without its newline); any defect becomes a ProtocolException. */
     public static Frame decode(byte[] line, int length) throws ProtocolException {
@@ -81,8 +82,10 @@ public final class FrameCodec {
             throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing \"id\"", null);
         }
         if (idText == null || idText.isEmpty() || idText.length() > Protocol.MAX_ID_LENGTH) {
-            throw new ProtocolException(ErrorCode.INVALID_REQUEST,
-                    "\"id\" must be a non-empty string of at most " + Protocol.MAX_ID_LENGTH + " characters", null);
+            throw new ProtocolException(
+                    ErrorCode.INVALID_REQUEST,
+                    "\"id\" must be a non-empty string of at most " + Protocol.MAX_ID_LENGTH + " characters",
+                    null);
         }
         if (!(type instanceof String t) || t.isEmpty()) {
             throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing or non-string \"type\"", idText);
@@ -90,7 +93,7 @@ public final class FrameCodec {
         return new Frame(idText, t, object);
     }
 
-    private static Object readValue(JsonParser p, JsonToken t) throws IOException {
+    private static @Nullable Object readValue(JsonParser p, JsonToken t) throws IOException {
         return JsonTrees.read(p, t);
     }
 
@@ -117,7 +120,7 @@ public final class FrameCodec {
         return out.toByteArray();
     }
 
-    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+    private static void writeValue(JsonGenerator g, @Nullable Object v) throws IOException {
         JsonTrees.write(g, v);
     }
 }

@@ -3,6 +3,7 @@ package io.oqto.runner.protocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads newline-terminated lines with a hard size limit, so a peer can never make us buffer more than
@@ -12,16 +13,30 @@ import java.util.Arrays;
 public final class FrameReader {
 
     /** What one call to {@link #next()} found. */
-    public sealed interface Line permits Data, Oversized {
-    }
+    public sealed interface Line permits Data, Oversized {}
 
     /** A complete line; {@code bytes[0..length)} is valid until the next call. */
-    public record Data(byte[] bytes, int length) implements Line {
+    public static final class Data implements Line {
+        private final byte[] bytes;
+        private final int length;
+
+        Data(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        /** The reader's own buffer: not copied, for speed; read it before the next call. */
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        public int length() {
+            return length;
+        }
     }
 
     /** A line longer than the limit was discarded. */
-    public record Oversized(long discardedBytes) implements Line {
-    }
+    public record Oversized(long discardedBytes) implements Line {}
 
     private final InputStream in;
     private final int maxFrameBytes;
@@ -39,7 +54,7 @@ public final class FrameReader {
     }
 
     /** The next line, or null at end of stream (a partial last line without newline is dropped). */
-    public Line next() throws IOException {
+    public @Nullable Line next() throws IOException {
         int len = 0;
         long discarded = 0;
         while (true) {

@@ -1,6 +1,7 @@
 package io.oqto.runner.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON values as plain Java (maps, lists, strings, numbers, booleans, null) with jackson-core's streaming
@@ -17,53 +19,44 @@ import java.util.Map;
  */
 public final class JsonTrees {
 
-    private JsonTrees() {
-    }
+    private JsonTrees() {}
 
     /** The value starting at token {@code t} (objects keep their key order). */
-    public static Object read(JsonParser p, JsonToken t) throws IOException {
-        switch (t) {
-            case START_OBJECT: {
+    public static @Nullable Object read(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case START_OBJECT -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
                     String name = p.currentName();
                     m.put(name, read(p, p.nextToken()));
                 }
-                return m;
+                yield m;
             }
-            case START_ARRAY: {
+            case START_ARRAY -> {
                 List<Object> l = new ArrayList<>();
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
                     l.add(read(p, e));
                 }
-                return l;
+                yield l;
             }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getNumberValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected token " + t);
-        }
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getNumberValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            case VALUE_NULL -> null;
+            default -> throw new JsonParseException(p, "unexpected token " + t);
+        };
     }
 
     /**
      * A value already encoded as JSON, written as it is: what is sent many times (a session event to every
      * subscriber) is encoded once, and kept compact in memory.
      */
-    public record Raw(String json) {
-    }
+    public record Raw(String json) {}
 
     /** Writes a value made of maps, iterables, strings, numbers, booleans, null and {@link Raw}. */
-    public static void write(JsonGenerator g, Object v) throws IOException {
+    public static void write(JsonGenerator g, @Nullable Object v) throws IOException {
         if (v instanceof Raw raw) {
             g.writeRawValue(raw.json());
         } else if (v == null) {
@@ -90,7 +83,8 @@ public final class JsonTrees {
             }
             g.writeEndArray();
         } else {
-            throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not a JSON value: " + v.getClass().getName());
         }
     }
 }

@@ -1,14 +1,18 @@
 package io.oqto.runner.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /** Protocol constants shared by both ends. */
 public final class Protocol {
 
     /** The version this code speaks, {@code major.minor}. Peers with another major version are refused. */
     public static final String VERSION = "1.3";
+
     public static final int MAJOR = 1;
 
     /** Default and hard upper bound of one frame, newline excluded. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+
     public static final int MAX_ID_LENGTH = 128;
 
     public static final String HELLO = "hello";
@@ -20,11 +24,10 @@ public final class Protocol {
     /** Ends any subscription made on the same connection (since 1.3; 1.2 had one per kind). */
     public static final String UNSUBSCRIBE = "unsubscribe";
 
-    private Protocol() {
-    }
+    private Protocol() {}
 
     /** The major part of a {@code major.minor} version string, or -1 when it is not one. */
-    public static int majorOf(String version) {
+    public static int majorOf(@Nullable String version) {
         if (version == null) {
             return -1;
         }

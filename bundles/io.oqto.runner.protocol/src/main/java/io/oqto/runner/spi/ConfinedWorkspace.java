@@ -55,6 +55,6 @@ public final class ConfinedWorkspace implements WorkspacePaths {
             case NOT_FOUND -> ErrorCode.PATH_NOT_FOUND;
             case IO_ERROR -> ErrorCode.IO_ERROR;
         };
-        return new ProtocolException(code, e.getMessage(), null);
+        return new ProtocolException(code, String.valueOf(e.getMessage()), null);
     }
 }

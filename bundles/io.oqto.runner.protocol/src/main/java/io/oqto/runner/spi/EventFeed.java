@@ -3,6 +3,7 @@ package io.oqto.runner.spi;
 import io.oqto.runner.protocol.Frame;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -23,9 +24,9 @@ public interface EventFeed {
      *
      * @throws InterruptedException the subscription is being ended
      */
+    @Nullable
     List<Frame> next(long waitMillis) throws InterruptedException;
 
     /** The subscription has ended, however it ended: release what it held. Called once. */
-    default void close() {
-    }
+    default void close() {}
 }

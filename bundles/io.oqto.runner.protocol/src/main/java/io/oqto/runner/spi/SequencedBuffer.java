@@ -22,11 +22,9 @@ public final class SequencedBuffer<T> {
      * @param next the cursor to ask after next time
      * @param missed items after the cursor that were no longer kept
      */
-    public record Slice<T>(List<T> items, long next, long missed) {
-    }
+    public record Slice<T>(List<T> items, long next, long missed) {}
 
-    private record Entry<T>(long seq, T item) {
-    }
+    private record Entry<T>(long seq, T item) {}
 
     private final int capacity;
     private final Deque<Entry<T>> entries = new ArrayDeque<>();

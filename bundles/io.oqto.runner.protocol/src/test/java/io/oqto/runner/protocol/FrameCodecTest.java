@@ -24,7 +24,8 @@ class FrameCodecTest {
 
     @Test
     void decodesIdTypeAndFields() throws Exception {
-        Frame f = decode("{\"id\":\"7\",\"type\":\"hello\",\"protocol\":\"1.0\",\"n\":3,\"list\":[1,\"a\",null],\"o\":{\"k\":true}}");
+        Frame f = decode(
+                "{\"id\":\"7\",\"type\":\"hello\",\"protocol\":\"1.0\",\"n\":3,\"list\":[1,\"a\",null],\"o\":{\"k\":true}}");
         assertEquals("7", f.id());
         assertEquals("hello", f.type());
         assertEquals("1.0", f.string("protocol"));
@@ -35,24 +36,27 @@ class FrameCodecTest {
 
     /** The bad-input corpus: each line, the error code and the message the peer gets. */
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-        "garbage                                    | invalid_json    | invalid JSON: Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
-        "''                                         | invalid_json    | empty frame",
-        "'   '                                      | invalid_json    | empty frame",
-        "{\"id\":\"1\",\"type\":\"ping\"                | invalid_json    | invalid JSON: Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])",
-        "{\"id\":\"1\",\"type\":\"ping\"}{}             | invalid_json    | more than one JSON value on the line",
-        "{\"id\":\"1\",\"id\":\"2\",\"type\":\"ping\"}     | invalid_json    | invalid JSON: Duplicate field 'id'",
-        "[1,2]                                      | invalid_request | a frame must be a JSON object",
-        "\"ping\"                                   | invalid_request | a frame must be a JSON object",
-        "42                                         | invalid_request | a frame must be a JSON object",
-        "{\"type\":\"ping\"}                        | invalid_request | missing \"id\"",
-        "{\"id\":null,\"type\":\"ping\"}            | invalid_request | missing \"id\"",
-        "{\"id\":7,\"type\":\"ping\"}               | invalid_request | \"id\" must be a non-empty string of at most 128 characters",
-        "{\"id\":\"\",\"type\":\"ping\"}            | invalid_request | \"id\" must be a non-empty string of at most 128 characters",
-        "{\"id\":\"1\"}                             | invalid_request | missing or non-string \"type\"",
-        "{\"id\":\"1\",\"type\":3}                  | invalid_request | missing or non-string \"type\"",
-        "{\"id\":\"1\",\"type\":\"\"}               | invalid_request | missing or non-string \"type\"",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                "garbage                                    | invalid_json    | invalid JSON: Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+                "''                                         | invalid_json    | empty frame",
+                "'   '                                      | invalid_json    | empty frame",
+                "{\"id\":\"1\",\"type\":\"ping\"                | invalid_json    | invalid JSON: Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])",
+                "{\"id\":\"1\",\"type\":\"ping\"}{}             | invalid_json    | more than one JSON value on the line",
+                "{\"id\":\"1\",\"id\":\"2\",\"type\":\"ping\"}     | invalid_json    | invalid JSON: Duplicate field 'id'",
+                "[1,2]                                      | invalid_request | a frame must be a JSON object",
+                "\"ping\"                                   | invalid_request | a frame must be a JSON object",
+                "42                                         | invalid_request | a frame must be a JSON object",
+                "{\"type\":\"ping\"}                        | invalid_request | missing \"id\"",
+                "{\"id\":null,\"type\":\"ping\"}            | invalid_request | missing \"id\"",
+                "{\"id\":7,\"type\":\"ping\"}               | invalid_request | \"id\" must be a non-empty string of at most 128 characters",
+                "{\"id\":\"\",\"type\":\"ping\"}            | invalid_request | \"id\" must be a non-empty string of at most 128 characters",
+                "{\"id\":\"1\"}                             | invalid_request | missing or non-string \"type\"",
+                "{\"id\":\"1\",\"type\":3}                  | invalid_request | missing or non-string \"type\"",
+                "{\"id\":\"1\",\"type\":\"\"}               | invalid_request | missing or non-string \"type\"",
+            })
     void rejectsBadFramesWithExactErrors(String line, String code, String message) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> decode(line.strip()));
         assertEquals(code, e.code().wire());
@@ -69,8 +73,10 @@ class FrameCodecTest {
     @Test
     void refusesOverlongIdsAndDeepNesting() {
         String longId = "x".repeat(Protocol.MAX_ID_LENGTH + 1);
-        assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(ProtocolException.class,
-                () -> decode("{\"id\":\"" + longId + "\",\"type\":\"ping\"}")).code());
+        assertEquals(
+                ErrorCode.INVALID_REQUEST,
+                assertThrows(ProtocolException.class, () -> decode("{\"id\":\"" + longId + "\",\"type\":\"ping\"}"))
+                        .code());
         String deep = "{\"id\":\"1\",\"type\":\"ping\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}";
         ProtocolException e = assertThrows(ProtocolException.class, () -> decode(deep));
         assertEquals(ErrorCode.INVALID_JSON, e.code());
@@ -105,7 +111,8 @@ class FrameCodecTest {
     @Test
     void errorFramesCarryCodeAndNullId() throws Exception {
         byte[] e = FrameCodec.encode(Frame.error(null, ErrorCode.FRAME_TOO_LARGE, "too big"));
-        assertEquals("{\"id\":null,\"type\":\"error\",\"code\":\"frame_too_large\",\"message\":\"too big\"}\n",
+        assertEquals(
+                "{\"id\":null,\"type\":\"error\",\"code\":\"frame_too_large\",\"message\":\"too big\"}\n",
                 new String(e, StandardCharsets.UTF_8));
         Frame reply = FrameCodec.decodeReply(e, e.length - 1);
         assertNull(reply.id());
@@ -138,9 +145,12 @@ class FrameCodecTest {
 
     @Test
     void alreadyEncodedValuesAreWrittenAsTheyAre() {
-        Frame f = Frame.of(null, "session_events").with("events",
-                List.of(new JsonTrees.Raw("{\"seq\":1,\"type\":\"agent.working\"}"), new JsonTrees.Raw("[2]")));
-        assertEquals("{\"id\":null,\"type\":\"session_events\",\"events\":[{\"seq\":1,\"type\":\"agent.working\"},[2]]}\n",
+        Frame f = Frame.of(null, "session_events")
+                .with(
+                        "events",
+                        List.of(new JsonTrees.Raw("{\"seq\":1,\"type\":\"agent.working\"}"), new JsonTrees.Raw("[2]")));
+        assertEquals(
+                "{\"id\":null,\"type\":\"session_events\",\"events\":[{\"seq\":1,\"type\":\"agent.working\"},[2]]}\n",
                 new String(FrameCodec.encode(f), StandardCharsets.UTF_8));
     }
 }

@@ -68,7 +68,8 @@ public final class FeedRecorder implements AutoCloseable {
     public Frame waitFor(String type, int count) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            List<Frame> matching = events.stream().filter(f -> f.type().equals(type)).toList();
+            List<Frame> matching =
+                    events.stream().filter(f -> f.type().equals(type)).toList();
             if (matching.size() >= count) {
                 return matching.get(count - 1);
             }

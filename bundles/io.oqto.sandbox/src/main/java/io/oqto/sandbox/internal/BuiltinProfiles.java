@@ -15,15 +15,37 @@ final class BuiltinProfiles {
 
     static final Map<String, Profile> ALL = Map.of(
             "minimal", new Profile(SECRETS, List.of("~", "/tmp"), List.of(), false, false, false, List.of(), List.of()),
-            "development", new Profile(SECRETS,
-                    List.of("~/.cargo", "~/.rustup", "~/.npm", "~/.bun", "~/.local/bin", "~/.cache", "~/.pi", "~/.config/oqto",
-                            "/tmp"),
-                    List.of("~/.config/oqto/sandbox.toml"), false, true, false, List.of(), List.of()),
-            "strict", new Profile(concat(SECRETS, List.of("~/.config")), List.of("~/.pi", "/tmp"), List.of(), true, true,
-                    true, List.of(), List.of()));
+            "development",
+                    new Profile(
+                            SECRETS,
+                            List.of(
+                                    "~/.cargo",
+                                    "~/.rustup",
+                                    "~/.npm",
+                                    "~/.bun",
+                                    "~/.local/bin",
+                                    "~/.cache",
+                                    "~/.pi",
+                                    "~/.config/oqto",
+                                    "/tmp"),
+                            List.of("~/.config/oqto/sandbox.toml"),
+                            false,
+                            true,
+                            false,
+                            List.of(),
+                            List.of()),
+            "strict",
+                    new Profile(
+                            concat(SECRETS, List.of("~/.config")),
+                            List.of("~/.pi", "/tmp"),
+                            List.of(),
+                            true,
+                            true,
+                            true,
+                            List.of(),
+                            List.of()));
 
-    private BuiltinProfiles() {
-    }
+    private BuiltinProfiles() {}
 
     static Optional<Profile> named(String name) {
         return Optional.ofNullable(ALL.get(name));

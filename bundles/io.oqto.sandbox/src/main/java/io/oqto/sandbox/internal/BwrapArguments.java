@@ -52,8 +52,11 @@ final class BwrapArguments {
         // Parents before children: a writable /tmp bound after a read-only home under /tmp would hide it.
         List<String[]> binds = new ArrayList<>();
         binds.add(new String[] {p.allowWrite().contains("~") ? "--bind" : "--ro-bind", home.toString()});
-        p.allowWrite().stream().filter(w -> !w.equals("~")).forEach(w -> binds.add(new String[] {"--bind", expand(w).toString()}));
-        p.extraRoBind().forEach(x -> binds.add(new String[] {"--ro-bind", expand(x).toString()}));
+        p.allowWrite().stream()
+                .filter(w -> !w.equals("~"))
+                .forEach(w -> binds.add(new String[] {"--bind", expand(w).toString()}));
+        p.extraRoBind()
+                .forEach(x -> binds.add(new String[] {"--ro-bind", expand(x).toString()}));
         p.extraRwBind().forEach(x -> binds.add(new String[] {"--bind", expand(x).toString()}));
         binds.add(new String[] {"--bind", workspace.toString()});
         binds.sort(Comparator.comparingInt(b -> Path.of(b[1]).getNameCount()));
@@ -69,8 +72,10 @@ final class BwrapArguments {
             Path path = expand(d);
             if (exists.test(path)) {
                 // An empty tmpfs hides a directory; /dev/null stands in for a file.
-                a.addAll(Files.isRegularFile(path) ? List.of("--ro-bind", "/dev/null", path.toString())
-                        : List.of("--tmpfs", path.toString()));
+                a.addAll(
+                        Files.isRegularFile(path)
+                                ? List.of("--ro-bind", "/dev/null", path.toString())
+                                : List.of("--tmpfs", path.toString()));
             }
         }
         bindIfExists(a, "--ro-bind", workspace.resolve(".oqto"));
@@ -81,7 +86,8 @@ final class BwrapArguments {
 
     /** No restriction, only supervision: everything visible as on the host, in a PID namespace of its own. */
     static List<String> supervised(String bwrap, List<String> argv) {
-        List<String> a = new ArrayList<>(List.of(bwrap, "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--"));
+        List<String> a =
+                new ArrayList<>(List.of(bwrap, "--die-with-parent", "--unshare-pid", "--dev-bind", "/", "/", "--"));
         a.addAll(argv);
         return a;
     }

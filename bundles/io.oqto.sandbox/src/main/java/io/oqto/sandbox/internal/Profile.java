@@ -36,9 +36,15 @@ record Profile(
         writes.retainAll(other.allowWrite);
         List<String> rw = new ArrayList<>(extraRwBind);
         rw.retainAll(other.extraRwBind);
-        return new Profile(union(denyRead, other.denyRead), writes, union(denyWrite, other.denyWrite),
-                isolateNetwork || other.isolateNetwork, isolatePid || other.isolatePid, dropAllCaps || other.dropAllCaps,
-                extraRoBind, rw);
+        return new Profile(
+                union(denyRead, other.denyRead),
+                writes,
+                union(denyWrite, other.denyWrite),
+                isolateNetwork || other.isolateNetwork,
+                isolatePid || other.isolatePid,
+                dropAllCaps || other.dropAllCaps,
+                extraRoBind,
+                rw);
     }
 
     /** This profile with more bind mounts (absolute paths): what a program needs besides the policy. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,15 +30,20 @@ public final class SandboxPolicyService implements SandboxService {
     static final Path SYSTEM_POLICY = Path.of("/etc/oqto/sandbox.toml");
     private static final Logger LOG = LoggerFactory.getLogger(SandboxPolicyService.class);
 
-    private final SandboxSettings settings;
-    private final String failure;
+    /** Null exactly when {@link #failure} says why. */
+    private final @Nullable SandboxSettings settings;
+
+    private final @Nullable String failure;
     private final String bwrap;
     private final BwrapArguments arguments;
     private final Optional<Path> setpriv = findOnPath("setpriv");
 
     @Activate
     public SandboxPolicyService(BundleContext context) {
-        this(policyFiles(!DeploymentMode.of(context).isMultiUser()), !DeploymentMode.of(context).isMultiUser(), findOnPath("bwrap"),
+        this(
+                policyFiles(!DeploymentMode.of(context).isMultiUser()),
+                !DeploymentMode.of(context).isMultiUser(),
+                findOnPath("bwrap"),
                 Home.current());
     }
 
@@ -61,7 +67,7 @@ public final class SandboxPolicyService implements SandboxService {
                 problem = "cannot read sandbox policy " + file.get() + ": " + e.getMessage();
             }
         }
-        if (problem == null && loaded.enabled() && bwrapBinary.isEmpty()) {
+        if (problem == null && loaded != null && loaded.enabled() && bwrapBinary.isEmpty()) {
             problem = "the sandbox policy requires bubblewrap, and bwrap is not installed";
         }
         this.settings = loaded;
@@ -84,14 +90,19 @@ public final class SandboxPolicyService implements SandboxService {
 
     static Optional<Path> findOnPath(String name) {
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
-        return Stream.of(path.split(":")).filter(d -> !d.isEmpty()).map(d -> Path.of(d, name))
-                .filter(Files::isExecutable).findFirst();
+        return Stream.of(path.split(":"))
+                .filter(d -> !d.isEmpty())
+                .map(d -> Path.of(d, name))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     @Override
-    public List<String> command(Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable, String profile) {
-        if (failure != null) {
-            throw new SandboxUnavailableException(failure);
+    public List<String> command(
+            Path workspace, List<String> argv, List<Path> readOnly, List<Path> writable, @Nullable String profile) {
+        SandboxSettings settings = this.settings;
+        if (failure != null || settings == null) {
+            throw new SandboxUnavailableException(String.valueOf(failure));
         }
         SandboxSettings effective = settings;
         Path local = workspace.resolve(".oqto").resolve("sandbox.toml");
@@ -102,16 +113,21 @@ public final class SandboxPolicyService implements SandboxService {
                 // A broken workspace policy must not silently fall back to a looser one.
                 throw new SandboxUnavailableException("invalid workspace sandbox policy: " + e.getMessage());
             }
-            if (effective.enabled() && bwrap.equals("bwrap") && findOnPath("bwrap").isEmpty()) {
-                throw new SandboxUnavailableException("the sandbox policy requires bubblewrap, and bwrap is not installed");
+            if (effective.enabled()
+                    && bwrap.equals("bwrap")
+                    && findOnPath("bwrap").isEmpty()) {
+                throw new SandboxUnavailableException(
+                        "the sandbox policy requires bubblewrap, and bwrap is not installed");
             }
         }
         if (profile != null) {
-            Profile asked = BuiltinProfiles.named(profile).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown sandbox profile \"" + profile + "\" (built-in: " + new TreeSet<>(BuiltinProfiles.ALL.keySet()) + ")"));
+            Profile asked = BuiltinProfiles.named(profile)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown sandbox profile \"" + profile
+                            + "\" (built-in: " + new TreeSet<>(BuiltinProfiles.ALL.keySet()) + ")"));
             effective = effective.tightenedBy(new SandboxSettings(true, profile, asked));
             if (bwrap.equals("bwrap")) {
-                throw new SandboxUnavailableException("profile " + profile + " requires bubblewrap, and bwrap is not installed");
+                throw new SandboxUnavailableException(
+                        "profile " + profile + " requires bubblewrap, and bwrap is not installed");
             }
         }
         if (!effective.enabled()) {
@@ -128,7 +144,8 @@ public final class SandboxPolicyService implements SandboxService {
         }
         // Without bubblewrap: the program at least dies with the thread that started it.
         return setpriv.map(s -> Stream.concat(Stream.of(s.toString(), "--pdeathsig", "KILL", "--"), argv.stream())
-                .toList()).orElse(List.copyOf(argv));
+                        .toList())
+                .orElse(List.copyOf(argv));
     }
 
     private static List<String> absolute(List<Path> paths) {
@@ -142,7 +159,8 @@ public final class SandboxPolicyService implements SandboxService {
 
     @Override
     public String describe() {
-        if (failure != null) {
+        SandboxSettings settings = this.settings;
+        if (failure != null || settings == null) {
             return "unavailable: " + failure;
         }
         return settings.enabled() ? "bubblewrap, profile " + settings.profileName() : "disabled";

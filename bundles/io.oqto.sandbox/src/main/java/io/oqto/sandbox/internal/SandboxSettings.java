@@ -11,9 +11,8 @@ import java.util.List;
  */
 record SandboxSettings(boolean enabled, String profileName, Profile profile) {
 
-    static final SandboxSettings DISABLED = new SandboxSettings(false, "none",
-            new Profile(List.of(), List.of(), List.of(), false, false, false,
-                    List.of(), List.of()));
+    static final SandboxSettings DISABLED = new SandboxSettings(
+            false, "none", new Profile(List.of(), List.of(), List.of(), false, false, false, List.of(), List.of()));
 
     /** These settings tightened by a workspace's: it can switch the sandbox on and narrow it, never the reverse. */
     SandboxSettings tightenedBy(SandboxSettings workspace) {

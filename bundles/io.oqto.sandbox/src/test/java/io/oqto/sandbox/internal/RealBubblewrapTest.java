@@ -24,14 +24,16 @@ class RealBubblewrapTest {
 
     @TempDir
     Path tmp;
+
     Path home;
     Path ws;
     String bwrap;
 
     @BeforeEach
     void setUp() throws IOException {
-        bwrap = SandboxPolicyService.findOnPath("bwrap").orElseThrow(() ->
-                new AssertionError("bwrap is not installed: run scripts/install-test-deps")).toString();
+        bwrap = SandboxPolicyService.findOnPath("bwrap")
+                .orElseThrow(() -> new AssertionError("bwrap is not installed: run scripts/install-test-deps"))
+                .toString();
         home = Files.createDirectories(tmp.resolve("home"));
         Files.createDirectories(home.resolve(".ssh"));
         Files.writeString(home.resolve(".ssh/id_ed25519"), "PRIVATE KEY");
@@ -40,12 +42,11 @@ class RealBubblewrapTest {
         Files.createDirectories(ws.resolve(".oqto"));
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private Result run(String profile, String script) throws Exception {
-        List<String> cmd = BwrapArguments.forHome(home).build(bwrap, BuiltinProfiles.ALL.get(profile), ws,
-                List.of("/bin/sh", "-c", script));
+        List<String> cmd = BwrapArguments.forHome(home)
+                .build(bwrap, BuiltinProfiles.ALL.get(profile), ws, List.of("/bin/sh", "-c", script));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "sandboxed command finished");
@@ -63,8 +64,10 @@ class RealBubblewrapTest {
 
     @Test
     void strictWritesOnlyTheWorkspaceAndAllowedPlaces() throws Exception {
-        Result r = run("strict", "touch " + ws.resolve("made-here") + " && touch " + home.resolve(".pi/ok")
-                + " && touch " + home.resolve("escape") + "; echo exit=$?");
+        Result r = run(
+                "strict",
+                "touch " + ws.resolve("made-here") + " && touch " + home.resolve(".pi/ok") + " && touch "
+                        + home.resolve("escape") + "; echo exit=$?");
         assertTrue(r.output().endsWith("exit=1"), r.output());
         assertTrue(r.output().contains("Read-only file system"), r.output());
         assertTrue(Files.exists(ws.resolve("made-here")));
@@ -74,7 +77,8 @@ class RealBubblewrapTest {
 
     @Test
     void theWorkspacePolicyDirectoryIsReadOnlyInside() throws Exception {
-        Result r = run("development", "echo 'enabled = false' > " + ws.resolve(".oqto/sandbox.toml") + "; echo exit=$?");
+        Result r =
+                run("development", "echo 'enabled = false' > " + ws.resolve(".oqto/sandbox.toml") + "; echo exit=$?");
         assertTrue(r.output().contains("Read-only file system") && !r.output().endsWith("exit=0"), r.output());
         assertTrue(Files.notExists(ws.resolve(".oqto/sandbox.toml")));
     }
@@ -96,6 +100,7 @@ class RealBubblewrapTest {
         // bwrap's init, the shell, ls and grep: nothing of the host.
         assertTrue(Integer.parseInt(r.output()) <= 5, "processes visible inside: " + r.output());
         Result open = run("minimal", "ls /proc | grep -c '^[0-9]'");
-        assertTrue(Integer.parseInt(open.output()) > 5, "the host's processes are visible without it: " + open.output());
+        assertTrue(
+                Integer.parseInt(open.output()) > 5, "the host's processes are visible without it: " + open.output());
     }
 }

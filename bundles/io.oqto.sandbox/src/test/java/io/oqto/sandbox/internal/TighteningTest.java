@@ -15,11 +15,16 @@ class TighteningTest {
         for (String name : List.of("minimal", "development", "strict")) {
             for (boolean enabled : new boolean[] {true, false}) {
                 all.add(SandboxFileParser.parse("g", "enabled = " + enabled + "\nprofile = \"" + name + "\""));
-                all.add(SandboxFileParser.parse("g", "enabled = " + enabled + "\nprofile = \"" + name + "\"\n[network]\nmode = \"isolated\""));
+                all.add(SandboxFileParser.parse(
+                        "g", "enabled = " + enabled + "\nprofile = \"" + name + "\"\n[network]\nmode = \"isolated\""));
             }
         }
-        all.add(SandboxFileParser.parse("w", "enabled = true\nprofile = \"wide\"\n[profiles.wide]\nallow_write = [\"~\", \"/\", \"/tmp\"]"));
-        all.add(SandboxFileParser.parse("w", "enabled = false\nprofile = \"open\"\n[profiles.open]\nallow_write = [\"/\"]\nextra_rw_bind = [\"/\"]"));
+        all.add(SandboxFileParser.parse(
+                "w", "enabled = true\nprofile = \"wide\"\n[profiles.wide]\nallow_write = [\"~\", \"/\", \"/tmp\"]"));
+        all.add(
+                SandboxFileParser.parse(
+                        "w",
+                        "enabled = false\nprofile = \"open\"\n[profiles.open]\nallow_write = [\"/\"]\nextra_rw_bind = [\"/\"]"));
         return all;
     }
 

@@ -45,7 +45,8 @@ public final class ConsoleOperatorKey {
 
     /** Makes the key pair unless both files are there; true when it made one. */
     static boolean ensure(Path privateKey, Path keysProperties) throws IOException, GeneralSecurityException {
-        if (Files.isRegularFile(privateKey) && Files.isRegularFile(keysProperties)
+        if (Files.isRegularFile(privateKey)
+                && Files.isRegularFile(keysProperties)
                 && Files.readAllLines(keysProperties).stream().anyMatch(l -> l.startsWith(OPERATOR + " = "))) {
             return false;
         }
@@ -55,10 +56,12 @@ public final class ConsoleOperatorKey {
         ByteArrayOutputStream pem = new ByteArrayOutputStream();
         OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "oqto console operator", null, pem);
         // The public half first, and the private one in one step: bin/oqto-shell uses the key as soon as it appears.
-        String blob = PublicKeyEntry.toString(pair.getPublic()).split(" ")[1];
-        PrivateFiles.write(keysProperties, "# Console accounts that log in with a key (bin/oqto-shell: data/operator.key).\n"
-                + "# Made by the control plane on first start; delete this file and data/operator.key for a new pair.\n"
-                + OPERATOR + " = " + blob + ",_g_:admingroup\n" + GROUP + "\n");
+        String blob = PublicKeyEntry.toString(pair.getPublic()).split(" ", -1)[1];
+        PrivateFiles.write(
+                keysProperties,
+                "# Console accounts that log in with a key (bin/oqto-shell: data/operator.key).\n"
+                        + "# Made by the control plane on first start; delete this file and data/operator.key for a new pair.\n"
+                        + OPERATOR + " = " + blob + ",_g_:admingroup\n" + GROUP + "\n");
         Path fresh = privateKey.resolveSibling(privateKey.getFileName() + ".new");
         PrivateFiles.write(fresh, pem.toString(StandardCharsets.US_ASCII));
         Files.move(fresh, privateKey, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every {@code oqto:*} command shares, in the style of Karaf's own commands: {@link #run()} does the work,
@@ -19,16 +20,19 @@ abstract class OqtoCommand implements Action {
     PrintStream out = System.out;
 
     @Override
-    public final Object execute() throws CommandException {
+    public final @Nullable Object execute() throws CommandException {
         try {
             run();
             return null;
         } catch (RunnerErrorException e) {
             throw new CommandException("the runner refused (" + e.code().wire() + "): " + e.getMessage(), e);
         } catch (ProvisioningException e) {
-            throw new CommandException(e.kind() == ProvisioningException.Kind.FAILED
-                    ? "failed at step " + e.step() + ": " + e.getMessage() + " (what this run created was undone)"
-                    : e.getMessage(), e);
+            throw new CommandException(
+                    e.kind() == ProvisioningException.Kind.FAILED
+                            ? "failed at step " + e.step() + ": " + e.getMessage()
+                                    + " (what this run created was undone)"
+                            : e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
             // Unreachable runners, unknown users, refused arguments: their message says it all.
             throw new CommandException(e.getMessage(), e);
@@ -44,7 +48,7 @@ abstract class OqtoCommand implements Action {
     }
 
     /** An empty cell for a missing value, instead of "null". */
-    static Object blank(Object o) {
+    static Object blank(@Nullable Object o) {
         return o == null ? "" : o;
     }
 

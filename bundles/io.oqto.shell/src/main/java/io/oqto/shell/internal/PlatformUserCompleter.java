@@ -2,6 +2,7 @@ package io.oqto.shell.internal;
 
 import io.oqto.api.users.PlatformUser;
 import io.oqto.api.users.UserProvisioning;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -9,27 +10,29 @@ import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.jspecify.annotations.Nullable;
 
 /** Completes platform user names: the provisioned users, or the one user of single-user mode. */
 @Service
 public class PlatformUserCompleter implements Completer {
 
     @Reference(optional = true)
+    @Nullable
     UserProvisioning users;
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-        StringsCompleter names = new StringsCompleter();
+        List<String> names = new ArrayList<>();
         try {
             if (users != null) {
-                users.list().stream().map(PlatformUser::name).forEach(names.getStrings()::add);
+                users.list().stream().map(PlatformUser::name).forEach(names::add);
             }
         } catch (RuntimeException e) {
             // single-user mode, or the helper not answering: offer the one user there is
         }
-        if (names.getStrings().isEmpty()) {
-            names.getStrings().add(System.getProperty("user.name"));
+        if (names.isEmpty()) {
+            names.add(System.getProperty("user.name"));
         }
-        return names.complete(session, commandLine, candidates);
+        return new StringsCompleter(names).complete(session, commandLine, candidates);
     }
 }

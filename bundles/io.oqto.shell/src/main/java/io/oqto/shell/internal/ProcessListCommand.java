@@ -26,7 +26,14 @@ public class ProcessListCommand extends OqtoCommand {
     void run() {
         ShellTable table = table("Name", "PID", "Running", "Exit", "Sandboxed", "Command");
         for (ProcessInfo p : runners.call(userOrSelf(user), new ListProcesses()).processes()) {
-            table.addRow().addContent(p.name(), p.pid(), p.running(), blank(p.exitCode()), p.sandboxed(), String.join(" ", p.argv()));
+            table.addRow()
+                    .addContent(
+                            p.name(),
+                            p.pid(),
+                            p.running(),
+                            blank(p.exitCode()),
+                            p.sandboxed(),
+                            String.join(" ", p.argv()));
         }
         print(table);
     }

@@ -14,7 +14,9 @@ public class ProcessNameCompleter extends RunnerItemCompleter {
     RunnerGateway runners;
 
     public ProcessNameCompleter() {
-        super(gateway -> user -> gateway.call(user, new ListProcesses()).processes().stream().map(ProcessInfo::name).toList());
+        super(gateway -> user -> gateway.call(user, new ListProcesses()).processes().stream()
+                .map(ProcessInfo::name)
+                .toList());
     }
 
     @Override

@@ -12,7 +12,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** {@code oqto:process-stop [--grace ms] <user> <name>}: SIGTERM, then SIGKILL after the grace period. */
 @Service
-@Command(scope = "oqto", name = "process-stop", description = "Stop a process of a user's runner (SIGTERM, then SIGKILL)")
+@Command(
+        scope = "oqto",
+        name = "process-stop",
+        description = "Stop a process of a user's runner (SIGTERM, then SIGKILL)")
 public class ProcessStopCommand extends OqtoCommand {
 
     @Reference
@@ -32,7 +35,8 @@ public class ProcessStopCommand extends OqtoCommand {
     @Override
     void run() {
         ProcessStopped r = runners.call(user, new StopProcess(name, graceMs));
-        out.printf("%s of %s stopped (%s), exit code %s%n", name, user,
-                r.killed() ? "killed after the grace period" : "ended on SIGTERM", r.exitCode());
+        out.printf(
+                "%s of %s stopped (%s), exit code %s%n",
+                name, user, r.killed() ? "killed after the grace period" : "ended on SIGTERM", r.exitCode());
     }
 }

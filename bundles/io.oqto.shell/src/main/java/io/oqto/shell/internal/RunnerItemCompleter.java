@@ -7,6 +7,7 @@ import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Completes something a user's runner has (a session id, a process name) for the commands whose first
@@ -37,7 +38,7 @@ abstract class RunnerItemCompleter implements Completer {
     }
 
     /** The word after the command name that is not an option (nor an option's value), if it is complete. */
-    static String firstArgument(CommandLine line) {
+    static @Nullable String firstArgument(CommandLine line) {
         String[] words = line.getArguments();
         for (int i = 1; i < words.length && i < line.getCursorArgumentIndex(); i++) {
             if (words[i].startsWith("-")) {

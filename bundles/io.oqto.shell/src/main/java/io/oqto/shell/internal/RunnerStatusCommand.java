@@ -11,7 +11,10 @@ import org.apache.karaf.shell.support.table.ShellTable;
 
 /** {@code oqto:runner-status [user]}: what the user's runner reports about itself. */
 @Service
-@Command(scope = "oqto", name = "runner-status", description = "Show the status of a user's runner, fetched over its socket")
+@Command(
+        scope = "oqto",
+        name = "runner-status",
+        description = "Show the status of a user's runner, fetched over its socket")
 public class RunnerStatusCommand extends OqtoCommand {
 
     @Reference
@@ -25,8 +28,16 @@ public class RunnerStatusCommand extends OqtoCommand {
     void run() {
         RunnerStatus s = runners.status(userOrSelf(user));
         ShellTable table = table("User", "Linux user", "UID", "PID", "Version", "Protocol", "Uptime", "Socket");
-        table.addRow().addContent(s.user(), s.linuxUser(), s.uid(), s.pid(), s.version(), s.protocol(),
-                formatUptime(s.uptimeMillis()), s.socket());
+        table.addRow()
+                .addContent(
+                        s.user(),
+                        s.linuxUser(),
+                        s.uid(),
+                        s.pid(),
+                        s.version(),
+                        s.protocol(),
+                        formatUptime(s.uptimeMillis()),
+                        s.socket());
         // Printed rather than returned: a returned value is not shown in non-interactive sessions (bin/client -b).
         print(table);
     }

@@ -14,7 +14,9 @@ public class SessionIdCompleter extends RunnerItemCompleter {
     RunnerGateway runners;
 
     public SessionIdCompleter() {
-        super(gateway -> user -> gateway.call(user, new ListSessions()).sessions().stream().map(Session::id).toList());
+        super(gateway -> user -> gateway.call(user, new ListSessions()).sessions().stream()
+                .map(Session::id)
+                .toList());
     }
 
     @Override

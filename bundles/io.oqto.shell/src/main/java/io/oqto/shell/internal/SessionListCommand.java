@@ -26,8 +26,16 @@ public class SessionListCommand extends OqtoCommand {
     void run() {
         ShellTable table = table("Session", "State", "Reason", "Model", "PID", "Events", "Watchers", "Created");
         for (Session s : runners.call(userOrSelf(user), new ListSessions()).sessions()) {
-            table.addRow().addContent(s.id(), s.state(), blank(s.stopReason()), blank(s.model()), blank(s.pid()), s.lastSeq(),
-                    s.subscribers(), s.createdAt());
+            table.addRow()
+                    .addContent(
+                            s.id(),
+                            s.state(),
+                            blank(s.stopReason()),
+                            blank(s.model()),
+                            blank(s.pid()),
+                            s.lastSeq(),
+                            s.subscribers(),
+                            s.createdAt());
         }
         print(table);
     }

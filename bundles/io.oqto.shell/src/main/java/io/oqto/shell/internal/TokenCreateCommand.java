@@ -16,7 +16,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  * hash is stored, so a lost token is replaced, not recovered.
  */
 @Service
-@Command(scope = "oqto", name = "token-create", description = "Create an API token for a platform user and print it once")
+@Command(
+        scope = "oqto",
+        name = "token-create",
+        description = "Create an API token for a platform user and print it once")
 public class TokenCreateCommand extends OqtoCommand {
 
     @Reference

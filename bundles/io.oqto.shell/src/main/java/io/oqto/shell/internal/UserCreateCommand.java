@@ -16,7 +16,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  * again converges and prints no token.
  */
 @Service
-@Command(scope = "oqto", name = "user-create", description = "Provision a platform user: Linux account, services, runner, first token")
+@Command(
+        scope = "oqto",
+        name = "user-create",
+        description = "Provision a platform user: Linux account, services, runner, first token")
 public class UserCreateCommand extends OqtoCommand {
 
     @Reference
@@ -34,8 +37,12 @@ public class UserCreateCommand extends OqtoCommand {
     @Override
     void run() {
         ProvisionedUser p = users.create(new NewUser(name, email, role(role)));
-        out.printf("%s %s: Linux user %s (uid %d), runner answering%s%n", p.created() ? "created" : "converged", name,
-                p.user().linuxUser(), p.user().uid(),
+        out.printf(
+                "%s %s: Linux user %s (uid %d), runner answering%s%n",
+                p.created() ? "created" : "converged",
+                name,
+                p.user().linuxUser(),
+                p.user().uid(),
                 p.notInstalled().isEmpty() ? "" : "; not installed here: " + String.join(", ", p.notInstalled()));
         if (p.token() != null) {
             out.println("API token (shown once):");
@@ -44,6 +51,7 @@ public class UserCreateCommand extends OqtoCommand {
     }
 
     static Role role(String role) {
-        return Role.parse(role).orElseThrow(() -> new IllegalArgumentException("--role must be user or admin, not " + role));
+        return Role.parse(role)
+                .orElseThrow(() -> new IllegalArgumentException("--role must be user or admin, not " + role));
     }
 }

@@ -13,7 +13,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  * processes, removes the Linux account (and home), the runner socket, tokens and record.
  */
 @Service
-@Command(scope = "oqto", name = "user-delete", description = "Delete a platform user, their processes and Linux account")
+@Command(
+        scope = "oqto",
+        name = "user-delete",
+        description = "Delete a platform user, their processes and Linux account")
 public class UserDeleteCommand extends OqtoCommand {
 
     @Reference
@@ -29,6 +32,9 @@ public class UserDeleteCommand extends OqtoCommand {
     @Override
     void run() {
         boolean existed = users.delete(name, keepHome);
-        out.println(existed ? "deleted " + name + (keepHome ? " (home kept)" : "") : "no such user " + name + "; nothing to do");
+        out.println(
+                existed
+                        ? "deleted " + name + (keepHome ? " (home kept)" : "")
+                        : "no such user " + name + "; nothing to do");
     }
 }

@@ -9,7 +9,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** {@code oqto:user-disable <name>}: revokes the user's tokens and stops their services; nothing is deleted. */
 @Service
-@Command(scope = "oqto", name = "user-disable", description = "Disable a platform user: revoke tokens, stop services, keep files")
+@Command(
+        scope = "oqto",
+        name = "user-disable",
+        description = "Disable a platform user: revoke tokens, stop services, keep files")
 public class UserDisableCommand extends OqtoCommand {
 
     @Reference

@@ -9,7 +9,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** {@code oqto:user-enable <name>}: starts a disabled user's services again; a token comes from token-create. */
 @Service
-@Command(scope = "oqto", name = "user-enable", description = "Enable a disabled platform user: services and runner again")
+@Command(
+        scope = "oqto",
+        name = "user-enable",
+        description = "Enable a disabled platform user: services and runner again")
 public class UserEnableCommand extends OqtoCommand {
 
     @Reference

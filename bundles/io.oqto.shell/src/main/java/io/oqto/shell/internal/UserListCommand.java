@@ -19,7 +19,14 @@ public class UserListCommand extends OqtoCommand {
     void run() {
         ShellTable table = table("Name", "Linux user", "UID", "Role", "State", "Email");
         for (PlatformUser u : users.list()) {
-            table.addRow().addContent(u.name(), u.linuxUser(), u.uid(), u.role().wireName(), u.state().wireName(), u.email());
+            table.addRow()
+                    .addContent(
+                            u.name(),
+                            u.linuxUser(),
+                            u.uid(),
+                            u.role().wireName(),
+                            u.state().wireName(),
+                            u.email());
         }
         print(table);
     }

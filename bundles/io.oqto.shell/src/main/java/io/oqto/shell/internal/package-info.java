@@ -1,2 +1,5 @@
 /** Karaf shell commands for operators ({@code oqto:*}). */
+@NullMarked
 package io.oqto.shell.internal;
+
+import org.jspecify.annotations.NullMarked;

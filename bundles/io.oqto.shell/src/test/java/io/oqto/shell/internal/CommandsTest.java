@@ -12,8 +12,11 @@ import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.runner.PingResult;
 import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.runner.RunnerEvent;
+import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.RunnerRequest;
+import io.oqto.api.runner.RunnerStatus;
 import io.oqto.api.runner.RunnerSubscription;
+import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.runner.Subscribed;
 import io.oqto.api.runner.processes.ListProcesses;
 import io.oqto.api.runner.processes.ProcessInfo;
@@ -25,9 +28,6 @@ import io.oqto.api.runner.sessions.Session;
 import io.oqto.api.runner.sessions.SessionList;
 import io.oqto.api.runner.sessions.SessionReply;
 import io.oqto.api.runner.sessions.StopSession;
-import io.oqto.api.runner.RunnerGateway;
-import io.oqto.api.runner.RunnerStatus;
-import io.oqto.api.runner.RunnerUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -66,8 +66,16 @@ class CommandsTest {
             if (!user.equals("alice")) {
                 throw new RunnerUnavailableException("runner of " + user + " is not running");
             }
-            return new RunnerStatus("alice", "oqto_alice", 2001, 4242, "0.1.0", "1.0", "2026-11-26T00:00:00Z",
-                    3_725_000, "/run/user/2001/oqto-runner.sock");
+            return new RunnerStatus(
+                    "alice",
+                    "oqto_alice",
+                    2001,
+                    4242,
+                    "0.1.0",
+                    "1.0",
+                    "2026-11-26T00:00:00Z",
+                    3_725_000,
+                    "/run/user/2001/oqto-runner.sock");
         }
 
         @Override
@@ -81,10 +89,25 @@ class CommandsTest {
             if (!user.equals("alice")) {
                 throw new RunnerUnavailableException("runner of " + user + " is not running");
             }
-            Session beta = new Session("beta", "stopped", "stopped", ".", "fake", "m1", null, "2026-12-02T00:00:00Z", 12, 0, null);
+            Session beta = new Session(
+                    "beta", "stopped", "stopped", ".", "fake", "m1", null, "2026-12-02T00:00:00Z", 12, 0, null);
             if (request instanceof ListSessions) {
-                return (R) new SessionList(List.of(new Session("alpha", "idle", null, ".", "fake", "m1", "pi-1",
-                        "2026-12-02T00:00:00Z", 7, 1, 4711L), beta), 1);
+                return (R) new SessionList(
+                        List.of(
+                                new Session(
+                                        "alpha",
+                                        "idle",
+                                        null,
+                                        ".",
+                                        "fake",
+                                        "m1",
+                                        "pi-1",
+                                        "2026-12-02T00:00:00Z",
+                                        7,
+                                        1,
+                                        4711L),
+                                beta),
+                        1);
             }
             if (request instanceof StopSession stop) {
                 if (!stop.session().equals("beta")) {
@@ -93,8 +116,22 @@ class CommandsTest {
                 return (R) new SessionReply(beta);
             }
             if (request instanceof ListProcesses) {
-                return (R) new ProcessList(List.of(new ProcessInfo("build", 99, false, 2, null, "2026-12-02T00:00:00Z",
-                        List.of("make", "-j2"), true, Map.of(), 0, Map.of(), List.of())), Map.of(), 0);
+                return (R) new ProcessList(
+                        List.of(new ProcessInfo(
+                                "build",
+                                99,
+                                false,
+                                2,
+                                null,
+                                "2026-12-02T00:00:00Z",
+                                List.of("make", "-j2"),
+                                true,
+                                Map.of(),
+                                0,
+                                Map.of(),
+                                List.of())),
+                        Map.of(),
+                        0);
             }
             if (request instanceof StopProcess) {
                 return (R) new ProcessStopped(true, 137);
@@ -108,7 +145,8 @@ class CommandsTest {
         }
 
         @Override
-        public RunnerSubscription subscribe(String user, RunnerRequest<Subscribed> request, Consumer<RunnerEvent> events) {
+        public RunnerSubscription subscribe(
+                String user, RunnerRequest<Subscribed> request, Consumer<RunnerEvent> events) {
             throw new UnsupportedOperationException(request.toString());
         }
     };
@@ -130,7 +168,9 @@ class CommandsTest {
         RunnerStatusCommand c = new RunnerStatusCommand();
         c.runners = GATEWAY;
         c.user = "bob";
-        assertEquals("runner of bob is not running", assertThrows(CommandException.class, c::execute).getMessage());
+        assertEquals(
+                "runner of bob is not running",
+                assertThrows(CommandException.class, c::execute).getMessage());
     }
 
     @Test
@@ -154,7 +194,8 @@ class CommandsTest {
         stop.user = "alice";
         stop.name = "build";
         stop.execute();
-        assertEquals("build of alice stopped (killed after the grace period), exit code 137",
+        assertEquals(
+                "build of alice stopped (killed after the grace period), exit code 137",
                 out.toString(StandardCharsets.UTF_8).strip());
     }
 
@@ -164,7 +205,8 @@ class CommandsTest {
         c.runners = GATEWAY;
         c.user = "alice";
         c.id = "nope";
-        assertEquals("the runner refused (session_not_found): no session nope",
+        assertEquals(
+                "the runner refused (session_not_found): no session nope",
                 assertThrows(CommandException.class, c::execute).getMessage());
     }
 
@@ -183,37 +225,40 @@ class CommandsTest {
     /** The candidates for the last word (the one being typed). */
     private static List<String> complete(Completer completer, String... words) {
         List<String> candidates = new ArrayList<>();
-        completer.complete(null, new CommandLine() {
-            @Override
-            public int getCursorArgumentIndex() {
-                return words.length - 1;
-            }
+        completer.complete(
+                null,
+                new CommandLine() {
+                    @Override
+                    public int getCursorArgumentIndex() {
+                        return words.length - 1;
+                    }
 
-            @Override
-            public String getCursorArgument() {
-                return words[words.length - 1];
-            }
+                    @Override
+                    public String getCursorArgument() {
+                        return words[words.length - 1];
+                    }
 
-            @Override
-            public int getArgumentPosition() {
-                return words[words.length - 1].length();
-            }
+                    @Override
+                    public int getArgumentPosition() {
+                        return words[words.length - 1].length();
+                    }
 
-            @Override
-            public String[] getArguments() {
-                return words;
-            }
+                    @Override
+                    public String[] getArguments() {
+                        return words;
+                    }
 
-            @Override
-            public int getBufferPosition() {
-                return getBuffer().length();
-            }
+                    @Override
+                    public int getBufferPosition() {
+                        return getBuffer().length();
+                    }
 
-            @Override
-            public String getBuffer() {
-                return String.join(" ", words);
-            }
-        }, candidates);
+                    @Override
+                    public String getBuffer() {
+                        return String.join(" ", words);
+                    }
+                },
+                candidates);
         return candidates.stream().map(String::strip).sorted().toList();
     }
 
@@ -223,7 +268,9 @@ class CommandsTest {
         c.runners = GATEWAY;
         c.user = "alice";
         c.execute();
-        assertEquals("runner of alice answered in 1.234 ms", out.toString(StandardCharsets.UTF_8).strip());
+        assertEquals(
+                "runner of alice answered in 1.234 ms",
+                out.toString(StandardCharsets.UTF_8).strip());
     }
 
     @Test
@@ -254,11 +301,14 @@ class CommandsTest {
         assertEquals(List.of("alice/ADMIN"), issued);
 
         c.role = "root";
-        assertEquals("--role must be user or admin, not root",
+        assertEquals(
+                "--role must be user or admin, not root",
                 assertThrows(CommandException.class, c::execute).getMessage());
         c.role = "user";
         c.user = "../etc";
-        assertEquals("not a platform user name: ../etc", assertThrows(CommandException.class, c::execute).getMessage());
+        assertEquals(
+                "not a platform user name: ../etc",
+                assertThrows(CommandException.class, c::execute).getMessage());
         assertEquals(1, issued.size(), "nothing issued for rejected input");
     }
 }

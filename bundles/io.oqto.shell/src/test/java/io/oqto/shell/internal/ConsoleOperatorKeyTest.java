@@ -29,10 +29,14 @@ class ConsoleOperatorKeyTest {
         // Read back the way the console client reads it.
         KeyPair loaded;
         try (var in = Files.newInputStream(key)) {
-            loaded = SecurityUtils.loadKeyPairIdentities(null, () -> key.toString(), in, null).iterator().next();
+            loaded = SecurityUtils.loadKeyPairIdentities(null, () -> key.toString(), in, null)
+                    .iterator()
+                    .next();
         }
-        String blob = PublicKeyEntry.toString(loaded.getPublic()).split(" ")[1];
-        List<String> entries = Files.readAllLines(keys).stream().filter(l -> !l.startsWith("#")).toList();
+        String blob = PublicKeyEntry.toString(loaded.getPublic()).split(" ", -1)[1];
+        List<String> entries = Files.readAllLines(keys).stream()
+                .filter(l -> !l.startsWith("#"))
+                .toList();
         assertEquals(List.of("oqto = " + blob + ",_g_:admingroup", ConsoleOperatorKey.GROUP), entries);
         assertFalse(Files.exists(dir.resolve("data/operator.key.new")));
     }

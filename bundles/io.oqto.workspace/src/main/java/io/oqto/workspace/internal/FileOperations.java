@@ -54,15 +54,19 @@ final class FileOperations {
                 case "create_directory" -> mkdir(r);
                 case "delete_path" -> delete(r);
                 case "rename_path" -> rename(r);
-                default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "not a file operation: " + r.type(), null);
+                default ->
+                    throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "not a file operation: " + r.type(), null);
             };
         } catch (NoSuchFileException e) {
-            throw new ProtocolException(ErrorCode.PATH_NOT_FOUND, "no such file or directory: " + shown(e.getFile()), null);
+            throw new ProtocolException(
+                    ErrorCode.PATH_NOT_FOUND, "no such file or directory: " + shown(e.getFile()), null);
         } catch (FileAlreadyExistsException e) {
             throw new ProtocolException(ErrorCode.PATH_EXISTS, "already exists: " + shown(e.getFile()), null);
         } catch (DirectoryNotEmptyException e) {
-            throw new ProtocolException(ErrorCode.DIRECTORY_NOT_EMPTY,
-                    "directory not empty (pass \"recursive\": true): " + shown(e.getFile()), null);
+            throw new ProtocolException(
+                    ErrorCode.DIRECTORY_NOT_EMPTY,
+                    "directory not empty (pass \"recursive\": true): " + shown(e.getFile()),
+                    null);
         } catch (NotDirectoryException e) {
             throw new ProtocolException(ErrorCode.NOT_A_DIRECTORY, "not a directory: " + shown(e.getFile()), null);
         } catch (AccessDeniedException e) {
@@ -78,7 +82,9 @@ final class FileOperations {
             return "(unknown)";
         }
         Path p = Path.of(file);
-        return p.startsWith(guard.root()) ? "/" + guard.root().relativize(p) : p.getFileName().toString();
+        return p.startsWith(guard.root())
+                ? "/" + guard.root().relativize(p)
+                : p.getFileName().toString();
     }
 
     private Frame list(Frame r) throws IOException, ProtocolException {
@@ -126,17 +132,23 @@ final class FileOperations {
         long offset = r.number("offset", 0);
         long length = Math.min(r.number("length", MAX_READ), MAX_READ);
         if (offset < 0 || length < 0) {
-            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"offset\" and \"length\" must not be negative", null);
+            throw new ProtocolException(
+                    ErrorCode.INVALID_REQUEST, "\"offset\" and \"length\" must not be negative", null);
         }
         byte[] data;
         long size;
-        try (SeekableByteChannel ch = Files.newByteChannel(p); InputStream in = Channels.newInputStream(ch)) {
+        try (SeekableByteChannel ch = Files.newByteChannel(p);
+                InputStream in = Channels.newInputStream(ch)) {
             size = ch.size();
             ch.position(Math.min(offset, size));
             data = in.readNBytes((int) length);
         }
-        return reply(r, "file_content").with("offset", offset).with("size", size).with("bytes", data.length)
-                .with("eof", offset + data.length >= size).with("data_base64", Base64.getEncoder().encodeToString(data));
+        return reply(r, "file_content")
+                .with("offset", offset)
+                .with("size", size)
+                .with("bytes", data.length)
+                .with("eof", offset + data.length >= size)
+                .with("data_base64", Base64.getEncoder().encodeToString(data));
     }
 
     private Frame write(Frame r) throws IOException, ProtocolException {
@@ -149,7 +161,8 @@ final class FileOperations {
         try {
             data = Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
-            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"data_base64\" is not base64: " + e.getMessage(), null);
+            throw new ProtocolException(
+                    ErrorCode.INVALID_REQUEST, "\"data_base64\" is not base64: " + e.getMessage(), null);
         }
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new ProtocolException(ErrorCode.NOT_A_FILE, "is a directory: " + pathOf(r), null);
@@ -173,7 +186,8 @@ final class FileOperations {
         if (Boolean.FALSE.equals(r.fields().get("create_parents"))) {
             Files.createDirectory(dir);
         } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ProtocolException(ErrorCode.PATH_EXISTS, "already exists and is not a directory: " + pathOf(r), null);
+            throw new ProtocolException(
+                    ErrorCode.PATH_EXISTS, "already exists and is not a directory: " + pathOf(r), null);
         } else {
             Files.createDirectories(dir);
         }
@@ -183,7 +197,10 @@ final class FileOperations {
     private Frame delete(Frame r) throws IOException, ProtocolException {
         Path p = guard.existing(pathOf(r));
         if (p.equals(guard.root())) {
-            throw new ProtocolException(ErrorCode.PATH_NOT_ALLOWED, "path " + pathOf(r) + " is not allowed: it is the workspace root itself", null);
+            throw new ProtocolException(
+                    ErrorCode.PATH_NOT_ALLOWED,
+                    "path " + pathOf(r) + " is not allowed: it is the workspace root itself",
+                    null);
         }
         if (Files.isDirectory(p) && Boolean.TRUE.equals(r.fields().get("recursive"))) {
             // walkFileTree does not follow symbolic links: a link inside is removed, its target is not.
@@ -218,11 +235,15 @@ final class FileOperations {
         Path from = guard.existing(fromName);
         Path to = guard.forWrite(toName);
         if (from.equals(guard.root())) {
-            throw new ProtocolException(ErrorCode.PATH_NOT_ALLOWED, "path " + fromName + " is not allowed: it is the workspace root itself", null);
+            throw new ProtocolException(
+                    ErrorCode.PATH_NOT_ALLOWED,
+                    "path " + fromName + " is not allowed: it is the workspace root itself",
+                    null);
         }
         // rename(2) replaces an existing target silently: refuse first unless overwriting was asked for.
         if (!Boolean.TRUE.equals(r.fields().get("overwrite")) && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ProtocolException(ErrorCode.PATH_EXISTS, "already exists (pass \"overwrite\": true): " + toName, null);
+            throw new ProtocolException(
+                    ErrorCode.PATH_EXISTS, "already exists (pass \"overwrite\": true): " + toName, null);
         }
         Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return reply(r, "path_renamed");
@@ -232,7 +253,9 @@ final class FileOperations {
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         Map<String, Object> m = new LinkedHashMap<>();
         // "kind", not "type": a top-level "type" would clash with the frame's own type.
-        m.put("kind", a.isSymbolicLink() ? "symlink" : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other");
+        m.put(
+                "kind",
+                a.isSymbolicLink() ? "symlink" : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other");
         m.put("size", a.size());
         m.put("modified_ms", a.lastModifiedTime().toMillis());
         return m;

@@ -1,9 +1,9 @@
 package io.oqto.workspace.internal;
 
 import io.oqto.api.unix.Home;
-import io.oqto.runner.spi.ConfinedWorkspace;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.spi.ConfinedWorkspace;
 import io.oqto.runner.spi.RunnerOperation;
 import io.oqto.runner.spi.WorkspacePaths;
 import java.io.IOException;
@@ -22,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * Registers the file operations with the runner's socket server. The workspace root is
  * {@code [workspace] root}, by default {@code ~/oqto} of the user the runner runs as (created 0700).
  */
-@Component(configurationPid = "oqto.workspace", configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(
+        configurationPid = "oqto.workspace",
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {RunnerOperation.class, WorkspacePaths.class})
 @Designate(ocd = WorkspaceConfig.class)
 public final class WorkspaceFiles implements RunnerOperation, WorkspacePaths {
 
-    static final Set<String> TYPES = Set.of("list_directory", "stat", "read_file", "write_file", "create_directory",
-            "delete_path", "rename_path");
+    static final Set<String> TYPES = Set.of(
+            "list_directory", "stat", "read_file", "write_file", "create_directory", "delete_path", "rename_path");
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceFiles.class);
 
     private final ConfinedWorkspace guard;
@@ -41,7 +43,8 @@ public final class WorkspaceFiles implements RunnerOperation, WorkspacePaths {
 
     WorkspaceFiles(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
-            Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         this.guard = new ConfinedWorkspace(root);
         this.operations = new FileOperations(guard);

@@ -26,6 +26,7 @@ class WorkspaceFilesTest {
 
     @TempDir
     Path tmp;
+
     Path root;
     Path outside;
     WorkspaceFiles files;
@@ -65,52 +66,57 @@ class WorkspaceFilesTest {
     }
 
     private String code(String type, Object... kv) {
-        return assertThrows(ProtocolException.class, () -> call(type, kv)).code().wire();
+        return assertThrows(ProtocolException.class, () -> call(type, kv))
+                .code()
+                .wire();
     }
 
     /** The traversal corpus: each request, the code it must get; nothing outside the root is touched. */
     @ParameterizedTest(name = "[{index}] {0} {1}")
-    @CsvSource(delimiter = '|', value = {
-        "read_file      | ../outside/secret.txt                  | path_not_allowed",
-        "read_file      | dir/../../outside/secret.txt           | path_not_allowed",
-        "read_file      | ..                                     | path_not_allowed",
-        "read_file      | ./..                                   | path_not_allowed",
-        "read_file      | dir/./../..                            | path_not_allowed",
-        "read_file      | a.txt/..                               | path_not_allowed",
-        "read_file      | /etc/passwd                            | path_not_allowed",
-        "read_file      | //etc/passwd                           | path_not_allowed",
-        "read_file      | link-out/secret.txt                    | path_not_allowed",
-        "read_file      | link-out-file                          | path_not_allowed",
-        "read_file      | dir/up/outside/secret.txt              | path_not_allowed",
-        "read_file      | link-in/up/outside/secret.txt          | path_not_allowed",
-        "read_file      | ü/../../outside/secret.txt             | path_not_allowed",
-        "read_file      | %2e%2e/outside/secret.txt              | path_not_found",
-        "read_file      | ..%2foutside%2fsecret.txt              | path_not_found",
-        "read_file      | ..\\\\outside\\\\secret.txt            | path_not_found",
-        "read_file      | ...                                    | path_not_found",
-        "read_file      | dangling                               | path_not_found",
-        "read_file      | dir                                    | not_a_file",
-        "list_directory | link-out                               | path_not_allowed",
-        "list_directory | ../outside                             | path_not_allowed",
-        "list_directory | dir/up                                 | path_not_allowed",
-        "stat           | link-out-file                          | path_not_allowed",
-        "stat           | ../outside/secret.txt                  | path_not_allowed",
-        "write_file     | ../outside/new.txt                     | path_not_allowed",
-        "write_file     | link-out/new.txt                       | path_not_allowed",
-        "write_file     | dir/up/outside/new.txt                 | path_not_allowed",
-        "write_file     | dangling/new.txt                       | path_not_allowed",
-        "write_file     | /tmp/new.txt                           | path_not_allowed",
-        "create_directory | link-out/newdir                      | path_not_allowed",
-        "create_directory | ../newdir                            | path_not_allowed",
-        "delete_path    | link-out/secret.txt                    | path_not_allowed",
-        "delete_path    | link-out-file                          | path_not_allowed",
-        "delete_path    | ../outside                             | path_not_allowed",
-        "delete_path    | ''                                     | path_not_allowed",
-        "delete_path    | /                                      | path_not_allowed",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "read_file      | ../outside/secret.txt                  | path_not_allowed",
+                "read_file      | dir/../../outside/secret.txt           | path_not_allowed",
+                "read_file      | ..                                     | path_not_allowed",
+                "read_file      | ./..                                   | path_not_allowed",
+                "read_file      | dir/./../..                            | path_not_allowed",
+                "read_file      | a.txt/..                               | path_not_allowed",
+                "read_file      | /etc/passwd                            | path_not_allowed",
+                "read_file      | //etc/passwd                           | path_not_allowed",
+                "read_file      | link-out/secret.txt                    | path_not_allowed",
+                "read_file      | link-out-file                          | path_not_allowed",
+                "read_file      | dir/up/outside/secret.txt              | path_not_allowed",
+                "read_file      | link-in/up/outside/secret.txt          | path_not_allowed",
+                "read_file      | ü/../../outside/secret.txt             | path_not_allowed",
+                "read_file      | %2e%2e/outside/secret.txt              | path_not_found",
+                "read_file      | ..%2foutside%2fsecret.txt              | path_not_found",
+                "read_file      | ..\\\\outside\\\\secret.txt            | path_not_found",
+                "read_file      | ...                                    | path_not_found",
+                "read_file      | dangling                               | path_not_found",
+                "read_file      | dir                                    | not_a_file",
+                "list_directory | link-out                               | path_not_allowed",
+                "list_directory | ../outside                             | path_not_allowed",
+                "list_directory | dir/up                                 | path_not_allowed",
+                "stat           | link-out-file                          | path_not_allowed",
+                "stat           | ../outside/secret.txt                  | path_not_allowed",
+                "write_file     | ../outside/new.txt                     | path_not_allowed",
+                "write_file     | link-out/new.txt                       | path_not_allowed",
+                "write_file     | dir/up/outside/new.txt                 | path_not_allowed",
+                "write_file     | dangling/new.txt                       | path_not_allowed",
+                "write_file     | /tmp/new.txt                           | path_not_allowed",
+                "create_directory | link-out/newdir                      | path_not_allowed",
+                "create_directory | ../newdir                            | path_not_allowed",
+                "delete_path    | link-out/secret.txt                    | path_not_allowed",
+                "delete_path    | link-out-file                          | path_not_allowed",
+                "delete_path    | ../outside                             | path_not_allowed",
+                "delete_path    | ''                                     | path_not_allowed",
+                "delete_path    | /                                      | path_not_allowed",
+            })
     void traversalCorpus(String type, String path, String expected) throws Exception {
         String p = path.equals("''") ? "" : path;
-        Map<String, Object> extra = type.equals("write_file") ? Map.of("data_base64", "eA==", "create_parents", true) : Map.of();
+        Map<String, Object> extra =
+                type.equals("write_file") ? Map.of("data_base64", "eA==", "create_parents", true) : Map.of();
         Map<String, Object> f = new HashMap<>(extra);
         f.put("path", p);
         f.put("recursive", true);
@@ -121,10 +127,12 @@ class WorkspaceFilesTest {
 
     @Test
     void nulLongPathsAndMissingFieldsAreRefused() {
-        assertEquals("path_not_allowed: path a.txt\\0.png is not allowed: it contains a NUL byte",
+        assertEquals(
+                "path_not_allowed: path a.txt\\0.png is not allowed: it contains a NUL byte",
                 error("read_file", "path", "a.txt\u0000.png"));
         assertEquals("path_not_allowed", code("read_file", "path", "x/".repeat(2100)));
-        assertEquals("path_not_allowed: path d/" + "y".repeat(300) + " is not allowed: a name is longer than 255 bytes",
+        assertEquals(
+                "path_not_allowed: path d/" + "y".repeat(300) + " is not allowed: a name is longer than 255 bytes",
                 error("read_file", "path", "d/" + "y".repeat(300)));
         assertEquals("invalid_request: \"path\" is required and must be a string", error("read_file"));
         assertEquals("invalid_request: \"path\" is required and must be a string", error("stat", "path", 42));
@@ -135,7 +143,8 @@ class WorkspaceFilesTest {
     @Test
     void messagesNameTheRequestNotTheHostPath() {
         String msg = error("read_file", "path", "link-out/secret.txt");
-        assertEquals("path_not_allowed: path link-out/secret.txt is not allowed: it resolves outside the workspace", msg);
+        assertEquals(
+                "path_not_allowed: path link-out/secret.txt is not allowed: it resolves outside the workspace", msg);
         assertFalse(msg.contains(tmp.toString()));
     }
 
@@ -170,7 +179,8 @@ class WorkspaceFilesTest {
     @Test
     void absolutePathsInsideTheRootAreFine() throws Exception {
         Frame f = call("read_file", "path", root.resolve("link-in/b.txt").toString());
-        assertArrayEquals("b".getBytes(StandardCharsets.UTF_8), Base64.getDecoder().decode(f.string("data_base64")));
+        assertArrayEquals(
+                "b".getBytes(StandardCharsets.UTF_8), Base64.getDecoder().decode(f.string("data_base64")));
     }
 
     @Test
@@ -181,7 +191,8 @@ class WorkspaceFilesTest {
         call("write_file", "path", "new/deep/n.txt", "data_base64", b64("v2"));
         assertEquals("v2", Files.readString(root.resolve("new/deep/n.txt")));
         try (var s = Files.list(root.resolve("new/deep"))) {
-            assertEquals(List.of("n.txt"), s.map(p -> p.getFileName().toString()).toList());
+            assertEquals(
+                    List.of("n.txt"), s.map(p -> p.getFileName().toString()).toList());
         }
         assertEquals("path_not_found", code("write_file", "path", "missing/n.txt", "data_base64", b64("x")));
         assertEquals("not_a_file", code("write_file", "path", "dir", "data_base64", b64("x")));
@@ -191,8 +202,10 @@ class WorkspaceFilesTest {
     void listsSortedWithTypesAndHidesDotFilesUnlessAsked() throws Exception {
         Frame f = call("list_directory", "path", "");
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> entries = (List<Map<String, Object>>) f.fields().get("entries");
-        assertEquals(List.of("a.txt", "dangling", "dir", "link-in", "link-out", "link-out-file"),
+        List<Map<String, Object>> entries =
+                (List<Map<String, Object>>) f.fields().get("entries");
+        assertEquals(
+                List.of("a.txt", "dangling", "dir", "link-in", "link-out", "link-out-file"),
                 entries.stream().map(e -> e.get("name")).toList());
         assertEquals("file", entries.get(0).get("kind"));
         assertEquals("directory", entries.get(2).get("kind"));
@@ -217,7 +230,8 @@ class WorkspaceFilesTest {
         assertTrue(Files.isDirectory(root.resolve("x/y")));
         assertEquals("path_exists", code("create_directory", "path", "x/y", "create_parents", false));
         assertEquals("path_exists", code("create_directory", "path", "a.txt"));
-        assertEquals("directory_not_empty: directory not empty (pass \"recursive\": true): /x",
+        assertEquals(
+                "directory_not_empty: directory not empty (pass \"recursive\": true): /x",
                 error("delete_path", "path", "x"));
         call("delete_path", "path", "x/y");
         call("rename_path", "from", "a.txt", "to", "c.txt");
@@ -237,11 +251,15 @@ class WorkspaceFilesTest {
     private void assertOutsideUntouched() throws Exception {
         assertEquals("secret", Files.readString(outside.resolve("secret.txt")));
         try (var s = Files.list(outside)) {
-            assertEquals(List.of("secret.txt"), s.map(p -> p.getFileName().toString()).toList());
+            assertEquals(
+                    List.of("secret.txt"),
+                    s.map(p -> p.getFileName().toString()).toList());
         }
         assertTrue(Files.exists(tmp.resolve("ws")));
         try (var s = Files.list(tmp)) {
-            assertEquals(List.of("outside", "ws"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of("outside", "ws"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scripted, deterministic stand-in for a paid LLM provider, speaking the OpenAI chat-completions API with
@@ -37,8 +39,7 @@ public final class FakeLlm implements AutoCloseable {
     static final int CHUNK = 4;
 
     /** One request as received: the authorization header and the body. */
-    public record Request(String authorization, JsonNode body) {
-    }
+    public record Request(String authorization, JsonNode body) {}
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
@@ -46,7 +47,7 @@ public final class FakeLlm implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
 
     public FakeLlm(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-llm");
             t.setDaemon(true);
@@ -78,7 +79,8 @@ public final class FakeLlm implements AutoCloseable {
     }
 
     private void models(HttpExchange ex) throws IOException {
-        byte[] body = ("{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL + "\",\"object\":\"model\",\"owned_by\":\"oqto\"}]}")
+        byte[] body = ("{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL
+                        + "\",\"object\":\"model\",\"owned_by\":\"oqto\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "application/json");
         ex.sendResponseHeaders(200, body.length);
@@ -95,12 +97,17 @@ public final class FakeLlm implements AutoCloseable {
             String lastUser = lastUserText(messages);
             if ("tool".equals(last.path("role").asText())) {
                 String result = text(last.path("content"));
-                stream(ex, textChunks("The command printed: " + (result.length() > 200 ? result.substring(0, 200) : result)), 0);
+                stream(
+                        ex,
+                        textChunks(
+                                "The command printed: " + (result.length() > 200 ? result.substring(0, 200) : result)),
+                        0);
             } else if (lastUser.startsWith("run: ")) {
                 stream(ex, List.of(toolCall("bash", json.createObjectNode().put("command", lastUser.substring(5)))), 0);
             } else if (lastUser.equals("fail")) {
-                byte[] err = "{\"error\":{\"message\":\"scripted upstream failure\",\"type\":\"server_error\",\"code\":null}}"
-                        .getBytes(StandardCharsets.UTF_8);
+                byte[] err =
+                        "{\"error\":{\"message\":\"scripted upstream failure\",\"type\":\"server_error\",\"code\":null}}"
+                                .getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().add("Content-Type", "application/json");
                 ex.sendResponseHeaders(500, err.length);
                 ex.getResponseBody().write(err);
@@ -138,7 +145,10 @@ public final class FakeLlm implements AutoCloseable {
             }
             send(out, chunk(id, json.createObjectNode(), toolCall ? "tool_calls" : "stop"));
             ObjectNode usage = chunk(id, null, null);
-            usage.putObject("usage").put("prompt_tokens", 12).put("completion_tokens", deltas.size()).put("total_tokens", 12 + deltas.size());
+            usage.putObject("usage")
+                    .put("prompt_tokens", 12)
+                    .put("completion_tokens", deltas.size())
+                    .put("total_tokens", 12 + deltas.size());
             send(out, usage);
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -149,9 +159,12 @@ public final class FakeLlm implements AutoCloseable {
         }
     }
 
-    private ObjectNode chunk(String id, ObjectNode delta, String finishReason) {
-        ObjectNode c = json.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
-                .put("created", 1_700_000_000L).put("model", MODEL);
+    private ObjectNode chunk(String id, @Nullable ObjectNode delta, @Nullable String finishReason) {
+        ObjectNode c = json.createObjectNode()
+                .put("id", id)
+                .put("object", "chat.completion.chunk")
+                .put("created", 1_700_000_000L)
+                .put("model", MODEL);
         ArrayNode choices = c.putArray("choices");
         if (delta != null) {
             ObjectNode choice = choices.addObject().put("index", 0);
@@ -180,7 +193,10 @@ public final class FakeLlm implements AutoCloseable {
 
     private ObjectNode toolCall(String name, ObjectNode arguments) {
         ObjectNode delta = json.createObjectNode();
-        ObjectNode call = delta.putArray("tool_calls").addObject().put("index", 0).put("id", "call_" + ids.incrementAndGet())
+        ObjectNode call = delta.putArray("tool_calls")
+                .addObject()
+                .put("index", 0)
+                .put("id", "call_" + ids.incrementAndGet())
                 .put("type", "function");
         call.putObject("function").put("name", name).put("arguments", arguments.toString());
         return delta;

@@ -14,21 +14,29 @@ import org.junit.jupiter.api.Test;
 class FakeLlmTest {
 
     private static HttpResponse<String> post(FakeLlm llm, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(llm.baseUrl() + "/chat/completions"))
-                .header("Authorization", "Bearer k").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(llm.baseUrl() + "/chat/completions"))
+                                .header("Authorization", "Bearer k")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void textIsStreamedInChunksThenStopUsageAndDone() throws Exception {
         try (FakeLlm llm = new FakeLlm(0)) {
-            HttpResponse<String> r = post(llm, "{\"model\":\"fake-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}");
+            HttpResponse<String> r = post(
+                    llm,
+                    "{\"model\":\"fake-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}");
             assertEquals(200, r.statusCode());
-            List<String> data = r.body().lines().filter(l -> l.startsWith("data: ")).toList();
+            List<String> data =
+                    r.body().lines().filter(l -> l.startsWith("data: ")).toList();
             assertEquals("data: [DONE]", data.get(data.size() - 1));
             StringBuilder text = new StringBuilder();
-            data.stream().filter(l -> l.contains("\"content\":\"")).forEach(l ->
-                    text.append(l.replaceAll(".*\"content\":\"([^\"]*)\".*", "$1")));
+            data.stream()
+                    .filter(l -> l.contains("\"content\":\""))
+                    .forEach(l -> text.append(l.replaceAll(".*\"content\":\"([^\"]*)\".*", "$1")));
             assertEquals("You said: hi there", text.toString());
             assertTrue(data.get(data.size() - 3).contains("\"finish_reason\":\"stop\""));
             assertTrue(data.get(data.size() - 2).contains("\"usage\":{\"prompt_tokens\":12"));
@@ -39,12 +47,24 @@ class FakeLlmTest {
     @Test
     void runAsksForABashToolCallAndAToolResultGetsItsText() throws Exception {
         try (FakeLlm llm = new FakeLlm(0)) {
-            String call = post(llm, "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"run: ls\"}]}]}").body();
-            assertTrue(call.contains("\"tool_calls\":[{\"index\":0,\"id\":\"call_") && call.contains("\"name\":\"bash\",\"arguments\":\"{\\\"command\\\":\\\"ls\\\"}\""), call);
+            String call = post(
+                            llm,
+                            "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"run: ls\"}]}]}")
+                    .body();
+            assertTrue(
+                    call.contains("\"tool_calls\":[{\"index\":0,\"id\":\"call_")
+                            && call.contains("\"name\":\"bash\",\"arguments\":\"{\\\"command\\\":\\\"ls\\\"}\""),
+                    call);
             assertTrue(call.contains("\"finish_reason\":\"tool_calls\""), call);
-            String after = post(llm, "{\"messages\":[{\"role\":\"user\",\"content\":\"run: ls\"},{\"role\":\"tool\",\"content\":\"a.txt\"}]}").body();
+            String after = post(
+                            llm,
+                            "{\"messages\":[{\"role\":\"user\",\"content\":\"run: ls\"},{\"role\":\"tool\",\"content\":\"a.txt\"}]}")
+                    .body();
             assertTrue(after.contains("\"content\":\"The \""), after);
-            assertEquals(500, post(llm, "{\"messages\":[{\"role\":\"user\",\"content\":\"fail\"}]}").statusCode());
+            assertEquals(
+                    500,
+                    post(llm, "{\"messages\":[{\"role\":\"user\",\"content\":\"fail\"}]}")
+                            .statusCode());
         }
     }
 }

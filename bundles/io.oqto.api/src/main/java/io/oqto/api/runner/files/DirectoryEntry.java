@@ -5,5 +5,4 @@ package io.oqto.api.runner.files;
  *
  * @param kind {@code file}, {@code directory}, {@code symlink} (not followed) or {@code other}
  */
-public record DirectoryEntry(String name, String kind, long size, long modifiedMs) {
-}
+public record DirectoryEntry(String name, String kind, long size, long modifiedMs) {}

@@ -5,5 +5,4 @@ import java.util.List;
 
 /** Reply to {@link ListDirectory}. */
 @RunnerMessage("directory_listing")
-public record DirectoryListing(String path, List<DirectoryEntry> entries) {
-}
+public record DirectoryListing(String path, List<DirectoryEntry> entries) {}

@@ -4,5 +4,4 @@ import io.oqto.api.runner.RunnerMessage;
 
 /** Reply to {@link WriteFile}. */
 @RunnerMessage("file_written")
-public record FileWritten(String path, long bytesWritten) {
-}
+public record FileWritten(String path, long bytesWritten) {}

@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerRequest;
 
 /** One process's status. */
 @RunnerMessage("process_status")
-public record GetProcess(String name) implements RunnerRequest<ProcessReply> {
-}
+public record GetProcess(String name) implements RunnerRequest<ProcessReply> {}

@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerRequest;
 
 /** Every process the runner manages. */
 @RunnerMessage("list_processes")
-public record ListProcesses() implements RunnerRequest<ProcessList> {
-}
+public record ListProcesses() implements RunnerRequest<ProcessList> {}

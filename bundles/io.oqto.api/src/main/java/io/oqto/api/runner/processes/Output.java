@@ -6,5 +6,4 @@ import java.util.List;
 
 /** New output lines of the followed process. */
 @RunnerMessage("output")
-public record Output(String name, List<OutputLine> lines) implements RunnerEvent {
-}
+public record Output(String name, List<OutputLine> lines) implements RunnerEvent {}

@@ -1,5 +1,4 @@
 package io.oqto.api.runner.processes;
 
 /** One numbered line of a process's output; {@code stream} is {@code stdout} or {@code stderr}. */
-public record OutputLine(long seq, String stream, String text) {
-}
+public record OutputLine(long seq, String stream, String text) {}

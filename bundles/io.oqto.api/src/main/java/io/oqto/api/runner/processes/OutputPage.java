@@ -2,6 +2,7 @@ package io.oqto.api.runner.processes;
 
 import io.oqto.api.runner.RunnerMessage;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reply to {@link ReadOutput}.
@@ -10,5 +11,9 @@ import java.util.List;
  * @param dropped lines that had left the runner's buffer before they were asked for
  */
 @RunnerMessage("output")
-public record OutputPage(List<OutputLine> lines, long next, long dropped, boolean running, Integer exitCode) {
-}
+public record OutputPage(
+        List<OutputLine> lines,
+        long next,
+        long dropped,
+        boolean running,
+        @Nullable Integer exitCode) {}

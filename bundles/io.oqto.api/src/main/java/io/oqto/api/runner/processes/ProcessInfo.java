@@ -2,6 +2,7 @@ package io.oqto.api.runner.processes;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A process as the runner reports it.
@@ -11,7 +12,16 @@ import java.util.Map;
  * @param limits the limits applied: {@code memory_mb}, {@code tasks}, {@code cpu_percent}, {@code mechanism}
  * @param command what was executed, the limits and sandbox wrappers included
  */
-public record ProcessInfo(String name, long pid, boolean running, Integer exitCode, String exitSignal, String startedAt,
-        List<String> argv, boolean sandboxed, Map<String, Object> restart, int restarts, Map<String, Object> limits,
-        List<String> command) {
-}
+public record ProcessInfo(
+        String name,
+        long pid,
+        boolean running,
+        @Nullable Integer exitCode,
+        @Nullable String exitSignal,
+        String startedAt,
+        List<String> argv,
+        boolean sandboxed,
+        Map<String, Object> restart,
+        int restarts,
+        Map<String, Object> limits,
+        List<String> command) {}

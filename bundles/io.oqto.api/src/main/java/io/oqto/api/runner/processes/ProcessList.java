@@ -11,5 +11,4 @@ import java.util.Map;
  * @param subscriptions output subscriptions open on the runner
  */
 @RunnerMessage("process_list")
-public record ProcessList(List<ProcessInfo> processes, Map<String, Object> limits, int subscriptions) {
-}
+public record ProcessList(List<ProcessInfo> processes, Map<String, Object> limits, int subscriptions) {}

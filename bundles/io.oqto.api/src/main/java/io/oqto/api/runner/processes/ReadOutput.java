@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerRequest;
 
 /** Up to {@code max} (1000, at most 5000) output lines numbered after {@code after}. */
 @RunnerMessage("read_output")
-public record ReadOutput(String name, long after, long max) implements RunnerRequest<OutputPage> {
-}
+public record ReadOutput(String name, long after, long max) implements RunnerRequest<OutputPage> {}

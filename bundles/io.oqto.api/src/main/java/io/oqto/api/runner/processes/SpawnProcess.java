@@ -4,6 +4,7 @@ import io.oqto.api.runner.RunnerMessage;
 import io.oqto.api.runner.RunnerRequest;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts a process; null fields take the runner's defaults (docs/runner-protocol.md).
@@ -14,6 +15,13 @@ import java.util.Map;
  * @param profile a built-in sandbox profile, which can only tighten the policy in force
  */
 @RunnerMessage("spawn_process")
-public record SpawnProcess(String name, List<String> argv, String cwd, Map<String, String> env, Boolean sandboxed,
-        String profile, RestartSpec restart, LimitsSpec limits) implements RunnerRequest<ProcessReply> {
-}
+public record SpawnProcess(
+        @Nullable String name,
+        @Nullable List<String> argv,
+        @Nullable String cwd,
+        @Nullable Map<String, String> env,
+        @Nullable Boolean sandboxed,
+        @Nullable String profile,
+        @Nullable RestartSpec restart,
+        @Nullable LimitsSpec limits)
+        implements RunnerRequest<ProcessReply> {}

@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerRequest;
 
 /** SIGTERM to the process tree, SIGKILL after {@code graceMs} (5000, at most 60000). */
 @RunnerMessage("stop_process")
-public record StopProcess(String name, long graceMs) implements RunnerRequest<ProcessStopped> {
-}
+public record StopProcess(String name, long graceMs) implements RunnerRequest<ProcessStopped> {}

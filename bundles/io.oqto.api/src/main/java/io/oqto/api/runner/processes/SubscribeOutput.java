@@ -6,7 +6,7 @@ import io.oqto.api.runner.Subscribed;
 import io.oqto.api.runner.SubscriptionEnded;
 
 /** Follows a process's output: the buffered lines after {@code after}, then new ones, and every exit. */
-@RunnerMessage(value = "subscribe_output",
+@RunnerMessage(
+        value = "subscribe_output",
         events = {Output.class, OutputOverflow.class, ProcessExited.class, SubscriptionEnded.class})
-public record SubscribeOutput(String name, long after) implements RunnerRequest<Subscribed> {
-}
+public record SubscribeOutput(String name, long after) implements RunnerRequest<Subscribed> {}

@@ -3,6 +3,7 @@ package io.oqto.api.runner.programs;
 import io.oqto.api.runner.RunnerMessage;
 import io.oqto.api.runner.RunnerRequest;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts a named program and answers once it is ready.
@@ -13,6 +14,8 @@ import java.util.List;
  * @param cwd workspace-relative ({@code .})
  */
 @RunnerMessage("start_program")
-public record StartProgram(String program, String name, List<String> args, String cwd)
-        implements RunnerRequest<ProgramStarted> {
-}
+public record StartProgram(
+        String program,
+        @Nullable String name,
+        @Nullable List<String> args,
+        @Nullable String cwd) implements RunnerRequest<ProgramStarted> {}

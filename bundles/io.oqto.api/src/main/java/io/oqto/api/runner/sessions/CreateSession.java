@@ -2,6 +2,7 @@ package io.oqto.api.runner.sessions;
 
 import io.oqto.api.runner.RunnerMessage;
 import io.oqto.api.runner.RunnerRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates a session and starts its agent (start-up continues as events).
@@ -10,6 +11,10 @@ import io.oqto.api.runner.RunnerRequest;
  * @param resume the id of an earlier pi session to continue
  */
 @RunnerMessage("create_session")
-public record CreateSession(String session, String provider, String model, String cwd, String resume)
-        implements RunnerRequest<SessionReply> {
-}
+public record CreateSession(
+        @Nullable String session,
+        @Nullable String provider,
+        @Nullable String model,
+        @Nullable String cwd,
+        @Nullable String resume)
+        implements RunnerRequest<SessionReply> {}

@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerRequest;
 
 /** Stops the session and forgets it. */
 @RunnerMessage("delete_session")
-public record DeleteSession(String session) implements RunnerRequest<SessionDeleted> {
-}
+public record DeleteSession(String session) implements RunnerRequest<SessionDeleted> {}

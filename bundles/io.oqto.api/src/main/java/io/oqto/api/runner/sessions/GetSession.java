@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerRequest;
 
 /** One session. */
 @RunnerMessage("session_info")
-public record GetSession(String session) implements RunnerRequest<SessionReply> {
-}
+public record GetSession(String session) implements RunnerRequest<SessionReply> {}

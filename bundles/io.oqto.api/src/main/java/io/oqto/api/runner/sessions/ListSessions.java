@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerRequest;
 
 /** Every session of the runner. */
 @RunnerMessage("list_sessions")
-public record ListSessions() implements RunnerRequest<SessionList> {
-}
+public record ListSessions() implements RunnerRequest<SessionList> {}

@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerRequest;
 
 /** Starts a stopped session's agent again. */
 @RunnerMessage("restart_session")
-public record RestartSession(String session) implements RunnerRequest<SessionReply> {
-}
+public record RestartSession(String session) implements RunnerRequest<SessionReply> {}

@@ -1,5 +1,7 @@
 package io.oqto.api.runner.sessions;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An agent session as the runner reports it.
  *
@@ -9,6 +11,15 @@ package io.oqto.api.runner.sessions;
  * @param subscribers event subscriptions open on it
  * @param pid pi's process id while it runs
  */
-public record Session(String id, String state, String stopReason, String cwd, String provider, String model,
-        String piSessionId, String createdAt, long lastSeq, int subscribers, Long pid) {
-}
+public record Session(
+        String id,
+        String state,
+        @Nullable String stopReason,
+        String cwd,
+        @Nullable String provider,
+        @Nullable String model,
+        @Nullable String piSessionId,
+        String createdAt,
+        long lastSeq,
+        int subscribers,
+        @Nullable Long pid) {}

@@ -3,6 +3,7 @@ package io.oqto.api.runner.sessions;
 import io.oqto.api.runner.RunnerMessage;
 import io.oqto.api.runner.RunnerRequest;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A command for the session's agent, relayed when the session's state allows it. The fields a command does
@@ -12,8 +13,14 @@ import java.util.List;
  *        {@code get_state}, {@code set_model}, …
  */
 @RunnerMessage("session_command")
-public record SessionCommand(String session, String command, String message, List<Object> images, String provider,
-        String modelId) implements RunnerRequest<CommandReply> {
+public record SessionCommand(
+        String session,
+        String command,
+        @Nullable String message,
+        @Nullable List<Object> images,
+        @Nullable String provider,
+        @Nullable String modelId)
+        implements RunnerRequest<CommandReply> {
 
     /** A command without arguments. */
     public static SessionCommand of(String session, String command) {

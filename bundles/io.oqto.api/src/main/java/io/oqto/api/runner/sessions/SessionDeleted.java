@@ -4,5 +4,4 @@ import io.oqto.api.runner.RunnerMessage;
 
 /** Reply to {@link DeleteSession}. */
 @RunnerMessage("session_deleted")
-public record SessionDeleted(String session) {
-}
+public record SessionDeleted(String session) {}

@@ -6,5 +6,4 @@ import java.util.List;
 
 /** A batch of the session's events, in order. */
 @RunnerMessage("session_events")
-public record SessionEvents(String session, List<AgentEvent> events) implements RunnerEvent {
-}
+public record SessionEvents(String session, List<AgentEvent> events) implements RunnerEvent {}

@@ -5,5 +5,4 @@ import java.util.List;
 
 /** Reply to {@link ListSessions}; {@code subscriptions}: session subscriptions open on the runner. */
 @RunnerMessage("session_list")
-public record SessionList(List<Session> sessions, int subscriptions) {
-}
+public record SessionList(List<Session> sessions, int subscriptions) {}

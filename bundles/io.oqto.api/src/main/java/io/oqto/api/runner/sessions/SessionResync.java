@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerMessage;
 
 /** {@code missed} events left the runner's buffer before this subscriber got them; it goes on after {@code resumedAfter}. */
 @RunnerMessage("session_resync")
-public record SessionResync(String session, long missed, long resumedAfter) implements RunnerEvent {
-}
+public record SessionResync(String session, long missed, long resumedAfter) implements RunnerEvent {}

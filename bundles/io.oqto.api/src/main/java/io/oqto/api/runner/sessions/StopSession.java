@@ -5,5 +5,4 @@ import io.oqto.api.runner.RunnerRequest;
 
 /** Ends the session's agent; the session stays, restartable, with the reason visible. */
 @RunnerMessage("stop_session")
-public record StopSession(String session) implements RunnerRequest<SessionReply> {
-}
+public record StopSession(String session) implements RunnerRequest<SessionReply> {}

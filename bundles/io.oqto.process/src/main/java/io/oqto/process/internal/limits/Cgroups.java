@@ -57,8 +57,8 @@ final class Cgroups implements LimitEnforcer {
 
     @Override
     public String detail() {
-        return "a cgroup per process under " + parents.values().iterator().next() + (v2 ? "" : " (and its pids and cpu twins)")
-                + ": memory, tasks and CPU enforced";
+        return "a cgroup per process under " + parents.values().iterator().next()
+                + (v2 ? "" : " (and its pids and cpu twins)") + ": memory, tasks and CPU enforced";
     }
 
     @Override

@@ -20,6 +20,5 @@ public interface LimitEnforcer {
     Applied apply(String name, Limits limits, List<String> command) throws IOException;
 
     /** A wrapped command; {@code release} runs after the process has exited and may kill what is left. */
-    record Applied(List<String> command, Runnable release) {
-    }
+    record Applied(List<String> command, Runnable release) {}
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,12 +22,22 @@ public final class LimitEnforcers {
     public static final List<String> CHOICES = List.of("auto", "systemd", "cgroup", "rlimit");
 
     /** What detection looks at; {@link #current()} for the real host, tests build their own. */
-    public record Host(long uid, long pid, Map<String, String> env, Path procSelf, Path cgroupRoot,
+    public record Host(
+            long uid,
+            long pid,
+            Map<String, String> env,
+            Path procSelf,
+            Path cgroupRoot,
             Function<String, Optional<Path>> which) {
 
         public static Host current() {
             Map<String, String> env = System.getenv();
-            return new Host(currentUid(), ProcessHandle.current().pid(), env, Path.of("/proc/self"), Path.of("/sys/fs/cgroup"),
+            return new Host(
+                    currentUid(),
+                    ProcessHandle.current().pid(),
+                    env,
+                    Path.of("/proc/self"),
+                    Path.of("/sys/fs/cgroup"),
                     name -> onPath(env.getOrDefault("PATH", "/usr/bin:/bin"), name));
         }
 
@@ -49,28 +59,42 @@ public final class LimitEnforcers {
         }
     }
 
-    private LimitEnforcers() {
-    }
+    private LimitEnforcers() {}
 
     public static LimitEnforcer detect(String choice, Host host) throws Unavailable {
         return switch (choice) {
-            case "systemd" -> systemd(host).orElseThrow(() -> new Unavailable("[processes] limits = \"systemd\": no "
-                    + (host.uid() == 0 ? "system" : "user") + " service manager or no systemd-run here"));
-            case "cgroup" -> cgroup(host).orElseThrow(() -> new Unavailable("[processes] limits = \"cgroup\": "
-                    + "no writable cgroup with the memory, pids and cpu controllers"));
-            case "rlimit" -> rlimit(host).orElseThrow(() -> new Unavailable("[processes] limits = \"rlimit\": prlimit not found"));
-            case "auto" -> systemd(host).or(() -> cgroup(host)).or(() -> rlimit(host)).orElseThrow(() -> new Unavailable(
-                    "no way to enforce resource limits: no service manager, no writable cgroup, no prlimit"));
-            default -> throw new Unavailable("[processes] limits must be one of " + CHOICES + ", got \"" + choice + "\"");
+            case "systemd" ->
+                systemd(host)
+                        .orElseThrow(() -> new Unavailable("[processes] limits = \"systemd\": no "
+                                + (host.uid() == 0 ? "system" : "user") + " service manager or no systemd-run here"));
+            case "cgroup" ->
+                cgroup(host)
+                        .orElseThrow(() -> new Unavailable("[processes] limits = \"cgroup\": "
+                                + "no writable cgroup with the memory, pids and cpu controllers"));
+            case "rlimit" ->
+                rlimit(host).orElseThrow(() -> new Unavailable("[processes] limits = \"rlimit\": prlimit not found"));
+            case "auto" ->
+                systemd(host)
+                        .or(() -> cgroup(host))
+                        .or(() -> rlimit(host))
+                        .orElseThrow(
+                                () -> new Unavailable(
+                                        "no way to enforce resource limits: no service manager, no writable cgroup, no prlimit"));
+            default ->
+                throw new Unavailable("[processes] limits must be one of " + CHOICES + ", got \"" + choice + "\"");
         };
     }
 
     static Optional<LimitEnforcer> systemd(Host host) {
-        boolean manager = host.uid() == 0 ? Files.isDirectory(Path.of("/run/systemd/system"))
+        boolean manager = host.uid() == 0
+                ? Files.isDirectory(Path.of("/run/systemd/system"))
                 : host.env().containsKey("XDG_RUNTIME_DIR")
                         && Files.exists(Path.of(host.env().get("XDG_RUNTIME_DIR"), "systemd", "private"));
-        return manager ? host.which().apply("systemd-run")
-                .map(run -> new SystemdScope(run.toString(), host.uid() != 0, PREFIX + host.pid() + "-")) : Optional.empty();
+        return manager
+                ? host.which()
+                        .apply("systemd-run")
+                        .map(run -> new SystemdScope(run.toString(), host.uid() != 0, PREFIX + host.pid() + "-"))
+                : Optional.empty();
     }
 
     static Optional<LimitEnforcer> rlimit(Host host) {
@@ -94,15 +118,21 @@ public final class LimitEnforcers {
      * ({@code runner}), since a cgroup that hands controllers to children may not hold processes itself.
      */
     private static Optional<LimitEnforcer> cgroupV2(Host host, List<String> membership) throws IOException {
-        String path = membership.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst().orElse(null);
+        String path = membership.stream()
+                .filter(l -> l.startsWith("0::"))
+                .map(l -> l.substring(3))
+                .findFirst()
+                .orElse(null);
         if (path == null) {
             return Optional.empty();
         }
         Path own = host.cgroupRoot().resolve(path.substring(1));
-        if (!Files.isWritable(own.resolve("cgroup.procs")) || !Files.isWritable(own.resolve("cgroup.subtree_control"))) {
+        if (!Files.isWritable(own.resolve("cgroup.procs"))
+                || !Files.isWritable(own.resolve("cgroup.subtree_control"))) {
             return Optional.empty();
         }
-        List<String> available = List.of(Files.readString(own.resolve("cgroup.controllers")).trim().split("\\s+"));
+        List<String> available = List.of(
+                Files.readString(own.resolve("cgroup.controllers")).trim().split("\\s+"));
         if (!available.containsAll(List.of("memory", "pids", "cpu"))) {
             return Optional.empty();
         }
@@ -118,16 +148,18 @@ public final class LimitEnforcers {
 
     /** Version 1: the runner's cgroups in the memory, pids and cpu hierarchies, each writable. */
     private static Optional<LimitEnforcer> cgroupV1(Host host, List<String> membership, List<String> mountinfo) {
-        Map<String, Path> dirs = new HashMap<>();
+        List<Path> dirs = new ArrayList<>();
         for (String controller : List.of("memory", "pids", "cpu")) {
             Optional<Path> dir = v1Dir(controller, membership, mountinfo);
-            if (dir.isEmpty() || !Files.isWritable(dir.get()) || !Files.isWritable(dir.get().resolve("cgroup.procs"))) {
+            if (dir.isEmpty()
+                    || !Files.isWritable(dir.get())
+                    || !Files.isWritable(dir.get().resolve("cgroup.procs"))) {
                 return Optional.empty();
             }
-            dirs.put(controller, dir.get());
+            dirs.add(dir.get());
             removeStale(dir.get());
         }
-        return Optional.of(Cgroups.v1(dirs.get("memory"), dirs.get("pids"), dirs.get("cpu"), PREFIX + host.pid() + "-"));
+        return Optional.of(Cgroups.v1(dirs.get(0), dirs.get(1), dirs.get(2), PREFIX + host.pid() + "-"));
     }
 
     /** Where this process's cgroup of one v1 controller is: its mount point plus its path in that hierarchy. */
@@ -141,13 +173,17 @@ public final class LimitEnforcers {
         }
         for (String line : mountinfo) {
             String[] halves = line.split(" - ", 2);
-            String[] pre = halves[0].split(" ");
-            String[] post = halves.length == 2 ? halves[1].split(" ") : new String[0];
-            if (path != null && post.length >= 3 && post[0].equals("cgroup") && List.of(post[2].split(",")).contains(controller)) {
+            String[] pre = halves[0].split(" ", -1);
+            String[] post = halves.length == 2 ? halves[1].split(" ", -1) : new String[0];
+            if (path != null
+                    && post.length >= 3
+                    && post[0].equals("cgroup")
+                    && List.of(post[2].split(",")).contains(controller)) {
                 String root = pre[3];
                 String rel = root.equals("/") ? path : path.startsWith(root) ? path.substring(root.length()) : null;
                 if (rel != null) {
-                    return Optional.of(Path.of(pre[4], rel.isEmpty() ? "." : rel.substring(rel.startsWith("/") ? 1 : 0)).normalize());
+                    return Optional.of(Path.of(pre[4], rel.isEmpty() ? "." : rel.substring(rel.startsWith("/") ? 1 : 0))
+                            .normalize());
                 }
             }
         }
@@ -162,8 +198,11 @@ public final class LimitEnforcers {
         try (DirectoryStream<Path> old = Files.newDirectoryStream(parent, PREFIX + "*")) {
             for (Path p : old) {
                 String[] parts = p.getFileName().toString().split("-", 3);
-                if (parts.length < 3 || !parts[1].matches("\\d{1,10}")
-                        || ProcessHandle.of(Long.parseLong(parts[1])).map(ProcessHandle::isAlive).orElse(false)) {
+                if (parts.length < 3
+                        || !parts[1].matches("\\d{1,10}")
+                        || ProcessHandle.of(Long.parseLong(parts[1]))
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false)) {
                     continue;
                 }
                 try {
@@ -178,7 +217,7 @@ public final class LimitEnforcers {
     }
 
     static Optional<Path> onPath(String path, String name) {
-        for (String dir : path.split(":")) {
+        for (String dir : path.split(":", -1)) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, name);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return Optional.of(p);

@@ -5,6 +5,7 @@ import io.oqto.runner.protocol.ProtocolException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The limits one process runs under: memory in MiB, tasks (processes and threads) and CPU in percent of
@@ -16,14 +17,16 @@ public record Limits(long memoryMb, long tasks, long cpuPercent) {
     private static final Set<String> KEYS = Set.of("memory_mb", "tasks", "cpu_percent");
 
     /** The limits a spawn's {@code limits} field asks for, within {@code ceiling}. */
-    public static Limits parse(Object value, Limits ceiling) throws ProtocolException {
+    public static Limits parse(@Nullable Object value, Limits ceiling) throws ProtocolException {
         if (value == null) {
             return ceiling;
         }
         if (!(value instanceof Map<?, ?> m) || !KEYS.containsAll(m.keySet())) {
             throw invalid("\"limits\" must be {\"memory_mb\": n, \"tasks\": n, \"cpu_percent\": n} (each optional)");
         }
-        return new Limits(field(m, "memory_mb", 16, ceiling.memoryMb), field(m, "tasks", 4, ceiling.tasks),
+        return new Limits(
+                field(m, "memory_mb", 16, ceiling.memoryMb),
+                field(m, "tasks", 4, ceiling.tasks),
                 field(m, "cpu_percent", 1, ceiling.cpuPercent));
     }
 
@@ -32,7 +35,10 @@ public record Limits(long memoryMb, long tasks, long cpuPercent) {
         if (v == null) {
             return max;
         }
-        if (!(v instanceof Number n) || n.longValue() != n.doubleValue() || n.longValue() < min || n.longValue() > max) {
+        if (!(v instanceof Number n)
+                || n.longValue() != n.doubleValue()
+                || n.longValue() < min
+                || n.longValue() > max) {
             throw invalid("\"limits." + key + "\" must be a whole number from " + min + " to " + max
                     + " (the configured ceiling)");
         }

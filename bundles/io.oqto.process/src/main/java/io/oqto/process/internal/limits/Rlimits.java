@@ -30,8 +30,9 @@ final class Rlimits implements LimitEnforcer {
 
     @Override
     public Applied apply(String name, Limits limits, List<String> command) {
-        List<String> c = new ArrayList<>(List.of(prlimit, "--data=" + limits.memoryBytes(), "--nproc=" + limits.tasks(), "--"));
+        List<String> c =
+                new ArrayList<>(List.of(prlimit, "--data=" + limits.memoryBytes(), "--nproc=" + limits.tasks(), "--"));
         c.addAll(command);
-        return new Applied(c, () -> { });
+        return new Applied(c, () -> {});
     }
 }

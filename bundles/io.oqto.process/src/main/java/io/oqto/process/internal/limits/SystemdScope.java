@@ -27,7 +27,8 @@ final class SystemdScope implements LimitEnforcer {
 
     @Override
     public String detail() {
-        return "transient scopes of the " + (userManager ? "user's" : "system") + " service manager: memory, tasks and CPU enforced";
+        return "transient scopes of the " + (userManager ? "user's" : "system")
+                + " service manager: memory, tasks and CPU enforced";
     }
 
     @Override
@@ -36,10 +37,17 @@ final class SystemdScope implements LimitEnforcer {
         if (userManager) {
             c.add("--user");
         }
-        c.addAll(List.of("--scope", "--quiet", "--collect", "--unit=" + prefix + name,
-                "--property=MemoryMax=" + limits.memoryBytes(), "--property=MemorySwapMax=0",
-                "--property=TasksMax=" + limits.tasks(), "--property=CPUQuota=" + limits.cpuPercent() + "%", "--"));
+        c.addAll(List.of(
+                "--scope",
+                "--quiet",
+                "--collect",
+                "--unit=" + prefix + name,
+                "--property=MemoryMax=" + limits.memoryBytes(),
+                "--property=MemorySwapMax=0",
+                "--property=TasksMax=" + limits.tasks(),
+                "--property=CPUQuota=" + limits.cpuPercent() + "%",
+                "--"));
         c.addAll(command);
-        return new Applied(c, () -> { });
+        return new Applied(c, () -> {});
     }
 }

@@ -4,8 +4,8 @@ import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.FrameCodec;
 import io.oqto.runner.protocol.FrameReader;
-import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.protocol.Protocol;
+import io.oqto.runner.protocol.ProtocolException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +34,20 @@ final class ClientConnection implements Runnable, Closeable {
     private final Semaphore inFlight;
     private final Runnable onClose;
     private final Object writeLock = new Object();
-    private OutputStream out;
+    /** Set when the connection's thread starts; nothing is written before. */
+    private @Nullable OutputStream out;
+
     private boolean greeted;
     private volatile boolean open = true;
 
-    ClientConnection(Socket socket, int peerUid, int maxFrameBytes, RequestDispatcher dispatcher,
-            Executor executor, Semaphore inFlight, Runnable onClose) {
+    ClientConnection(
+            Socket socket,
+            int peerUid,
+            int maxFrameBytes,
+            RequestDispatcher dispatcher,
+            Executor executor,
+            Semaphore inFlight,
+            Runnable onClose) {
         this.socket = socket;
         this.peerUid = peerUid;
         this.maxFrameBytes = maxFrameBytes;
@@ -55,8 +64,11 @@ final class ClientConnection implements Runnable, Closeable {
             FrameReader reader = new FrameReader(socket.getInputStream(), maxFrameBytes);
             for (FrameReader.Line line = reader.next(); line != null; line = reader.next()) {
                 if (line instanceof FrameReader.Oversized o) {
-                    write(Frame.error(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + o.discardedBytes()
-                            + " bytes exceeds the limit of " + maxFrameBytes + " bytes; discarded"));
+                    write(Frame.error(
+                            null,
+                            ErrorCode.FRAME_TOO_LARGE,
+                            "frame of " + o.discardedBytes() + " bytes exceeds the limit of " + maxFrameBytes
+                                    + " bytes; discarded"));
                 } else if (line instanceof FrameReader.Data d) {
                     onFrame(d);
                 }
@@ -107,7 +119,10 @@ final class ClientConnection implements Runnable, Closeable {
                 reply = dispatcher.handle(request, this);
             } catch (RuntimeException e) {
                 LOG.error("request {} ({}) failed", request.id(), request.type(), e);
-                reply = Frame.error(request.id(), ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName());
+                reply = Frame.error(
+                        request.id(),
+                        ErrorCode.INTERNAL,
+                        "internal error: " + e.getClass().getSimpleName());
             }
             write(reply);
         } catch (IOException e) {
@@ -119,9 +134,13 @@ final class ClientConnection implements Runnable, Closeable {
 
     private void write(Frame frame) throws IOException {
         byte[] bytes = FrameCodec.encode(frame);
+        OutputStream o = out;
+        if (o == null) {
+            throw new IOException("the connection is not served yet");
+        }
         synchronized (writeLock) {
-            out.write(bytes);
-            out.flush();
+            o.write(bytes);
+            o.flush();
         }
     }
 

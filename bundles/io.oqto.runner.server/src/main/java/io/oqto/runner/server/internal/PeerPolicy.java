@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which peer uids the runner serves: its own, root, and the configured control-plane user. Checked on
@@ -11,7 +12,7 @@ import java.util.TreeSet;
  */
 record PeerPolicy(Set<Integer> allowedUids) {
 
-    static PeerPolicy of(int ownUid, Integer controlPlaneUid) {
+    static PeerPolicy of(int ownUid, @Nullable Integer controlPlaneUid) {
         Set<Integer> uids = new TreeSet<>(List.of(ownUid, 0));
         if (controlPlaneUid != null) {
             uids.add(controlPlaneUid);

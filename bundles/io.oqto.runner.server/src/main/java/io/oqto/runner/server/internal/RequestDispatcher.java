@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers the core requests ({@code hello}, {@code ping}, {@code status}, {@code unsubscribe}) and hands every
@@ -24,7 +25,8 @@ import java.util.function.IntSupplier;
 final class RequestDispatcher {
 
     /** {@code unsubscribe_session} is the name protocol 1.2 gave ending an agent session's subscription. */
-    static final List<String> CORE = List.of(Protocol.PING, Protocol.STATUS, Protocol.UNSUBSCRIBE, "unsubscribe_session");
+    static final List<String> CORE =
+            List.of(Protocol.PING, Protocol.STATUS, Protocol.UNSUBSCRIBE, "unsubscribe_session");
 
     private final RunnerIdentity identity;
     private final String socket;
@@ -79,8 +81,11 @@ final class RequestDispatcher {
     Frame hello(Frame request) {
         String version = request.string("protocol");
         if (Protocol.majorOf(version) != Protocol.MAJOR) {
-            return Frame.error(request.id(), ErrorCode.UNSUPPORTED_VERSION, "client speaks protocol "
-                    + (version == null ? "(none given)" : version) + ", this runner speaks " + Protocol.VERSION);
+            return Frame.error(
+                    request.id(),
+                    ErrorCode.UNSUPPORTED_VERSION,
+                    "client speaks protocol " + (version == null ? "(none given)" : version) + ", this runner speaks "
+                            + Protocol.VERSION);
         }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("protocol", Protocol.VERSION);
@@ -93,31 +98,46 @@ final class RequestDispatcher {
     }
 
     /** Handles a request that came on {@code connection} (null for the instant ones, which open nothing). */
-    Frame handle(Frame request, ClientConnection connection) {
+    Frame handle(Frame request, @Nullable ClientConnection connection) {
         try {
-            switch (request.type()) {
-                case Protocol.PING:
-                    return Frame.of(request.id(), Protocol.PONG);
-                case Protocol.STATUS:
-                    return status(request.id());
-                case Protocol.UNSUBSCRIBE:
-                case "unsubscribe_session":
-                    return subscriptions.unsubscribe(request, connection);
-                default:
-                    RunnerOperation op = operations.get(request.type());
-                    if (op == null) {
-                        return Frame.error(request.id(), ErrorCode.UNKNOWN_TYPE, "unknown request type \"" + request.type()
-                                + "\" (this runner serves: hello, " + String.join(", ", capabilities()) + ")");
-                    }
-                    return op instanceof StreamingOperation s && s.subscribingTypes().contains(request.type())
-                            ? subscriptions.open(request, connection, s) : op.handle(request);
-            }
+            return switch (request.type()) {
+                case Protocol.PING -> Frame.of(request.id(), Protocol.PONG);
+                case Protocol.STATUS -> status(request.id());
+                case Protocol.UNSUBSCRIBE, "unsubscribe_session" ->
+                    subscriptions.unsubscribe(request, connected(request, connection));
+                default -> operation(request, connection);
+            };
         } catch (ProtocolException e) {
             return Frame.error(request.id(), e.code(), e.getMessage());
         }
     }
 
-    private Frame status(String id) {
+    /** A request type a bundle serves: answered by its operation, or a subscription opened with its feed. */
+    private Frame operation(Frame request, @Nullable ClientConnection connection) throws ProtocolException {
+        RunnerOperation op = operations.get(request.type());
+        if (op == null) {
+            return Frame.error(
+                    request.id(),
+                    ErrorCode.UNKNOWN_TYPE,
+                    "unknown request type \"" + request.type() + "\" (this runner serves: hello, "
+                            + String.join(", ", capabilities()) + ")");
+        }
+        return op instanceof StreamingOperation s && s.subscribingTypes().contains(request.type())
+                ? subscriptions.open(request, connected(request, connection), s)
+                : op.handle(request);
+    }
+
+    /** Subscriptions belong to a connection: the requests about them never come without one. */
+    private static ClientConnection connected(Frame request, @Nullable ClientConnection connection)
+            throws ProtocolException {
+        if (connection == null) {
+            throw new ProtocolException(
+                    ErrorCode.INTERNAL, request.type() + " came without its connection", request.id());
+        }
+        return connection;
+    }
+
+    private Frame status(@Nullable String id) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("version", identity.version());
         f.put("protocol", Protocol.VERSION);

@@ -17,6 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -52,6 +53,7 @@ public final class RunnerServer {
 
     /** Exit code when the runner cannot take its socket (sysexits.h EX_UNAVAILABLE). */
     static final int EXIT_SOCKET = 69;
+
     private static final Logger LOG = LoggerFactory.getLogger(RunnerServer.class);
 
     private final SocketFile socketFile;
@@ -73,16 +75,21 @@ public final class RunnerServer {
 
     @Activate
     public RunnerServer(RunnerConfig config, BundleContext context) throws IOException {
-        this(config, System.getenv(), context.getBundle().getVersion().toString(),
-                !"false".equals(context.getProperty("oqto.runner.exitOnSocketFailure")), null,
+        this(
+                config,
+                System.getenv(),
+                context.getBundle().getVersion().toString(),
+                !"false".equals(context.getProperty("oqto.runner.exitOnSocketFailure")),
+                null,
                 awaitedTypes(context.getProperty("oqto.runner.awaitOperations")));
     }
 
-    RunnerServer(RunnerConfig config, Map<String, String> env, String version, boolean exitOnFailure) throws IOException {
+    RunnerServer(RunnerConfig config, Map<String, String> env, String version, boolean exitOnFailure)
+            throws IOException {
         this(config, env, version, exitOnFailure, null, Set.of());
     }
 
-    static Set<String> awaitedTypes(String property) {
+    static Set<String> awaitedTypes(@Nullable String property) {
         if (property == null || property.isBlank()) {
             return Set.of();
         }
@@ -93,8 +100,14 @@ public final class RunnerServer {
      * {@code policy} null means the real one: own uid, root and the configured control-plane user;
      * {@code awaited}: request types that must be served before connections are accepted.
      */
-    RunnerServer(RunnerConfig config, Map<String, String> env, String version, boolean exitOnFailure,
-            PeerPolicy policy, Set<String> awaited) throws IOException {
+    RunnerServer(
+            RunnerConfig config,
+            Map<String, String> env,
+            String version,
+            boolean exitOnFailure,
+            @Nullable PeerPolicy policy,
+            Set<String> awaited)
+            throws IOException {
         this.awaited = awaited;
         int uid = UnixAccounts.currentUid();
         Path path = SocketLocation.resolve(config.socket(), env, uid);
@@ -103,9 +116,10 @@ public final class RunnerServer {
         this.maxFrameBytes = config.maxFrameBytes();
         this.maxConnections = config.maxConnections();
         this.inFlight = new Semaphore(config.maxInFlight());
-        this.dispatcher = new RequestDispatcher(RunnerIdentity.current(version, uid), path.toString(), connections::size);
-        this.workers = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> new Thread(r, "oqto-runner-worker"));
+        this.dispatcher =
+                new RequestDispatcher(RunnerIdentity.current(version, uid), path.toString(), connections::size);
+        this.workers = new ThreadPoolExecutor(
+                4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> new Thread(r, "oqto-runner-worker"));
         workers.allowCoreThreadTimeOut(true);
         try {
             socketFile.prepare();
@@ -130,17 +144,22 @@ public final class RunnerServer {
         if (readyNow) {
             announce();
         }
-        acceptor = new Thread(readyNow ? this::acceptLoop : () -> {
-            if (awaitReady()) {
-                acceptLoop();
-            }
-        }, "oqto-runner-accept");
+        acceptor = new Thread(
+                readyNow
+                        ? this::acceptLoop
+                        : () -> {
+                            if (awaitReady()) {
+                                acceptLoop();
+                            }
+                        },
+                "oqto-runner-accept");
         acceptor.start();
     }
 
     /** READY=1 to systemd and the log line supervisors and tests wait for. */
     private void announce() {
-        notifyQuietly("READY=1\nSTATUS=listening on " + socketFile.path() + "\nMAINPID=" + ProcessHandle.current().pid());
+        notifyQuietly("READY=1\nSTATUS=listening on " + socketFile.path() + "\nMAINPID="
+                + ProcessHandle.current().pid());
         LOG.info("runner listening on {} (serving uids {})", socketFile.path(), policy.allowedUids());
     }
 
@@ -154,8 +173,13 @@ public final class RunnerServer {
     private boolean awaitReady() {
         try {
             if (!ready.await(AWAIT_LIMIT_MS, TimeUnit.MILLISECONDS)) {
-                LOG.error("serving without {}: their bundles did not register them within {} ms",
-                        awaited.stream().filter(t -> !dispatcher.serves(t)).sorted().toList(), AWAIT_LIMIT_MS);
+                LOG.error(
+                        "serving without {}: their bundles did not register them within {} ms",
+                        awaited.stream()
+                                .filter(t -> !dispatcher.serves(t))
+                                .sorted()
+                                .toList(),
+                        AWAIT_LIMIT_MS);
             }
         } catch (InterruptedException e) {
             return false;
@@ -167,12 +191,14 @@ public final class RunnerServer {
         return true;
     }
 
-    private static Integer controlPlaneUid(String user) {
+    private static @Nullable Integer controlPlaneUid(String user) {
         if (user == null || user.isEmpty()) {
             return null;
         }
-        return UnixAccounts.byName(user).map(UnixAccount::uid).orElseThrow(() ->
-                new IllegalStateException("[runner] control_plane_user \"" + user + "\" does not exist"));
+        return UnixAccounts.byName(user)
+                .map(UnixAccount::uid)
+                .orElseThrow(
+                        () -> new IllegalStateException("[runner] control_plane_user \"" + user + "\" does not exist"));
     }
 
     /** Request types contributed by other bundles (files, processes, …): the whiteboard. */
@@ -213,7 +239,10 @@ public final class RunnerServer {
             return;
         }
         if (!policy.allows(uid)) {
-            LOG.warn("refused connection from uid {} (pid {}): not the runner's user, root or the control plane", uid, pid);
+            LOG.warn(
+                    "refused connection from uid {} (pid {}): not the runner's user, root or the control plane",
+                    uid,
+                    pid);
             refuse(s, ErrorCode.UNAUTHORIZED, "uid " + uid + " may not use this runner");
             return;
         }
@@ -223,8 +252,8 @@ public final class RunnerServer {
             return;
         }
         ClientConnection[] holder = new ClientConnection[1];
-        holder[0] = new ClientConnection(s, uid, maxFrameBytes, dispatcher, workers, inFlight,
-                () -> connections.remove(holder[0]));
+        holder[0] = new ClientConnection(
+                s, uid, maxFrameBytes, dispatcher, workers, inFlight, () -> connections.remove(holder[0]));
         connections.add(holder[0]);
         Thread t = new Thread(holder[0], "oqto-runner-conn-" + connectionSeq.incrementAndGet());
         t.setDaemon(true);

@@ -10,6 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -24,7 +25,7 @@ final class SocketFile {
     static final int MAX_PATH_BYTES = 107;
 
     private final Path path;
-    private Object fileKey;
+    private @Nullable Object fileKey;
 
     SocketFile(Path path) {
         this.path = path.toAbsolutePath().normalize();
@@ -39,9 +40,10 @@ final class SocketFile {
         if (path.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
             throw new IOException("socket path is longer than " + MAX_PATH_BYTES + " bytes: " + path);
         }
-        Path dir = path.getParent();
+        Path dir = SocketLocation.parentOf(path);
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             if (answers(path)) {
@@ -55,13 +57,14 @@ final class SocketFile {
     }
 
     /** After bind: owner-only access, remember the inode, and grant the control-plane user if any. */
-    void secure(String controlPlaneUser) throws IOException {
+    void secure(@Nullable String controlPlaneUser) throws IOException {
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        fileKey = Files.readAttributes(path, BasicFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS).fileKey();
-        if (controlPlaneUser != null && !controlPlaneUser.isEmpty()
+        fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
+        if (controlPlaneUser != null
+                && !controlPlaneUser.isEmpty()
                 && !controlPlaneUser.equals(System.getProperty("user.name"))) {
-            setfacl("u:" + controlPlaneUser + ":--x", path.getParent());
+            setfacl("u:" + controlPlaneUser + ":--x", SocketLocation.parentOf(path));
             setfacl("u:" + controlPlaneUser + ":rw-", path);
         }
     }
@@ -69,8 +72,8 @@ final class SocketFile {
     /** Deletes the socket file if it is still the one we bound (a newer runner may have replaced it). */
     void remove() {
         try {
-            Object now = Files.readAttributes(path, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS).fileKey();
+            Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
             if (fileKey != null && fileKey.equals(now)) {
                 Files.delete(path);
             }
@@ -100,7 +103,8 @@ final class SocketFile {
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new IOException("cannot grant the control-plane user access: setfacl is not installed (package acl)", e);
+            throw new IOException(
+                    "cannot grant the control-plane user access: setfacl is not installed (package acl)", e);
         }
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

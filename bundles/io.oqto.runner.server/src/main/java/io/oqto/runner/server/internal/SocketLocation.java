@@ -3,16 +3,25 @@ package io.oqto.runner.server.internal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The default socket path of the seed: {@code $XDG_RUNTIME_DIR/oqto-runner.sock}. */
 final class SocketLocation {
 
     static final String SOCKET_NAME = "oqto-runner.sock";
 
-    private SocketLocation() {
+    private SocketLocation() {}
+
+    /** The directory a socket path is in (every resolved socket path is absolute, so it has one). */
+    static Path parentOf(Path socket) {
+        Path parent = socket.toAbsolutePath().getParent();
+        if (parent == null) {
+            throw new IllegalArgumentException("a socket path must name a file in a directory: " + socket);
+        }
+        return parent;
     }
 
-    static Path resolve(String configured, Map<String, String> env, int uid) {
+    static Path resolve(@Nullable String configured, Map<String, String> env, int uid) {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
         }
@@ -24,7 +33,7 @@ final class SocketLocation {
         if (Files.isDirectory(fallback)) {
             return fallback.resolve(SOCKET_NAME);
         }
-        throw new IllegalStateException("XDG_RUNTIME_DIR is not set and " + fallback
-                + " does not exist: set [runner] socket or pass --socket");
+        throw new IllegalStateException(
+                "XDG_RUNTIME_DIR is not set and " + fallback + " does not exist: set [runner] socket or pass --socket");
     }
 }

@@ -6,6 +6,7 @@ import io.oqto.runner.spi.StreamingOperation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +30,15 @@ final class Subscription implements Runnable {
     private final EventFeed feed;
     private final Runnable onEnd;
     private volatile boolean cancelled;
-    private volatile String reason;
+    private volatile @Nullable String reason;
     private final Thread thread;
 
-    Subscription(String id, String type, StreamingOperation operation, ClientConnection connection, EventFeed feed,
+    Subscription(
+            String id,
+            String type,
+            StreamingOperation operation,
+            ClientConnection connection,
+            EventFeed feed,
             Runnable onEnd) {
         this.id = id;
         this.type = type;
@@ -61,7 +67,7 @@ final class Subscription implements Runnable {
     }
 
     /** Ends it; {@code why} (unless null) is sent as the reason of a last {@code subscription_ended}. */
-    void cancel(String why) {
+    void cancel(@Nullable String why) {
         reason = why;
         cancelled = true;
         thread.interrupt();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every subscription open on this runner, whichever operation feeds it: opened by a subscribing request,
@@ -22,27 +23,32 @@ final class Subscriptions {
     static final int MAX_PER_TYPE = 256;
     static final String RUNNER_STOPPING = "runner stopping";
 
-    private record Key(ClientConnection connection, String id) {
-    }
+    private record Key(ClientConnection connection, String id) {}
 
     private final Map<Key, Subscription> open = new ConcurrentHashMap<>();
 
     /** Opens the subscription {@code request} asks {@code operation} for; the reply is {@code subscribed}. */
     Frame open(Frame request, ClientConnection connection, StreamingOperation operation) throws ProtocolException {
         EventFeed feed = operation.subscribe(request);
-        Key key = new Key(connection, request.id());
-        Subscription s = new Subscription(request.id(), request.type(), operation, connection, feed, () -> open.remove(key));
+        String id = request.requestId();
+        Key key = new Key(connection, id);
+        Subscription s = new Subscription(id, request.type(), operation, connection, feed, () -> open.remove(key));
         synchronized (open) {
             String refused = null;
-            if (open.values().stream().filter(o -> o.type().equals(request.type())).count() >= MAX_PER_TYPE) {
+            if (open.values().stream()
+                            .filter(o -> o.type().equals(request.type()))
+                            .count()
+                    >= MAX_PER_TYPE) {
                 refused = "too many " + request.type() + " subscriptions (" + MAX_PER_TYPE + ") on this runner";
             } else if (open.containsKey(key)) {
                 refused = "this connection already has a subscription " + request.id();
             }
             if (refused != null) {
                 feed.close();
-                throw new ProtocolException(refused.startsWith("too many") ? ErrorCode.BUSY : ErrorCode.INVALID_REQUEST,
-                        refused, request.id());
+                throw new ProtocolException(
+                        refused.startsWith("too many") ? ErrorCode.BUSY : ErrorCode.INVALID_REQUEST,
+                        refused,
+                        request.id());
             }
             open.put(key, s);
             s.start();
@@ -59,7 +65,8 @@ final class Subscriptions {
         Object id = request.fields().get("subscription");
         Subscription s = id instanceof String sid ? open.get(new Key(connection, sid)) : null;
         if (s == null) {
-            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "no subscription " + id + " on this connection", request.id());
+            throw new ProtocolException(
+                    ErrorCode.INVALID_REQUEST, "no subscription " + id + " on this connection", request.id());
         }
         end(List.of(s), "unsubscribed");
         return Frame.of(request.id(), "unsubscribed").with("subscription", id);
@@ -90,7 +97,7 @@ final class Subscriptions {
     }
 
     /** Cancels them all first, then waits for each: n stuck clients cost one wait, not n. */
-    private static void end(List<Subscription> subscriptions, String reason) {
+    private static void end(List<Subscription> subscriptions, @Nullable String reason) {
         subscriptions.forEach(s -> s.cancel(reason));
         try {
             for (Subscription s : subscriptions) {

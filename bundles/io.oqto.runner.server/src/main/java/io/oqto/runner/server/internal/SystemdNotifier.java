@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -14,9 +15,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  */
 final class SystemdNotifier {
 
-    private final String notifySocket;
+    private final @Nullable String notifySocket;
 
-    SystemdNotifier(String notifySocket) {
+    SystemdNotifier(@Nullable String notifySocket) {
         this.notifySocket = notifySocket;
     }
 
@@ -25,7 +26,8 @@ final class SystemdNotifier {
     }
 
     void send(String state) throws IOException {
-        if (!enabled()) {
+        String notifySocket = this.notifySocket;
+        if (notifySocket == null || notifySocket.isEmpty()) {
             return;
         }
         SocketAddress addr = notifySocket.startsWith("@")

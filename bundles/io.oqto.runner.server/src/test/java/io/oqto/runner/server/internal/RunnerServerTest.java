@@ -39,6 +39,7 @@ class RunnerServerTest {
 
     @TempDir
     Path dir;
+
     private RunnerServer server;
 
     private RunnerServer start(TestRunnerConfig config) throws IOException {
@@ -62,13 +63,19 @@ class RunnerServerTest {
         start(TestRunnerConfig.at(sock().toString()));
         try (LineClient c = new LineClient(sock())) {
             String welcome = c.call("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"1.0\"}");
-            assertTrue(welcome.startsWith("{\"id\":\"1\",\"type\":\"welcome\",\"protocol\":\"" + Protocol.VERSION + "\",\"runner_version\":\"1.2.3\",\"uid\":"
-                    + UnixAccounts.currentUid() + ","), welcome);
-            assertTrue(welcome.endsWith("\"capabilities\":[\"ping\",\"status\",\"unsubscribe\",\"unsubscribe_session\"]}"), welcome);
+            assertTrue(
+                    welcome.startsWith("{\"id\":\"1\",\"type\":\"welcome\",\"protocol\":\"" + Protocol.VERSION
+                            + "\",\"runner_version\":\"1.2.3\",\"uid\":" + UnixAccounts.currentUid() + ","),
+                    welcome);
+            assertTrue(
+                    welcome.endsWith("\"capabilities\":[\"ping\",\"status\",\"unsubscribe\",\"unsubscribe_session\"]}"),
+                    welcome);
             assertEquals("{\"id\":\"2\",\"type\":\"pong\"}", c.call("{\"id\":\"2\",\"type\":\"ping\"}"));
             String status = c.call("{\"id\":\"3\",\"type\":\"status\"}");
-            assertTrue(status.contains("\"type\":\"status\",\"version\":\"1.2.3\",\"protocol\":\"" + Protocol.VERSION + "\",\"pid\":"
-                    + ProcessHandle.current().pid()), status);
+            assertTrue(
+                    status.contains("\"type\":\"status\",\"version\":\"1.2.3\",\"protocol\":\"" + Protocol.VERSION
+                            + "\",\"pid\":" + ProcessHandle.current().pid()),
+                    status);
             assertTrue(status.contains("\"socket\":\"" + sock() + "\",\"connections\":1,\"subscriptions\":0}"), status);
         }
     }
@@ -77,14 +84,18 @@ class RunnerServerTest {
     void badInputGetsClearErrorsAndTheConnectionCarriesOn() throws Exception {
         start(TestRunnerConfig.at(sock().toString()));
         try (LineClient c = new LineClient(sock())) {
-            assertEquals("{\"id\":\"1\",\"type\":\"error\",\"code\":\"hello_required\",\"message\":\"send hello before \\\"ping\\\"\"}",
+            assertEquals(
+                    "{\"id\":\"1\",\"type\":\"error\",\"code\":\"hello_required\",\"message\":\"send hello before \\\"ping\\\"\"}",
                     c.call("{\"id\":\"1\",\"type\":\"ping\"}"));
             assertTrue(c.call("not json").startsWith("{\"id\":null,\"type\":\"error\",\"code\":\"invalid_json\""));
-            assertEquals("{\"id\":null,\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"missing \\\"id\\\"\"}",
+            assertEquals(
+                    "{\"id\":null,\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"missing \\\"id\\\"\"}",
                     c.call("{\"type\":\"ping\"}"));
             c.hello();
-            assertEquals("{\"id\":\"4\",\"type\":\"error\",\"code\":\"unknown_type\",\"message\":\"unknown request type \\\"spawn\\\" "
-                    + "(this runner serves: hello, ping, status, unsubscribe, unsubscribe_session)\"}", c.call("{\"id\":\"4\",\"type\":\"spawn\"}"));
+            assertEquals(
+                    "{\"id\":\"4\",\"type\":\"error\",\"code\":\"unknown_type\",\"message\":\"unknown request type \\\"spawn\\\" "
+                            + "(this runner serves: hello, ping, status, unsubscribe, unsubscribe_session)\"}",
+                    c.call("{\"id\":\"4\",\"type\":\"spawn\"}"));
             assertEquals("{\"id\":\"5\",\"type\":\"pong\"}", c.call("{\"id\":\"5\",\"type\":\"ping\"}"));
         }
     }
@@ -95,8 +106,10 @@ class RunnerServerTest {
         try (LineClient c = new LineClient(sock())) {
             c.hello();
             String huge = "{\"id\":\"big\",\"type\":\"ping\",\"pad\":\"" + "x".repeat(100_000) + "\"}";
-            assertEquals("{\"id\":null,\"type\":\"error\",\"code\":\"frame_too_large\",\"message\":\"frame of "
-                    + huge.length() + " bytes exceeds the limit of 4096 bytes; discarded\"}", c.call(huge));
+            assertEquals(
+                    "{\"id\":null,\"type\":\"error\",\"code\":\"frame_too_large\",\"message\":\"frame of "
+                            + huge.length() + " bytes exceeds the limit of 4096 bytes; discarded\"}",
+                    c.call(huge));
             assertEquals("{\"id\":\"after\",\"type\":\"pong\"}", c.call("{\"id\":\"after\",\"type\":\"ping\"}"));
         }
     }
@@ -121,9 +134,15 @@ class RunnerServerTest {
         server.addOperation(echo);
         try (LineClient c = new LineClient(sock())) {
             String welcome = c.call("{\"id\":\"h\",\"type\":\"hello\",\"protocol\":\"1.0\"}");
-            assertTrue(welcome.endsWith("\"capabilities\":[\"ping\",\"status\",\"unsubscribe\",\"unsubscribe_session\",\"echo\"]}"), welcome);
-            assertEquals("{\"id\":\"1\",\"type\":\"echoed\",\"text\":\"hi\"}", c.call("{\"id\":\"1\",\"type\":\"echo\",\"text\":\"hi\"}"));
-            assertEquals("{\"id\":\"2\",\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"\\\"text\\\" is required\"}",
+            assertTrue(
+                    welcome.endsWith(
+                            "\"capabilities\":[\"ping\",\"status\",\"unsubscribe\",\"unsubscribe_session\",\"echo\"]}"),
+                    welcome);
+            assertEquals(
+                    "{\"id\":\"1\",\"type\":\"echoed\",\"text\":\"hi\"}",
+                    c.call("{\"id\":\"1\",\"type\":\"echo\",\"text\":\"hi\"}"));
+            assertEquals(
+                    "{\"id\":\"2\",\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"\\\"text\\\" is required\"}",
                     c.call("{\"id\":\"2\",\"type\":\"echo\"}"));
             server.removeOperation(echo);
             assertTrue(c.call("{\"id\":\"3\",\"type\":\"echo\"}").contains("\"code\":\"unknown_type\""));
@@ -156,9 +175,12 @@ class RunnerServerTest {
             c.hello();
             c.send("{\"id\":\"1\",\"type\":\"slow\"}");
             assertTrue(entered.await(10, TimeUnit.SECONDS));
-            assertEquals("{\"id\":\"2\",\"type\":\"error\",\"code\":\"busy\",\"message\":\"too many requests in flight; retry later\"}",
+            assertEquals(
+                    "{\"id\":\"2\",\"type\":\"error\",\"code\":\"busy\",\"message\":\"too many requests in flight; retry later\"}",
                     c.call("{\"id\":\"2\",\"type\":\"slow\"}"));
-            assertEquals("{\"id\":\"3\",\"type\":\"pong\"}", c.call("{\"id\":\"3\",\"type\":\"ping\"}"),
+            assertEquals(
+                    "{\"id\":\"3\",\"type\":\"pong\"}",
+                    c.call("{\"id\":\"3\",\"type\":\"ping\"}"),
                     "a slow request does not hold up the connection");
             release.countDown();
             assertEquals("{\"id\":\"1\",\"type\":\"done\"}", c.read());
@@ -169,8 +191,10 @@ class RunnerServerTest {
     void unsupportedMajorVersionIsRefused() throws Exception {
         start(TestRunnerConfig.at(sock().toString()));
         try (LineClient c = new LineClient(sock())) {
-            assertEquals("{\"id\":\"1\",\"type\":\"error\",\"code\":\"unsupported_version\",\"message\":\"client speaks protocol 2.0, "
-                    + "this runner speaks " + Protocol.VERSION + "\"}", c.call("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"2.0\"}"));
+            assertEquals(
+                    "{\"id\":\"1\",\"type\":\"error\",\"code\":\"unsupported_version\",\"message\":\"client speaks protocol 2.0, "
+                            + "this runner speaks " + Protocol.VERSION + "\"}",
+                    c.call("{\"id\":\"1\",\"type\":\"hello\",\"protocol\":\"2.0\"}"));
             assertTrue(c.call("{\"id\":\"2\",\"type\":\"ping\"}").contains("hello_required"));
         }
     }
@@ -199,7 +223,8 @@ class RunnerServerTest {
     @Test
     void oneBadConnectionDoesNotDisturbAnother() throws Exception {
         start(TestRunnerConfig.at(sock().toString()));
-        try (LineClient bad = new LineClient(sock()); LineClient good = new LineClient(sock())) {
+        try (LineClient bad = new LineClient(sock());
+                LineClient good = new LineClient(sock())) {
             good.hello();
             bad.send("{\"id\":\"half");
             bad.send("\u0000\u0001garbage");
@@ -209,11 +234,13 @@ class RunnerServerTest {
 
     @Test
     void peersOutsideThePolicyAreRefused() throws Exception {
-        server = new RunnerServer(TestRunnerConfig.at(sock().toString()), Map.of(), "1", false,
-                new PeerPolicy(Set.of(424242)), Set.of());
+        server = new RunnerServer(
+                TestRunnerConfig.at(sock().toString()), Map.of(), "1", false, new PeerPolicy(Set.of(424242)), Set.of());
         try (LineClient c = new LineClient(sock())) {
-            assertEquals("{\"id\":null,\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"uid "
-                    + UnixAccounts.currentUid() + " may not use this runner\"}", c.read());
+            assertEquals(
+                    "{\"id\":null,\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"uid "
+                            + UnixAccounts.currentUid() + " may not use this runner\"}",
+                    c.read());
             assertNull(c.read(), "then the runner closes the connection");
         }
     }
@@ -224,7 +251,9 @@ class RunnerServerTest {
         try (LineClient first = new LineClient(sock())) {
             first.hello();
             try (LineClient second = new LineClient(sock())) {
-                assertEquals("{\"id\":null,\"type\":\"error\",\"code\":\"busy\",\"message\":\"too many connections\"}", second.read());
+                assertEquals(
+                        "{\"id\":null,\"type\":\"error\",\"code\":\"busy\",\"message\":\"too many connections\"}",
+                        second.read());
             }
         }
     }
@@ -246,13 +275,17 @@ class RunnerServerTest {
     private static void waitForNoRunnerThreads() throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("oqto-runner"))) {
+            if (Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("oqto-runner"))) {
                 return;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("runner threads still alive: " + Thread.getAllStackTraces().keySet().stream()
-                .map(Thread::getName).filter(n -> n.startsWith("oqto-runner")).toList());
+        throw new AssertionError("runner threads still alive: "
+                + Thread.getAllStackTraces().keySet().stream()
+                        .map(Thread::getName)
+                        .filter(n -> n.startsWith("oqto-runner"))
+                        .toList());
     }
 
     @Test
@@ -270,7 +303,8 @@ class RunnerServerTest {
     @Test
     void aLiveRunnerOnThePathMakesTheSecondOneFail() throws Exception {
         start(TestRunnerConfig.at(sock().toString()));
-        IOException e = assertThrows(IOException.class,
+        IOException e = assertThrows(
+                IOException.class,
                 () -> new RunnerServer(TestRunnerConfig.at(sock().toString()), Map.of(), "1", false));
         assertEquals("another runner is already listening on " + sock(), e.getMessage());
         try (LineClient c = new LineClient(sock())) {
@@ -306,8 +340,8 @@ class RunnerServerTest {
         try (AFUNIXDatagramSocket systemd = AFUNIXDatagramSocket.newInstance()) {
             systemd.bind(AFUNIXSocketAddress.of(notify));
             systemd.setSoTimeout(10_000);
-            server = new RunnerServer(TestRunnerConfig.at(sock().toString()), Map.of("NOTIFY_SOCKET", notify.toString()),
-                    "1", false);
+            server = new RunnerServer(
+                    TestRunnerConfig.at(sock().toString()), Map.of("NOTIFY_SOCKET", notify.toString()), "1", false);
             DatagramPacket p = new DatagramPacket(new byte[512], 512);
             systemd.receive(p);
             String msg = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
@@ -324,8 +358,13 @@ class RunnerServerTest {
         Path notify = dir.resolve("notify");
         try (AFUNIXDatagramSocket systemd = AFUNIXDatagramSocket.newInstance()) {
             systemd.bind(AFUNIXSocketAddress.of(notify));
-            server = new RunnerServer(TestRunnerConfig.at(sock().toString()), Map.of("NOTIFY_SOCKET", notify.toString()),
-                    "1", false, null, RunnerServer.awaitedTypes(" list_processes , create_session"));
+            server = new RunnerServer(
+                    TestRunnerConfig.at(sock().toString()),
+                    Map.of("NOTIFY_SOCKET", notify.toString()),
+                    "1",
+                    false,
+                    null,
+                    RunnerServer.awaitedTypes(" list_processes , create_session"));
             DatagramPacket p = new DatagramPacket(new byte[512], 512);
             try (LineClient early = new LineClient(sock())) {
                 systemd.setSoTimeout(300);
@@ -338,7 +377,8 @@ class RunnerServerTest {
                 assertTrue(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).startsWith("READY=1\n"));
                 // The client that connected early is served now, by a runner that knows every type.
                 early.hello();
-                assertEquals("{\"id\":\"2\",\"type\":\"done\"}", early.call("{\"id\":\"2\",\"type\":\"list_processes\"}"));
+                assertEquals(
+                        "{\"id\":\"2\",\"type\":\"done\"}", early.call("{\"id\":\"2\",\"type\":\"list_processes\"}"));
             }
         }
     }
@@ -360,12 +400,14 @@ class RunnerServerTest {
 
     @Test
     void defaultSocketIsInTheRuntimeDirectory() {
-        assertEquals(Path.of("/run/user/1000/oqto-runner.sock"),
+        assertEquals(
+                Path.of("/run/user/1000/oqto-runner.sock"),
                 SocketLocation.resolve("", Map.of("XDG_RUNTIME_DIR", "/run/user/1000"), 1000));
         assertEquals(Path.of("/x/y.sock"), SocketLocation.resolve("/x/y.sock", Map.of("XDG_RUNTIME_DIR", "/r"), 1));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> SocketLocation.resolve("", Map.of(), 987654));
-        assertEquals("XDG_RUNTIME_DIR is not set and /run/user/987654 does not exist: set [runner] socket or pass --socket",
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> SocketLocation.resolve("", Map.of(), 987654));
+        assertEquals(
+                "XDG_RUNTIME_DIR is not set and /run/user/987654 does not exist: set [runner] socket or pass --socket",
                 e.getMessage());
     }
 

@@ -26,9 +26,11 @@ class SubscriptionsTest {
 
     @TempDir
     Path dir;
+
     private RunnerServer server;
     /** A stream of numbered ticks, read by each feed with its own cursor. */
     private final SequencedBuffer<String> ticks = new SequencedBuffer<>(4);
+
     private final AtomicInteger openFeeds = new AtomicInteger();
     private final Ticker ticker = new Ticker();
 
@@ -98,22 +100,34 @@ class SubscriptionsTest {
     @Test
     void eventsCarryTheSubscriptionAndUnsubscribeEndsItAfterTellingTheClient() throws Exception {
         try (LineClient c = new LineClient(dir.resolve("r.sock")).hello()) {
-            assertEquals("{\"id\":\"s\",\"type\":\"subscribed\",\"subscription\":\"s\",\"last_seq\":0}",
+            assertEquals(
+                    "{\"id\":\"s\",\"type\":\"subscribed\",\"subscription\":\"s\",\"last_seq\":0}",
                     c.call("{\"id\":\"s\",\"type\":\"follow_ticks\"}"));
             c.send("{\"id\":\"t1\",\"type\":\"tick\"}");
+            String one = c.read();
+            String other = c.read();
             // The event and the reply to the request that caused it come in either order.
-            assertEquals(Set.of("{\"id\":\"t1\",\"type\":\"ticked\",\"seq\":1}",
-                    "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 1\"}"), Set.of(c.read(), c.read()));
-            assertEquals("{\"id\":\"u\",\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"no subscription nope on this "
-                    + "connection\"}", c.call("{\"id\":\"u\",\"type\":\"unsubscribe\",\"subscription\":\"nope\"}"));
+            assertEquals(
+                    Set.of(
+                            "{\"id\":\"t1\",\"type\":\"ticked\",\"seq\":1}",
+                            "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 1\"}"),
+                    Set.of(one, other));
+            assertEquals(
+                    "{\"id\":\"u\",\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"no subscription nope on this "
+                            + "connection\"}",
+                    c.call("{\"id\":\"u\",\"type\":\"unsubscribe\",\"subscription\":\"nope\"}"));
             c.send("{\"id\":\"u\",\"type\":\"unsubscribe\",\"subscription\":\"s\"}");
-            assertEquals("{\"id\":null,\"type\":\"subscription_ended\",\"subscription\":\"s\",\"reason\":\"unsubscribed\"}", c.read());
+            assertEquals(
+                    "{\"id\":null,\"type\":\"subscription_ended\",\"subscription\":\"s\",\"reason\":\"unsubscribed\"}",
+                    c.read());
             assertEquals("{\"id\":\"u\",\"type\":\"unsubscribed\",\"subscription\":\"s\"}", c.read());
             waitUntil("the feed closed", () -> openFeeds.get() == 0);
             // Protocol 1.2's name for ending an agent session's subscription ends any.
             c.call("{\"id\":\"s2\",\"type\":\"follow_ticks\",\"after\":1}");
             c.send("{\"id\":\"u2\",\"type\":\"unsubscribe_session\",\"subscription\":\"s2\"}");
-            assertEquals("{\"id\":null,\"type\":\"subscription_ended\",\"subscription\":\"s2\",\"reason\":\"unsubscribed\"}", c.read());
+            assertEquals(
+                    "{\"id\":null,\"type\":\"subscription_ended\",\"subscription\":\"s2\",\"reason\":\"unsubscribed\"}",
+                    c.read());
             assertEquals("{\"id\":\"u2\",\"type\":\"unsubscribed\",\"subscription\":\"s2\"}", c.read());
         }
     }
@@ -130,12 +144,17 @@ class SubscriptionsTest {
                 lines.add(c.read());
             }
             // Events may come before the reply; among themselves they are in order.
-            assertTrue(lines.remove("{\"id\":\"s\",\"type\":\"subscribed\",\"subscription\":\"s\",\"last_seq\":10}"), lines.toString());
-            assertEquals(List.of("{\"id\":null,\"type\":\"ticks_missed\",\"subscription\":\"s\",\"missed\":4}",
-                    "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 7\"}",
-                    "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 8\"}",
-                    "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 9\"}",
-                    "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 10\"}"), lines);
+            assertTrue(
+                    lines.remove("{\"id\":\"s\",\"type\":\"subscribed\",\"subscription\":\"s\",\"last_seq\":10}"),
+                    lines.toString());
+            assertEquals(
+                    List.of(
+                            "{\"id\":null,\"type\":\"ticks_missed\",\"subscription\":\"s\",\"missed\":4}",
+                            "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 7\"}",
+                            "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 8\"}",
+                            "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 9\"}",
+                            "{\"id\":null,\"type\":\"tick\",\"subscription\":\"s\",\"text\":\"tick 10\"}"),
+                    lines);
         }
     }
 
@@ -147,8 +166,10 @@ class SubscriptionsTest {
             assertEquals(2, openFeeds.get());
         }
         waitUntil("both feeds closed with the connection", () -> openFeeds.get() == 0);
-        waitUntil("no subscription thread left", () -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("oqto-subscription")));
+        waitUntil(
+                "no subscription thread left",
+                () -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().startsWith("oqto-subscription")));
     }
 
     @Test
@@ -156,7 +177,9 @@ class SubscriptionsTest {
         try (LineClient c = new LineClient(dir.resolve("r.sock")).hello()) {
             c.call("{\"id\":\"s\",\"type\":\"follow_ticks\"}");
             server.removeOperation(ticker);
-            assertEquals("{\"id\":null,\"type\":\"subscription_ended\",\"subscription\":\"s\",\"reason\":\"runner stopping\"}", c.read());
+            assertEquals(
+                    "{\"id\":null,\"type\":\"subscription_ended\",\"subscription\":\"s\",\"reason\":\"runner stopping\"}",
+                    c.read());
             assertEquals(0, openFeeds.get());
             assertTrue(c.call("{\"id\":\"t\",\"type\":\"tick\"}").contains("\"code\":\"unknown_type\""));
         }
@@ -169,13 +192,17 @@ class SubscriptionsTest {
                 String reply = c.call("{\"id\":\"s" + i + "\",\"type\":\"follow_ticks\"}");
                 assertTrue(reply.contains("\"type\":\"subscribed\""), reply);
             }
-            assertEquals("{\"id\":\"over\",\"type\":\"error\",\"code\":\"busy\",\"message\":\"too many follow_ticks subscriptions "
-                    + "(256) on this runner\"}", c.call("{\"id\":\"over\",\"type\":\"follow_ticks\"}"));
+            assertEquals(
+                    "{\"id\":\"over\",\"type\":\"error\",\"code\":\"busy\",\"message\":\"too many follow_ticks subscriptions "
+                            + "(256) on this runner\"}",
+                    c.call("{\"id\":\"over\",\"type\":\"follow_ticks\"}"));
             c.send("{\"id\":\"u\",\"type\":\"unsubscribe\",\"subscription\":\"s0\"}");
             assertTrue(c.read().contains("\"type\":\"subscription_ended\""));
             assertTrue(c.read().contains("\"type\":\"unsubscribed\""));
-            assertEquals("{\"id\":\"s1\",\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"this connection already has "
-                    + "a subscription s1\"}", c.call("{\"id\":\"s1\",\"type\":\"follow_ticks\"}"));
+            assertEquals(
+                    "{\"id\":\"s1\",\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"this connection already has "
+                            + "a subscription s1\"}",
+                    c.call("{\"id\":\"s1\",\"type\":\"follow_ticks\"}"));
             assertEquals(Subscriptions.MAX_PER_TYPE - 1, openFeeds.get(), "a refused feed is closed at once");
         }
     }
