@@ -37,7 +37,9 @@ final class FakeConfigAdmin {
                         case "updateIfDifferent" -> {
                             @SuppressWarnings("unchecked")
                             Dictionary<String, Object> next = (Dictionary<String, Object>) args[0];
-                            if (next.equals(published.get(pid))) {
+                            Dictionary<String, Object> before = published.get(pid);
+                            // By content, as Configuration Admin compares (a Dictionary has no value equality).
+                            if (before != null && asMap(next).equals(asMap(before))) {
                                 yield false;
                             }
                             published.put(pid, copy(next));
@@ -51,11 +53,15 @@ final class FakeConfigAdmin {
     }
 
     private static Dictionary<String, Object> copy(Dictionary<String, Object> d) {
-        Map<String, Object> h = new LinkedHashMap<>();
+        return FrameworkUtil.asDictionary(asMap(d));
+    }
+
+    private static Map<String, Object> asMap(Dictionary<String, Object> d) {
+        Map<String, Object> m = new LinkedHashMap<>();
         for (var e = d.keys(); e.hasMoreElements(); ) {
             String k = e.nextElement();
-            h.put(k, d.get(k));
+            m.put(k, d.get(k));
         }
-        return FrameworkUtil.asDictionary(h);
+        return m;
     }
 }

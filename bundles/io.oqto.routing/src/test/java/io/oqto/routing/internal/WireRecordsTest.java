@@ -246,6 +246,8 @@ class WireRecordsTest {
                                                 1,
                                                 "running",
                                                 true,
+                                                "started_at",
+                                                "2026-12-02T00:00:00Z",
                                                 "argv",
                                                 List.of("a", 2),
                                                 "sandboxed",
