@@ -253,15 +253,7 @@ final class AgentSession {
         if ((s == State.STREAMING || s == State.ABORTING)
                 && c != null
                 && c.nanosSinceLastLine() > TimeUnit.MILLISECONDS.toNanos(settings.stallTimeoutMs())) {
-            append(
-                    "session.error",
-                    Map.of(
-                            "stage",
-                            "running",
-                            "message",
-                            "pi sent nothing for " + settings.stallTimeoutMs() + " ms while working; stopped it",
-                            "recoverable",
-                            true));
+            error("running", "pi sent nothing for " + settings.stallTimeoutMs() + " ms while working; stopped it");
             stop("stalled");
         } else if (s == State.IDLE
                 && subscribers.get() == 0
@@ -314,15 +306,7 @@ final class AgentSession {
             }
         }
         if (t.equals("oqto_unparsed_line")) {
-            append(
-                    "session.error",
-                    Map.of(
-                            "stage",
-                            "running",
-                            "message",
-                            "pi wrote a line that is not JSON: " + event.get("line"),
-                            "recoverable",
-                            true));
+            error("running", "pi wrote a line that is not JSON: " + event.get("line"));
             return;
         }
         PiEvents.Translated tr = PiEvents.translate(event);
@@ -337,25 +321,22 @@ final class AgentSession {
             if (pi != connection || state == State.STOPPED) {
                 return;
             }
-            append(
-                    "session.error",
-                    Map.of(
-                            "stage",
-                            "running",
-                            "message",
-                            "pi exited unexpectedly with code " + code + stderr(connection.process()),
-                            "recoverable",
-                            true));
+            error("running", "pi exited unexpectedly with code " + code + stderr(connection.process()));
             transition(State.STOPPED, "crashed");
         }
     }
 
     private void fail(String stage, String message, String reason) {
-        append("session.error", Map.of("stage", stage, "message", message, "recoverable", true));
+        error(stage, message);
         synchronized (this) {
             transition(State.STOPPED, reason);
         }
         LOG.warn("session {}: {} failed: {}", id, stage, message);
+    }
+
+    /** A {@code session.error} event: what went wrong at which stage; the session can be restarted. */
+    private void error(String stage, String message) {
+        append("session.error", Map.of("stage", stage, "message", message, "recoverable", true));
     }
 
     private void stopProcess() {
