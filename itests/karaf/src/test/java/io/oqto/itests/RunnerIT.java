@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.oqto.runner.spi.sandbox.SandboxService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.inject.Inject;
@@ -66,10 +67,7 @@ public class RunnerIT extends OqtoKarafTestSupport {
                 "io.oqto.sandbox",
                 "io.oqto.process",
                 "io.oqto.agent");
-        waitFor(
-                "the sandbox policy service",
-                20_000,
-                () -> context.getServiceReference(io.oqto.api.sandbox.SandboxService.class) != null);
+        waitFor("the sandbox policy service", 20_000, () -> context.getServiceReference(SandboxService.class) != null);
         for (Bundle b : context.getBundles()) {
             String bsn = String.valueOf(b.getSymbolicName());
             assertFalse(

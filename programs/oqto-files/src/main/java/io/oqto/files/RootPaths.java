@@ -1,6 +1,6 @@
 package io.oqto.files;
 
-import io.oqto.api.unix.ConfinedPaths;
+import io.oqto.runner.spi.ConfinedPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

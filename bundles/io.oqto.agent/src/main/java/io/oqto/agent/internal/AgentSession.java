@@ -1,11 +1,11 @@
 package io.oqto.agent.internal;
 
-import io.oqto.api.process.LaunchException;
-import io.oqto.api.process.LaunchedProcess;
-import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.SequencedBuffer;
+import io.oqto.runner.spi.process.LaunchException;
+import io.oqto.runner.spi.process.LaunchedProcess;
+import io.oqto.runner.spi.process.ProcessLauncher;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package io.oqto.agent.internal;
 
-import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.runner.protocol.Frame;
@@ -9,6 +8,7 @@ import io.oqto.runner.spi.EventFeed;
 import io.oqto.runner.spi.RunnerOperation;
 import io.oqto.runner.spi.StreamingOperation;
 import io.oqto.runner.spi.WorkspacePaths;
+import io.oqto.runner.spi.process.ProcessLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.oqto.agent.internal;
 
-import io.oqto.api.process.LaunchedProcess;
+import io.oqto.runner.spi.process.LaunchedProcess;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -342,14 +342,14 @@ class AgentSessionsTest {
         silent.toFile().setExecutable(true);
         launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent")) {
             @Override
-            public io.oqto.api.process.LaunchedProcess launchProgram(
+            public io.oqto.runner.spi.process.LaunchedProcess launchProgram(
                     String program,
                     String name,
                     List<String> args,
                     String cwd,
                     Map<String, String> env,
                     Consumer<String> stdout)
-                    throws io.oqto.api.process.LaunchException {
+                    throws io.oqto.runner.spi.process.LaunchException {
                 return super.launchWith(silent.toString(), args, cwd, env, stdout);
             }
         };

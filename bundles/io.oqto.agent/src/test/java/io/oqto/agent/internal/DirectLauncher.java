@@ -1,9 +1,9 @@
 package io.oqto.agent.internal;
 
-import io.oqto.api.process.LaunchException;
-import io.oqto.api.process.LaunchRequest;
-import io.oqto.api.process.LaunchedProcess;
-import io.oqto.api.process.ProcessLauncher;
+import io.oqto.runner.spi.process.LaunchException;
+import io.oqto.runner.spi.process.LaunchRequest;
+import io.oqto.runner.spi.process.LaunchedProcess;
+import io.oqto.runner.spi.process.ProcessLauncher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

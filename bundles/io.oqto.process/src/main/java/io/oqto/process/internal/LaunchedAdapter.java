@@ -1,9 +1,9 @@
 package io.oqto.process.internal;
 
-import io.oqto.api.process.LaunchException;
-import io.oqto.api.process.LaunchedProcess;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.spi.process.LaunchException;
+import io.oqto.runner.spi.process.LaunchedProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.oqto.process.internal;
 
-import io.oqto.api.sandbox.SandboxService;
 import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
@@ -8,6 +7,7 @@ import io.oqto.runner.spi.EventFeed;
 import io.oqto.runner.spi.RunnerOperation;
 import io.oqto.runner.spi.StreamingOperation;
 import io.oqto.runner.spi.WorkspacePaths;
+import io.oqto.runner.spi.sandbox.SandboxService;
 import java.io.IOException;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;

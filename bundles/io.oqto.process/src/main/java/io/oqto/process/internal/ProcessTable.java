@@ -1,12 +1,12 @@
 package io.oqto.process.internal;
 
 import io.oqto.api.runner.ErrorCode;
-import io.oqto.api.sandbox.SandboxService;
-import io.oqto.api.sandbox.SandboxUnavailableException;
 import io.oqto.process.internal.limits.LimitEnforcer;
 import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.process.internal.limits.Limits;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.spi.sandbox.SandboxService;
+import io.oqto.runner.spi.sandbox.SandboxUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

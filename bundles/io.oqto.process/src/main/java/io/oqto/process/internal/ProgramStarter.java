@@ -1,15 +1,15 @@
 package io.oqto.process.internal;
 
-import io.oqto.api.process.LaunchException;
-import io.oqto.api.process.LaunchRequest;
-import io.oqto.api.process.LaunchedProcess;
-import io.oqto.api.process.ProcessLauncher;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.unix.Home;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.RunnerOperation;
 import io.oqto.runner.spi.WorkspacePaths;
+import io.oqto.runner.spi.process.LaunchException;
+import io.oqto.runner.spi.process.LaunchRequest;
+import io.oqto.runner.spi.process.LaunchedProcess;
+import io.oqto.runner.spi.process.ProcessLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

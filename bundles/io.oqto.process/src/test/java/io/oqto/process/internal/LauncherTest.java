@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oqto.api.process.LaunchException;
-import io.oqto.api.process.LaunchRequest;
-import io.oqto.api.process.LaunchedProcess;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.process.internal.limits.LimitEnforcers;
+import io.oqto.runner.spi.process.LaunchException;
+import io.oqto.runner.spi.process.LaunchRequest;
+import io.oqto.runner.spi.process.LaunchedProcess;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

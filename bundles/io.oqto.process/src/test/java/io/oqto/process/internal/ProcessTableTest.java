@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oqto.api.sandbox.SandboxService;
-import io.oqto.api.sandbox.SandboxUnavailableException;
 import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.WorkspacePaths;
+import io.oqto.runner.spi.sandbox.SandboxService;
+import io.oqto.runner.spi.sandbox.SandboxUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

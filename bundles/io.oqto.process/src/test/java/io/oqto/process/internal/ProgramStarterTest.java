@@ -60,7 +60,7 @@ class ProgramStarterTest {
                 .getCodeSource()
                 .getLocation()
                 .toURI());
-        Path apiClasses = Path.of(io.oqto.api.unix.ConfinedPaths.class
+        Path apiClasses = Path.of(io.oqto.runner.spi.ConfinedPaths.class
                 .getProtectionDomain()
                 .getCodeSource()
                 .getLocation()
@@ -210,7 +210,7 @@ class ProgramStarterTest {
     @Test
     void otherBundlesLaunchPiWithItsStdoutToThemselves() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        io.oqto.api.process.LaunchedProcess p =
+        io.oqto.runner.spi.process.LaunchedProcess p =
                 starter().launchProgram("pi", "agent-7", List.of("--no-session"), ".", Map.of(), lines::add);
         p.writeLine("{\"id\":\"a\",\"type\":\"get_state\"}");
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -222,8 +222,8 @@ class ProgramStarterTest {
                 List.of(pi, "--mode", "rpc", "--provider", "test", "--no-session"),
                 table.table().process("agent-7").spec().argv());
         p.stop(2000);
-        io.oqto.api.process.LaunchException e = assertThrows(
-                io.oqto.api.process.LaunchException.class,
+        io.oqto.runner.spi.process.LaunchException e = assertThrows(
+                io.oqto.runner.spi.process.LaunchException.class,
                 () -> starter().launchProgram("vim", "x", List.of(), ".", Map.of(), l -> {}));
         assertEquals(io.oqto.api.runner.ErrorCode.INVALID_REQUEST, e.code());
     }

@@ -1,10 +1,10 @@
 package io.oqto.process.internal;
 
-import io.oqto.api.sandbox.SandboxService;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.ConfinedWorkspace;
 import io.oqto.runner.spi.WorkspacePaths;
+import io.oqto.runner.spi.sandbox.SandboxService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.annotation.Annotation;

@@ -1,7 +1,6 @@
 package io.oqto.runner.spi;
 
 import io.oqto.api.runner.ErrorCode;
-import io.oqto.api.unix.ConfinedPaths;
 import io.oqto.runner.protocol.ProtocolException;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -16,11 +16,16 @@ public final class FeedRecorder implements AutoCloseable {
     public final List<Frame> events = new CopyOnWriteArrayList<>();
     private final EventFeed feed;
     private final Thread thread;
-    private volatile CountDownLatch held = new CountDownLatch(0);
+    private final CountDownLatch held;
     private volatile boolean over;
 
     public FeedRecorder(EventFeed feed) {
+        this(feed, new CountDownLatch(0));
+    }
+
+    private FeedRecorder(EventFeed feed, CountDownLatch held) {
         this.feed = feed;
+        this.held = held; // before the thread starts: it reads this first
         this.thread = new Thread(this::pump, "feed-recorder");
         thread.setDaemon(true);
         thread.start();
@@ -28,9 +33,7 @@ public final class FeedRecorder implements AutoCloseable {
 
     /** Holds the reader back until {@link #release()}: what the feed sends meanwhile piles up at its source. */
     public static FeedRecorder held(EventFeed feed) {
-        FeedRecorder r = new FeedRecorder(feed);
-        r.held = new CountDownLatch(1);
-        return r;
+        return new FeedRecorder(feed, new CountDownLatch(1));
     }
 
     public void release() {

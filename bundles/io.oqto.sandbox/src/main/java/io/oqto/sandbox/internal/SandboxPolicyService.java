@@ -1,9 +1,9 @@
 package io.oqto.sandbox.internal;
 
-import io.oqto.api.sandbox.SandboxService;
-import io.oqto.api.sandbox.SandboxUnavailableException;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.unix.Home;
+import io.oqto.runner.spi.sandbox.SandboxService;
+import io.oqto.runner.spi.sandbox.SandboxUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

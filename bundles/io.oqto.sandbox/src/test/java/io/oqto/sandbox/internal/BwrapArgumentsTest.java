@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.oqto.api.sandbox.SandboxUnavailableException;
+import io.oqto.runner.spi.sandbox.SandboxUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

@@ -3,9 +3,9 @@
  * process table spawns: in the workspace, sandboxed, under limits, listed with the user's processes.
  */
 @Export
-@Version("2.0.0")
+@Version("1.0.0")
 @NullMarked
-package io.oqto.api.process;
+package io.oqto.runner.spi.process;
 
 import org.jspecify.annotations.NullMarked;
 import org.osgi.annotation.bundle.Export;

@@ -1,4 +1,4 @@
-package io.oqto.api.unix;
+package io.oqto.runner.spi;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

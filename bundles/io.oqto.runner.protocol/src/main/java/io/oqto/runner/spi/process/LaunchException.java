@@ -1,4 +1,4 @@
-package io.oqto.api.process;
+package io.oqto.runner.spi.process;
 
 import io.oqto.api.runner.ErrorCode;
 

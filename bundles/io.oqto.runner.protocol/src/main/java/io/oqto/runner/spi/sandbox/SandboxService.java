@@ -1,4 +1,4 @@
-package io.oqto.api.sandbox;
+package io.oqto.runner.spi.sandbox;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.oqto.api.sandbox;
+package io.oqto.runner.spi.sandbox;
 
 /** A sandbox is required but cannot be provided; the caller must not run the command unsandboxed. */
 public class SandboxUnavailableException extends RuntimeException {
