@@ -42,13 +42,21 @@ final class Bodies {
                 .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
     }
 
+    /** The JSON field names a record takes, worked out once per record class (every request asks). */
+    private static final ClassValue<Set<String>> FIELDS = new ClassValue<>() {
+        @Override
+        protected Set<String> computeValue(Class<?> type) {
+            return Arrays.stream(type.getRecordComponents())
+                    .map(RecordComponent::getName)
+                    .map(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE::translate)
+                    .collect(Collectors.toUnmodifiableSet());
+        }
+    };
+
     /** The body as a {@code type}; {@code what} names the request in the refusal ("a spawn takes only …"). */
     <T extends Record> T read(Map<String, Object> body, Class<T> type, String what) {
         Map<String, Object> fields = body == null ? Map.of() : body;
-        Set<String> allowed = Arrays.stream(type.getRecordComponents())
-                .map(RecordComponent::getName)
-                .map(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE::translate)
-                .collect(Collectors.toSet());
+        Set<String> allowed = FIELDS.get(type);
         if (!allowed.containsAll(fields.keySet())) {
             throw new ApiProblem(400, "bad_request", "Bad request", what + " takes only " + new TreeSet<>(allowed));
         }

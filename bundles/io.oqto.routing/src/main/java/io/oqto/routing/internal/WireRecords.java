@@ -62,18 +62,25 @@ final class WireRecords {
         return fields;
     }
 
-    /** The reply record a request is answered with. */
+    /** The reply record a request is answered with (worked out once per request class: every call asks). */
     @SuppressWarnings("unchecked")
     static <R> Class<R> replyType(RunnerRequest<R> request) {
-        for (Type t : request.getClass().getGenericInterfaces()) {
-            if (t instanceof ParameterizedType p
-                    && p.getRawType() == RunnerRequest.class
-                    && p.getActualTypeArguments()[0] instanceof Class<?> c) {
-                return (Class<R>) c;
-            }
-        }
-        throw new IllegalArgumentException(request.getClass().getName() + " does not name its reply type");
+        return (Class<R>) REPLY_TYPES.get(request.getClass());
     }
+
+    private static final ClassValue<Class<?>> REPLY_TYPES = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> requestType) {
+            for (Type t : requestType.getGenericInterfaces()) {
+                if (t instanceof ParameterizedType p
+                        && p.getRawType() == RunnerRequest.class
+                        && p.getActualTypeArguments()[0] instanceof Class<?> c) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException(requestType.getName() + " does not name its reply type");
+        }
+    };
 
     /** A reply frame as the reply record; a frame of another type is a runner bug. */
     static <R> R reply(Frame frame, Class<R> type) {

@@ -3,8 +3,10 @@ package io.oqto.shell.internal;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.processes.ListProcesses;
 import io.oqto.api.runner.processes.ProcessInfo;
+import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.jspecify.annotations.Nullable;
 
 /** Completes the process names of the user named first on the command line. */
 @Service
@@ -13,14 +15,16 @@ public class ProcessNameCompleter extends RunnerItemCompleter {
     @Reference
     RunnerGateway runners;
 
-    public ProcessNameCompleter() {
-        super(gateway -> user -> gateway.call(user, new ListProcesses()).processes().stream()
-                .map(ProcessInfo::name)
-                .toList());
+    @Override
+    @Nullable
+    RunnerGateway runners() {
+        return runners;
     }
 
     @Override
-    RunnerGateway runners() {
-        return runners;
+    List<String> items(RunnerGateway runners, String user) {
+        return runners.call(user, new ListProcesses()).processes().stream()
+                .map(ProcessInfo::name)
+                .toList();
     }
 }

@@ -2,7 +2,6 @@ package io.oqto.shell.internal;
 
 import io.oqto.api.runner.RunnerGateway;
 import java.util.List;
-import java.util.function.Function;
 import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
@@ -15,21 +14,20 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class RunnerItemCompleter implements Completer {
 
-    private final Function<RunnerGateway, Function<String, List<String>>> items;
+    /** The gateway the shell injected, or null before it did. */
+    abstract @Nullable RunnerGateway runners();
 
-    RunnerItemCompleter(Function<RunnerGateway, Function<String, List<String>>> items) {
-        this.items = items;
-    }
-
-    abstract RunnerGateway runners();
+    /** What the user's runner has to offer. */
+    abstract List<String> items(RunnerGateway runners, String user);
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
         String user = firstArgument(commandLine);
         StringsCompleter names = new StringsCompleter();
-        if (user != null && runners() != null) {
+        RunnerGateway runners = runners();
+        if (user != null && runners != null) {
             try {
-                names.getStrings().addAll(items.apply(runners()).apply(user));
+                names.getStrings().addAll(items(runners, user));
             } catch (RuntimeException e) {
                 return -1; // the runner is not there: nothing to offer
             }

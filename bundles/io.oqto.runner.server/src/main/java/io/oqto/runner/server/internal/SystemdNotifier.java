@@ -21,10 +21,6 @@ final class SystemdNotifier {
         this.notifySocket = notifySocket;
     }
 
-    boolean enabled() {
-        return notifySocket != null && !notifySocket.isEmpty();
-    }
-
     void send(String state) throws IOException {
         String notifySocket = this.notifySocket;
         if (notifySocket == null || notifySocket.isEmpty()) {
