@@ -3,6 +3,7 @@ package io.oqto.agent.internal;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.SequencedBuffer;
+import io.oqto.runner.spi.eavs.EavsAccessException;
 import io.oqto.runner.spi.process.LaunchException;
 import io.oqto.runner.spi.process.LaunchedProcess;
 import io.oqto.runner.spi.process.ProcessLauncher;
@@ -68,6 +69,14 @@ final class AgentSession {
     private volatile @Nullable String piSessionFile;
     private volatile @Nullable PiConnection pi;
     private volatile long unwatchedSinceNanos = System.nanoTime();
+    /** Writes pi's models.json from eavs before each start; null when agents use {@code [agent] providers}. */
+    private final @Nullable ModelsFromEavs eavs;
+
+    /** The eavs stage of a start: pi's models.json written from eavs's providers; the providers written. */
+    @FunctionalInterface
+    interface ModelsFromEavs {
+        List<String> write() throws EavsAccessException;
+    }
 
     /** Resume pi's own session file instead of starting a new conversation. */
     void resumeFrom(String sessionFile) {
@@ -80,8 +89,10 @@ final class AgentSession {
             @Nullable String provider,
             @Nullable String model,
             ProcessLauncher launcher,
-            AgentSettings settings) {
+            AgentSettings settings,
+            @Nullable ModelsFromEavs eavs) {
         this.id = id;
+        this.eavs = eavs;
         this.cwd = cwd;
         this.provider = provider;
         this.model = model;
@@ -92,6 +103,11 @@ final class AgentSession {
 
     String id() {
         return id;
+    }
+
+    /** Whether its models come from eavs (written at each start) rather than {@code [agent] providers}. */
+    boolean usesEavs() {
+        return eavs != null;
     }
 
     /** Numbers the event and keeps it for replay. */
@@ -120,6 +136,14 @@ final class AgentSession {
             transition(State.STARTING, null);
         }
         long startedNanos = System.nanoTime();
+        if (eavs != null) {
+            try {
+                stage("eavs", Map.of("providers", eavs.write()));
+            } catch (EavsAccessException e) {
+                fail("eavs", e.getMessage(), "start_failed");
+                return;
+            }
+        }
         stage("spawning", Map.of());
         PiConnection connection = new PiConnection(this::onPiEvent);
         List<String> args = new ArrayList<>();

@@ -8,6 +8,8 @@ import io.oqto.runner.spi.EventFeed;
 import io.oqto.runner.spi.RunnerOperation;
 import io.oqto.runner.spi.StreamingOperation;
 import io.oqto.runner.spi.WorkspacePaths;
+import io.oqto.runner.spi.eavs.EavsAccess;
+import io.oqto.runner.spi.eavs.EavsAccessException;
 import io.oqto.runner.spi.process.ProcessLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +40,9 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +95,13 @@ public final class AgentSessions implements StreamingOperation {
     /** The watchdog's run; ends with the watchdog's executor on deactivate. */
     private final ScheduledFuture<?> watching;
 
+    /** The eavs connector; optional and dynamic so that updating it leaves the sessions running. */
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile @Nullable EavsAccess eavs;
+
     private volatile AgentSettings settings;
     private volatile String[] providers;
     private volatile boolean sharedProviderKeys;
@@ -106,7 +118,8 @@ public final class AgentSessions implements StreamingOperation {
                 workspace,
                 config,
                 PiModels.agentDir(),
-                DeploymentMode.of(context).isMultiUser());
+                DeploymentMode.of(context).isMultiUser(),
+                null);
     }
 
     AgentSessions(
@@ -114,7 +127,9 @@ public final class AgentSessions implements StreamingOperation {
             WorkspacePaths workspace,
             AgentConfig config,
             Path piAgentDir,
-            boolean multiUser) {
+            boolean multiUser,
+            @Nullable EavsAccess eavs) {
+        this.eavs = eavs;
         this.launcher = launcher;
         this.workspace = workspace;
         this.piAgentDir = piAgentDir;
@@ -201,8 +216,8 @@ public final class AgentSessions implements StreamingOperation {
         }
         workspace.existing(cwd); // the workspace's one path rule: refused here, not when pi starts
         String resume = resumeFile(r.fields().get("resume"));
-        writeModels();
-        AgentSession session = new AgentSession(id, cwd, provider, model, launcher, settings);
+        AgentSession.ModelsFromEavs models = modelsFor(provider, model);
+        AgentSession session = new AgentSession(id, cwd, provider, model, launcher, settings, models);
         if (resume != null) {
             session.resumeFrom(resume);
         }
@@ -246,7 +261,9 @@ public final class AgentSessions implements StreamingOperation {
                             + "; only a stopped session can be restarted",
                     null);
         }
-        writeModels();
+        if (!s.usesEavs()) {
+            writeModels();
+        }
         starter.execute(s::start);
         return Frame.of(r.id(), "session_restarting").with("session", s.describe());
     }
@@ -281,6 +298,40 @@ public final class AgentSessions implements StreamingOperation {
                 LOG.error("watching session {} failed", s.id(), e);
             }
         }
+    }
+
+    /**
+     * Where pi's models come from: through eavs when it is configured (the choice checked against eavs's providers
+     * now, models.json written at each start), else {@code [agent] providers}, written now (null returned).
+     */
+    private AgentSession.@Nullable ModelsFromEavs modelsFor(@Nullable String provider, @Nullable String model)
+            throws ProtocolException {
+        EavsAccess e = eavs;
+        if (e == null) {
+            // Nothing falls back to shared keys while the connector is away (being updated, or not installed).
+            throw new ProtocolException(
+                    ErrorCode.SPAWN_FAILED,
+                    "the eavs connector (bundle io.oqto.eavs) is not running: agents cannot reach an LLM",
+                    null);
+        }
+        if (!e.enabled()) {
+            writeModels();
+            return null;
+        }
+        try {
+            e.checkChoice(provider, model);
+        } catch (EavsAccessException x) {
+            throw invalid(x.getMessage());
+        }
+        return () -> {
+            EavsAccess now = eavs;
+            if (now == null || !now.enabled()) {
+                throw new EavsAccessException(
+                        EavsAccessException.Reason.UNREACHABLE,
+                        "the eavs connector (bundle io.oqto.eavs) is not running, or [eavs] base_url was removed");
+            }
+            return now.writePiModels(piAgentDir);
+        };
     }
 
     private void writeModels() throws ProtocolException {

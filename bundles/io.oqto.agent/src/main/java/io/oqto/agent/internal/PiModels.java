@@ -1,13 +1,12 @@
 package io.oqto.agent.internal;
 
 import io.oqto.api.unix.Home;
+import io.oqto.runner.spi.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,22 +103,7 @@ final class PiModels {
 
     /** Writes {@code <agentDir>/models.json} atomically, 0600 (it may hold a key). */
     static void write(Path agentDir, Map<String, Object> content) throws IOException {
-        Files.createDirectories(agentDir);
-        Path tmp = Files.createTempFile(
-                agentDir,
-                ".models-",
-                ".json",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(tmp, Json.write(content));
-            Files.move(
-                    tmp,
-                    agentDir.resolve("models.json"),
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        PrivateFiles.write(agentDir.resolve("models.json"), Json.write(content));
     }
 
     /** pi's agent directory: {@code $PI_CODING_AGENT_DIR}, else {@code ~/.pi/agent}. */

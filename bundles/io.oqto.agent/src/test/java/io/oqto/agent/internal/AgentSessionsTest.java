@@ -11,6 +11,7 @@ import io.oqto.runner.spi.ConfinedWorkspace;
 import io.oqto.runner.spi.EventFeed;
 import io.oqto.runner.spi.FeedRecorder;
 import io.oqto.runner.spi.WorkspacePaths;
+import io.oqto.runner.spi.eavs.EavsAccess;
 import io.oqto.testing.llm.FakeLlm;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
@@ -35,6 +36,24 @@ import org.junit.jupiter.api.io.TempDir;
  * stops, replay and resync.
  */
 class AgentSessionsTest {
+
+    /** The eavs connector with no {@code [eavs]}: sessions use {@code [agent] providers}. */
+    static final EavsAccess NO_EAVS = new EavsAccess() {
+        @Override
+        public boolean enabled() {
+            return false;
+        }
+
+        @Override
+        public void checkChoice(String provider, String model) {
+            throw new AssertionError("checkChoice without eavs");
+        }
+
+        @Override
+        public List<String> writePiModels(Path agentDir) {
+            throw new AssertionError("writePiModels without eavs");
+        }
+    };
 
     @TempDir
     Path dir;
@@ -114,7 +133,7 @@ class AgentSessionsTest {
         llm = new FakeLlm(0);
         Files.createDirectories(dir.resolve("ws"));
         launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent"));
-        sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), false);
+        sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), false, NO_EAVS);
     }
 
     @AfterEach
@@ -354,7 +373,7 @@ class AgentSessionsTest {
             }
         };
         startTimeoutMs = 1500;
-        sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), false);
+        sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), false, NO_EAVS);
         Recorder r = new Recorder();
         call(r, "create_session", "session", "mute");
         call(r, "subscribe_session", "session", "mute");
@@ -443,7 +462,7 @@ class AgentSessionsTest {
     @Test
     void inMultiUserModeProviderKeysReachAgentsOnlyWhenTheOperatorSharesThem() throws Exception {
         sessions.deactivate();
-        sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), true);
+        sessions = new AgentSessions(launcher, workspace(), config(), dir.resolve("agent"), true, NO_EAVS);
         assertEquals(
                 "spawn_failed: [agent] providers: in multi-user mode a provider key given to an agent can be read by its "
                         + "user; give agents their own keys through the LLM proxy, or set [agent] shared_provider_keys = true to share "

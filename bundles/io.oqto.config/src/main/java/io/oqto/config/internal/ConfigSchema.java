@@ -171,6 +171,28 @@ public final class ConfigSchema {
                         600_000,
                         "control plane: how long a new user's runner may take to answer"));
         section(
+                "eavs",
+                KeySpec.string(
+                        "base_url",
+                        "eavs, the LLM proxy every agent reaches providers through; empty: no eavs",
+                        ConfigSchema::httpUrl),
+                KeySpec.string(
+                                "master_key",
+                                "control plane: eavs's admin key, by reference (file:/PATH or env:NAME)",
+                                ConfigSchema::secretReference)
+                        .withLiteralSecret(v -> ((String) v).startsWith("literal:")
+                                ? "the master key is written out (literal:)"
+                                : null),
+                KeySpec.number("budget_usd", 0.0, 1_000_000.0, "budget of each user's key, in US dollars per window"),
+                KeySpec.string(
+                        "budget_window",
+                        "the window the budget applies to: total, daily, weekly or monthly",
+                        v -> List.of("total", "daily", "weekly", "monthly").contains(v)
+                                ? null
+                                : "must be one of total, daily, weekly, monthly"),
+                KeySpec.integer("rpm_limit", 1, 1_000_000, "requests per minute of each user's key"),
+                KeySpec.integer("request_timeout_ms", 100, 600_000, "how long eavs may take to answer oqto"));
+        section(
                 "auth",
                 KeySpec.string(
                         "admin_token_file",
@@ -211,6 +233,23 @@ public final class ConfigSchema {
             return "must not contain NUL";
         }
         return s.startsWith("/") ? null : "must be an absolute path";
+    }
+
+    private static @Nullable String httpUrl(Object v) {
+        String s = (String) v;
+        return s.matches("https?://[A-Za-z0-9.\\[\\]:_-]+(:\\d{1,5})?(/[A-Za-z0-9._~/-]*)?")
+                ? null
+                : "must be an http(s) URL such as http://127.0.0.1:3033";
+    }
+
+    /** A secret by reference: {@code file:/PATH}, {@code env:NAME}, or (where others cannot read) {@code literal:VALUE}. */
+    private static @Nullable String secretReference(Object v) {
+        String s = (String) v;
+        return (s.startsWith("file:/") && s.indexOf('\0') < 0)
+                        || s.matches("env:[A-Za-z_][A-Za-z0-9_]*")
+                        || (s.startsWith("literal:") && s.length() > 8)
+                ? null
+                : "must be file:/PATH, env:NAME or literal:VALUE";
     }
 
     private static @Nullable String program(Object v) {

@@ -35,6 +35,16 @@ record KeySpec(
                 help);
     }
 
+    static KeySpec number(String name, double min, double max, String help) {
+        return new KeySpec(
+                name,
+                ValueType.NUMBER,
+                v -> !((Double) v >= min && (Double) v <= max)
+                        ? "must be between " + min + " and " + max + ", got " + v
+                        : null,
+                help);
+    }
+
     static KeySpec strings(String name, String help) {
         return new KeySpec(
                 name,

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 enum ValueType {
     STRING("a string"),
     INTEGER("an integer"),
+    /** A decimal number (money); TOML integers are accepted too. Published as {@code Double}. */
+    NUMBER("a number"),
     BOOLEAN("a boolean (true or false)"),
     /** Published to Configuration Admin as {@code String[]}; from the environment, split at whitespace. */
     STRING_LIST("an array of strings");
@@ -26,6 +28,7 @@ enum ValueType {
         return switch (this) {
             case STRING -> v instanceof String ? v : null;
             case INTEGER -> v instanceof Long ? v : null;
+            case NUMBER -> v instanceof Double d ? (Object) d : v instanceof Long l ? (Object) l.doubleValue() : null;
             case BOOLEAN -> v instanceof Boolean ? v : null;
             case STRING_LIST ->
                 v instanceof org.tomlj.TomlArray a && a.toList().stream().allMatch(String.class::isInstance)
@@ -42,6 +45,14 @@ enum ValueType {
             case INTEGER -> {
                 try {
                     yield Long.parseLong(s.trim());
+                } catch (NumberFormatException e) {
+                    yield null;
+                }
+            }
+            case NUMBER -> {
+                try {
+                    double d = Double.parseDouble(s.trim());
+                    yield Double.isFinite(d) ? d : null;
                 } catch (NumberFormatException e) {
                     yield null;
                 }

@@ -29,6 +29,8 @@ class ConfigAgreementTest {
     static final List<String> COMPONENTS = List.of(
             "io.oqto.agent.internal.AgentSessions",
             "io.oqto.auth.internal.TokenServiceComponent",
+            "io.oqto.eavs.internal.EavsAdminComponent",
+            "io.oqto.eavs.internal.RunnerEavs",
             "io.oqto.process.internal.ProcessComponent",
             "io.oqto.process.internal.ProgramStarter",
             "io.oqto.provisioning.internal.ProvisioningComponent",
@@ -125,7 +127,9 @@ class ConfigAgreementTest {
                         ? ValueType.STRING_LIST
                         : type == int.class || type == long.class
                                 ? ValueType.INTEGER
-                                : type == boolean.class ? ValueType.BOOLEAN : null;
+                                : type == boolean.class
+                                        ? ValueType.BOOLEAN
+                                        : type == double.class ? ValueType.NUMBER : null;
         if (expected != spec.type()) {
             return "of type " + type.getSimpleName() + ", but the schema says "
                     + spec.type().description();

@@ -41,6 +41,20 @@ class TomlConfigLoaderTest {
     }
 
     @Test
+    void eavsMoneyIsADecimalAndAWholeNumberWillDo() throws ConfigError {
+        Map<String, Map<String, Object>> s = loader.parse("c.toml", """
+                [eavs]
+                base_url = "http://127.0.0.1:3033"
+                master_key = "file:/etc/oqto/secrets/eavs-master-key"
+                budget_usd = 12
+                rpm_limit = 30""");
+        assertEquals(12.0, s.get("eavs").get("budget_usd"));
+        assertEquals(
+                0.25,
+                loader.parse("c.toml", "[eavs]\nbudget_usd = 0.25").get("eavs").get("budget_usd"));
+    }
+
+    @Test
     void aMissingFileMeansDefaults(@TempDir Path dir) throws ConfigError {
         Map<String, Map<String, Object>> s = loader.load(dir.resolve("absent.toml"));
         assertEquals(ConfigSchema.INSTANCE.sectionNames(), List.copyOf(s.keySet()));
@@ -53,8 +67,8 @@ class TomlConfigLoaderTest {
             delimiter = '|',
             value = {
                 "[server]\\nport = 8080\\nprot = 1           | c.toml:3:1: server.prot: unknown key (known in [server]: port, bind, state_dir)",
-                "port = 8080                                  | c.toml:1:1: port: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, auth)",
-                "[sandbox]\\nenabled = true                   | c.toml:1:1: sandbox: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, auth)",
+                "port = 8080                                  | c.toml:1:1: port: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, eavs, auth)",
+                "[sandbox]\\nenabled = true                   | c.toml:1:1: sandbox: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, eavs, auth)",
                 "[server]\\nport = \"8080\"                   | c.toml:2:1: server.port: must be an integer",
                 "[server]\\nport = 70000                      | c.toml:2:1: server.port: must be between 1 and 65535, got 70000",
                 "[server]\\nport = 0                          | c.toml:2:1: server.port: must be between 1 and 65535, got 0",
@@ -65,6 +79,12 @@ class TomlConfigLoaderTest {
                 "[routing]\\nautostart = \"yes\"              | c.toml:2:1: routing.autostart: must be a boolean (true or false)",
                 "[routing]\\nsocket_pattern = \"/run/{home}/s\" | c.toml:2:1: routing.socket_pattern: only {uid} and {user} may be used as placeholders",
                 "[routing]\\npool_size = 1.5                  | c.toml:2:1: routing.pool_size: must be an integer",
+                "[eavs]\\nbase_url = \"127.0.0.1:3033\"     | c.toml:2:1: eavs.base_url: must be an http(s) URL such as http://127.0.0.1:3033",
+                "[eavs]\\nmaster_key = \"hunter2\"          | c.toml:2:1: eavs.master_key: must be file:/PATH, env:NAME or literal:VALUE",
+                "[eavs]\\nmaster_key = \"env:1X\"           | c.toml:2:1: eavs.master_key: must be file:/PATH, env:NAME or literal:VALUE",
+                "[eavs]\\nbudget_usd = \"5\"                | c.toml:2:1: eavs.budget_usd: must be a number",
+                "[eavs]\\nbudget_usd = -1.5                 | c.toml:2:1: eavs.budget_usd: must be between 0.0 and 1000000.0, got -1.5",
+                "[eavs]\\nbudget_window = \"yearly\"        | c.toml:2:1: eavs.budget_window: must be one of total, daily, weekly, monthly",
                 "server = 1                                   | c.toml:1:1: server: must be a table [server]",
                 "[server\\nport = 1                           | c.toml:1:8: syntax error: Unexpected end of line, expected ]",
                 "[server]\\nport = 1\\nport = 2               | c.toml:3:1: syntax error: port previously defined at line 2, column 1",
@@ -103,6 +123,19 @@ class TomlConfigLoaderTest {
                         + "shared_provider_keys = true\n");
         Files.setPosixFilePermissions(referenced, PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(true, loader.load(referenced).get("agent").get("shared_provider_keys"));
+    }
+
+    @Test
+    void aWrittenOutEavsMasterKeyInAFileOthersCanReadIsAnError(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.toml"), "[eavs]\nmaster_key = \"literal:m-123\"\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        ConfigError e = assertThrows(ConfigError.class, () -> loader.load(file));
+        assertEquals(
+                file + ":2:1: eavs.master_key: the master key is written out (literal:) in a file every user can read "
+                        + "(mode 0644): put it in a file only its service can read and write file:PATH, or use env:NAME",
+                e.getMessage());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertEquals("literal:m-123", loader.load(file).get("eavs").get("master_key"));
     }
 
     @Test

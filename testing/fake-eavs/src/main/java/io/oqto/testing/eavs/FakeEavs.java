@@ -80,6 +80,17 @@ public final class FakeEavs implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /**
+     * Records a request of the key with {@code keyHash} at {@code at}, as if it had gone through the proxy then:
+     * usage history for tests of periods and days.
+     */
+    public void recordUsage(
+            String keyHash, Instant at, String provider, String model, long input, long output, double cost) {
+        VirtualKeys.Key k = keys.find(keyHash).orElseThrow(() -> new IllegalArgumentException("no key " + keyHash));
+        k.usage.add(new VirtualKeys.Usage(at.toString(), model, provider, input, output, cost));
+        k.usage.sort(java.util.Comparator.comparing(VirtualKeys.Usage::timestamp));
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -91,6 +102,10 @@ public final class FakeEavs implements AutoCloseable {
             String method = ex.getRequestMethod();
             if (path.equals("/health") && method.equals("GET")) {
                 ex.sendResponseHeaders(200, -1);
+            } else if (path.equals("/providers") && method.equals("GET")) {
+                ArrayNode names = json.createArrayNode();
+                providers.forEach(p -> names.add(p.name()));
+                send(ex, 200, names);
             } else if (path.equals("/providers/detail") && method.equals("GET")) {
                 send(ex, 200, providerDetails());
             } else if (path.startsWith("/admin/")) {
@@ -127,7 +142,23 @@ public final class FakeEavs implements AutoCloseable {
             keys.all().forEach(k -> all.add(keys.info(k)));
             send(ex, 200, all);
         } else if (path.equals("/admin/usage/by-owner") && method.equals("GET")) {
-            send(ex, 200, keys.byOwner(query(ex, "owner")));
+            String days = query(ex, "days");
+            send(ex, 200, keys.byOwner(query(ex, "owner"), days == null ? 30 : Integer.parseInt(days)));
+        } else if (path.equals("/admin/keys/stats") && method.equals("GET")) {
+            send(
+                    ex,
+                    200,
+                    json.createObjectNode()
+                            .put("total_keys", keys.all().size())
+                            .put(
+                                    "keys_enabled",
+                                    keys.all().stream().filter(k -> !k.disabled).count())
+                            .put("self_provisioning_enabled", false)
+                            .put(
+                                    "pricing_models",
+                                    providers.stream()
+                                            .mapToInt(p -> p.models().size())
+                                            .sum()));
         } else if (key.matches()) {
             Optional<VirtualKeys.Key> found = keys.find(key.group(1));
             if (found.isEmpty()) {

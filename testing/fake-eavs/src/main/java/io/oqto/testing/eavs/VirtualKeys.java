@@ -174,7 +174,9 @@ final class VirtualKeys {
     }
 
     /** {@code OwnerUsage} rows, one per owner ({@code ""} for keys without one), optionally just one owner's. */
-    ArrayNode byOwner(@Nullable String onlyOwner) {
+    ArrayNode byOwner(@Nullable String onlyOwner, int days) {
+        String since =
+                java.time.Instant.now().minus(java.time.Duration.ofDays(days)).toString();
         Map<String, long[]> counts = new java.util.TreeMap<>();
         Map<String, Double> costs = new java.util.TreeMap<>();
         for (Key k : byHash.values()) {
@@ -184,6 +186,9 @@ final class VirtualKeys {
             }
             long[] c = counts.computeIfAbsent(owner, o -> new long[3]);
             for (Usage u : k.usage) {
+                if (java.time.Instant.parse(u.timestamp()).isBefore(java.time.Instant.parse(since))) {
+                    continue;
+                }
                 c[0]++;
                 c[1] += u.inputTokens();
                 c[2] += u.outputTokens();

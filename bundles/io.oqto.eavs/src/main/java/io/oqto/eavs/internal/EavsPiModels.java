@@ -1,5 +1,9 @@
-package io.oqto.agent.internal;
+package io.oqto.eavs.internal;
 
+import io.oqto.runner.spi.PrivateFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +78,12 @@ final class EavsPiModels {
         Map<String, Object> file = new LinkedHashMap<>();
         file.put("providers", providers);
         return file;
+    }
+
+    /** Writes {@code <agentDir>/models.json}, 0600: it holds the user's key. */
+    static void write(Path agentDir, Map<String, Object> content) throws IOException {
+        PrivateFiles.write(
+                agentDir.resolve("models.json"), new String(EavsHttp.write(content), StandardCharsets.UTF_8));
     }
 
     /** The provider's pi api: {@code pi_api} when sent (null: pi cannot use it), else from its type. */

@@ -1,4 +1,4 @@
-package io.oqto.agent.internal;
+package io.oqto.eavs.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

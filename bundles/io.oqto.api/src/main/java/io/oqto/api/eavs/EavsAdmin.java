@@ -1,0 +1,40 @@
+package io.oqto.api.eavs;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * eavs's admin API as the control plane uses it, with the master key of {@code [eavs]}. Every call that
+ * reaches eavs throws {@link EavsException} when it cannot: the message names eavs's URL.
+ */
+@ProviderType
+public interface EavsAdmin {
+
+    /** Whether {@code [eavs] base_url} is set; if not, every other call throws {@link EavsException.Kind#NOT_CONFIGURED}. */
+    boolean configured();
+
+    /** eavs's base URL as configured (empty when not configured). */
+    String baseUrl();
+
+    /**
+     * Creates a virtual key owned by {@code owner}, with the configured budget and rate limit.
+     *
+     * @return the key with its secret, which eavs shows this once
+     */
+    IssuedKey issueKey(String owner);
+
+    /** The keys eavs has for {@code owner}, enabled or not, newest first; no secrets. */
+    List<VirtualKey> keys(String owner);
+
+    /** Revokes (eavs disables) every enabled key of {@code owner}; returns how many. */
+    int revokeKeys(String owner);
+
+    /** What {@code owner} spent in the last {@code days} days, their keys and their latest requests. */
+    UserUsage usage(String owner, int days);
+
+    /** Every owner's spend in the last {@code days} days, in total and day by day. */
+    AdminUsage usageByOwner(int days);
+
+    /** Whether eavs answers, its providers and key counts; never throws for an eavs that is down. */
+    EavsStatus status();
+}
