@@ -337,6 +337,23 @@ final class AgentSession {
         if (tr != null) {
             append(tr.type(), tr.data());
         }
+        if (eavs != null && t.equals("message_end") && event.get("message") instanceof Map<?, ?> message) {
+            EavsRefusal refusal = EavsRefusal.of(message);
+            if (refusal != null) {
+                // Said as what it is (over budget, revoked), not left as a generic upstream failure.
+                append(
+                        "session.error",
+                        Map.of(
+                                "stage",
+                                "llm",
+                                "code",
+                                refusal.code(),
+                                "message",
+                                refusal.message(),
+                                "recoverable",
+                                true));
+            }
+        }
     }
 
     private void onExit(PiConnection connection, int code) {
