@@ -26,6 +26,9 @@ public interface EavsAdmin {
     /** The keys eavs has for {@code owner}, enabled or not, newest first; no secrets. */
     List<VirtualKey> keys(String owner);
 
+    /** Revokes (eavs disables) one key, by its id. */
+    void revokeKey(String keyId);
+
     /** Revokes (eavs disables) every enabled key of {@code owner}; returns how many. */
     int revokeKeys(String owner);
 

@@ -85,11 +85,16 @@ final class EavsAdminClient implements EavsAdmin {
     }
 
     @Override
+    public void revokeKey(String keyId) {
+        admin("DELETE", "/admin/keys/" + encode(keyId), null);
+    }
+
+    @Override
     public int revokeKeys(String owner) {
         int revoked = 0;
         for (VirtualKey k : keys(owner)) {
             if (!k.disabled()) {
-                admin("DELETE", "/admin/keys/" + encode(k.keyId()), null);
+                revokeKey(k.keyId());
                 revoked++;
             }
         }

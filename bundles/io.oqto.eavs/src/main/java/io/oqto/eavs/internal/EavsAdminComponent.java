@@ -85,6 +85,11 @@ public final class EavsAdminComponent implements EavsAdmin {
     }
 
     @Override
+    public void revokeKey(String keyId) {
+        client().revokeKey(keyId);
+    }
+
+    @Override
     public int revokeKeys(String owner) {
         return client().revokeKeys(owner);
     }

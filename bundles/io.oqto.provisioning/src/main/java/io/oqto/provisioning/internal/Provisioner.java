@@ -3,6 +3,7 @@ package io.oqto.provisioning.internal;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.PlatformUserNames;
 import io.oqto.api.auth.TokenService;
+import io.oqto.api.eavs.IssuedKey;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.users.NewUser;
@@ -24,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provisioning steps, in the seed's order, each through the root helper; the control plane itself
- * never touches an account or a home. One user is provisioned at a time (different users in parallel).
+ * The provisioning steps, in the seed's order, each through the root helper (the eavs key through eavs and the
+ * user's runner); the control plane itself never touches an account or a home. One user is provisioned at a time (different users in parallel).
  * A failed run undoes what it created, newest first, and reports the step that failed.
  */
 final class Provisioner implements UserProvisioning {
@@ -35,6 +36,7 @@ final class Provisioner implements UserProvisioning {
 
     private final Helper helper;
     private final RunnerGateway runners;
+    private final EavsKeys eavsKeys;
     private final TokenService tokens;
     private final UserRecords records;
     private final String prefix;
@@ -45,6 +47,7 @@ final class Provisioner implements UserProvisioning {
     Provisioner(
             Helper helper,
             RunnerGateway runners,
+            EavsKeys eavsKeys,
             TokenService tokens,
             UserRecords records,
             String prefix,
@@ -52,6 +55,7 @@ final class Provisioner implements UserProvisioning {
             Duration readyTimeout) {
         this.helper = helper;
         this.runners = runners;
+        this.eavsKeys = eavsKeys;
         this.tokens = tokens;
         this.records = records;
         this.prefix = prefix;
@@ -89,6 +93,7 @@ final class Provisioner implements UserProvisioning {
         private final List<String> steps = new ArrayList<>();
         private boolean accountCreated;
         private boolean recordCreated;
+        private Optional<IssuedKey> keyIssued = Optional.empty();
 
         Run(NewUser request, Optional<PlatformUser> existing) {
             this.request = request;
@@ -124,6 +129,11 @@ final class Provisioner implements UserProvisioning {
                 steps.add(step);
 
                 List<String> notInstalled = startServices(user, steps);
+                step = EavsKeys.STEP;
+                if (eavsKeys.configured()) {
+                    keyIssued = eavsKeys.ensure(user.name());
+                    steps.add(step);
+                }
                 step = "issue-token";
                 IssuedToken token = recordCreated ? tokens.issue(user.name(), user.role()) : null;
                 if (token != null) {
@@ -148,6 +158,14 @@ final class Provisioner implements UserProvisioning {
                     cause.step(),
                     cause.getMessage(),
                     steps);
+            try {
+                if (keyIssued.isPresent()) {
+                    eavsKeys.revoke(keyIssued.get());
+                }
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+                LOG.error("revoking the eavs key issued for {} failed: {}", request.name(), e.getMessage());
+            }
             try {
                 if (accountCreated) {
                     helper.call("delete-user", Map.of("username", prefix + request.name(), "keep_home", false));
@@ -215,6 +233,9 @@ final class Provisioner implements UserProvisioning {
     public PlatformUser disable(String name) {
         synchronized (lockOf(name)) {
             PlatformUser u = require(name);
+            if (eavsKeys.configured()) {
+                eavsKeys.revokeAll(name); // first: an eavs that is down leaves the user as it was
+            }
             tokens.revokeAll(name);
             helper.call("stop-services", Map.of("username", u.linuxUser()));
             helper.call("set-linger", Map.of("username", u.linuxUser(), "enabled", false));
@@ -231,6 +252,9 @@ final class Provisioner implements UserProvisioning {
             PlatformUser u = require(name);
             try {
                 startServices(u, new ArrayList<>());
+                if (eavsKeys.configured()) {
+                    eavsKeys.ensure(name); // its key was revoked on disable: a new one
+                }
             } catch (RuntimeException e) {
                 // Back to what disabled means: nothing running, no lingering.
                 try {
@@ -256,6 +280,9 @@ final class Provisioner implements UserProvisioning {
         synchronized (lockOf(name)) {
             Optional<PlatformUser> u = records.find(name);
             String linux = u.map(PlatformUser::linuxUser).orElse(prefix + name);
+            if (eavsKeys.configured()) {
+                eavsKeys.revokeAll(name); // first: an eavs that is down leaves the user as it was
+            }
             Map<String, Object> done = helper.call("delete-user", Map.of("username", linux, "keep_home", keepHome));
             tokens.revokeAll(name);
             records.remove(name);

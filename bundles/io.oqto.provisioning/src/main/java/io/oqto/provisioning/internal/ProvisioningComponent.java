@@ -1,6 +1,7 @@
 package io.oqto.provisioning.internal;
 
 import io.oqto.api.auth.TokenService;
+import io.oqto.api.eavs.EavsAdmin;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.users.NewUser;
@@ -38,6 +39,7 @@ public final class ProvisioningComponent implements UserProvisioning {
             ProvisioningConfig config,
             BundleContext context,
             @Reference RunnerGateway runners,
+            @Reference EavsAdmin eavs,
             @Reference TokenService tokens)
             throws IOException {
         if (!DeploymentMode.of(context).isMultiUser()) {
@@ -48,6 +50,7 @@ public final class ProvisioningComponent implements UserProvisioning {
         delegate = new Provisioner(
                 new UsermgrClient(Path.of(config.socket()), Duration.ofMinutes(2)),
                 runners,
+                new EavsKeys(eavs, runners),
                 tokens,
                 new UserRecords(stateDir.resolve("users")),
                 config.linuxUserPrefix(),

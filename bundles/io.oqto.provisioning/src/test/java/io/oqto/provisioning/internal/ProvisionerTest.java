@@ -10,9 +10,14 @@ import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
 import io.oqto.api.auth.TokenService;
+import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.runner.PingResult;
+import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.RunnerUnavailableException;
+import io.oqto.api.runner.eavs.EavsKey;
+import io.oqto.api.runner.eavs.GetEavsKey;
+import io.oqto.api.runner.eavs.SetEavsKey;
 import io.oqto.api.users.NewUser;
 import io.oqto.api.users.PlatformUser;
 import io.oqto.api.users.ProvisionedUser;
@@ -44,6 +49,12 @@ class ProvisionerTest {
     private int pingsUntilReady;
     private final AtomicInteger pings = new AtomicInteger();
     private UserRecords records;
+    private final InMemoryEavs eavs = new InMemoryEavs();
+    /** The hash of the key alice's runner holds (what get_eavs_key answers). */
+    private String runnerKeyHash;
+
+    private boolean runnerRefusesKeys;
+    private RunnerGateway runners;
     private Provisioner provisioner;
 
     @BeforeEach
@@ -62,8 +73,18 @@ class ProvisionerTest {
                 default -> Map.of();
             };
         };
-        RunnerGateway runners = (RunnerGateway) Proxy.newProxyInstance(
+        runners = (RunnerGateway) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {RunnerGateway.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("call") && args[1] instanceof GetEavsKey) {
+                        return new EavsKey(runnerKeyHash);
+                    }
+                    if (method.getName().equals("call") && args[1] instanceof SetEavsKey set) {
+                        if (runnerRefusesKeys) {
+                            throw new RunnerErrorException(ErrorCode.IO_ERROR, "cannot write ~/.config/oqto/eavs.key");
+                        }
+                        runnerKeyHash = InMemoryEavs.hash(set.key());
+                        return new EavsKey(runnerKeyHash);
+                    }
                     if (!method.getName().equals("ping")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
@@ -89,7 +110,16 @@ class ProvisionerTest {
                 return 1;
             }
         };
-        provisioner = new Provisioner(helper, runners, tokens, records, "oqto_", "/bin/bash", Duration.ofMillis(600));
+        eavs.configured = false;
+        provisioner = new Provisioner(
+                helper,
+                runners,
+                new EavsKeys(eavs, runners),
+                tokens,
+                records,
+                "oqto_",
+                "/bin/bash",
+                Duration.ofMillis(600));
     }
 
     private static NewUser alice() {
@@ -237,5 +267,108 @@ class ProvisionerTest {
                 ProvisioningException.Kind.NOT_FOUND,
                 assertThrows(ProvisioningException.class, () -> provisioner.disable("alice"))
                         .kind());
+    }
+
+    @Test
+    void withEavsTheUsersKeyIsIssuedToTheRunnerAfterItAnswersAndOnlyOnce() {
+        eavs.configured = true;
+        ProvisionedUser p = provisioner.create(alice());
+        assertEquals(
+                List.of(
+                        "create-user",
+                        "record",
+                        "set-linger",
+                        "prepare-runtime",
+                        "start-services",
+                        "wait-for-runner",
+                        "eavs-key",
+                        "issue-token"),
+                p.steps());
+        assertEquals(List.of("key-1"), eavs.enabledIds("alice"));
+        assertEquals(eavs.keys.get(0).keyHash(), runnerKeyHash, "the runner holds the key eavs issued");
+
+        provisioner.create(alice());
+        assertEquals(1, eavs.keys.size(), "a second run keeps the key the runner holds: no second key");
+
+        runnerKeyHash = null; // the runner lost its file (a home restored from backup, …)
+        provisioner.create(alice());
+        assertEquals(List.of("key-2"), eavs.enabledIds("alice"), "a new key, and the one it replaces revoked");
+    }
+
+    @Test
+    void anEavsThatIsDownFailsTheRunAtItsStepWithItsUrlAndUndoesTheRest() {
+        eavs.configured = true;
+        eavs.down = true;
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.create(alice()));
+        assertEquals("eavs-key", e.step());
+        assertEquals(
+                "eavs at http://127.0.0.1:3033 did not answer GET /admin/keys: connection refused", e.getMessage());
+        assertEquals("delete-user {keep_home=false, username=oqto_alice}", calls.get(calls.size() - 1));
+        assertEquals(List.of(), records.list());
+    }
+
+    @Test
+    void aKeyTheRunnerDoesNotTakeIsRevokedAndTheRunUndone() {
+        eavs.configured = true;
+        runnerRefusesKeys = true;
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.create(alice()));
+        assertEquals("eavs-key", e.step());
+        assertEquals(
+                "the runner of alice did not take its eavs key: cannot write ~/.config/oqto/eavs.key", e.getMessage());
+        assertEquals(List.of(), eavs.enabledIds("alice"), "the issued key is revoked");
+        assertEquals(List.of(), records.list());
+    }
+
+    @Test
+    void aFailureAfterTheKeyStepRevokesTheKeyItIssued() {
+        eavs.configured = true;
+        // A token service that fails: the step after eavs-key.
+        TokenService broken = (TokenService) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {TokenService.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("token store full");
+                });
+        Provisioner p = new Provisioner(
+                (cmd, args) -> cmd.equals("create-user") ? Map.of("uid", 2345, "created", true) : Map.of(),
+                runners,
+                new EavsKeys(eavs, runners),
+                broken,
+                records,
+                "oqto_",
+                "/bin/bash",
+                Duration.ofMillis(600));
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> p.create(alice()));
+        assertEquals("issue-token", e.step());
+        assertEquals(1, eavs.keys.size());
+        assertEquals(List.of(), eavs.enabledIds("alice"), "the key this run issued is revoked");
+    }
+
+    @Test
+    void disableRevokesTheKeyEnableIssuesANewOneDeleteRevokesIt() {
+        eavs.configured = true;
+        provisioner.create(alice());
+        provisioner.disable("alice");
+        assertEquals(List.of(), eavs.enabledIds("alice"));
+        provisioner.enable("alice");
+        assertEquals(List.of("key-2"), eavs.enabledIds("alice"));
+        assertEquals(eavs.keys.get(1).keyHash(), runnerKeyHash);
+        provisioner.delete("alice", false);
+        assertEquals(List.of(), eavs.enabledIds("alice"));
+    }
+
+    @Test
+    void aDisableOrDeleteWhileEavsIsDownChangesNothing() {
+        eavs.configured = true;
+        provisioner.create(alice());
+        calls.clear();
+        revoked.clear();
+        eavs.down = true;
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.disable("alice"));
+        assertEquals("eavs-key", e.step());
+        e = assertThrows(ProvisioningException.class, () -> provisioner.delete("alice", false));
+        assertEquals("eavs-key", e.step());
+        assertEquals(List.of(), calls, "services, linger and account untouched");
+        assertEquals(List.of(), revoked, "tokens untouched");
+        assertEquals(
+                PlatformUser.State.ACTIVE, records.find("alice").orElseThrow().state());
     }
 }

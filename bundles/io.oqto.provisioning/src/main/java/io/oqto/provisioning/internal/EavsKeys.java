@@ -1,0 +1,119 @@
+package io.oqto.provisioning.internal;
+
+import io.oqto.api.eavs.EavsAdmin;
+import io.oqto.api.eavs.EavsException;
+import io.oqto.api.eavs.IssuedKey;
+import io.oqto.api.eavs.VirtualKey;
+import io.oqto.api.runner.RunnerErrorException;
+import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.RunnerUnavailableException;
+import io.oqto.api.runner.eavs.GetEavsKey;
+import io.oqto.api.runner.eavs.SetEavsKey;
+import io.oqto.api.users.ProvisioningException;
+import io.oqto.api.users.ProvisioningException.Kind;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provisioning step {@code eavs-key}: the user's virtual key, created at eavs with the user as owner and handed
+ * to the user's runner, which keeps it where only the user can read it. Converges: a runner that holds an enabled
+ * key of the user keeps it; any other enabled key of the user is revoked, so a user has one key at a time. The key
+ * itself is never logged or kept by the control plane.
+ */
+final class EavsKeys {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EavsKeys.class);
+    static final String STEP = "eavs-key";
+
+    private final EavsAdmin eavs;
+    private final RunnerGateway runners;
+
+    EavsKeys(EavsAdmin eavs, RunnerGateway runners) {
+        this.eavs = eavs;
+        this.runners = runners;
+    }
+
+    boolean configured() {
+        return eavs.configured();
+    }
+
+    /**
+     * Makes sure the user's runner holds an enabled key of the user.
+     *
+     * @return the key issued by this call (for undo), empty when the runner's key was kept
+     */
+    Optional<IssuedKey> ensure(String user) {
+        try {
+            String held = runners.call(user, new GetEavsKey()).keyHash();
+            Optional<VirtualKey> kept = eavs.keys(user).stream()
+                    .filter(k -> !k.disabled() && k.keyHash().equals(held))
+                    .findFirst();
+            if (kept.isPresent()) {
+                revokeAllBut(user, kept.get().keyId());
+                return Optional.empty();
+            }
+            IssuedKey issued = eavs.issueKey(user);
+            try {
+                runners.call(user, new SetEavsKey(issued.secret()));
+            } catch (RuntimeException e) {
+                revokeQuietly(user, issued.keyId(), e);
+                throw e;
+            }
+            revokeAllBut(user, issued.keyId());
+            LOG.info("eavs key {} issued for {} at {}", issued.keyId(), user, eavs.baseUrl());
+            return Optional.of(issued);
+        } catch (EavsException e) {
+            throw failed(e);
+        } catch (RunnerErrorException | RunnerUnavailableException e) {
+            throw new ProvisioningException(
+                    Kind.FAILED, STEP, "the runner of " + user + " did not take its eavs key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Revokes every enabled key of the user (disable, delete); how many. */
+    int revokeAll(String user) {
+        try {
+            int n = eavs.revokeKeys(user);
+            LOG.info("revoked {} eavs key(s) of {}", n, user);
+            return n;
+        } catch (EavsException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Undoes {@link #ensure}: the key it issued is revoked. */
+    void revoke(IssuedKey issued) {
+        try {
+            eavs.revokeKey(issued.keyId());
+        } catch (EavsException e) {
+            throw failed(e);
+        }
+    }
+
+    private void revokeAllBut(String user, String keep) {
+        for (VirtualKey k : eavs.keys(user)) {
+            if (!k.disabled() && !k.keyId().equals(keep)) {
+                eavs.revokeKey(k.keyId());
+                LOG.info("revoked {}'s surplus eavs key {}", user, k.keyId());
+            }
+        }
+    }
+
+    private void revokeQuietly(String user, String keyId, RuntimeException cause) {
+        try {
+            eavs.revokeKey(keyId);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.error("the eavs key {} of {} could not be revoked after its runner refused it", keyId, user);
+        }
+    }
+
+    private static ProvisioningException failed(EavsException e) {
+        return new ProvisioningException(
+                e.kind() == EavsException.Kind.NOT_CONFIGURED ? Kind.UNAVAILABLE : Kind.FAILED,
+                STEP,
+                e.getMessage(),
+                e);
+    }
+}
