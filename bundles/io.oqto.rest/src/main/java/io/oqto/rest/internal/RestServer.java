@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
 import io.oqto.api.auth.TokenService;
+import io.oqto.api.eavs.EavsAdmin;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.users.UserProvisioning;
 import java.util.List;
@@ -32,6 +33,9 @@ public final class RestServer {
     /** Optional and dynamic: provisioning can be updated or missing (single-user builds) without the API restarting. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile UserProvisioning provisioning;
+    /** Likewise: the eavs connector can be updated without the API restarting. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EavsAdmin eavs;
 
     @Activate
     public RestServer(@Reference RunnerGateway runners, @Reference TokenService tokens, BundleContext context) {
@@ -54,7 +58,8 @@ public final class RestServer {
                     new ProcessesResource(runners, streams, bodies),
                     new ProgramsResource(runners, bodies),
                     new SessionsResource(runners, streams, bodies),
-                    new AdminUsersResource(() -> provisioning)));
+                    new AdminUsersResource(() -> provisioning),
+                    new UsageResource(() -> eavs)));
             factory.setProviders(List.of(
                     new JacksonJsonProvider(mapper),
                     new BearerAuthFilter(tokens),
