@@ -147,6 +147,7 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
                 "io.oqto.junixsocket",
                 "io.oqto.routing",
                 "io.oqto.auth",
+                "io.oqto.eavs",
                 "io.oqto.provisioning",
                 "io.oqto.rest",
                 "io.oqto.shell",
@@ -157,6 +158,7 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
                 "io.oqto.config",
                 "io.oqto.routing",
                 "io.oqto.auth",
+                "io.oqto.eavs",
                 "io.oqto.provisioning",
                 "io.oqto.rest",
                 "io.oqto.shell",
@@ -290,6 +292,33 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
                 restBefore,
                 restServerId());
         assertEquals(Bundle.ACTIVE, bundle(context, "io.oqto.rest").getState());
+    }
+
+    @Test
+    public void usageSaysEavsIsNotConfiguredAndSurvivesAnUpdateOfTheEavsBundle() throws Exception {
+        waitFor("/api/v1/users/me/usage", 30_000, () -> status("/api/v1/users/me/usage") == 503);
+        HttpResponse<String> usage = get("/api/v1/users/me/usage", true);
+        assertTrue(
+                usage.body(),
+                usage.body().contains("\"code\":\"eavs_not_configured\"")
+                        && usage.body().contains("set [eavs] base_url and master_key"));
+        assertTrue(
+                get("/api/v1/admin/eavs", true).body(),
+                get("/api/v1/admin/eavs", true).body().contains("\"reachable\":false"));
+
+        Bundle eavs = bundle(context, "io.oqto.eavs");
+        long restBefore = restServerId();
+        eavs.update();
+        assertEquals(Bundle.ACTIVE, eavs.getState());
+        waitFor("the updated eavs connector bound by REST", 30_000, () -> {
+            try {
+                return get("/api/v1/users/me/usage", true).body().contains("eavs_not_configured");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals("REST kept running: the eavs reference is dynamic", restBefore, restServerId());
+        assertEquals(Bundle.ACTIVE, bundle(context, "io.oqto.provisioning").getState());
     }
 
     /** The id of the REST server's component configuration: a new one each time it is activated. */

@@ -58,6 +58,7 @@ public class RunnerIT extends OqtoKarafTestSupport {
                 "io.oqto.workspace",
                 "io.oqto.sandbox",
                 "io.oqto.process",
+                "io.oqto.eavs",
                 "io.oqto.agent");
         assertExportsNothing(
                 context,
@@ -66,6 +67,7 @@ public class RunnerIT extends OqtoKarafTestSupport {
                 "io.oqto.workspace",
                 "io.oqto.sandbox",
                 "io.oqto.process",
+                "io.oqto.eavs",
                 "io.oqto.agent");
         waitFor("the sandbox policy service", 20_000, () -> context.getServiceReference(SandboxService.class) != null);
         for (Bundle b : context.getBundles()) {
@@ -252,6 +254,61 @@ public class RunnerIT extends OqtoKarafTestSupport {
                     return false;
                 }
             });
+        }
+    }
+
+    @Test
+    public void theEavsKeyIsKeptOwnerOnlyAndAnEavsUpdateLeavesTheSessionsRunning() throws Exception {
+        waitFor("runner socket", 20_000, () -> Files.exists(SOCKET));
+        Path keyFile = io.oqto.api.unix.Home.config().resolve("oqto").resolve("eavs.key");
+        byte[] before = Files.exists(keyFile) ? Files.readAllBytes(keyFile) : null;
+        try (RunnerSocketClient c = new RunnerSocketClient(SOCKET)) {
+            waitFor("eavs and session operations advertised", 20_000, () -> {
+                try {
+                    String welcome = hello(c);
+                    return welcome.contains("\"set_eavs_key\"") && welcome.contains("\"create_session\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals(
+                    "{\"id\":\"bad\",\"type\":\"error\",\"code\":\"invalid_request\","
+                            + "\"message\":\"\\\"key\\\" must be an eavs key: eavs- and 32 base62 characters\"}",
+                    c.call("{\"id\":\"bad\",\"type\":\"set_eavs_key\",\"key\":\"sk-real-provider-key\"}"));
+            String key = "eavs-" + "k".repeat(32);
+            // sha256("eavs-" + 32 × "k"), as eavs stores it
+            String hash = java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertEquals(
+                    "{\"id\":\"k\",\"type\":\"eavs_key\",\"key_hash\":\"" + hash + "\"}",
+                    c.call("{\"id\":\"k\",\"type\":\"set_eavs_key\",\"key\":\"" + key + "\"}"));
+            assertEquals(
+                    "rw-------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+
+            assertTrue(c.call("{\"id\":\"c\",\"type\":\"create_session\",\"session\":\"kept\"}")
+                    .contains("\"session_created\""));
+            Bundle eavs = bundle(context, "io.oqto.eavs");
+            eavs.update();
+            assertEquals(Bundle.ACTIVE, eavs.getState());
+            waitFor("the key answered by the updated bundle", 20_000, () -> {
+                try {
+                    return c.call("{\"id\":\"g\",\"type\":\"get_eavs_key\"}").contains(hash);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertTrue(
+                    "the agent sessions did not restart with the eavs bundle",
+                    c.call("{\"id\":\"l\",\"type\":\"list_sessions\"}").contains("\"id\":\"kept\""));
+            c.call("{\"id\":\"d\",\"type\":\"delete_session\",\"session\":\"kept\"}");
+        } finally {
+            if (before == null) {
+                Files.deleteIfExists(keyFile);
+            } else {
+                Files.write(keyFile, before);
+            }
         }
     }
 }
