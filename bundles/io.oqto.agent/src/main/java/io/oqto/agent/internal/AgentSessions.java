@@ -318,6 +318,14 @@ public final class AgentSessions implements StreamingOperation {
             writeModels();
             return null;
         }
+        if (providers.length > 0) {
+            // Both set would leave one silently unused; say which wins instead.
+            throw new ProtocolException(
+                    ErrorCode.SPAWN_FAILED,
+                    "[agent] providers and [eavs] base_url are both set: with eavs every provider comes from eavs; "
+                            + "remove [agent] providers",
+                    null);
+        }
         try {
             e.checkChoice(provider, model);
         } catch (EavsAccessException x) {

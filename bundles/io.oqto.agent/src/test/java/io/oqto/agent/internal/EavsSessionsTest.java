@@ -139,8 +139,12 @@ class EavsSessionsTest {
     }
 
     private AgentSessions sessions(EavsAccess connector) throws Exception {
+        return sessions(connector, new String[0]);
+    }
+
+    private AgentSessions sessions(EavsAccess connector, String[] providers) throws Exception {
         AgentSessionsTest.TestAgentConfig config =
-                new AgentSessionsTest.TestAgentConfig(30_000, 60_000, 600_000, 5000, 4, new String[0], false);
+                new AgentSessionsTest.TestAgentConfig(30_000, 60_000, 600_000, 5000, 4, providers, false);
         sessions = new AgentSessions(
                 launcher, new ConfinedWorkspace(dir.resolve("ws")), config, dir.resolve("agent"), true, connector);
         return sessions;
@@ -208,6 +212,20 @@ class EavsSessionsTest {
                         .with("model", "gpt-5")));
         assertEquals(
                 "invalid_request: provider openai is not one eavs offers (eavs-fake)",
+                e.code().wire() + ": " + e.getMessage());
+    }
+
+    @Test
+    void directProvidersBesideEavsAreRefusedNotSilentlyIgnored() throws Exception {
+        AgentSessions s = sessions(
+                connector(issue(10).get("key").asText(), null),
+                new String[] {"fake openai-completions " + llm.baseUrl() + " env:KEY " + FakeLlm.MODEL});
+        ProtocolException e = assertThrows(
+                ProtocolException.class,
+                () -> s.handle(Frame.of("1", "create_session").with("session", "x")));
+        assertEquals(
+                "spawn_failed: [agent] providers and [eavs] base_url are both set: with eavs every provider comes from "
+                        + "eavs; remove [agent] providers",
                 e.code().wire() + ": " + e.getMessage());
     }
 
