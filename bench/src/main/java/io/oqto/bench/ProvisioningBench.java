@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,35 +159,12 @@ public final class ProvisioningBench {
                 .build();
     }
 
-    /** Milliseconds until the user's runner answered (the call returns then). */
     private static double create(String name) throws Exception {
-        long t0 = System.nanoTime();
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/users"))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"name\":\"" + name + "\",\"email\":\"" + name + "@example.com\"}"))
-                        .timeout(Duration.ofMinutes(3))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException("creating " + name + ": " + r.statusCode() + " " + r.body());
-        }
-        return (System.nanoTime() - t0) / 1e6;
+        return ProvisioningTimer.create(HTTP, base, token, name);
     }
 
     private static void delete(String name) throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/users/" + name))
-                        .header("Authorization", "Bearer " + token)
-                        .DELETE()
-                        .timeout(Duration.ofMinutes(3))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            System.err.println("deleting " + name + ": " + r.statusCode() + " " + r.body());
-        }
+        ProvisioningTimer.delete(HTTP, base, token, name);
     }
 
     private static double[] slice(double[] a, int from, int to) {

@@ -3,8 +3,10 @@ package io.oqto.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oqto.testing.eavs.FakeEavs;
 import io.oqto.testing.llm.FakeLlm;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The seed's multi-user deployment, for real, as the system tests set it up: the root helper runs as root,
@@ -34,6 +37,10 @@ final class MultiUserDeployment implements AutoCloseable {
     final Distribution controlPlane;
     final Distribution helperDist;
     final FakeLlm llm;
+    /** The eavs double every agent reaches the fake LLM through; null when the deployment has no eavs. */
+    final @Nullable FakeEavs eavs;
+
+    static final String EAVS_MASTER_KEY = "eavs-master-" + Long.toString(System.nanoTime(), 36);
     final Path config;
     final Path secrets;
     final Path helperSocket;
@@ -52,6 +59,14 @@ final class MultiUserDeployment implements AutoCloseable {
 
     /** {@code agentSettings}: more lines for {@code [agent]}, e.g. a short idle timeout. */
     MultiUserDeployment(List<String> agentSettings) throws Exception {
+        this(agentSettings, null);
+    }
+
+    /**
+     * With {@code eavsSettings} (lines for {@code [eavs]}, e.g. a budget): agents reach the fake LLM only through
+     * the eavs double, with each user's own key; no provider key is configured anywhere else.
+     */
+    MultiUserDeployment(List<String> agentSettings, @Nullable List<String> eavsSettings) throws Exception {
         assertEquals(
                 "0",
                 Commands.runOk(List.of("id", "-u")).output().strip(),
@@ -70,6 +85,17 @@ final class MultiUserDeployment implements AutoCloseable {
             createdSandboxPolicy = true;
         }
         llm = new FakeLlm(0);
+        eavs = eavsSettings == null
+                ? null
+                : new FakeEavs(
+                        EAVS_MASTER_KEY,
+                        true,
+                        URI.create(llm.baseUrl().replaceAll("/v1$", "")),
+                        List.of(new FakeEavs.Provider(
+                                "fake",
+                                "openai-compatible",
+                                "openai-completions",
+                                List.of(new FakeEavs.Model(FakeLlm.MODEL, 1000, 2000)))));
         work = Files.createTempDirectory(Path.of("/tmp"), "oqto-mu-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         controlPlane = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"));
@@ -89,6 +115,14 @@ final class MultiUserDeployment implements AutoCloseable {
         secrets = Files.createDirectories(work.resolve("secrets"));
         Files.writeString(secrets.resolve("fake.key"), "test-key\n");
         Files.setPosixFilePermissions(secrets.resolve("fake.key"), PosixFilePermissions.fromString("rw-r--r--"));
+        if (eavs != null) {
+            // eavs's admin key: read by the control plane (user oqto) only.
+            Files.writeString(secrets.resolve("eavs-master-key"), EAVS_MASTER_KEY + "\n");
+            Files.setPosixFilePermissions(
+                    secrets.resolve("eavs-master-key"), PosixFilePermissions.fromString("rw-------"));
+            Commands.runOk(
+                    List.of("chown", "oqto", secrets.resolve("eavs-master-key").toString()));
+        }
         helperSocket = work.resolve("run/usermgr.sock");
         port = Commands.freePort();
         api = new ControlPlaneApi(port);
@@ -107,10 +141,17 @@ final class MultiUserDeployment implements AutoCloseable {
                         "[programs]",
                         "pi = \"" + pi + "\"",
                         "[agent]",
-                        "providers = [\"fake openai-completions " + llm.baseUrl() + " file:"
-                                + secrets.resolve("fake.key") + " " + FakeLlm.MODEL + "\"]",
-                        "shared_provider_keys = true",
+                        eavs != null
+                                ? ""
+                                : "providers = [\"fake openai-completions " + llm.baseUrl() + " file:"
+                                        + secrets.resolve("fake.key") + " " + FakeLlm.MODEL + "\"]\n"
+                                        + "shared_provider_keys = true",
                         String.join("\n", agentSettings),
+                        eavs == null
+                                ? ""
+                                : "[eavs]\nbase_url = \"" + eavs.baseUrl() + "\"\nmaster_key = \"file:"
+                                        + secrets.resolve("eavs-master-key") + "\"\n"
+                                        + String.join("\n", eavsSettings),
                         "[usermgr]",
                         "socket = \"" + helperSocket + "\"",
                         "group = \"" + group + "\"",
@@ -230,6 +271,9 @@ final class MultiUserDeployment implements AutoCloseable {
     public void close() throws Exception {
         try {
             Distribution.stopAll(controlPlane, helperDist);
+            if (eavs != null) {
+                eavs.close();
+            }
             if (llm != null) {
                 llm.close();
             }
