@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,15 +34,7 @@ public final class EavsTurnBench {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Path dir = Files.createTempDirectory("oqto-eavs-bench");
         try (FakeLlm llm = new FakeLlm(0);
-                FakeEavs eavs = new FakeEavs(
-                        MASTER,
-                        true,
-                        URI.create(llm.baseUrl().replaceAll("/v1$", "")),
-                        List.of(new FakeEavs.Provider(
-                                "fake",
-                                "openai-compatible",
-                                "openai-completions",
-                                List.of(new FakeEavs.Model(FakeLlm.MODEL, 0, 0)))))) {
+                FakeEavs eavs = FakeEavs.inFrontOf(llm.baseUrl(), FakeLlm.MODEL, MASTER)) {
             String key = issueKey(eavs.baseUrl());
             Files.writeString(
                     dir.resolve("models.json"),

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oqto.testing.eavs.FakeEavs;
 import io.oqto.testing.llm.FakeLlm;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -85,17 +84,7 @@ final class MultiUserDeployment implements AutoCloseable {
             createdSandboxPolicy = true;
         }
         llm = new FakeLlm(0);
-        eavs = eavsSettings == null
-                ? null
-                : new FakeEavs(
-                        EAVS_MASTER_KEY,
-                        true,
-                        URI.create(llm.baseUrl().replaceAll("/v1$", "")),
-                        List.of(new FakeEavs.Provider(
-                                "fake",
-                                "openai-compatible",
-                                "openai-completions",
-                                List.of(new FakeEavs.Model(FakeLlm.MODEL, 1000, 2000)))));
+        eavs = eavsSettings == null ? null : FakeEavs.inFrontOf(llm.baseUrl(), FakeLlm.MODEL, EAVS_MASTER_KEY);
         work = Files.createTempDirectory(Path.of("/tmp"), "oqto-mu-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         controlPlane = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"));

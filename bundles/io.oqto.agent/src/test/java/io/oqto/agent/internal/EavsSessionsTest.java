@@ -53,15 +53,7 @@ class EavsSessionsTest {
     @BeforeEach
     void setUp() throws Exception {
         llm = new FakeLlm(0);
-        eavs = new FakeEavs(
-                MASTER,
-                true,
-                URI.create(llm.baseUrl().replaceAll("/v1$", "")),
-                List.of(new FakeEavs.Provider(
-                        "fake",
-                        "openai-compatible",
-                        "openai-completions",
-                        List.of(new FakeEavs.Model(FakeLlm.MODEL, 1000, 2000)))));
+        eavs = FakeEavs.inFrontOf(llm.baseUrl(), FakeLlm.MODEL, MASTER);
         Files.createDirectories(dir.resolve("ws"));
         launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent"));
     }

@@ -41,7 +41,7 @@ class EavsAdminClientTest {
     @BeforeEach
     void start() throws Exception {
         llm = new FakeLlm(0);
-        eavs = new FakeEavs(MASTER, true, URI.create(llm.baseUrl().replaceAll("/v1$", "")), List.of(provider()));
+        eavs = FakeEavs.inFrontOf(llm.baseUrl(), FakeLlm.MODEL, MASTER);
         client = client(eavs.baseUrl(), MASTER);
     }
 

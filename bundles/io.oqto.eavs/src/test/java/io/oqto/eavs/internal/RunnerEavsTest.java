@@ -16,7 +16,6 @@ import io.oqto.testing.eavs.FakeEavs;
 import io.oqto.testing.llm.FakeLlm;
 import java.lang.annotation.Annotation;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -38,11 +37,7 @@ class RunnerEavsTest {
     @BeforeEach
     void start() throws Exception {
         llm = new FakeLlm(0);
-        eavs = new FakeEavs(
-                EavsAdminClientTest.MASTER,
-                true,
-                URI.create(llm.baseUrl().replaceAll("/v1$", "")),
-                List.of(EavsAdminClientTest.provider()));
+        eavs = FakeEavs.inFrontOf(llm.baseUrl(), FakeLlm.MODEL, EavsAdminClientTest.MASTER);
     }
 
     @AfterEach

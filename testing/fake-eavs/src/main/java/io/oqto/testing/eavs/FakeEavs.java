@@ -37,6 +37,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FakeEavs implements AutoCloseable {
 
+    static {
+        // Streamed answers are many small writes: without TCP_NODELAY, Nagle's algorithm meets the client's delayed
+        // ACK and every answer waits ~40 ms, a delay of the double and not of what it stands for. Read once, when
+        // the JDK's server is first used, so set before any server is made.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** A provider it serves: its eavs name and type, pi's api, the models with their costs per million tokens. */
     public record Provider(String name, String type, String piApi, List<Model> models) {}
 
@@ -73,6 +80,21 @@ public final class FakeEavs implements AutoCloseable {
         }));
         server.createContext("/", this::serve);
         server.start();
+    }
+
+    /**
+     * The usual set-up of the tests: one provider {@code fake} (type {@code openai-compatible}) with one model at
+     * $1000 per million input tokens and $2000 per million output tokens, in front of an LLM.
+     *
+     * @param llmBaseUrl the LLM's OpenAI base URL, such as the fake LLM's {@code http://127.0.0.1:PORT/v1}
+     */
+    public static FakeEavs inFrontOf(String llmBaseUrl, String model, String masterKey) throws IOException {
+        return new FakeEavs(
+                masterKey,
+                true,
+                URI.create(llmBaseUrl.replaceAll("/v1/?$", "")),
+                List.of(new Provider(
+                        "fake", "openai-compatible", "openai-completions", List.of(new Model(model, 1000, 2000)))));
     }
 
     /** {@code http://127.0.0.1:PORT}. */

@@ -35,6 +35,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FakeLlm implements AutoCloseable {
 
+    static {
+        // Streamed answers are many small writes: without TCP_NODELAY, Nagle's algorithm meets the client's delayed
+        // ACK and every answer waits ~40 ms, a delay of the double and not of what it stands for. Read once, when
+        // the JDK's server is first used, so set before any server is made.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     public static final String MODEL = "fake-model";
     static final int CHUNK = 4;
 
