@@ -69,6 +69,7 @@ final class AgentSession {
     private volatile @Nullable String piSessionFile;
     private volatile @Nullable PiConnection pi;
     private volatile long unwatchedSinceNanos = System.nanoTime();
+    private final CostTally cost = new CostTally();
     /** Writes pi's models.json from eavs before each start; null when agents use {@code [agent] providers}. */
     private final @Nullable ModelsFromEavs eavs;
 
@@ -311,6 +312,7 @@ final class AgentSession {
         PiConnection c = pi;
         LaunchedProcess process = c == null ? null : c.process();
         m.put("pid", process == null || state == State.STOPPED ? null : process.pid());
+        m.put("cost", cost.describe());
         return m;
     }
 
@@ -336,6 +338,9 @@ final class AgentSession {
         PiEvents.Translated tr = PiEvents.translate(event);
         if (tr != null) {
             append(tr.type(), tr.data());
+        }
+        if (t.equals("message_end") && event.get("message") instanceof Map<?, ?> message) {
+            cost.add(message);
         }
         if (eavs != null && t.equals("message_end") && event.get("message") instanceof Map<?, ?> message) {
             EavsRefusal refusal = EavsRefusal.of(message);

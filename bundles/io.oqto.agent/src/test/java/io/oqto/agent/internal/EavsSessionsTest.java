@@ -121,7 +121,15 @@ class EavsSessionsTest {
                                                     "apiKey",
                                                     key,
                                                     "models",
-                                                    List.of(Map.of("id", FakeLlm.MODEL))))));
+                                                    List.of(Map.of(
+                                                            "id",
+                                                            FakeLlm.MODEL,
+                                                            "cost",
+                                                            Map.of(
+                                                                    "input", 1000,
+                                                                    "output", 2000,
+                                                                    "cacheRead", 0,
+                                                                    "cacheWrite", 0)))))));
                 } catch (java.io.IOException e) {
                     throw new EavsAccessException(Reason.IO, e.getMessage());
                 }
@@ -190,6 +198,17 @@ class EavsSessionsTest {
         assertEquals(1, records.size(), usage.body());
         assertEquals(FakeLlm.MODEL, records.get(0).get("model").asText());
         assertTrue(records.get(0).get("cost_usd").asDouble() > 0, usage.body());
+        Map<?, ?> cost =
+                (Map<?, ?>) ((Map<?, ?>) s.handle(Frame.of("i", "session_info").with("session", "e1"))
+                                .fields()
+                                .get("session"))
+                        .get("cost");
+        assertEquals(List.of(1L, 12L), List.of(cost.get("messages"), cost.get("input_tokens")), cost.toString());
+        assertEquals(
+                records.get(0).get("cost_usd").asDouble(),
+                ((Number) cost.get("usd")).doubleValue(),
+                1e-9,
+                "pi's cost of the turn, by eavs's prices, is what eavs charged");
         assertEquals(1, llm.requests().size(), "the fake LLM saw the request once, through eavs");
     }
 

@@ -24,7 +24,8 @@ public class SessionListCommand extends OqtoCommand {
 
     @Override
     void run() {
-        ShellTable table = table("Session", "State", "Reason", "Model", "PID", "Events", "Watchers", "Created");
+        ShellTable table =
+                table("Session", "State", "Reason", "Model", "PID", "Events", "Watchers", "Cost (USD)", "Created");
         for (Session s : runners.call(userOrSelf(user), new ListSessions()).sessions()) {
             table.addRow()
                     .addContent(
@@ -35,6 +36,7 @@ public class SessionListCommand extends OqtoCommand {
                             blank(s.pid()),
                             s.lastSeq(),
                             s.subscribers(),
+                            s.cost() == null ? "" : UsageCommand.money(s.cost().usd()),
                             s.createdAt());
         }
         print(table);

@@ -25,6 +25,7 @@ import io.oqto.api.runner.processes.ProcessStopped;
 import io.oqto.api.runner.processes.StopProcess;
 import io.oqto.api.runner.sessions.ListSessions;
 import io.oqto.api.runner.sessions.Session;
+import io.oqto.api.runner.sessions.SessionCost;
 import io.oqto.api.runner.sessions.SessionList;
 import io.oqto.api.runner.sessions.SessionReply;
 import io.oqto.api.runner.sessions.StopSession;
@@ -90,7 +91,7 @@ class CommandsTest {
                 throw new RunnerUnavailableException("runner of " + user + " is not running");
             }
             Session beta = new Session(
-                    "beta", "stopped", "stopped", ".", "fake", "m1", null, "2026-12-02T00:00:00Z", 12, 0, null);
+                    "beta", "stopped", "stopped", ".", "fake", "m1", null, "2026-12-02T00:00:00Z", 12, 0, null, null);
             if (request instanceof ListSessions) {
                 return (R) new SessionList(
                         List.of(
@@ -105,7 +106,8 @@ class CommandsTest {
                                         "2026-12-02T00:00:00Z",
                                         7,
                                         1,
-                                        4711L),
+                                        4711L,
+                                        new SessionCost(0.02, 120, 30, 1)),
                                 beta),
                         1);
             }
@@ -184,7 +186,7 @@ class CommandsTest {
         processes.user = "alice";
         processes.execute();
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.matches("(?s).*alpha +\\| idle +\\| +\\| m1 +\\| 4711 \\| 7 +\\| 1 .*"), text);
+        assertTrue(text.matches("(?s).*alpha +\\| idle +\\| +\\| m1 +\\| 4711 \\| 7 +\\| 1 +\\| 0.0200 .*"), text);
         assertTrue(text.matches("(?s).*beta +\\| stopped \\| stopped \\| m1 +\\| +\\| 12 +\\| 0 .*"), text);
         assertTrue(text.matches("(?s).*build \\| 99 +\\| false +\\| 2 +\\| true +\\| make -j2.*"), text);
 

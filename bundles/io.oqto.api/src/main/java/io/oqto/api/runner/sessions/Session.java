@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param lastSeq the sequence number of its last event
  * @param subscribers event subscriptions open on it
  * @param pid pi's process id while it runs
+ * @param cost its LLM cost so far (since 1.4; null from an older runner)
  */
 public record Session(
         String id,
@@ -22,4 +23,5 @@ public record Session(
         String createdAt,
         long lastSeq,
         int subscribers,
-        @Nullable Long pid) {}
+        @Nullable Long pid,
+        @Nullable SessionCost cost) {}

@@ -1,0 +1,44 @@
+package io.oqto.agent.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A session's LLM cost so far: pi's {@code usage} of each assistant message ({@code input}, {@code output},
+ * {@code cost.total}), summed. pi prices a message by the model's costs in models.json (eavs's prices, when
+ * they come from eavs); a provider without prices counts tokens at $0.
+ */
+final class CostTally {
+
+    private double usd;
+    private long inputTokens;
+    private long outputTokens;
+    private long messages;
+
+    synchronized void add(Map<?, ?> message) {
+        if (!"assistant".equals(message.get("role")) || !(message.get("usage") instanceof Map<?, ?> usage)) {
+            return;
+        }
+        messages++;
+        inputTokens += whole(usage.get("input"));
+        outputTokens += whole(usage.get("output"));
+        if (usage.get("cost") instanceof Map<?, ?> cost && cost.get("total") instanceof Number total) {
+            usd += total.doubleValue();
+        }
+    }
+
+    /** The wire form: {@code {usd, input_tokens, output_tokens, messages}}. */
+    synchronized Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("usd", usd);
+        m.put("input_tokens", inputTokens);
+        m.put("output_tokens", outputTokens);
+        m.put("messages", messages);
+        return m;
+    }
+
+    private static long whole(@Nullable Object v) {
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+}
