@@ -29,6 +29,17 @@ sealed interface Command {
 
     record ServiceStatus(String username) implements Command {}
 
+    /**
+     * Per-user eavs: the user's {@code ~/.config/eavs/config.toml} (port, keys, the operator's providers) and
+     * {@code ~/.config/eavs/env} (the master key), written as the user, 0600. {@code toString} leaves the key out.
+     */
+    record WriteEavsConfig(String username, int port, String masterKey) implements Command {
+        @Override
+        public String toString() {
+            return "WriteEavsConfig[username=" + username + ", port=" + port + "]";
+        }
+    }
+
     static Command parse(Map<?, ?> request, Validation v) throws Validation.Rejected {
         Validation.exactly(request, Set.of("cmd", "args"));
         if (!(request.get("cmd") instanceof String command)) {
@@ -71,6 +82,11 @@ sealed interface Command {
                 Validation.exactly(a, Set.of("username"));
                 return new StopServices(v.linuxUser(a.get("username")));
             }
+            case "write-eavs-config" -> {
+                Validation.exactly(a, Set.of("username", "port", "master_key"));
+                return new WriteEavsConfig(
+                        v.linuxUser(a.get("username")), v.port(a.get("port")), v.secret(a.get("master_key")));
+            }
             case "service-status" -> {
                 Validation.exactly(a, Set.of("username"));
                 return new ServiceStatus(v.linuxUser(a.get("username")));
@@ -78,7 +94,7 @@ sealed interface Command {
             default ->
                 throw new Validation.Rejected(
                         "unknown command " + (cmd.length() > 40 ? cmd.substring(0, 40) + "…" : cmd)
-                                + " (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, ping)");
+                                + " (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, write-eavs-config, ping)");
         }
     }
 

@@ -26,12 +26,14 @@ final class Handler {
     private final Accounts accounts;
     private final ServiceManager services;
     private final RuntimeDirs dirs;
+    private final EavsConfigFiles eavsConfig;
     private final Object changes = new Object();
 
-    Handler(Accounts accounts, ServiceManager services, RuntimeDirs dirs) {
+    Handler(Accounts accounts, ServiceManager services, RuntimeDirs dirs, EavsConfigFiles eavsConfig) {
         this.accounts = accounts;
         this.services = services;
         this.dirs = dirs;
+        this.eavsConfig = eavsConfig;
     }
 
     Map<String, Object> handle(Command command) throws Validation.Rejected, Failed {
@@ -75,6 +77,9 @@ final class Handler {
         }
         if (command instanceof Command.StopServices s) {
             return services.stop(accounts.require(s.username()));
+        }
+        if (command instanceof Command.WriteEavsConfig w) {
+            return eavsConfig.write(accounts.require(w.username()), w.port(), w.masterKey());
         }
         if (command instanceof Command.DeleteUser d) {
             return delete(d);

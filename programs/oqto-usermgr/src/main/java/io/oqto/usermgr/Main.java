@@ -65,8 +65,15 @@ public final class Main {
                 ? new SystemdManager(settings, dirs, exec, SystemdManager.UNIT_DIRS)
                 : new Supervisor(settings, dirs, log);
         Accounts accounts = new Accounts(settings, exec);
-        HelperServer server =
-                new HelperServer(settings, settings.validation(), new Handler(accounts, services, dirs), log);
+        HelperServer server = new HelperServer(
+                settings,
+                settings.validation(),
+                new Handler(
+                        accounts,
+                        services,
+                        dirs,
+                        new EavsConfigFiles(settings.eavsUserConfig(), settings.commandTimeout())),
+                log);
         try {
             server.start();
         } catch (UserPrincipalNotFoundException e) {

@@ -29,7 +29,8 @@ record Settings(
         Path lingerDir,
         String serviceManager,
         Map<String, List<String>> userServices,
-        Duration commandTimeout) {
+        Duration commandTimeout,
+        Path eavsUserConfig) {
 
     static final String RUNNER = "oqto-runner";
 
@@ -66,7 +67,8 @@ record Settings(
                 Path.of(str(u, "linger_dir", "/var/lib/oqto-usermgr/linger")),
                 str(u, "service_manager", "auto"),
                 services,
-                Duration.ofMillis(num(u, "command_timeout_ms", 60_000)));
+                Duration.ofMillis(num(u, "command_timeout_ms", 60_000)),
+                Path.of(str(sections.get("eavs"), "user_config", "/etc/oqto/eavs-user.toml")));
     }
 
     Validation validation() {

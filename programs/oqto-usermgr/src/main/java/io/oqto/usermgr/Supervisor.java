@@ -95,7 +95,8 @@ final class Supervisor implements ServiceManager {
                 continue;
             }
             TrustedPrograms.check(Path.of(argv.get(0)));
-            SupervisedService s = new SupervisedService(a.name() + "/" + name, builder(a, argv), log);
+            SupervisedService s = new SupervisedService(
+                    a.name() + "/" + name, builder(a, name.equals("eavs") ? withEavsEnv(argv) : argv), log);
             s.start();
             running.put(name, s);
             started.add(name);
@@ -103,6 +104,21 @@ final class Supervisor implements ServiceManager {
         log.println(a.name() + ": started " + started + (already.isEmpty() ? "" : ", already running " + already)
                 + (notInstalled.isEmpty() ? "" : ", not installed " + notInstalled));
         return Map.of("manager", name(), "started", started, "already_running", already, "not_installed", notInstalled);
+    }
+
+    /**
+     * eavs with its master key: {@code ~/.config/eavs/env} read into its environment when it exists, as the
+     * {@code eavs.service} unit's {@code EnvironmentFile=-%h/.config/eavs/env} does. Read by the shell that then
+     * becomes eavs, running as the user: root never reads a file of the user's.
+     */
+    static List<String> withEavsEnv(List<String> argv) {
+        List<String> wrapped = new ArrayList<>(List.of(
+                "/bin/sh",
+                "-c",
+                "if [ -r \"$HOME/.config/eavs/env\" ]; then set -a; . \"$HOME/.config/eavs/env\"; set +a; fi; exec \"$@\"",
+                "eavs"));
+        wrapped.addAll(argv);
+        return wrapped;
     }
 
     private ProcessBuilder builder(Account a, List<String> argv) {

@@ -71,6 +71,25 @@ final class Validation {
         return (int) uid;
     }
 
+    /** A TCP port a user's service may listen on: 1024-65535. */
+    int port(@Nullable Object value) throws Rejected {
+        if (!(value instanceof Number n)
+                || n.doubleValue() != n.longValue()
+                || n.longValue() < 1024
+                || n.longValue() > 65535) {
+            throw new Rejected("port must be a whole number between 1024 and 65535");
+        }
+        return n.intValue();
+    }
+
+    /** A generated secret: 16-128 of A-Z, a-z, 0-9, - and _ (so it goes into an env file as it is). */
+    String secret(@Nullable Object value) throws Rejected {
+        if (!(value instanceof String s) || !s.matches("[A-Za-z0-9_-]{16,128}")) {
+            throw new Rejected("master_key must be 16-128 of A-Z, a-z, 0-9, - and _");
+        }
+        return s;
+    }
+
     String shell(@Nullable Object value) throws Rejected {
         String s = text("shell", value, 64);
         if (!SHELLS.contains(s)) {

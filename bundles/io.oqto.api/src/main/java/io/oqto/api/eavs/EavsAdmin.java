@@ -10,6 +10,26 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface EavsAdmin {
 
+    /** How eavs runs: one for the host ({@code [eavs] mode = "central"}), or each user's own ({@code "per-user"}). */
+    enum Mode {
+        CENTRAL,
+        PER_USER
+    }
+
+    /** {@code [eavs] mode}. */
+    Mode mode();
+
+    /**
+     * Per-user mode: the port and master key of {@code owner}'s own eavs, the master key made (and kept, 0600) now
+     * when the user has none yet.
+     *
+     * @param uid the user's Linux uid, which gives the port
+     */
+    UserEavs userEavs(String owner, int uid);
+
+    /** Per-user mode: forgets {@code owner}'s master key (the user is deleted); nothing in central mode. */
+    void forgetUser(String owner);
+
     /** Whether {@code [eavs] base_url} is set; if not, every other call throws {@link EavsException.Kind#NOT_CONFIGURED}. */
     boolean configured();
 
@@ -26,8 +46,8 @@ public interface EavsAdmin {
     /** The keys eavs has for {@code owner}, enabled or not, newest first; no secrets. */
     List<VirtualKey> keys(String owner);
 
-    /** Revokes (eavs disables) one key, by its id. */
-    void revokeKey(String keyId);
+    /** Revokes (eavs disables) one key of {@code owner}'s, by its id. */
+    void revokeKey(String owner, String keyId);
 
     /** Revokes (eavs disables) every enabled key of {@code owner}; returns how many. */
     int revokeKeys(String owner);

@@ -173,9 +173,22 @@ public final class ConfigSchema {
         section(
                 "eavs",
                 KeySpec.string(
+                        "mode",
+                        "central: one eavs for the host at base_url; per-user: each user's own eavs service",
+                        v -> List.of("central", "per-user").contains(v) ? null : "must be central or per-user"),
+                KeySpec.string(
                         "base_url",
-                        "eavs, the LLM proxy every agent reaches providers through; empty: no eavs",
+                        "eavs, the LLM proxy every agent reaches providers through (per-user: with {port}); empty: no eavs",
                         ConfigSchema::httpUrl),
+                KeySpec.integer(
+                        "user_port_base",
+                        1024,
+                        65535,
+                        "per-user: a user's eavs listens on this plus (uid - [usermgr] uid_min)"),
+                KeySpec.string(
+                        "user_config",
+                        "per-user: the providers part of each user's eavs config.toml (the root helper reads it)",
+                        ConfigSchema::absolute),
                 KeySpec.string(
                                 "master_key",
                                 "control plane: eavs's admin key, by reference (file:/PATH or env:NAME)",
@@ -237,7 +250,7 @@ public final class ConfigSchema {
 
     private static @Nullable String httpUrl(Object v) {
         String s = (String) v;
-        return s.matches("https?://[A-Za-z0-9.\\[\\]:_-]+(:\\d{1,5})?(/[A-Za-z0-9._~/-]*)?")
+        return s.matches("https?://[A-Za-z0-9.\\[\\]:_-]+(:(\\d{1,5}|\\{port\\}))?(/[A-Za-z0-9._~/-]*)?")
                 ? null
                 : "must be an http(s) URL such as http://127.0.0.1:3033";
     }

@@ -8,6 +8,7 @@ import io.oqto.api.eavs.EavsStatus;
 import io.oqto.api.eavs.IssuedKey;
 import io.oqto.api.eavs.OwnerUsage;
 import io.oqto.api.eavs.UsageRecord;
+import io.oqto.api.eavs.UserEavs;
 import io.oqto.api.eavs.UserUsage;
 import io.oqto.api.eavs.VirtualKey;
 import java.net.URLEncoder;
@@ -85,7 +86,23 @@ final class EavsAdminClient implements EavsAdmin {
     }
 
     @Override
-    public void revokeKey(String keyId) {
+    public Mode mode() {
+        return Mode.CENTRAL;
+    }
+
+    @Override
+    public UserEavs userEavs(String owner, int uid) {
+        throw new EavsException(
+                Kind.NOT_CONFIGURED, "a user's own eavs is for [eavs] mode = \"per-user\"", 0, null, null);
+    }
+
+    @Override
+    public void forgetUser(String owner) {
+        // one eavs for all: nothing of the user's is kept here
+    }
+
+    @Override
+    public void revokeKey(String owner, String keyId) {
         admin("DELETE", "/admin/keys/" + encode(keyId), null);
     }
 
@@ -94,7 +111,7 @@ final class EavsAdminClient implements EavsAdmin {
         int revoked = 0;
         for (VirtualKey k : keys(owner)) {
             if (!k.disabled()) {
-                revokeKey(k.keyId());
+                revokeKey(owner, k.keyId());
                 revoked++;
             }
         }

@@ -7,8 +7,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "Oqto eavs connector", description = "The [eavs] section of config.toml")
 @interface EavsConfig {
 
-    @AttributeDefinition(description = "eavs's base URL, such as http://127.0.0.1:3033; empty: no eavs")
+    @AttributeDefinition(description = "central: one eavs for the host; per-user: each user's own eavs")
+    String mode() default "central";
+
+    @AttributeDefinition(
+            description = "eavs's base URL, such as http://127.0.0.1:3033 (per-user: with {port}); empty: no eavs")
     String baseUrl() default "";
+
+    @AttributeDefinition(description = "Per-user: a user's eavs listens on this plus (uid - [usermgr] uid_min)")
+    long userPortBase() default 41000;
 
     @AttributeDefinition(description = "eavs's admin (master) key by reference: file:/PATH or env:NAME")
     String masterKey() default "";

@@ -5,6 +5,7 @@ import io.oqto.api.eavs.IssuedKey;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.unix.Home;
+import io.oqto.api.unix.UnixAccounts;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.RunnerOperation;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(
         service = {RunnerOperation.class, EavsAccess.class},
-        configurationPid = "oqto.eavs",
+        configurationPid = {"oqto.eavs", "oqto.server", "oqto.routing", "oqto.usermgr"},
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class RunnerEavs implements RunnerOperation, EavsAccess {
 
@@ -54,24 +55,29 @@ public final class RunnerEavs implements RunnerOperation, EavsAccess {
     private volatile @Nullable String written;
 
     @Activate
-    public RunnerEavs(EavsConfig config, BundleContext context) {
+    public RunnerEavs(EavsConfig config, UserPlaces places, BundleContext context) {
         this(
                 config,
+                places,
                 new KeyFile(Home.config().resolve("oqto").resolve("eavs.key")),
                 DeploymentMode.of(context).isMultiUser(),
                 System.getProperty("user.name"));
     }
 
-    RunnerEavs(EavsConfig config, KeyFile keyFile, boolean multiUser, String user) {
+    RunnerEavs(EavsConfig config, UserPlaces places, KeyFile keyFile, boolean multiUser, String user) {
         this.keyFile = keyFile;
         this.multiUser = multiUser;
         this.user = user;
-        modified(config);
+        modified(config, places);
     }
 
     @Modified
-    void modified(EavsConfig config) {
-        String url = EavsAdminComponent.stripSlash(config.baseUrl());
+    void modified(EavsConfig config, UserPlaces places) {
+        String pattern = EavsAdminComponent.stripSlash(config.baseUrl());
+        // Per-user mode: this user's own eavs, on the port its uid gives (the control plane finds it the same way).
+        String url = config.mode().equals("per-user") && !pattern.isEmpty()
+                ? new UserEavsPorts(pattern, config.userPortBase(), places.uidMin()).baseUrl(UnixAccounts.currentUid())
+                : pattern;
         EavsHttp h = url.isEmpty() ? null : new EavsHttp(url, Duration.ofMillis(config.requestTimeoutMs()));
         http = h;
         String masterKey = config.masterKey();

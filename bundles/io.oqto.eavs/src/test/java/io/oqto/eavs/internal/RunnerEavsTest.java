@@ -47,7 +47,9 @@ class RunnerEavsTest {
     }
 
     record TestEavsConfig(
+            String mode,
             String baseUrl,
+            long userPortBase,
             String masterKey,
             double budgetUsd,
             String budgetWindow,
@@ -60,13 +62,26 @@ class RunnerEavsTest {
         }
     }
 
+    record TestUserPlaces(String stateDir, String linuxUserPrefix, long uidMin) implements UserPlaces {
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return UserPlaces.class;
+        }
+    }
+
+    static final UserPlaces PLACES = new TestUserPlaces("", "oqto_", 2000);
+
     static EavsConfig config(String baseUrl, String masterKey) {
-        return new TestEavsConfig(baseUrl, masterKey, 5, "total", 60, 3000);
+        return new TestEavsConfig("central", baseUrl, 41000, masterKey, 5, "total", 60, 3000);
     }
 
     private RunnerEavs runner(String baseUrl, boolean multiUser, String masterKey) {
         return new RunnerEavs(
-                config(baseUrl, masterKey), new KeyFile(dir.resolve("config/oqto/eavs.key")), multiUser, "alice");
+                config(baseUrl, masterKey),
+                PLACES,
+                new KeyFile(dir.resolve("config/oqto/eavs.key")),
+                multiUser,
+                "alice");
     }
 
     private static Frame setKey(String key) {

@@ -83,9 +83,9 @@ final class EavsKeys {
     }
 
     /** Undoes {@link #ensure}: the key it issued is revoked. */
-    void revoke(IssuedKey issued) {
+    void revoke(String user, IssuedKey issued) {
         try {
-            eavs.revokeKey(issued.keyId());
+            eavs.revokeKey(user, issued.keyId());
         } catch (EavsException e) {
             throw failed(e);
         }
@@ -94,7 +94,7 @@ final class EavsKeys {
     private void revokeAllBut(String user, String keep) {
         for (VirtualKey k : eavs.keys(user)) {
             if (!k.disabled() && !k.keyId().equals(keep)) {
-                eavs.revokeKey(k.keyId());
+                eavs.revokeKey(user, k.keyId());
                 LOG.info("revoked {}'s surplus eavs key {}", user, k.keyId());
             }
         }
@@ -102,7 +102,7 @@ final class EavsKeys {
 
     private void revokeQuietly(String user, String keyId, RuntimeException cause) {
         try {
-            eavs.revokeKey(keyId);
+            eavs.revokeKey(user, keyId);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
             LOG.error("the eavs key {} of {} could not be revoked after its runner refused it", keyId, user);

@@ -160,7 +160,7 @@ final class Provisioner implements UserProvisioning {
                     steps);
             try {
                 if (keyIssued.isPresent()) {
-                    eavsKeys.revoke(keyIssued.get());
+                    eavsKeys.revoke(request.name(), keyIssued.get());
                 }
             } catch (RuntimeException e) {
                 cause.addSuppressed(e);

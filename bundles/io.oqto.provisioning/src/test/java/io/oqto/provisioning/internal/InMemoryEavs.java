@@ -23,6 +23,8 @@ final class InMemoryEavs implements EavsAdmin {
     final List<VirtualKey> keys = new ArrayList<>();
     boolean configured = true;
     boolean down;
+    boolean perUser;
+    final java.util.Map<String, String> masterKeys = new java.util.TreeMap<>();
     private int next;
 
     @Override
@@ -63,7 +65,23 @@ final class InMemoryEavs implements EavsAdmin {
     }
 
     @Override
-    public synchronized void revokeKey(String keyId) {
+    public Mode mode() {
+        return perUser ? Mode.PER_USER : Mode.CENTRAL;
+    }
+
+    @Override
+    public synchronized io.oqto.api.eavs.UserEavs userEavs(String owner, int uid) {
+        masterKeys.putIfAbsent(owner, "master-of-" + owner);
+        return new io.oqto.api.eavs.UserEavs(41000 + uid - 2000, masterKeys.get(owner));
+    }
+
+    @Override
+    public synchronized void forgetUser(String owner) {
+        masterKeys.remove(owner);
+    }
+
+    @Override
+    public synchronized void revokeKey(String owner, String keyId) {
         reachable("DELETE /admin/keys/" + keyId);
         keys.replaceAll(k -> k.keyId().equals(keyId)
                 ? new VirtualKey(
@@ -85,7 +103,7 @@ final class InMemoryEavs implements EavsAdmin {
     public synchronized int revokeKeys(String owner) {
         List<String> enabled = new ArrayList<>();
         keys(owner).stream().filter(k -> !k.disabled()).forEach(k -> enabled.add(k.keyId()));
-        enabled.forEach(this::revokeKey);
+        enabled.forEach(id -> revokeKey(owner, id));
         return enabled.size();
     }
 

@@ -46,7 +46,22 @@ class EavsCommandsTest {
         }
 
         @Override
-        public void revokeKey(String keyId) {
+        public Mode mode() {
+            return Mode.CENTRAL;
+        }
+
+        @Override
+        public io.oqto.api.eavs.UserEavs userEavs(String owner, int uid) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void forgetUser(String owner) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void revokeKey(String owner, String keyId) {
             throw new UnsupportedOperationException();
         }
 
