@@ -43,7 +43,6 @@ class ConfigAgreementTest {
             Map.entry("server.port", "Pax Web (org.ops4j.pax.web, published by ConfigPublisher)"),
             Map.entry("server.bind", "Pax Web (org.ops4j.pax.web, published by ConfigPublisher)"),
             Map.entry("usermgr.group", "the root helper oqto-usermgr"),
-            Map.entry("usermgr.uid_min", "the root helper oqto-usermgr"),
             Map.entry("usermgr.uid_max", "the root helper oqto-usermgr"),
             Map.entry("usermgr.skeleton", "the root helper oqto-usermgr"),
             Map.entry("usermgr.home_base", "the root helper oqto-usermgr"),
@@ -53,7 +52,8 @@ class ConfigAgreementTest {
             Map.entry("usermgr.hstry_command", "the root helper oqto-usermgr"),
             Map.entry("usermgr.eavs_command", "the root helper oqto-usermgr"),
             Map.entry("usermgr.mmry_command", "the root helper oqto-usermgr"),
-            Map.entry("usermgr.command_timeout_ms", "the root helper oqto-usermgr"));
+            Map.entry("usermgr.command_timeout_ms", "the root helper oqto-usermgr"),
+            Map.entry("eavs.user_config", "the root helper oqto-usermgr (per-user eavs config)"));
 
     @Test
     void everyComponentsConfigurationIsKeysOfTheSchemaWithTheirTypesAndValidDefaults() throws Exception {

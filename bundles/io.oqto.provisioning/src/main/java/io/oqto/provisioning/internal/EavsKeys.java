@@ -3,6 +3,7 @@ package io.oqto.provisioning.internal;
 import io.oqto.api.eavs.EavsAdmin;
 import io.oqto.api.eavs.EavsException;
 import io.oqto.api.eavs.IssuedKey;
+import io.oqto.api.eavs.UserEavs;
 import io.oqto.api.eavs.VirtualKey;
 import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.runner.RunnerGateway;
@@ -11,6 +12,8 @@ import io.oqto.api.runner.eavs.GetEavsKey;
 import io.oqto.api.runner.eavs.SetEavsKey;
 import io.oqto.api.users.ProvisioningException;
 import io.oqto.api.users.ProvisioningException.Kind;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,17 +28,51 @@ final class EavsKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(EavsKeys.class);
     static final String STEP = "eavs-key";
+    static final String CONFIG_STEP = "eavs-config";
 
     private final EavsAdmin eavs;
     private final RunnerGateway runners;
+    private final Duration readyTimeout;
 
-    EavsKeys(EavsAdmin eavs, RunnerGateway runners) {
+    /** @param readyTimeout how long a user's own eavs (per-user mode) may take to answer after it was started */
+    EavsKeys(EavsAdmin eavs, RunnerGateway runners, Duration readyTimeout) {
         this.eavs = eavs;
         this.runners = runners;
+        this.readyTimeout = readyTimeout;
     }
 
     boolean configured() {
         return eavs.configured();
+    }
+
+    /** Whether each user runs their own eavs, whose config provisioning writes ({@link #writeConfig}). */
+    boolean perUser() {
+        return eavs.configured() && eavs.mode() == EavsAdmin.Mode.PER_USER;
+    }
+
+    /**
+     * The step {@code eavs-config} (per-user mode, before the services start): the user's own eavs config and
+     * master key, written by the root helper into the user's home.
+     */
+    void writeConfig(Helper helper, String user, String linuxUser, int uid) {
+        UserEavs own;
+        try {
+            own = eavs.userEavs(user, uid);
+        } catch (EavsException | IllegalStateException e) {
+            throw new ProvisioningException(Kind.FAILED, CONFIG_STEP, e.getMessage(), e);
+        }
+        try {
+            helper.call(
+                    "write-eavs-config",
+                    Map.of("username", linuxUser, "port", own.port(), "master_key", own.masterKey()));
+        } catch (ProvisioningException e) {
+            throw new ProvisioningException(e.kind(), CONFIG_STEP, e.getMessage(), e);
+        }
+    }
+
+    /** Forgets what per-user mode kept of the user (their eavs's master key). */
+    void forget(String user) {
+        eavs.forgetUser(user);
     }
 
     /**
@@ -45,6 +82,7 @@ final class EavsKeys {
      */
     Optional<IssuedKey> ensure(String user) {
         try {
+            awaitOwnEavs(user);
             String held = runners.call(user, new GetEavsKey()).keyHash();
             Optional<VirtualKey> kept = eavs.keys(user).stream()
                     .filter(k -> !k.disabled() && k.keyHash().equals(held))
@@ -68,6 +106,30 @@ final class EavsKeys {
         } catch (RunnerErrorException | RunnerUnavailableException e) {
             throw new ProvisioningException(
                     Kind.FAILED, STEP, "the runner of " + user + " did not take its eavs key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Per-user mode: the user's eavs was started with the runner; it may still be starting. */
+    private void awaitOwnEavs(String user) {
+        if (!perUser()) {
+            return;
+        }
+        long deadline = System.nanoTime() + readyTimeout.toNanos();
+        while (true) {
+            try {
+                eavs.keys(user);
+                return;
+            } catch (EavsException e) {
+                if (e.kind() != EavsException.Kind.UNREACHABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvisioningException(Kind.FAILED, STEP, "interrupted while waiting for the eavs of " + user);
+            }
         }
     }
 

@@ -128,6 +128,11 @@ final class Provisioner implements UserProvisioning {
                 }
                 steps.add(step);
 
+                step = EavsKeys.CONFIG_STEP;
+                if (eavsKeys.perUser()) {
+                    eavsKeys.writeConfig(helper, user.name(), user.linuxUser(), user.uid());
+                    steps.add(step);
+                }
                 List<String> notInstalled = startServices(user, steps);
                 step = EavsKeys.STEP;
                 if (eavsKeys.configured()) {
@@ -172,6 +177,7 @@ final class Provisioner implements UserProvisioning {
                 }
                 if (recordCreated) {
                     records.remove(request.name());
+                    eavsKeys.forget(request.name());
                 }
             } catch (RuntimeException e) {
                 cause.addSuppressed(e);
@@ -286,6 +292,7 @@ final class Provisioner implements UserProvisioning {
             Map<String, Object> done = helper.call("delete-user", Map.of("username", linux, "keep_home", keepHome));
             tokens.revokeAll(name);
             records.remove(name);
+            eavsKeys.forget(name);
             boolean existed = u.isPresent() || Boolean.TRUE.equals(done.get("existed"));
             LOG.info("deleted {} ({}{}): {}", name, linux, keepHome ? ", home kept" : "", done.get("warnings"));
             return existed;

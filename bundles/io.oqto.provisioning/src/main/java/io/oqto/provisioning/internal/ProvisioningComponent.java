@@ -50,7 +50,7 @@ public final class ProvisioningComponent implements UserProvisioning {
         delegate = new Provisioner(
                 new UsermgrClient(Path.of(config.socket()), Duration.ofMinutes(2)),
                 runners,
-                new EavsKeys(eavs, runners),
+                new EavsKeys(eavs, runners, Duration.ofMillis(config.readyTimeoutMs())),
                 tokens,
                 new UserRecords(stateDir.resolve("users")),
                 config.linuxUserPrefix(),

@@ -114,7 +114,7 @@ class ProvisionerTest {
         provisioner = new Provisioner(
                 helper,
                 runners,
-                new EavsKeys(eavs, runners),
+                new EavsKeys(eavs, runners, Duration.ofMillis(600)),
                 tokens,
                 records,
                 "oqto_",
@@ -330,7 +330,7 @@ class ProvisionerTest {
         Provisioner p = new Provisioner(
                 (cmd, args) -> cmd.equals("create-user") ? Map.of("uid", 2345, "created", true) : Map.of(),
                 runners,
-                new EavsKeys(eavs, runners),
+                new EavsKeys(eavs, runners, Duration.ofMillis(600)),
                 broken,
                 records,
                 "oqto_",
@@ -370,5 +370,44 @@ class ProvisionerTest {
         assertEquals(List.of(), revoked, "tokens untouched");
         assertEquals(
                 PlatformUser.State.ACTIVE, records.find("alice").orElseThrow().state());
+    }
+
+    @Test
+    void perUserModeWritesTheUsersOwnEavsConfigBeforeTheServicesStartAndForgetsItOnDelete() {
+        eavs.configured = true;
+        eavs.perUser = true;
+        ProvisionedUser p = provisioner.create(alice());
+        assertEquals(
+                List.of(
+                        "create-user",
+                        "record",
+                        "eavs-config",
+                        "set-linger",
+                        "prepare-runtime",
+                        "start-services",
+                        "wait-for-runner",
+                        "eavs-key",
+                        "issue-token"),
+                p.steps());
+        assertTrue(
+                calls.contains("write-eavs-config {master_key=master-of-alice, port=41345, username=oqto_alice}"),
+                calls.toString());
+        assertTrue(calls.indexOf("write-eavs-config {master_key=master-of-alice, port=41345, username=oqto_alice}")
+                < calls.indexOf("start-services {username=oqto_alice}"));
+        assertEquals(List.of("key-1"), eavs.enabledIds("alice"));
+        provisioner.delete("alice", false);
+        assertEquals(java.util.Map.of(), eavs.masterKeys, "alice's master key is forgotten with her");
+    }
+
+    @Test
+    void aHelperThatCannotWriteTheEavsConfigFailsThatStepAndUndoes() {
+        eavs.configured = true;
+        eavs.perUser = true;
+        failAt = "write-eavs-config";
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> provisioner.create(alice()));
+        assertEquals("eavs-config", e.step());
+        assertEquals("write-eavs-config broke", e.getMessage());
+        assertEquals("delete-user {keep_home=false, username=oqto_alice}", calls.get(calls.size() - 1));
+        assertEquals(java.util.Map.of(), eavs.masterKeys);
     }
 }
