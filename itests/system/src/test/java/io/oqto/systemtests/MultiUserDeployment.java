@@ -66,6 +66,15 @@ final class MultiUserDeployment implements AutoCloseable {
      * the eavs double, with each user's own key; no provider key is configured anywhere else.
      */
     MultiUserDeployment(List<String> agentSettings, @Nullable List<String> eavsSettings) throws Exception {
+        this(agentSettings, eavsSettings, false);
+    }
+
+    /**
+     * {@code perUserEavs}: no central eavs; each user's own eavs (the double, {@code FakeEavs.main}) is started
+     * by the helper as the user's eavs service, from the config provisioning writes into the user's home.
+     */
+    MultiUserDeployment(List<String> agentSettings, @Nullable List<String> eavsSettings, boolean perUserEavs)
+            throws Exception {
         assertEquals(
                 "0",
                 Commands.runOk(List.of("id", "-u")).output().strip(),
@@ -93,9 +102,29 @@ final class MultiUserDeployment implements AutoCloseable {
         Path skel = Files.createDirectories(work.resolve("skel"));
         Files.writeString(skel.resolve(".from-skeleton"), "copied from the skeleton\n");
         Path services = Files.createDirectories(work.resolve("services"));
+        if (perUserEavs) {
+            // Each user's own eavs: the double, run from jars every user can read, as the user's eavs service.
+            Path lib = Files.createDirectories(work.resolve("eavs-lib"));
+            for (String entry : System.getProperty("java.class.path").split(":", -1)) {
+                String name = Path.of(entry).getFileName().toString();
+                if (entry.endsWith(".jar") && (name.startsWith("oqto-fake-eavs") || name.startsWith("jackson-"))) {
+                    Files.copy(Path.of(entry), lib.resolve(name));
+                }
+            }
+            Commands.runOk(List.of("chmod", "-R", "a+rX", lib.toString()));
+            Files.writeString(
+                    work.resolve("eavs-user.toml"),
+                    "[providers.fake]\ntype = \"openai-compatible\"\nbase_url = \"" + llm.baseUrl() + "\"\nmodels = [\""
+                            + FakeLlm.MODEL + "\"]\n");
+        }
         for (String s : List.of("eavs", "hstry", "mmry")) {
             // Stand-ins for the real services (not installable here): they only run, as the user, for ordering.
-            Path script = Files.writeString(services.resolve(s), "#!/bin/sh\nexec sleep 2147483647\n");
+            Path script = Files.writeString(
+                    services.resolve(s),
+                    perUserEavs && s.equals("eavs")
+                            ? "#!/bin/sh\nexec \"${JAVA_HOME:-/usr}/bin/java\" -cp '" + work.resolve("eavs-lib")
+                                    + "/*' io.oqto.testing.eavs.FakeEavs\n"
+                            : "#!/bin/sh\nexec sleep 2147483647\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Path state = Files.createDirectories(work.resolve("state"));
@@ -130,17 +159,20 @@ final class MultiUserDeployment implements AutoCloseable {
                         "[programs]",
                         "pi = \"" + pi + "\"",
                         "[agent]",
-                        eavs != null
+                        eavsSettings != null
                                 ? ""
                                 : "providers = [\"fake openai-completions " + llm.baseUrl() + " file:"
                                         + secrets.resolve("fake.key") + " " + FakeLlm.MODEL + "\"]\n"
                                         + "shared_provider_keys = true",
                         String.join("\n", agentSettings),
-                        eavs == null
-                                ? ""
-                                : "[eavs]\nbase_url = \"" + eavs.baseUrl() + "\"\nmaster_key = \"file:"
-                                        + secrets.resolve("eavs-master-key") + "\"\n"
-                                        + String.join("\n", eavsSettings),
+                        perUserEavs
+                                ? "[eavs]\nmode = \"per-user\"\nbase_url = \"http://127.0.0.1:{port}\"\nuser_config = \""
+                                        + work.resolve("eavs-user.toml") + "\"\n" + String.join("\n", eavsSettings)
+                                : eavs == null
+                                        ? ""
+                                        : "[eavs]\nbase_url = \"" + eavs.baseUrl() + "\"\nmaster_key = \"file:"
+                                                + secrets.resolve("eavs-master-key") + "\"\n"
+                                                + String.join("\n", eavsSettings),
                         "[usermgr]",
                         "socket = \"" + helperSocket + "\"",
                         "group = \"" + group + "\"",

@@ -210,6 +210,9 @@ final class WireRecords {
                 return n.intValue();
             }
         }
+        if ((raw == double.class || raw == Double.class) && v instanceof Number n) {
+            return n.doubleValue(); // money and the like: any JSON number (0 comes as a whole number)
+        }
         if (raw == List.class && v instanceof List<?> l && type instanceof ParameterizedType p) {
             List<Object> out = new ArrayList<>(l.size());
             for (int i = 0; i < l.size(); i++) {

@@ -214,6 +214,27 @@ class WireRecordsTest {
     }
 
     @Test
+    void aDecimalTakesAnyJsonNumberAndNothingElse() {
+        Map<String, Object> cost =
+                new java.util.HashMap<>(Map.of("usd", 0L, "input_tokens", 12L, "output_tokens", 3L, "messages", 1L));
+        Map<String, Object> session = new java.util.HashMap<>(
+                Map.of("id", "s", "state", "idle", "cwd", ".", "created_at", "t", "last_seq", 1L, "subscribers", 0L));
+        session.put("cost", cost);
+        java.util.function.Supplier<io.oqto.api.runner.sessions.SessionCost> read = () -> WireRecords.reply(
+                        new Frame("1", "session_info", Map.of("session", session)),
+                        io.oqto.api.runner.sessions.SessionReply.class)
+                .session()
+                .cost();
+        assertEquals(new io.oqto.api.runner.sessions.SessionCost(0.0, 12, 3, 1), read.get(), "0 arrives whole");
+        cost.put("usd", 0.0125);
+        assertEquals(0.0125, read.get().usd());
+        cost.put("usd", "0.01");
+        assertEquals(
+                "the runner sent session_info.session.cost.usd is String, not double",
+                internal(() -> assertEquals(null, read.get())));
+    }
+
+    @Test
     void whatDoesNotFitIsTheRunnersBugNamingTheField() {
         assertEquals(
                 "the runner sent file_written.path is missing",

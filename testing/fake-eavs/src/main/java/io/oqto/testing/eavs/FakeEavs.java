@@ -68,11 +68,17 @@ public final class FakeEavs implements AutoCloseable {
      */
     public FakeEavs(@Nullable String masterKey, boolean keysEnabled, URI upstream, List<Provider> providers)
             throws IOException {
+        this(0, masterKey, keysEnabled, upstream, providers);
+    }
+
+    /** @param port where to listen on 127.0.0.1, 0 for any free port */
+    public FakeEavs(int port, @Nullable String masterKey, boolean keysEnabled, URI upstream, List<Provider> providers)
+            throws IOException {
         this.masterKey = masterKey;
         this.keysEnabled = keysEnabled;
         this.upstream = upstream;
         this.providers = List.copyOf(providers);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-eavs");
             t.setDaemon(true);
@@ -80,6 +86,25 @@ public final class FakeEavs implements AutoCloseable {
         }));
         server.createContext("/", this::serve);
         server.start();
+    }
+
+    /**
+     * {@code eavs serve} as a user service runs it: the config from {@code $XDG_CONFIG_HOME/eavs/config.toml}
+     * (else {@code ~/.config/eavs/config.toml}) — {@code [server] port}, {@code [keys] master_key = "env:NAME"} and
+     * each {@code [providers.<name>]} with {@code type}, {@code base_url} (the upstream, the same for all) and
+     * {@code models} — the master key from the environment. Only the keys the per-user mode writes are read.
+     */
+    public static void main(String[] args) throws Exception {
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        java.nio.file.Path file = (xdg != null && xdg.startsWith("/")
+                        ? java.nio.file.Path.of(xdg)
+                        : java.nio.file.Path.of(System.getProperty("user.home"), ".config"))
+                .resolve("eavs/config.toml");
+        EavsConfigFile config = EavsConfigFile.read(file);
+        String master = config.masterKeyEnv() == null ? null : System.getenv(config.masterKeyEnv());
+        FakeEavs eavs = new FakeEavs(config.port(), master, true, config.upstream(), config.providers());
+        System.out.println("fake eavs at " + eavs.baseUrl() + " (" + file + ")");
+        Thread.currentThread().join();
     }
 
     /**
