@@ -34,13 +34,13 @@ class AgentSessionSystemIT {
 
     private static final Duration WAIT = Duration.ofMinutes(1);
 
-    private Path work;
-    private Path home;
+    Path work;
+    Path home;
     private Distribution runnerDist;
     private Distribution controlPlane;
-    private FakeLlm llm;
+    FakeLlm llm;
     private String user;
-    private String linux;
+    String linux;
     private int port;
     private String token;
     private final HttpClient http =
@@ -93,9 +93,7 @@ class AgentSessionSystemIT {
                         "request_timeout_ms = 5000",
                         "[programs]",
                         "pi = \"" + pi + "\"",
-                        "[agent]",
-                        "providers = [\"fake openai-completions " + llm.baseUrl() + " file:" + keyFile + " "
-                                + FakeLlm.MODEL + "\"]",
+                        llmConfig(keyFile),
                         ""));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         Map<String, String> runnerEnv = new HashMap<>(Map.of(
@@ -156,6 +154,24 @@ class AgentSessionSystemIT {
         }
     }
 
+    /** How pi reaches the LLM: here a provider of {@code [agent]} with its key by reference (a file of the user's). */
+    String llmConfig(Path keyFile) throws Exception {
+        return "[agent]\nproviders = [\"fake openai-completions " + llm.baseUrl() + " file:" + keyFile + " "
+                + FakeLlm.MODEL + "\"]";
+    }
+
+    /** pi's name of that provider. */
+    String provider() {
+        return "fake";
+    }
+
+    void checkTheKeyReachedTheProvider() {
+        assertEquals(
+                "Bearer test-key",
+                llm.requests().get(llm.requests().size() - 1).authorization(),
+                "the key from the file: reference reached the provider");
+    }
+
     private int status(String path) {
         try {
             return http.send(
@@ -195,11 +211,12 @@ class AgentSessionSystemIT {
     }
 
     /** Creates a session and waits for its agent_ready stage; returns its event stream. */
-    private SseClient ready(String session) throws Exception {
+    SseClient ready(String session) throws Exception {
         HttpResponse<String> created = call(
                 "POST",
                 "/sessions",
-                "{\"session\":\"" + session + "\",\"provider\":\"fake\",\"model\":\"" + FakeLlm.MODEL + "\"}");
+                "{\"session\":\"" + session + "\",\"provider\":\"" + provider() + "\",\"model\":\"" + FakeLlm.MODEL
+                        + "\"}");
         assertEquals(201, created.statusCode(), created.body());
         SseClient sse = events(session, null);
         sse.await(
@@ -241,10 +258,7 @@ class AgentSessionSystemIT {
                             .statusCode());
             sse.await(SseClient.named("agent.idle"), "end of the run", WAIT);
             assertEquals("You said: hello", text(sse));
-            assertEquals(
-                    "Bearer test-key",
-                    llm.requests().get(llm.requests().size() - 1).authorization(),
-                    "the key from the file: reference reached the provider");
+            checkTheKeyReachedTheProvider();
             HttpResponse<String> messages = call("GET", "/sessions/chat/messages", null);
             assertEquals(200, messages.statusCode());
             assertTrue(
@@ -254,7 +268,9 @@ class AgentSessionSystemIT {
             HttpResponse<String> state = call("GET", "/sessions/chat/state", null);
             assertTrue(state.statusCode() == 200 && state.body().contains("\"sessionId\""), state.body());
             HttpResponse<String> model = call(
-                    "PUT", "/sessions/chat/model", "{\"provider\":\"fake\",\"model_id\":\"" + FakeLlm.MODEL + "\"}");
+                    "PUT",
+                    "/sessions/chat/model",
+                    "{\"provider\":\"" + provider() + "\",\"model_id\":\"" + FakeLlm.MODEL + "\"}");
             assertTrue(
                     model.statusCode() == 200 && model.body().contains("\"id\":\"" + FakeLlm.MODEL + "\""),
                     model.body());
