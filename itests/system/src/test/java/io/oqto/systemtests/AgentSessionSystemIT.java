@@ -160,6 +160,11 @@ class AgentSessionSystemIT {
                 + FakeLlm.MODEL + "\"]";
     }
 
+    /** The stages a session starts in. */
+    List<String> startStages() {
+        return List.of("spawning", "sandbox_ready", "agent_ready");
+    }
+
     /** pi's name of that provider. */
     String provider() {
         return "fake";
@@ -246,7 +251,7 @@ class AgentSessionSystemIT {
                     .filter(e -> e.name().equals("session.starting"))
                     .map(e -> e.data().replaceAll(".*\"stage\":\"([a-z_]+)\".*", "$1"))
                     .toList();
-            assertEquals(List.of("spawning", "sandbox_ready", "agent_ready"), stages);
+            assertEquals(startStages(), stages);
             assertTrue(
                     sse.events.stream()
                             .anyMatch(e -> e.name().equals("session.starting")

@@ -35,6 +35,12 @@ class EavsSingleUserSystemIT extends AgentSessionSystemIT {
         return "[eavs]\nbase_url = \"" + eavs.baseUrl() + "\"\nmaster_key = \"file:" + master + "\"";
     }
 
+    /** pi's models are written from eavs first. */
+    @Override
+    List<String> startStages() {
+        return List.of("eavs", "spawning", "sandbox_ready", "agent_ready");
+    }
+
     @Override
     String provider() {
         return "eavs-fake";
