@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * A {@link HistoryStore} in hstry, over its gRPC API: conversations under source {@code pi} with the agent session's
  * id as {@code external_id}; a write appends (the caller's idx) and, when hstry does not know the conversation yet,
  * writes it whole, then updates its title and workspace as the original does. hstry's message limit (64 MiB) is
- * taken for answers too. Not-reachable failures are retryable; hstry's refusals are not.
+ * taken for answers too. Not reachable, too slow or hstry's internal failures are retryable; its refusals
+ * (INVALID_ARGUMENT, NOT_FOUND, …) are not.
  */
 final class HstryHistory implements HistoryStore, AutoCloseable {
 
@@ -263,7 +264,10 @@ final class HstryHistory implements HistoryStore, AutoCloseable {
             return rpc.run();
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
-            boolean retryable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+            // Not there, too slow, or hstry's own "Failed to …" (its storage): worth trying again later.
+            boolean retryable = code == Status.Code.UNAVAILABLE
+                    || code == Status.Code.DEADLINE_EXCEEDED
+                    || code == Status.Code.INTERNAL;
             throw new HistoryException(
                     where + ": " + code
                             + (e.getStatus().getDescription() == null

@@ -117,10 +117,14 @@ class HstryHistoryTest {
             assertTrue(h.where().endsWith("service.sock"), h.where());
             h.write(conversation("u1"), List.of(message(0, "user", "hi")));
             hstry.failNextWrite(Status.INTERNAL.withDescription("Failed to write: disk full"));
+            HistoryException internal = assertThrows(
+                    HistoryException.class, () -> h.write(conversation("u1"), List.of(message(1, "user", "again"))));
+            assertTrue(internal.retryable(), "hstry's own failure may pass");
+            assertTrue(internal.getMessage().contains("INTERNAL Failed to write: disk full"), internal.getMessage());
+            hstry.failNextWrite(Status.INVALID_ARGUMENT.withDescription("parts_json is not JSON"));
             HistoryException refused = assertThrows(
                     HistoryException.class, () -> h.write(conversation("u1"), List.of(message(1, "user", "again"))));
-            assertFalse(refused.retryable());
-            assertTrue(refused.getMessage().contains("INTERNAL Failed to write: disk full"), refused.getMessage());
+            assertFalse(refused.retryable(), "a refusal stays one");
             hstry.stop();
             HistoryException down = assertThrows(
                     HistoryException.class, () -> h.write(conversation("u1"), List.of(message(1, "user", "again"))));
