@@ -4,6 +4,8 @@ import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.SequencedBuffer;
 import io.oqto.runner.spi.eavs.EavsAccessException;
+import io.oqto.runner.spi.history.Conversation;
+import io.oqto.runner.spi.history.HistoryMessage;
 import io.oqto.runner.spi.process.LaunchException;
 import io.oqto.runner.spi.process.LaunchedProcess;
 import io.oqto.runner.spi.process.ProcessLauncher;
@@ -70,6 +72,10 @@ final class AgentSession {
     private volatile @Nullable PiConnection pi;
     private volatile long unwatchedSinceNanos = System.nanoTime();
     private final CostTally cost = new CostTally();
+    /** Where its turns are kept; null without history. */
+    private final @Nullable HistoryWriter history;
+    /** The idx the next message written to history gets. */
+    private int nextHistoryIdx;
     /** Writes pi's models.json from eavs before each start; null when agents use {@code [agent] providers}. */
     private final @Nullable ModelsFromEavs eavs;
 
@@ -91,7 +97,9 @@ final class AgentSession {
             @Nullable String model,
             ProcessLauncher launcher,
             AgentSettings settings,
-            @Nullable ModelsFromEavs eavs) {
+            @Nullable ModelsFromEavs eavs,
+            @Nullable HistoryWriter history) {
+        this.history = history;
         this.id = id;
         this.eavs = eavs;
         this.cwd = cwd;
@@ -322,6 +330,8 @@ final class AgentSession {
             if (t.equals("agent_start") && state == State.IDLE) {
                 transition(State.STREAMING, null);
             } else if (t.equals("agent_end") && (state == State.STREAMING || state == State.ABORTING)) {
+                // The turn is in history before the session says it is idle (or history says why not).
+                keepHistory(event.get("messages"));
                 // Logged after the agent.idle event below, so a client sees the end of the run first.
                 PiEvents.Translated tr = PiEvents.translate(event);
                 if (tr != null) {
@@ -358,6 +368,37 @@ final class AgentSession {
                                 "recoverable",
                                 true));
             }
+        }
+    }
+
+    /** Writes the run's messages at the next idxs; a turn history cannot keep is a {@code history.error} event. */
+    private void keepHistory(@Nullable Object messages) {
+        HistoryWriter h = history;
+        if (h == null || !(messages instanceof List<?> list) || list.isEmpty()) {
+            return;
+        }
+        List<HistoryMessage> turn = new ArrayList<>();
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> m) {
+                turn.add(PiHistory.of(id, nextHistoryIdx + turn.size(), m));
+            }
+        }
+        Conversation conversation = new Conversation(
+                id,
+                null,
+                cwd,
+                model,
+                createdAt.toEpochMilli(),
+                System.currentTimeMillis(),
+                nextHistoryIdx + turn.size(),
+                cost.tokens(),
+                cost.usd());
+        HistoryWriter.Outcome outcome = h.write(conversation, turn);
+        nextHistoryIdx += turn.size();
+        if (outcome.error() != null) {
+            append("history.error", Map.of("message", outcome.error(), "messages", turn.size()));
+        } else if (outcome.queued()) {
+            append("history.queued", Map.of("messages", turn.size(), "waiting", h.waiting()));
         }
     }
 

@@ -2,6 +2,7 @@ package io.oqto.agent.internal;
 
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.unix.DeploymentMode;
+import io.oqto.api.unix.Home;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.EventFeed;
@@ -10,6 +11,7 @@ import io.oqto.runner.spi.StreamingOperation;
 import io.oqto.runner.spi.WorkspacePaths;
 import io.oqto.runner.spi.eavs.EavsAccess;
 import io.oqto.runner.spi.eavs.EavsAccessException;
+import io.oqto.runner.spi.history.HistoryStore;
 import io.oqto.runner.spi.process.ProcessLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,6 +104,15 @@ public final class AgentSessions implements StreamingOperation {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile @Nullable EavsAccess eavs;
 
+    /** Where turns are kept; optional and dynamic: without one, sessions keep no history (none is configured). */
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile @Nullable HistoryStore history;
+
+    private final HistoryWriter historyWriter;
+
     private volatile AgentSettings settings;
     private volatile String[] providers;
     private volatile boolean sharedProviderKeys;
@@ -129,7 +140,29 @@ public final class AgentSessions implements StreamingOperation {
             Path piAgentDir,
             boolean multiUser,
             @Nullable EavsAccess eavs) {
+        this(
+                launcher,
+                workspace,
+                config,
+                piAgentDir,
+                multiUser,
+                eavs,
+                null,
+                Home.state().resolve("oqto/history-queue.jsonl"));
+    }
+
+    AgentSessions(
+            ProcessLauncher launcher,
+            WorkspacePaths workspace,
+            AgentConfig config,
+            Path piAgentDir,
+            boolean multiUser,
+            @Nullable EavsAccess eavs,
+            @Nullable HistoryStore history,
+            Path historyQueue) {
         this.eavs = eavs;
+        this.history = history;
+        this.historyWriter = new HistoryWriter(() -> this.history, new HistoryQueue(historyQueue, 10_000));
         this.launcher = launcher;
         this.workspace = workspace;
         this.piAgentDir = piAgentDir;
@@ -217,7 +250,7 @@ public final class AgentSessions implements StreamingOperation {
         workspace.existing(cwd); // the workspace's one path rule: refused here, not when pi starts
         String resume = resumeFile(r.fields().get("resume"));
         AgentSession.ModelsFromEavs models = modelsFor(provider, model);
-        AgentSession session = new AgentSession(id, cwd, provider, model, launcher, settings, models);
+        AgentSession session = new AgentSession(id, cwd, provider, model, launcher, settings, models, historyWriter);
         if (resume != null) {
             session.resumeFrom(resume);
         }

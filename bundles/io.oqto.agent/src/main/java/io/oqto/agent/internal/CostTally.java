@@ -28,6 +28,14 @@ final class CostTally {
         }
     }
 
+    synchronized long tokens() {
+        return inputTokens + outputTokens;
+    }
+
+    synchronized double usd() {
+        return usd;
+    }
+
     /** The wire form: {@code {usd, input_tokens, output_tokens, messages}}. */
     synchronized Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -1,0 +1,153 @@
+package io.oqto.agent.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.oqto.agent.internal.AgentSessionsTest.Recorder;
+import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.spi.ConfinedWorkspace;
+import io.oqto.runner.spi.FeedRecorder;
+import io.oqto.runner.spi.history.HistoryMessage;
+import io.oqto.testing.llm.FakeLlm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Turns of the real pi written to history before the session says it is idle, queued while the store is down. */
+class HistorySessionsTest {
+
+    @TempDir
+    Path dir;
+
+    private FakeLlm llm;
+    private DirectLauncher launcher;
+    private AgentSessions sessions;
+    private final HistoryQueueTest.RecordingStore store = new HistoryQueueTest.RecordingStore();
+    private final List<FeedRecorder> feeds = new CopyOnWriteArrayList<>();
+    /** What the store held when the session said idle, turn by turn. */
+    private final List<Integer> heldAtIdle = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        llm = new FakeLlm(0);
+        Files.createDirectories(dir.resolve("ws"));
+        launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent"));
+        AgentSessionsTest.TestAgentConfig config = new AgentSessionsTest.TestAgentConfig(
+                30_000,
+                60_000,
+                600_000,
+                5000,
+                4,
+                new String[] {"fake openai-completions " + llm.baseUrl() + " literal:test-key " + FakeLlm.MODEL},
+                false);
+        sessions = new AgentSessions(
+                launcher,
+                new ConfinedWorkspace(dir.resolve("ws")),
+                config,
+                dir.resolve("agent"),
+                false,
+                AgentSessionsTest.NO_EAVS,
+                store,
+                dir.resolve("state/history-queue.jsonl"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (FeedRecorder f : feeds) {
+            f.close();
+        }
+        sessions.deactivate();
+        launcher.killAll();
+        llm.close();
+    }
+
+    private Recorder ready(String id) throws Exception {
+        Recorder r = new Recorder();
+        sessions.handle(Frame.of("1", "create_session")
+                .with("session", id)
+                .with("provider", "fake")
+                .with("model", FakeLlm.MODEL));
+        FeedRecorder feed = new FeedRecorder(
+                sessions.subscribe(Frame.of("2", "subscribe_session").with("session", id)));
+        feeds.add(feed);
+        r.feeds.add(feed);
+        r.await(AgentSessionsTest.state("idle"), "idle");
+        sessions.handle(Frame.of("3", "session_command")
+                .with("session", id)
+                .with("command", "set_auto_retry")
+                .with("enabled", false));
+        return r;
+    }
+
+    private void turn(Recorder r, String id, String message, int idleEvents) throws Exception {
+        sessions.handle(Frame.of("4", "session_command")
+                .with("session", id)
+                .with("command", "prompt")
+                .with("message", message));
+        r.await(
+                e -> r.types().stream().filter("agent.idle"::equals).count() >= idleEvents,
+                "the end of turn " + idleEvents);
+        heldAtIdle.add(store.messages.size());
+    }
+
+    @Test
+    void threeTurnsWithAToolCallAreInHistoryByIdxBeforeEachIdle() throws Exception {
+        Recorder r = ready("h1");
+        turn(r, "h1", "hello", 1);
+        turn(r, "h1", "run: echo tool-$((40+2))", 2);
+        turn(r, "h1", "bye", 3);
+        List<HistoryMessage> all = store.messages.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("h1/"))
+                .map(Map.Entry::getValue)
+                .sorted(java.util.Comparator.comparingInt(HistoryMessage::idx))
+                .toList();
+        assertEquals(
+                java.util.stream.IntStream.range(0, all.size()).boxed().toList(),
+                all.stream().map(HistoryMessage::idx).toList(),
+                "idx 0, 1, 2, … without gaps");
+        assertEquals("hello", all.get(0).content());
+        assertTrue(
+                all.stream().anyMatch(m -> m.parts().stream().anyMatch(p -> "tool_call".equals(p.get("type")))),
+                "the tool call is a part");
+        assertTrue(
+                all.stream()
+                        .anyMatch(m -> m.role().equals("tool") && m.content().contains("tool-42")),
+                "and its result a tool message");
+        assertEquals("bye", all.get(all.size() - 2).content());
+        assertEquals(
+                List.of(2, heldAtIdle.get(1), all.size()),
+                List.of(heldAtIdle.get(0), heldAtIdle.get(1), heldAtIdle.get(2)));
+        assertTrue(heldAtIdle.get(1) > 2, "the tool turn was held when it went idle: " + heldAtIdle);
+    }
+
+    @Test
+    void whileTheStoreIsDownTurnsAreQueuedThenWrittenOnceInOrder() throws Exception {
+        Recorder r = ready("h2");
+        store.down = true;
+        turn(r, "h2", "one", 1);
+        turn(r, "h2", "two", 2);
+        assertEquals(0, store.messages.size());
+        assertEquals(2, r.types().stream().filter("history.queued"::equals).count());
+        store.down = false;
+        turn(r, "h2", "three", 3);
+        assertEquals(List.of("h2#0#1", "h2#2#3", "h2#4#5"), store.writes, "the queue first, in order, then the turn");
+        assertEquals(6, store.messages.size());
+    }
+
+    @Test
+    void aTurnTheStoreRefusesIsAHistoryError() throws Exception {
+        Recorder r = ready("h3");
+        store.refuse = "h3";
+        turn(r, "h3", "one", 1);
+        Map<?, ?> error = r.await(AgentSessionsTest.type("history.error"), "the refusal");
+        assertEquals(
+                "history refused the turn: hstry at 127.0.0.1:1: INVALID_ARGUMENT bad parts",
+                ((Map<?, ?>) error.get("data")).get("message"));
+    }
+}
