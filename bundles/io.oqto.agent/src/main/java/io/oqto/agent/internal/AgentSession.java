@@ -351,9 +351,7 @@ final class AgentSession {
         }
         if (t.equals("message_end") && event.get("message") instanceof Map<?, ?> message) {
             cost.add(message);
-        }
-        if (eavs != null && t.equals("message_end") && event.get("message") instanceof Map<?, ?> message) {
-            EavsRefusal refusal = EavsRefusal.of(message);
+            EavsRefusal refusal = eavs == null ? null : EavsRefusal.of(message);
             if (refusal != null) {
                 // Said as what it is (over budget, revoked), not left as a generic upstream failure.
                 append(

@@ -2,7 +2,6 @@ package io.oqto.agent.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A session's LLM cost so far: pi's {@code usage} of each assistant message ({@code input}, {@code output},
@@ -21,8 +20,8 @@ final class CostTally {
             return;
         }
         messages++;
-        inputTokens += whole(usage.get("input"));
-        outputTokens += whole(usage.get("output"));
+        inputTokens += Json.whole(usage.get("input"));
+        outputTokens += Json.whole(usage.get("output"));
         if (usage.get("cost") instanceof Map<?, ?> cost && cost.get("total") instanceof Number total) {
             usd += total.doubleValue();
         }
@@ -44,9 +43,5 @@ final class CostTally {
         m.put("output_tokens", outputTokens);
         m.put("messages", messages);
         return m;
-    }
-
-    private static long whole(@Nullable Object v) {
-        return v instanceof Number n ? n.longValue() : 0;
     }
 }

@@ -136,10 +136,10 @@ final class HistoryQueue {
                 text(c.get("title")),
                 text(c.get("workspace")),
                 text(c.get("model")),
-                whole(c.get("created_at_ms")),
-                whole(c.get("updated_at_ms")),
-                whole(c.get("message_count")),
-                whole(c.get("tokens")),
+                Json.whole(c.get("created_at_ms")),
+                Json.whole(c.get("updated_at_ms")),
+                Json.whole(c.get("message_count")),
+                Json.whole(c.get("tokens")),
                 c.get("cost_usd") instanceof Number n ? n.doubleValue() : 0);
     }
 
@@ -150,11 +150,11 @@ final class HistoryQueue {
         for (Object o : list) {
             Map<?, ?> m = o instanceof Map<?, ?> mm ? mm : Map.of();
             out.add(new HistoryMessage(
-                    (int) whole(m.get("idx")),
+                    (int) Json.whole(m.get("idx")),
                     String.valueOf(m.get("role")),
                     String.valueOf(m.get("content")),
                     m.get("parts") instanceof List<?> parts ? (List<Map<String, Object>>) parts : List.of(),
-                    whole(m.get("created_at_ms")),
+                    Json.whole(m.get("created_at_ms")),
                     text(m.get("model")),
                     text(m.get("provider")),
                     m.get("tokens") instanceof Number n ? n.longValue() : null,
@@ -165,9 +165,5 @@ final class HistoryQueue {
 
     private static @Nullable String text(@Nullable Object v) {
         return v instanceof String s ? s : null;
-    }
-
-    private static long whole(@Nullable Object v) {
-        return v instanceof Number n ? n.longValue() : 0;
     }
 }

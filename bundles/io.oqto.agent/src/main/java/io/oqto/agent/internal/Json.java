@@ -54,6 +54,11 @@ final class Json {
         return JsonTrees.read(p, t);
     }
 
+    /** A JSON number as a whole number; anything else (absent, text) as 0. */
+    static long whole(@Nullable Object v) {
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
     static String write(Object value) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(w)) {

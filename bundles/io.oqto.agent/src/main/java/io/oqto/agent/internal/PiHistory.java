@@ -35,7 +35,7 @@ final class PiHistory {
             case "assistant" -> {
                 content(parts, m.get("content"));
                 Map<?, ?> usage = m.get("usage") instanceof Map<?, ?> u ? u : Map.of();
-                Long tokens = usage.isEmpty() ? null : whole(usage.get("input")) + whole(usage.get("output"));
+                Long tokens = usage.isEmpty() ? null : Json.whole(usage.get("input")) + Json.whole(usage.get("output"));
                 Double cost = usage.get("cost") instanceof Map<?, ?> c && c.get("total") instanceof Number t
                         ? t.doubleValue()
                         : null;
@@ -166,9 +166,5 @@ final class PiHistory {
 
     private static @Nullable String text(@Nullable Object v) {
         return v instanceof String s && !s.isEmpty() ? s : null;
-    }
-
-    private static long whole(@Nullable Object v) {
-        return v instanceof Number n ? n.longValue() : 0;
     }
 }

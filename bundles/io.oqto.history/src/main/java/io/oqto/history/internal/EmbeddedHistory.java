@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.oqto.runner.protocol.JsonTrees;
+import io.oqto.runner.spi.PrivateFiles;
 import io.oqto.runner.spi.history.Conversation;
 import io.oqto.runner.spi.history.HistoryException;
 import io.oqto.runner.spi.history.HistoryMessage;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,14 +44,8 @@ final class EmbeddedHistory implements HistoryStore, AutoCloseable {
     EmbeddedHistory(Path file) throws HistoryException {
         this.file = file;
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null && !Files.isDirectory(dir)) {
-                Files.createDirectories(
-                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
             if (!Files.exists(file)) {
-                Files.createFile(
-                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                PrivateFiles.write(file, ""); // 0600 in a 0700 directory before SQLite writes a byte
             }
             // The driver directly, not DriverManager: it finds no drivers across OSGi class loaders.
             Connection c = new JDBC().connect("jdbc:sqlite:" + file, new Properties());

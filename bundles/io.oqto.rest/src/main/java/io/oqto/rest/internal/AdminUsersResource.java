@@ -1,6 +1,5 @@
 package io.oqto.rest.internal;
 
-import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.Role;
 import io.oqto.api.users.NewUser;
 import io.oqto.api.users.PlatformUser;
@@ -109,10 +108,7 @@ public final class AdminUsersResource {
     }
 
     private UserProvisioning authorize(SecurityContext security) {
-        Caller caller = ((BearerAuthFilter.CallerContext) security).caller();
-        if (caller.role() != Role.ADMIN) {
-            throw ApiProblem.forbidden("managing users needs an admin token");
-        }
+        RunnerResource.requireAdmin(security, "managing users needs an admin token");
         UserProvisioning users = provisioning.get();
         if (users == null) {
             throw new ApiProblem(

@@ -1,6 +1,7 @@
 package io.oqto.rest.internal;
 
 import io.oqto.api.auth.Caller;
+import io.oqto.api.auth.Role;
 import io.oqto.api.runner.PingResult;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.RunnerStatus;
@@ -48,6 +49,15 @@ public final class RunnerResource {
             throw ApiProblem.forbidden("user " + caller.user() + " may not access the runner of " + target);
         }
         return target;
+    }
+
+    /** Refuses a caller who is not an admin, saying what needs one. */
+    static Caller requireAdmin(SecurityContext security, String needsAdmin) {
+        Caller caller = caller(security);
+        if (caller.role() != Role.ADMIN) {
+            throw ApiProblem.forbidden(needsAdmin);
+        }
+        return caller;
     }
 
     /** Who is calling, as the bearer filter found it. */

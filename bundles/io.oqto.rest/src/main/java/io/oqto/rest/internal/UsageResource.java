@@ -1,7 +1,5 @@
 package io.oqto.rest.internal;
 
-import io.oqto.api.auth.Caller;
-import io.oqto.api.auth.Role;
 import io.oqto.api.eavs.AdminUsage;
 import io.oqto.api.eavs.EavsAdmin;
 import io.oqto.api.eavs.EavsException;
@@ -59,10 +57,7 @@ public final class UsageResource {
     }
 
     private static void admin(SecurityContext security) {
-        Caller caller = RunnerResource.caller(security);
-        if (caller.role() != Role.ADMIN) {
-            throw ApiProblem.forbidden("usage of every user and eavs's state need an admin token");
-        }
+        RunnerResource.requireAdmin(security, "usage of every user and eavs's state need an admin token");
     }
 
     private <T> T call(java.util.function.Function<EavsAdmin, T> action) {
