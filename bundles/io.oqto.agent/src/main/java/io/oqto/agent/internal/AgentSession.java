@@ -60,7 +60,7 @@ final class AgentSession {
     private final String cwd;
     private final @Nullable String provider;
     private final @Nullable String model;
-    private final Instant createdAt = Instant.now();
+    private volatile Instant createdAt = Instant.now();
     private final SequencedBuffer<AgentEvent> log;
     private final ProcessLauncher launcher;
     private final AgentSettings settings;
@@ -76,6 +76,8 @@ final class AgentSession {
     private final @Nullable HistoryWriter history;
     /** The idx the next message written to history gets. */
     private int nextHistoryIdx;
+    /** {@code provider/model} of its latest answer (history's conversation model). */
+    private @Nullable String answeredBy;
     /** Writes pi's models.json from eavs before each start; null when agents use {@code [agent] providers}. */
     private final @Nullable ModelsFromEavs eavs;
 
@@ -88,6 +90,53 @@ final class AgentSession {
     /** Resume pi's own session file instead of starting a new conversation. */
     void resumeFrom(String sessionFile) {
         this.piSessionFile = sessionFile;
+    }
+
+    /**
+     * Continues a conversation kept in history: new messages follow its {@code nextIdx} messages, and pi continues
+     * its own session file when there is one (else pi starts without the earlier context, which the
+     * {@code session.resumed} event says).
+     */
+    void continueConversation(
+            int nextIdx, @Nullable String answeredBy, long createdAtMs, @Nullable String sessionFile) {
+        synchronized (this) {
+            this.nextHistoryIdx = nextIdx;
+            this.answeredBy = answeredBy;
+        }
+        this.createdAt = Instant.ofEpochMilli(createdAtMs);
+        this.piSessionFile = sessionFile;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("messages", nextIdx);
+        data.put("agent_context", sessionFile != null);
+        append("session.resumed", data);
+    }
+
+    /** A conversation in history with no session in this runner, as the session list shows it: stopped, resumable. */
+    static Map<String, Object> describeEarlier(Conversation c) {
+        String model = c.model();
+        String provider = null;
+        int slash = model == null ? -1 : model.indexOf('/');
+        if (model != null && slash > 0) {
+            provider = model.substring(0, slash);
+            model = model.substring(slash + 1);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("state", "stopped");
+        m.put("stop_reason", "earlier");
+        m.put("cwd", c.workspace() == null ? "." : c.workspace());
+        m.put("provider", provider);
+        m.put("model", model);
+        m.put("pi_session_id", c.agentSession());
+        m.put("created_at", Instant.ofEpochMilli(c.createdAtMs()).toString());
+        m.put("last_seq", 0);
+        m.put("subscribers", 0);
+        m.put("pid", null);
+        m.put("cost", null);
+        m.put("title", c.title());
+        m.put("messages", c.messageCount());
+        m.put("resumable", true);
+        return m;
     }
 
     AgentSession(
@@ -378,19 +427,24 @@ final class AgentSession {
         List<HistoryMessage> turn = new ArrayList<>();
         for (Object o : list) {
             if (o instanceof Map<?, ?> m) {
-                turn.add(PiHistory.of(id, nextHistoryIdx + turn.size(), m));
+                HistoryMessage hm = PiHistory.of(id, nextHistoryIdx + turn.size(), m);
+                turn.add(hm);
+                if (hm.model() != null) {
+                    answeredBy = hm.model();
+                }
             }
         }
         Conversation conversation = new Conversation(
                 id,
                 null,
                 cwd,
-                model,
+                answeredBy,
                 createdAt.toEpochMilli(),
                 System.currentTimeMillis(),
                 nextHistoryIdx + turn.size(),
                 cost.tokens(),
-                cost.usd());
+                cost.usd(),
+                piSessionId);
         HistoryWriter.Outcome outcome = h.write(conversation, turn);
         nextHistoryIdx += turn.size();
         if (outcome.error() != null) {

@@ -11,6 +11,7 @@ import io.oqto.runner.spi.StreamingOperation;
 import io.oqto.runner.spi.WorkspacePaths;
 import io.oqto.runner.spi.eavs.EavsAccess;
 import io.oqto.runner.spi.eavs.EavsAccessException;
+import io.oqto.runner.spi.history.Conversation;
 import io.oqto.runner.spi.history.HistoryStore;
 import io.oqto.runner.spi.process.ProcessLauncher;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
@@ -45,7 +47,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,20 +59,25 @@ import org.slf4j.LoggerFactory;
  */
 @Component(
         service = RunnerOperation.class,
-        configurationPid = "oqto.agent",
+        configurationPid = {"oqto.agent", "oqto.history"},
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
-@Designate(ocd = AgentConfig.class)
 public final class AgentSessions implements StreamingOperation {
 
-    static final Set<String> TYPES = Set.of(
-            "create_session",
-            "list_sessions",
-            "session_info",
-            "session_command",
-            "subscribe_session",
-            "stop_session",
-            "restart_session",
-            "delete_session");
+    static final Set<String> TYPES = Stream.concat(
+                    Stream.of(
+                            "create_session",
+                            "list_sessions",
+                            "session_info",
+                            "session_command",
+                            "subscribe_session",
+                            "stop_session",
+                            "restart_session",
+                            "delete_session"),
+                    HistoryRequests.TYPES.stream())
+            .collect(Collectors.toUnmodifiableSet());
+    /** Earlier conversations shown in the session list. */
+    static final int EARLIER_LISTED = 50;
+
     private static final Pattern SESSION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
     private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
@@ -104,7 +110,10 @@ public final class AgentSessions implements StreamingOperation {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile @Nullable EavsAccess eavs;
 
-    /** Where turns are kept; optional and dynamic: without one, sessions keep no history (none is configured). */
+    /**
+     * Where turns are kept; optional and dynamic: while none is there (its feature being installed, its bundle
+     * updated) turns wait in the replay queue, unless {@code [history] store = "off"}.
+     */
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC,
@@ -112,6 +121,12 @@ public final class AgentSessions implements StreamingOperation {
     private volatile @Nullable HistoryStore history;
 
     private final HistoryWriter historyWriter;
+    private final HistoryRequests historyRequests;
+    private volatile boolean historyOn;
+    /** When the watchdog last tried the replay queue (it retries every {@link #REPLAY_EVERY_MS}). */
+    private long lastReplayMs;
+
+    private static final long REPLAY_EVERY_MS = 5_000;
 
     private volatile AgentSettings settings;
     private volatile String[] providers;
@@ -123,6 +138,7 @@ public final class AgentSessions implements StreamingOperation {
             @Reference ProcessLauncher launcher,
             @Reference WorkspacePaths workspace,
             AgentConfig config,
+            HistoryConfig historyConfig,
             BundleContext context) {
         this(
                 launcher,
@@ -130,7 +146,10 @@ public final class AgentSessions implements StreamingOperation {
                 config,
                 PiModels.agentDir(),
                 DeploymentMode.of(context).isMultiUser(),
-                null);
+                null,
+                null,
+                Home.state().resolve("oqto/history-queue.jsonl"));
+        modified(config, historyConfig);
     }
 
     AgentSessions(
@@ -162,17 +181,25 @@ public final class AgentSessions implements StreamingOperation {
             Path historyQueue) {
         this.eavs = eavs;
         this.history = history;
-        this.historyWriter = new HistoryWriter(() -> this.history, new HistoryQueue(historyQueue, 10_000));
+        this.historyOn = history != null;
+        this.historyWriter =
+                new HistoryWriter(() -> this.history, () -> historyOn, new HistoryQueue(historyQueue, 10_000));
+        this.historyRequests = new HistoryRequests(() -> this.history, () -> historyOn, historyWriter);
         this.launcher = launcher;
         this.workspace = workspace;
         this.piAgentDir = piAgentDir;
         this.multiUser = multiUser;
-        modified(config);
+        apply(config);
         watching = watchdog.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
     }
 
     @Modified
-    void modified(AgentConfig config) {
+    void modified(AgentConfig config, HistoryConfig historyConfig) {
+        apply(config);
+        historyOn = !historyConfig.store().equals("off");
+    }
+
+    private void apply(AgentConfig config) {
         PiModels.check(config.providers()); // an invalid entry fails here, at activation, not at the first session
         settings = AgentSettings.of(config);
         providers = config.providers();
@@ -210,10 +237,16 @@ public final class AgentSessions implements StreamingOperation {
 
     @Override
     public Frame handle(Frame r) throws ProtocolException {
+        if (HistoryRequests.TYPES.contains(r.type())) {
+            return historyRequests.handle(r, sessions::containsKey);
+        }
         return switch (r.type()) {
             case "create_session" -> create(r);
             case "list_sessions" ->
-                Frame.of(r.id(), "session_list").with("sessions", list()).with("subscriptions", feeds.get());
+                Frame.of(r.id(), "session_list")
+                        .with("sessions", list())
+                        .with("subscriptions", feeds.get())
+                        .with("history", historyRequests.state());
             case "session_info" -> Frame.of(r.id(), "session_info").with("session", get(r).describe());
             case "session_command" -> command(r);
             case "stop_session" -> {
@@ -243,6 +276,10 @@ public final class AgentSessions implements StreamingOperation {
                             + " sessions ([agent] max_sessions); delete one first",
                     null);
         }
+        Conversation earlier = earlier(r.fields().get("resume"));
+        if (earlier != null) {
+            return resume(r.id(), earlier, r.fields().containsKey("cwd") ? cwd : null, provider, model);
+        }
         String id = optional(r, "session", UUID.randomUUID().toString().substring(0, 8));
         if (!SESSION_ID.matcher(id).matches()) {
             throw invalid("\"session\" must be 1-40 of a-z, 0-9 and -, starting with a letter or digit");
@@ -254,11 +291,72 @@ public final class AgentSessions implements StreamingOperation {
         if (resume != null) {
             session.resumeFrom(resume);
         }
-        if (sessions.putIfAbsent(id, session) != null) {
-            throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a session " + id + " exists", null);
+        return startNew(r.id(), "session_created", session);
+    }
+
+    private Frame startNew(@Nullable String requestId, String replyType, AgentSession session)
+            throws ProtocolException {
+        if (sessions.putIfAbsent(session.id(), session) != null) {
+            throw new ProtocolException(ErrorCode.PROCESS_EXISTS, "a session " + session.id() + " exists", null);
         }
         starter.execute(session::start);
-        return Frame.of(r.id(), "session_created").with("session", session.describe());
+        return Frame.of(requestId, replyType).with("session", session.describe());
+    }
+
+    /**
+     * The conversation in history that {@code resume} names, when it is one with no session in this runner; null
+     * when {@code resume} is absent or names none (then it may be an earlier pi session's id).
+     */
+    private @Nullable Conversation earlier(@Nullable Object resume) throws ProtocolException {
+        if (!(resume instanceof String id) || !SESSION_ID.matcher(id).matches() || history == null || !historyOn) {
+            return null;
+        }
+        if (sessions.containsKey(id)) {
+            throw new ProtocolException(
+                    ErrorCode.PROCESS_EXISTS,
+                    "session " + id + " is in this runner: restart it (restart_session) instead of resuming it",
+                    null);
+        }
+        try {
+            return historyRequests.find(id);
+        } catch (ProtocolException e) {
+            if (e.code() == ErrorCode.CONVERSATION_NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A session continuing conversation {@code earlier} under its id: its messages stay where they are and new ones
+     * follow them; pi continues its own session file when it still exists (else it starts with an empty context,
+     * said in the {@code resumed} event).
+     */
+    private Frame resume(
+            @Nullable String requestId,
+            Conversation earlier,
+            @Nullable String cwd,
+            @Nullable String provider,
+            @Nullable String model)
+            throws ProtocolException {
+        String dir = cwd != null ? cwd : earlier.workspace() != null ? earlier.workspace() : ".";
+        workspace.existing(dir);
+        String earlierModel = earlier.model();
+        String[] answeredBy = earlierModel == null ? new String[0] : earlierModel.split("/", 2);
+        String p = provider != null ? provider : answeredBy.length == 2 ? answeredBy[0] : null;
+        String m = model != null ? model : answeredBy.length == 2 ? answeredBy[1] : null;
+        AgentSession.ModelsFromEavs models = modelsFor(p, m);
+        int next;
+        try {
+            next = historyWriter.nextIdx(earlier);
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.IO_ERROR, "cannot read the history queue: " + e.getMessage(), null);
+        }
+        String piSession = earlier.agentSession();
+        String piFile = piSession == null ? null : piSessionFile(piSession);
+        AgentSession session = new AgentSession(earlier.id(), dir, p, m, launcher, settings, models, historyWriter);
+        session.continueConversation(next, earlier.model(), earlier.createdAtMs(), piFile);
+        return startNew(requestId, "session_created", session);
     }
 
     /**
@@ -270,22 +368,42 @@ public final class AgentSessions implements StreamingOperation {
             return null;
         }
         if (!(resume instanceof String id) || !id.matches("[A-Za-z0-9-]{1,64}")) {
-            throw invalid("\"resume\" must be the id of an earlier pi session");
+            throw invalid("\"resume\" must be the id of a conversation in history or of an earlier pi session");
         }
+        String file = piSessionFile(id);
+        if (file == null) {
+            throw new ProtocolException(
+                    ErrorCode.SESSION_NOT_FOUND,
+                    "no conversation " + id + " in history and no pi session " + id + " under "
+                            + piAgentDir.resolve("sessions"),
+                    null);
+        }
+        return file;
+    }
+
+    /** pi's session file for its session id, or null when pi has none (pi writes it after the first answer). */
+    private @Nullable String piSessionFile(String piSessionId) throws ProtocolException {
         Path sessionsDir = piAgentDir.resolve("sessions");
         try (Stream<Path> files = Files.exists(sessionsDir) ? Files.walk(sessionsDir, 2) : Stream.empty()) {
-            return files.filter(f -> f.getFileName().toString().endsWith("_" + id + ".jsonl"))
+            return files.filter(f -> f.getFileName().toString().endsWith("_" + piSessionId + ".jsonl"))
                     .findFirst()
                     .map(Path::toString)
-                    .orElseThrow(() -> new ProtocolException(
-                            ErrorCode.SESSION_NOT_FOUND, "no pi session " + id + " under " + sessionsDir, null));
+                    .orElse(null);
         } catch (IOException e) {
             throw new ProtocolException(
-                    ErrorCode.IO_ERROR, "cannot look for pi session " + id + ": " + e.getMessage(), null);
+                    ErrorCode.IO_ERROR, "cannot look for pi session " + piSessionId + ": " + e.getMessage(), null);
         }
     }
 
     private Frame restart(Frame r) throws ProtocolException {
+        Object id = r.fields().get("session");
+        if (id instanceof String sid && !sessions.containsKey(sid)) {
+            Conversation earlier = earlier(sid);
+            if (earlier != null) {
+                // An earlier session the list shows as stopped is restarted the one way it can be: resumed.
+                return resume(r.id(), earlier, null, null, null);
+            }
+        }
         AgentSession s = get(r);
         if (s.state() != AgentSession.State.STOPPED) {
             throw new ProtocolException(
@@ -315,21 +433,48 @@ public final class AgentSessions implements StreamingOperation {
                 .with("data", s.command(command, fields).get("data"));
     }
 
+    /**
+     * The sessions in this runner, then the latest conversations in history that have none here (ended before the
+     * runner restarted, or deleted): stopped, and resumable with {@code restart_session} or
+     * {@code create_session {"resume": id}}.
+     */
     private List<Map<String, Object>> list() {
         List<Map<String, Object>> all = new ArrayList<>();
         sessions.values().stream()
                 .sorted(Comparator.comparing(AgentSession::id))
                 .forEach(s -> all.add(s.describe()));
+        for (Conversation c : historyRequests.latest(EARLIER_LISTED)) {
+            if (!sessions.containsKey(c.id()) && SESSION_ID.matcher(c.id()).matches()) {
+                all.add(AgentSession.describeEarlier(c));
+            }
+        }
         return all;
     }
 
     private void watch() {
+        replayHistory();
         for (AgentSession s : sessions.values()) {
             try {
                 s.watch();
             } catch (RuntimeException e) {
                 LOG.error("watching session {} failed", s.id(), e);
             }
+        }
+    }
+
+    /** Every few seconds, what waits in the history queue is sent when a store is there (without a new turn). */
+    private void replayHistory() {
+        long now = System.currentTimeMillis();
+        if (now - lastReplayMs < REPLAY_EVERY_MS || historyWriter.waiting() <= 0) {
+            return;
+        }
+        lastReplayMs = now;
+        try {
+            for (String refused : historyWriter.replay()) {
+                LOG.error("history refused a queued write (kept in the .refused file): {}", refused);
+            }
+        } catch (IOException e) {
+            LOG.error("cannot replay the history queue: {}", e.getMessage());
         }
     }
 

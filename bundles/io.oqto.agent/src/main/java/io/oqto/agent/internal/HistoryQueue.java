@@ -65,6 +65,29 @@ final class HistoryQueue {
     }
 
     /**
+     * The idx after the last message waiting for conversation {@code id}, 0 when none waits: a resumed session
+     * continues after these, not after what the store holds so far.
+     */
+    synchronized int nextIdx(String id) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        int next = 0;
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, Object> entry = Json.object(line);
+            if (id.equals(conversationOf(entry).id())) {
+                for (HistoryMessage m : messagesOf(entry)) {
+                    next = Math.max(next, m.idx() + 1);
+                }
+            }
+        }
+        return next;
+    }
+
+    /**
      * Sends the waiting writes in order until the store cannot be reached; a write it refuses is set aside in
      * {@code <file>.refused} so that it cannot block the others, and named in the answer.
      */
@@ -112,6 +135,7 @@ final class HistoryQueue {
         conv.put("message_count", c.messageCount());
         conv.put("tokens", c.tokens());
         conv.put("cost_usd", c.costUsd());
+        conv.put("agent_session", c.agentSession());
         List<Map<String, Object>> ms = new ArrayList<>();
         for (HistoryMessage m : messages) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -140,7 +164,8 @@ final class HistoryQueue {
                 Json.whole(c.get("updated_at_ms")),
                 Json.whole(c.get("message_count")),
                 Json.whole(c.get("tokens")),
-                c.get("cost_usd") instanceof Number n ? n.doubleValue() : 0);
+                c.get("cost_usd") instanceof Number n ? n.doubleValue() : 0,
+                text(c.get("agent_session")));
     }
 
     @SuppressWarnings("unchecked")

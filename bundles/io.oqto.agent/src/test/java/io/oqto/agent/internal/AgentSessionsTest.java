@@ -169,6 +169,17 @@ class AgentSessionsTest {
         }
     }
 
+    /** A {@code [history]} section as DS would give it. */
+    @SuppressWarnings("ImmutableAnnotationChecker")
+    record TestHistoryConfig(String store, String hstry) implements HistoryConfig {
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return HistoryConfig.class;
+        }
+    }
+
+    static final HistoryConfig HISTORY_OFF = new TestHistoryConfig("off", "hstry");
+
     private AgentConfig config() {
         return new TestAgentConfig(
                 startTimeoutMs,
@@ -347,10 +358,11 @@ class AgentSessionsTest {
         Frame messages = call(again, "session_command", "session", "second", "command", "get_messages");
         assertTrue(messages.fields().get("data").toString().contains("You said: remember me"), messages.toString());
         assertEquals(
-                "session_not_found: no pi session 0000-nope under " + dir.resolve("agent/sessions"),
+                "session_not_found: no conversation 0000-nope in history and no pi session 0000-nope under "
+                        + dir.resolve("agent/sessions"),
                 error(again, "create_session", "session", "third", "resume", "0000-nope"));
         assertEquals(
-                "invalid_request: \"resume\" must be the id of an earlier pi session",
+                "invalid_request: \"resume\" must be the id of a conversation in history or of an earlier pi session",
                 error(again, "create_session", "session", "third", "resume", "../x"));
     }
 
@@ -390,14 +402,14 @@ class AgentSessionsTest {
     void aProviderKeyFromAFileReachesTheProviderAndAMissingOneIsNamed() throws Exception {
         Path keyFile = Files.writeString(dir.resolve("fake.key"), "from-a-file\n");
         providerKey = "file:" + keyFile;
-        sessions.modified(config());
+        sessions.modified(config(), HISTORY_OFF);
         Recorder r = ready("filed");
         call(r, "session_command", "session", "filed", "command", "prompt", "message", "hello");
         r.await(type("agent.idle"), "the end of the run");
         assertEquals("Bearer from-a-file", llm.requests().get(0).authorization());
 
         providerKey = "file:" + dir.resolve("missing.key");
-        sessions.modified(config());
+        sessions.modified(config(), HISTORY_OFF);
         assertEquals(
                 "spawn_failed: cannot write pi's models.json: [agent] providers entry \"fake\": cannot read key file "
                         + dir.resolve("missing.key") + " as " + System.getProperty("user.name") + ": no such file",
@@ -478,7 +490,7 @@ class AgentSessionsTest {
                         FakeLlm.MODEL));
         assertFalse(Files.exists(dir.resolve("agent/models.json")), "no key was written");
         sharedProviderKeys = true;
-        sessions.modified(config());
+        sessions.modified(config(), HISTORY_OFF);
         ready("shared");
     }
 
@@ -486,7 +498,7 @@ class AgentSessionsTest {
     void aStalledStreamAndAnUnwatchedIdleSessionAreStoppedWithTheirReason() throws Exception {
         stallMs = 1500;
         idleMs = 1500;
-        sessions.modified(config());
+        sessions.modified(config(), HISTORY_OFF);
         Recorder r = ready("stall");
         call(r, "session_command", "session", "stall", "command", "prompt", "message", "hang");
         Map<?, ?> err = r.await(type("session.error"), "the stall");
@@ -515,7 +527,7 @@ class AgentSessionsTest {
     @Test
     void aLateSubscriberGetsTheReplayAndOneThatFellBehindGetsAResync() throws Exception {
         replay = 20;
-        sessions.modified(config());
+        sessions.modified(config(), HISTORY_OFF);
         Recorder first = ready("rp");
         call(
                 first,

@@ -29,17 +29,26 @@ class HistoryQueueTest {
     @TempDir
     Path state;
 
-    /** A store keyed like hstry (conversation, idx); it can be down or refuse one conversation. */
+    /**
+     * An in-memory store keyed like hstry (conversation, idx), with its list, lookup, tail, word search, rename and
+     * delete; it can be down or refuse one conversation.
+     */
     static final class RecordingStore implements HistoryStore {
         final Map<String, HistoryMessage> messages = new TreeMap<>();
+        final Map<String, Conversation> conversations = new TreeMap<>();
         final List<String> writes = new ArrayList<>();
-        boolean down;
+        volatile boolean down;
 
         @Nullable
         String refuse;
 
         @Override
-        public void write(Conversation c, List<HistoryMessage> ms) throws HistoryException {
+        public String kind() {
+            return "recording";
+        }
+
+        @Override
+        public synchronized void write(Conversation c, List<HistoryMessage> ms) throws HistoryException {
             if (down) {
                 throw new HistoryException("hstry at 127.0.0.1:1: UNAVAILABLE", true);
             }
@@ -50,39 +59,106 @@ class HistoryQueueTest {
             for (HistoryMessage m : ms) {
                 messages.put(c.id() + "/" + m.idx(), m);
             }
+            Conversation old = conversations.get(c.id());
+            conversations.put(
+                    c.id(),
+                    new Conversation(
+                            c.id(),
+                            old != null && c.title() == null ? old.title() : c.title(),
+                            c.workspace(),
+                            c.model(),
+                            old == null ? c.createdAtMs() : old.createdAtMs(),
+                            c.updatedAtMs(),
+                            of(c.id()).size(),
+                            c.tokens(),
+                            c.costUsd(),
+                            c.agentSession()));
+        }
+
+        private List<HistoryMessage> of(String id) {
+            return messages.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(id + "/"))
+                    .map(Map.Entry::getValue)
+                    .sorted(java.util.Comparator.comparingInt(HistoryMessage::idx))
+                    .toList();
+        }
+
+        private void up() throws HistoryException {
+            if (down) {
+                throw new HistoryException("hstry at 127.0.0.1:1: UNAVAILABLE", true);
+            }
         }
 
         @Override
-        public List<Conversation> list(int limit, int offset) {
-            return List.of();
+        public synchronized List<Conversation> list(int limit, int offset) throws HistoryException {
+            up();
+            return conversations.values().stream()
+                    .sorted(java.util.Comparator.comparingLong(Conversation::updatedAtMs)
+                            .reversed())
+                    .skip(offset)
+                    .limit(limit)
+                    .toList();
         }
 
         @Override
-        public Optional<Conversation> find(String id) {
-            return Optional.empty();
+        public synchronized Optional<Conversation> find(String id) throws HistoryException {
+            up();
+            return Optional.ofNullable(conversations.get(id));
         }
 
         @Override
-        public List<HistoryMessage> messages(String id, int limit, boolean tail) {
-            return List.of();
+        public synchronized List<HistoryMessage> messages(String id, int limit, boolean tail) throws HistoryException {
+            up();
+            List<HistoryMessage> all = of(id);
+            return tail && limit > 0 && all.size() > limit ? all.subList(all.size() - limit, all.size()) : all;
         }
 
         @Override
-        public List<SearchHit> search(String q, @Nullable String w, @Nullable String r, int limit) {
-            return List.of();
+        public synchronized List<SearchHit> search(String q, @Nullable String w, @Nullable String r, int limit)
+                throws HistoryException {
+            up();
+            List<SearchHit> hits = new ArrayList<>();
+            for (Map.Entry<String, HistoryMessage> e : messages.entrySet()) {
+                HistoryMessage m = e.getValue();
+                String conversation = e.getKey().substring(0, e.getKey().lastIndexOf('/'));
+                if (m.content().contains(q) && (r == null || r.equals(m.role())) && hits.size() < limit) {
+                    hits.add(new SearchHit(conversation, m.idx(), m.role(), m.content(), m.createdAtMs()));
+                }
+            }
+            return hits;
         }
 
         @Override
-        public void rename(String id, String title) {}
+        public synchronized void rename(String id, String title) throws HistoryException {
+            up();
+            Conversation c = conversations.get(id);
+            if (c != null) {
+                conversations.put(
+                        id,
+                        new Conversation(
+                                id,
+                                title,
+                                c.workspace(),
+                                c.model(),
+                                c.createdAtMs(),
+                                c.updatedAtMs(),
+                                c.messageCount(),
+                                c.tokens(),
+                                c.costUsd(),
+                                c.agentSession()));
+            }
+        }
 
         @Override
-        public boolean delete(String id) {
-            return false;
+        public synchronized boolean delete(String id) throws HistoryException {
+            up();
+            messages.keySet().removeIf(k -> k.startsWith(id + "/"));
+            return conversations.remove(id) != null;
         }
     }
 
     private static Conversation conversation(String id) {
-        return new Conversation(id, null, "/w", null, 1000, 2000, 0, 0, 0);
+        return new Conversation(id, null, "/w", null, 1000, 2000, 0, 0, 0, "pi-" + id);
     }
 
     private static List<HistoryMessage> turn(int from) {

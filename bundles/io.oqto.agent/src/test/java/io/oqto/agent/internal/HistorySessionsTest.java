@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,11 @@ class HistorySessionsTest {
         llm = new FakeLlm(0);
         Files.createDirectories(dir.resolve("ws"));
         launcher = new DirectLauncher(dir.resolve("ws"), dir.resolve("agent"));
+        sessions = runner(store);
+    }
+
+    /** A runner's sessions: all of them share the pi agent directory, the store and the replay queue. */
+    private AgentSessions runner(HistoryQueueTest.@Nullable RecordingStore bound) throws Exception {
         AgentSessionsTest.TestAgentConfig config = new AgentSessionsTest.TestAgentConfig(
                 30_000,
                 60_000,
@@ -46,15 +52,17 @@ class HistorySessionsTest {
                 4,
                 new String[] {"fake openai-completions " + llm.baseUrl() + " literal:test-key " + FakeLlm.MODEL},
                 false);
-        sessions = new AgentSessions(
+        AgentSessions s = new AgentSessions(
                 launcher,
                 new ConfinedWorkspace(dir.resolve("ws")),
                 config,
                 dir.resolve("agent"),
                 false,
                 AgentSessionsTest.NO_EAVS,
-                store,
+                bound,
                 dir.resolve("state/history-queue.jsonl"));
+        s.modified(config, new AgentSessionsTest.TestHistoryConfig("auto", "hstry"));
+        return s;
     }
 
     @AfterEach
@@ -137,6 +145,67 @@ class HistorySessionsTest {
         turn(r, "h2", "three", 3);
         assertEquals(List.of("h2#0#1", "h2#2#3", "h2#4#5"), store.writes, "the queue first, in order, then the turn");
         assertEquals(6, store.messages.size());
+    }
+
+    @Test
+    void aRestartedRunnerListsTheEarlierSessionAndResumesItWithItsMessagesAndPisContext() throws Exception {
+        Recorder r = ready("r1");
+        turn(r, "r1", "remember the word zebra", 1);
+        sessions.deactivate(); // the runner stops: pi ends, the session is gone from memory
+        sessions = runner(store);
+        Map<?, ?> earlier = sessionsListed().stream()
+                .filter(x -> "r1".equals(x.get("id")))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("stopped", earlier.get("state"));
+        assertEquals("earlier", earlier.get("stop_reason"));
+        assertEquals(true, earlier.get("resumable"));
+        assertEquals(2L, earlier.get("messages"));
+        assertEquals("fake", earlier.get("provider"));
+        assertEquals(FakeLlm.MODEL, earlier.get("model"));
+
+        Frame created = sessions.handle(Frame.of("5", "create_session").with("resume", "r1"));
+        assertEquals("r1", ((Map<?, ?>) created.fields().get("session")).get("id"));
+        Recorder again = new Recorder();
+        FeedRecorder feed = new FeedRecorder(
+                sessions.subscribe(Frame.of("6", "subscribe_session").with("session", "r1")));
+        feeds.add(feed);
+        again.feeds.add(feed);
+        Map<?, ?> resumed = again.await(AgentSessionsTest.type("session.resumed"), "the resume");
+        assertEquals(Map.of("messages", 2, "agent_context", true), resumed.get("data"));
+        again.await(AgentSessionsTest.state("idle"), "idle");
+        turn(again, "r1", "which word?", 1);
+        assertTrue(
+                llm.requests().get(llm.requests().size() - 1).body().toString().contains("remember the word zebra"),
+                "pi continued its own context");
+        assertEquals(List.of("r1#0#1", "r1#2#3"), store.writes, "the conversation continues at idx 2");
+        assertEquals(4L, store.find("r1").orElseThrow().messageCount());
+    }
+
+    @Test
+    void withoutAStoreYetTurnsWaitAndTheWatchdogWritesThemWhenOneComes() throws Exception {
+        sessions.deactivate();
+        HistoryQueueTest.RecordingStore later = new HistoryQueueTest.RecordingStore();
+        later.down = true; // "bound" but not answering, as a store whose feature is still being installed
+        sessions = runner(later);
+        Recorder r = ready("w1");
+        turn(r, "w1", "one", 1);
+        assertEquals(1, r.types().stream().filter("history.queued"::equals).count());
+        later.down = false;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (later.writes.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of("w1#0#1"), later.writes, "replayed without another turn");
+        Map<?, ?> history = (Map<?, ?>)
+                sessions.handle(Frame.of("7", "list_sessions")).fields().get("history");
+        assertEquals(Map.of("store", "recording", "waiting", 0), history);
+    }
+
+    private List<Map<?, ?>> sessionsListed() throws Exception {
+        List<?> all = (List<?>)
+                sessions.handle(Frame.of("l", "list_sessions")).fields().get("sessions");
+        return all.stream().<Map<?, ?>>map(x -> (Map<?, ?>) x).toList();
     }
 
     @Test

@@ -56,6 +56,10 @@ public enum ErrorCode {
     INVALID_STATE,
     /** The agent (pi) refused or failed a command; the message has its words (since 1.2). */
     AGENT_ERROR,
+    /** No conversation with that id in the user's history (since 1.5). */
+    CONVERSATION_NOT_FOUND,
+    /** History is off, its store is not installed yet, or the store (hstry) does not answer (since 1.5). */
+    HISTORY_UNAVAILABLE,
     /** A bug or an unexpected failure inside the runner. */
     INTERNAL;
 

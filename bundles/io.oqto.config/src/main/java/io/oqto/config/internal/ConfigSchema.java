@@ -206,6 +206,18 @@ public final class ConfigSchema {
                 KeySpec.integer("rpm_limit", 1, 1_000_000, "requests per minute of each user's key"),
                 KeySpec.integer("request_timeout_ms", 100, 600_000, "how long eavs may take to answer oqto"));
         section(
+                "history",
+                KeySpec.string(
+                        "store",
+                        "where agent sessions are kept: auto (hstry when its program is installed, else embedded), "
+                                + "embedded, hstry or off",
+                        v -> List.of("auto", "embedded", "hstry", "off").contains(v)
+                                ? null
+                                : "must be one of auto, embedded, hstry, off"),
+                KeySpec.string(
+                        "hstry", "the hstry program: a path, or a name looked up on PATH", ConfigSchema::program),
+                KeySpec.integer("hstry_timeout_ms", 100, 600_000, "how long hstry may take to answer"));
+        section(
                 "auth",
                 KeySpec.string(
                         "admin_token_file",

@@ -28,6 +28,8 @@ class ConfigAgreementTest {
     /** Every component configured from config.toml. */
     static final List<String> COMPONENTS = List.of(
             "io.oqto.agent.internal.AgentSessions",
+            "io.oqto.agent.internal.HistoryFeatures",
+            "io.oqto.hstry.internal.HstryHistoryComponent",
             "io.oqto.auth.internal.TokenServiceComponent",
             "io.oqto.eavs.internal.EavsAdminComponent",
             "io.oqto.eavs.internal.RunnerEavs",

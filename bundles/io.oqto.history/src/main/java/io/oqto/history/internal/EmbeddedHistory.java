@@ -1,10 +1,5 @@
 package io.oqto.history.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import io.oqto.runner.protocol.JsonTrees;
 import io.oqto.runner.spi.PrivateFiles;
 import io.oqto.runner.spi.history.Conversation;
 import io.oqto.runner.spi.history.HistoryException;
@@ -12,7 +7,6 @@ import io.oqto.runner.spi.history.HistoryMessage;
 import io.oqto.runner.spi.history.HistoryStore;
 import io.oqto.runner.spi.history.SearchHit;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,7 +31,6 @@ import org.sqlite.JDBC;
  */
 final class EmbeddedHistory implements HistoryStore, AutoCloseable {
 
-    private static final JsonFactory JSON = new JsonFactory();
     private final Connection db;
     private final Path file;
 
@@ -58,7 +51,7 @@ final class EmbeddedHistory implements HistoryStore, AutoCloseable {
                 s.execute("PRAGMA foreign_keys=ON");
                 s.execute("CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, title TEXT, workspace TEXT,"
                         + " model TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, tokens INTEGER NOT NULL"
-                        + " DEFAULT 0, cost_usd REAL NOT NULL DEFAULT 0)");
+                        + " DEFAULT 0, cost_usd REAL NOT NULL DEFAULT 0, agent_session TEXT)");
                 s.execute("CREATE TABLE IF NOT EXISTS messages (conversation TEXT NOT NULL REFERENCES conversations(id)"
                         + " ON DELETE CASCADE, idx INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL, parts_json"
                         + " TEXT NOT NULL, created_at INTEGER NOT NULL, model TEXT, provider TEXT, tokens INTEGER,"
@@ -72,14 +65,21 @@ final class EmbeddedHistory implements HistoryStore, AutoCloseable {
     }
 
     @Override
+    public String kind() {
+        return "embedded";
+    }
+
+    @Override
     public synchronized void write(Conversation c, List<HistoryMessage> messages) throws HistoryException {
         try {
             db.setAutoCommit(false);
             try (PreparedStatement up = db.prepareStatement("INSERT INTO conversations (id, title, workspace, model,"
-                    + " created_at, updated_at, tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE"
+                    + " created_at, updated_at, tokens, cost_usd, agent_session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id)"
+                    + " DO UPDATE"
                     + " SET title = COALESCE(excluded.title, title), workspace = COALESCE(excluded.workspace, workspace),"
                     + " model = COALESCE(excluded.model, model), updated_at = excluded.updated_at, tokens ="
-                    + " excluded.tokens, cost_usd = excluded.cost_usd")) {
+                    + " excluded.tokens, cost_usd = excluded.cost_usd, agent_session = COALESCE(excluded.agent_session,"
+                    + " agent_session)")) {
                 up.setString(1, c.id());
                 setText(up, 2, c.title());
                 setText(up, 3, c.workspace());
@@ -88,6 +88,7 @@ final class EmbeddedHistory implements HistoryStore, AutoCloseable {
                 up.setLong(6, seconds(c.updatedAtMs()));
                 up.setLong(7, c.tokens());
                 up.setDouble(8, c.costUsd());
+                setText(up, 9, c.agentSession());
                 up.executeUpdate();
             }
             for (HistoryMessage m : messages) {
@@ -104,7 +105,7 @@ final class EmbeddedHistory implements HistoryStore, AutoCloseable {
 
     /** hstry's rule: an idx it has with the same content and parts is left alone; otherwise written. */
     private void upsert(String conversation, HistoryMessage m) throws SQLException {
-        String parts = json(m.parts());
+        String parts = m.partsJson();
         try (PreparedStatement same = db.prepareStatement(
                 "SELECT 1 FROM messages WHERE conversation = ? AND idx = ? AND content = ? AND parts_json = ?")) {
             same.setString(1, conversation);
@@ -174,7 +175,7 @@ final class EmbeddedHistory implements HistoryStore, AutoCloseable {
     private List<Conversation> conversations(String tail, int limit, int offset, @Nullable String id)
             throws HistoryException {
         String sql = "SELECT c.id, c.title, c.workspace, c.model, c.created_at, c.updated_at, c.tokens, c.cost_usd,"
-                + " (SELECT COUNT(*) FROM messages m WHERE m.conversation = c.id) FROM conversations c WHERE 1 = 1 "
+                + " c.agent_session, (SELECT COUNT(*) FROM messages m WHERE m.conversation = c.id) FROM conversations c WHERE 1 = 1 "
                 + tail;
         try (PreparedStatement q = db.prepareStatement(sql)) {
             if (id != null) {
@@ -193,9 +194,10 @@ final class EmbeddedHistory implements HistoryStore, AutoCloseable {
                             r.getString(4),
                             r.getLong(5) * 1000,
                             r.getLong(6) * 1000,
-                            r.getLong(9),
+                            r.getLong(10),
                             r.getLong(7),
-                            r.getDouble(8)));
+                            r.getDouble(8),
+                            r.getString(9)));
                 }
             }
             return out;
@@ -361,22 +363,9 @@ final class EmbeddedHistory implements HistoryStore, AutoCloseable {
         return Math.floorDiv(ms, 1000);
     }
 
-    private static String json(Object value) {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            JsonTrees.write(g, value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return w.toString();
-    }
-
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> parts(String text) throws SQLException {
-        try (JsonParser p = JSON.createParser(text)) {
-            JsonToken t = p.nextToken();
-            Object v = t == null ? null : JsonTrees.read(p, t);
-            return v instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+        try {
+            return HistoryMessage.partsFrom(text);
         } catch (IOException e) {
             throw new SQLException("stored parts are not JSON: " + e.getMessage(), e);
         }

@@ -35,7 +35,7 @@ class EmbeddedHistoryTest {
 
     private static Conversation conversation(String id, long updated) {
         return new Conversation(
-                id, null, "/home/alice/oqto", "fake/fake-model", 1_700_000_000_000L, updated, 0, 17, 0.02);
+                id, null, "/home/alice/oqto", "fake/fake-model", 1_700_000_000_000L, updated, 0, 17, 0.02, "pi-" + id);
     }
 
     @Test

@@ -1,13 +1,16 @@
 package io.oqto.hstry.internal;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.oqto.hstry.proto.AppendMessagesRequest;
 import io.oqto.hstry.proto.ConversationSummary;
@@ -22,16 +25,25 @@ import io.oqto.hstry.proto.SearchServiceGrpc;
 import io.oqto.hstry.proto.UpdateConversationRequest;
 import io.oqto.hstry.proto.WriteConversationRequest;
 import io.oqto.hstry.proto.WriteServiceGrpc;
+import io.oqto.runner.protocol.JsonTrees;
 import io.oqto.runner.spi.history.Conversation;
 import io.oqto.runner.spi.history.HistoryException;
 import io.oqto.runner.spi.history.HistoryMessage;
 import io.oqto.runner.spi.history.HistoryStore;
 import io.oqto.runner.spi.history.SearchHit;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -46,17 +58,23 @@ final class HstryHistory implements HistoryStore, AutoCloseable {
 
     static final String SOURCE = "pi";
     static final int MAX_MESSAGE_SIZE = 64 << 20;
-    private static final TypeReference<List<Map<String, Object>>> PARTS = new TypeReference<>() {};
+    private static final JsonFactory JSON = new JsonFactory();
 
-    private final ObjectMapper json = new ObjectMapper();
     private final ManagedChannel channel;
-    private final @Nullable EpollEventLoopGroup loops;
+    private final EpollEventLoopGroup loops;
+    private final ExecutorService executor;
     private final String where;
     private final long deadlineMs;
 
-    private HstryHistory(ManagedChannel channel, @Nullable EpollEventLoopGroup loops, String where, long deadlineMs) {
+    private HstryHistory(
+            ManagedChannel channel,
+            EpollEventLoopGroup loops,
+            ExecutorService executor,
+            String where,
+            long deadlineMs) {
         this.channel = channel;
         this.loops = loops;
+        this.executor = executor;
         this.where = where;
         this.deadlineMs = deadlineMs;
     }
@@ -81,24 +99,45 @@ final class HstryHistory implements HistoryStore, AutoCloseable {
                 true);
     }
 
+    /**
+     * A channel with threads of its own (one event loop, one executor), so that closing it leaves no thread behind:
+     * gRPC's shared pools would outlive this bundle's class loader after an update.
+     */
     private static HstryHistory open(HstryDiscovery.Endpoint e, long deadlineMs) {
+        EpollEventLoopGroup group = new EpollEventLoopGroup(1, daemon("oqto-hstry-io"));
+        ExecutorService executor = Executors.newSingleThreadExecutor(daemon("oqto-hstry-calls"));
+        NettyChannelBuilder b;
+        String where;
         if (e instanceof HstryDiscovery.UnixSocket u) {
-            EpollEventLoopGroup group = new EpollEventLoopGroup(1);
-            ManagedChannel c = NettyChannelBuilder.forAddress(
-                            new DomainSocketAddress(u.path().toString()))
-                    .channelType(EpollDomainSocketChannel.class)
-                    .eventLoopGroup(group)
-                    .usePlaintext()
-                    .maxInboundMessageSize(MAX_MESSAGE_SIZE)
-                    .build();
-            return new HstryHistory(c, group, "hstry at " + u.path(), deadlineMs);
+            b = NettyChannelBuilder.forAddress(new DomainSocketAddress(u.path().toString()))
+                    .channelType(EpollDomainSocketChannel.class);
+            where = "hstry at " + u.path();
+        } else {
+            int port = ((HstryDiscovery.Tcp) e).port();
+            b = NettyChannelBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+                    .channelType(EpollSocketChannel.class);
+            where = "hstry at 127.0.0.1:" + port;
         }
-        int port = ((HstryDiscovery.Tcp) e).port();
-        ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", port)
+        ManagedChannel c = b.eventLoopGroup(group)
+                .executor(executor)
+                .offloadExecutor(executor)
                 .usePlaintext()
                 .maxInboundMessageSize(MAX_MESSAGE_SIZE)
                 .build();
-        return new HstryHistory(c, null, "hstry at 127.0.0.1:" + port, deadlineMs);
+        return new HstryHistory(c, group, executor, where, deadlineMs);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public String kind() {
+        return "hstry";
     }
 
     String where() {
@@ -132,7 +171,8 @@ final class HstryHistory implements HistoryStore, AutoCloseable {
                     .setSourceId(SOURCE)
                     .setExternalId(conversation.id())
                     .setHarness("pi")
-                    .setPlatformId(conversation.id());
+                    .setPlatformId(conversation.id())
+                    .setMetadataJson(metadata(conversation));
             if (conversation.title() != null) {
                 u.setTitle(conversation.title());
             }
@@ -241,9 +281,8 @@ final class HstryHistory implements HistoryStore, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (loops != null) {
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        executor.shutdownNow();
     }
 
     private WriteServiceGrpc.WriteServiceBlockingStub write() {
@@ -289,12 +328,8 @@ final class HstryHistory implements HistoryStore, AutoCloseable {
                 .setRole(m.role())
                 .setContent(m.content())
                 .setCreatedAtMs(m.createdAtMs())
-                .setHarness("pi");
-        try {
-            b.setPartsJson(json.writeValueAsString(m.parts()));
-        } catch (IOException e) {
-            throw new HistoryException("message " + m.idx() + ": parts are not JSON: " + e.getMessage(), false, e);
-        }
+                .setHarness("pi")
+                .setPartsJson(m.partsJson());
         if (m.model() != null) {
             b.setModel(m.model());
         }
@@ -313,7 +348,7 @@ final class HstryHistory implements HistoryStore, AutoCloseable {
     private HistoryMessage fromProto(Message m) throws HistoryException {
         List<Map<String, Object>> parts;
         try {
-            parts = m.getPartsJson().isEmpty() ? List.of() : json.readValue(m.getPartsJson(), PARTS);
+            parts = HistoryMessage.partsFrom(m.getPartsJson());
         } catch (IOException e) {
             throw new HistoryException(
                     where + " sent message " + m.getIdx() + " with parts that are not JSON", false, e);
@@ -339,7 +374,8 @@ final class HstryHistory implements HistoryStore, AutoCloseable {
                 .setPlatformId(c.id())
                 .setHarness("pi")
                 .setTokensIn(c.tokens())
-                .setCostUsd(c.costUsd());
+                .setCostUsd(c.costUsd())
+                .setMetadataJson(metadata(c));
         if (c.title() != null) {
             b.setTitle(c.title());
         }
@@ -362,6 +398,43 @@ final class HstryHistory implements HistoryStore, AutoCloseable {
                 c.hasUpdatedAtMs() ? c.getUpdatedAtMs() : c.getCreatedAtMs(),
                 messages,
                 (c.hasTokensIn() ? c.getTokensIn() : 0) + (c.hasTokensOut() ? c.getTokensOut() : 0),
-                c.hasCostUsd() ? c.getCostUsd() : 0);
+                c.hasCostUsd() ? c.getCostUsd() : 0,
+                agentSession(c.getMetadataJson()));
+    }
+
+    /**
+     * The original's conversation metadata ({@code oqto_session_id}, {@code workdir}, {@code stats}) and pi's own
+     * session id, which a resume needs to continue pi's context.
+     */
+    static String metadata(Conversation c) {
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("tokens", c.tokens());
+        stats.put("cost_usd", c.costUsd());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("oqto_session_id", c.id());
+        m.put("workdir", c.workspace());
+        m.put("pi_session_id", c.agentSession());
+        m.put("stats", stats);
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            JsonTrees.write(g, m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return w.toString();
+    }
+
+    /** pi's session id from a conversation's metadata, or null (absent, or not ours). */
+    static @Nullable String agentSession(String metadataJson) {
+        if (metadataJson.isEmpty()) {
+            return null;
+        }
+        try (JsonParser p = JSON.createParser(metadataJson)) {
+            JsonToken t = p.nextToken();
+            Object v = t == null ? null : JsonTrees.read(p, t);
+            return v instanceof Map<?, ?> m && m.get("pi_session_id") instanceof String s ? s : null;
+        } catch (IOException e) {
+            return null; // metadata another writer left is not ours to judge
+        }
     }
 }

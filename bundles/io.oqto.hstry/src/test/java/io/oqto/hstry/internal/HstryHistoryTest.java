@@ -38,7 +38,16 @@ class HstryHistoryTest {
 
     private static Conversation conversation(String id) {
         return new Conversation(
-                id, "first", "/home/alice/oqto", "fake/fake-model", 1_700_000_000_000L, 1_700_000_005_000L, 0, 0, 0);
+                id,
+                "first",
+                "/home/alice/oqto",
+                "fake/fake-model",
+                1_700_000_000_000L,
+                1_700_000_005_000L,
+                0,
+                0,
+                0,
+                "pi-" + id);
     }
 
     @Test
@@ -96,7 +105,7 @@ class HstryHistoryTest {
             Conversation later = conversation("s2");
             h.write(
                     new Conversation(
-                            "s2", null, null, null, later.createdAtMs(), later.updatedAtMs() + 60_000, 0, 0, 0),
+                            "s2", null, null, null, later.createdAtMs(), later.updatedAtMs() + 60_000, 0, 0, 0, null),
                     List.of(message(0, "user", "second")));
             assertEquals(
                     List.of("s2", "s1"),

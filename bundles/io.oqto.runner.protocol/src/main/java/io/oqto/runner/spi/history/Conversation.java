@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param messageCount how many messages it holds
  * @param tokens input plus output tokens of all its answers
  * @param costUsd their cost
+ * @param agentSession the agent's own session id (pi's), by which its context is found to resume it (since 1.1)
  */
 public record Conversation(
         String id,
@@ -24,4 +25,5 @@ public record Conversation(
         long updatedAtMs,
         long messageCount,
         long tokens,
-        double costUsd) {}
+        double costUsd,
+        @Nullable String agentSession) {}

@@ -1,5 +1,13 @@
 package io.oqto.runner.spi.history;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.oqto.runner.protocol.JsonTrees;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -27,4 +35,44 @@ public record HistoryMessage(
         @Nullable String model,
         @Nullable String provider,
         @Nullable Long tokens,
-        @Nullable Double costUsd) {}
+        @Nullable Double costUsd) {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** Its parts as hstry's {@code parts_json} (both stores keep them so). */
+    public String partsJson() {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            JsonTrees.write(g, parts);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return w.toString();
+    }
+
+    /**
+     * Parts read back from a {@code parts_json}: empty text is no parts; IOException when it is not one JSON array of
+     * objects.
+     *
+     * @since 1.1
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> partsFrom(String json) throws IOException {
+        if (json.isEmpty()) {
+            return List.of();
+        }
+        try (JsonParser p = JSON.createParser(json)) {
+            JsonToken t = p.nextToken();
+            Object v = t == null ? null : JsonTrees.read(p, t);
+            if (p.nextToken() != null || !(v instanceof List<?> list)) {
+                throw new IOException("not one JSON array");
+            }
+            for (Object o : list) {
+                if (!(o instanceof Map)) {
+                    throw new IOException("a part is not a JSON object");
+                }
+            }
+            return (List<Map<String, Object>>) v;
+        }
+    }
+}

@@ -12,6 +12,13 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface HistoryStore {
 
+    /**
+     * Which store this is, for the runner's status: {@code embedded} or {@code hstry}.
+     *
+     * @since 1.1
+     */
+    String kind();
+
     /** Writes these messages of conversation {@code id}, creating the conversation when it is new. */
     void write(Conversation conversation, List<HistoryMessage> messages) throws HistoryException;
 
