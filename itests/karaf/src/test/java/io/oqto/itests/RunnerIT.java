@@ -33,12 +33,17 @@ public class RunnerIT extends OqtoKarafTestSupport {
     @Inject
     FeaturesService features;
 
+    @Inject
+    org.osgi.service.cm.ConfigurationAdmin configAdmin;
+
     @Configuration
     public Option[] config() {
         return distribution(
                 "oqto.runner.tarball",
                 "runner",
-                "[runner]\nsocket = \"" + SOCKET + "\"\n" + "[workspace]\nroot = \"" + WORKSPACE + "\"\n");
+                "[runner]\nsocket = \"" + SOCKET + "\"\n" + "[workspace]\nroot = \"" + WORKSPACE + "\"\n"
+                        // Off unless a test turns a store on: the stores keep their files in the real home.
+                        + "[history]\nstore = \"off\"\n");
     }
 
     private static String hello(RunnerSocketClient c) throws Exception {
@@ -249,7 +254,8 @@ public class RunnerIT extends OqtoKarafTestSupport {
             waitFor("sessions served again, the old ones gone", 20_000, () -> {
                 try {
                     return c.call("{\"id\":\"l\",\"type\":\"list_sessions\"}")
-                            .equals("{\"id\":\"l\",\"type\":\"session_list\",\"sessions\":[],\"subscriptions\":0}");
+                            .equals("{\"id\":\"l\",\"type\":\"session_list\",\"sessions\":[],\"subscriptions\":0,"
+                                    + "\"history\":{\"store\":\"off\",\"waiting\":0}}");
                 } catch (Exception e) {
                     return false;
                 }
@@ -309,6 +315,81 @@ public class RunnerIT extends OqtoKarafTestSupport {
             } else {
                 Files.write(keyFile, before);
             }
+        }
+    }
+
+    @Test
+    public void theHistoryStoreFollowsTheConfigurationAndEachStoreBundleSwapsCleanly() throws Exception {
+        org.osgi.service.cm.Configuration history = configAdmin.getConfiguration("oqto.history", "?");
+        java.util.Dictionary<String, Object> before = history.getProperties();
+        try {
+            history.update(org.osgi.framework.FrameworkUtil.asDictionary(java.util.Map.of("store", "embedded")));
+            waitFor(
+                    "the embedded store, and only it",
+                    60_000,
+                    () -> "embedded".equals(storeKind())
+                            && installed("oqto-history-embedded")
+                            && !installed("oqto-history-hstry"));
+            assertExportsNothing(context, "io.oqto.history");
+            bundle(context, "io.oqto.history").update();
+            waitFor("the embedded store back after its bundle's update", 20_000, () -> "embedded".equals(storeKind()));
+
+            history.update(org.osgi.framework.FrameworkUtil.asDictionary(java.util.Map.of("store", "hstry")));
+            waitFor(
+                    "the hstry connector, and the embedded store's feature gone",
+                    60_000,
+                    () -> "hstry".equals(storeKind())
+                            && installed("oqto-history-hstry")
+                            && !installed("oqto-history-embedded"));
+            assertExportsNothing(context, "io.oqto.hstry");
+            for (Bundle b : context.getBundles()) {
+                assertFalse(
+                        "gRPC is inside io.oqto.hstry only: " + b.getSymbolicName(),
+                        String.valueOf(b.getSymbolicName()).startsWith("io.grpc")
+                                || String.valueOf(b.getSymbolicName()).contains("protobuf"));
+            }
+            bundle(context, "io.oqto.hstry").update();
+            waitFor("the hstry connector back after its bundle's update", 20_000, () -> "hstry".equals(storeKind()));
+
+            history.update(org.osgi.framework.FrameworkUtil.asDictionary(java.util.Map.of("store", "off")));
+            waitFor(
+                    "no store and neither feature",
+                    60_000,
+                    () -> storeKind() == null
+                            && !installed("oqto-history-hstry")
+                            && !installed("oqto-history-embedded"));
+            waitFor(
+                    "no gRPC or hstry thread left",
+                    10_000,
+                    () -> Thread.getAllStackTraces().keySet().stream()
+                            .noneMatch(t -> t.getName().startsWith("oqto-hstry")
+                                    || t.getName().startsWith("grpc")));
+        } finally {
+            history.update(
+                    before == null
+                            ? org.osgi.framework.FrameworkUtil.asDictionary(java.util.Map.of("store", "off"))
+                            : before);
+        }
+    }
+
+    private String storeKind() {
+        var ref = context.getServiceReference(io.oqto.runner.spi.history.HistoryStore.class);
+        if (ref == null) {
+            return null;
+        }
+        var store = context.getService(ref);
+        try {
+            return store == null ? null : store.kind();
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    private boolean installed(String feature) {
+        try {
+            return features.isInstalled(features.getFeature(feature));
+        } catch (Exception e) {
+            return false;
         }
     }
 }
