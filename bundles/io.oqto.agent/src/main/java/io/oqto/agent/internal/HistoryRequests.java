@@ -22,14 +22,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The runner's history requests (protocol 1.5): {@code list_history}, {@code get_history},
- * {@code history_messages} (a page after an idx, or the tail), {@code rename_history}, {@code delete_history} and
+ * {@code read_history} (a page after an idx, or the tail), {@code rename_history}, {@code delete_history} and
  * {@code search_history} (with workspace, role and time filters), on whichever store is installed. Input is checked
  * here, before any store sees it, so both stores refuse the same things with the same words.
  */
 final class HistoryRequests {
 
-    static final Set<String> TYPES = Set.of(
-            "list_history", "get_history", "history_messages", "rename_history", "delete_history", "search_history");
+    static final Set<String> TYPES =
+            Set.of("list_history", "get_history", "read_history", "rename_history", "delete_history", "search_history");
     static final Pattern CONVERSATION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     static final int MAX_LIMIT = 1000;
     static final int MAX_TITLE = 200;
@@ -64,7 +64,7 @@ final class HistoryRequests {
                 Conversation c = find(conversation(r));
                 yield Frame.of(r.id(), "history_conversation").with("conversation", describe(c, running.test(c.id())));
             }
-            case "history_messages" -> messages(r);
+            case "read_history" -> messages(r);
             case "rename_history" -> {
                 String id = conversation(r);
                 String title = title(r);

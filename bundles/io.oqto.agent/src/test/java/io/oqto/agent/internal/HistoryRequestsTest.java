@@ -101,17 +101,17 @@ class HistoryRequestsTest {
 
     @Test
     void messagesInPagesAfterAnIdxOrTheTail() throws Exception {
-        Frame first = call("history_messages", "conversation", "older", "limit", 2L);
+        Frame first = call("read_history", "conversation", "older", "limit", 2L);
         assertEquals(
                 List.of(0, 1),
                 list(first, "messages").stream().map(m -> m.get("idx")).toList());
         assertEquals(true, first.fields().get("more"));
-        Frame rest = call("history_messages", "conversation", "older", "after", 1L, "limit", 10L);
+        Frame rest = call("read_history", "conversation", "older", "after", 1L, "limit", 10L);
         assertEquals(
                 List.of(2, 3, 4),
                 list(rest, "messages").stream().map(m -> m.get("idx")).toList());
         assertEquals(false, rest.fields().get("more"));
-        Frame tail = call("history_messages", "conversation", "older", "tail", true, "limit", 2L);
+        Frame tail = call("read_history", "conversation", "older", "tail", true, "limit", 2L);
         assertEquals(
                 List.of(3, 4),
                 list(tail, "messages").stream().map(m -> m.get("idx")).toList());
@@ -182,7 +182,7 @@ class HistoryRequestsTest {
                 refused("list_history", "limit", 0L).getMessage());
         assertEquals(
                 "\"after\" and \"tail\" do not go together: a page after an idx, or the last messages",
-                refused("history_messages", "conversation", "older", "after", 1L, "tail", true)
+                refused("read_history", "conversation", "older", "after", 1L, "tail", true)
                         .getMessage());
         assertEquals(
                 "\"since\" must be a time in milliseconds since 1970",

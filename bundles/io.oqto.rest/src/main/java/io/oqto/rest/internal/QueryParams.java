@@ -1,5 +1,7 @@
 package io.oqto.rest.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Query parameters, parsed strictly. JAX-RS would turn {@code ?after=abc} into a 404 and {@code ?recursive=yes}
  * into a silent {@code false}; here each is a 400 naming the parameter and what it must be.
@@ -34,6 +36,18 @@ final class QueryParams {
             case "false" -> false;
             default -> throw invalid(name, "true or false", raw);
         };
+    }
+
+    /** An ISO-8601 instant such as {@code 2026-12-01T00:00:00Z}, as milliseconds since 1970; null when absent. */
+    static @Nullable Long instant(String name, @Nullable String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(raw).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw invalid(name, "an ISO-8601 time such as 2026-12-01T00:00:00Z", raw);
+        }
     }
 
     private static ApiProblem invalid(String name, String what, String raw) {

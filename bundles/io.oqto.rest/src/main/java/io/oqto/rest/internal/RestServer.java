@@ -58,6 +58,7 @@ public final class RestServer {
                     new ProcessesResource(runners, streams, bodies),
                     new ProgramsResource(runners, bodies),
                     new SessionsResource(runners, streams, bodies),
+                    new HistoryResource(runners, bodies),
                     new AdminUsersResource(() -> provisioning),
                     new UsageResource(() -> eavs)));
             factory.setProviders(List.of(

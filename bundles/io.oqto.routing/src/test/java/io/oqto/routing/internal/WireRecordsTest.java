@@ -111,7 +111,13 @@ class WireRecordsTest {
                 new SubscribeSession("s", 0),
                 new StopSession("s"),
                 new RestartSession("s"),
-                new DeleteSession("s"));
+                new DeleteSession("s"),
+                new io.oqto.api.runner.history.ListHistory(null, null),
+                new io.oqto.api.runner.history.GetHistory("s"),
+                new io.oqto.api.runner.history.ReadHistory("s", null, null, true),
+                new io.oqto.api.runner.history.RenameHistory("s", "t"),
+                new io.oqto.api.runner.history.DeleteHistory("s"),
+                new io.oqto.api.runner.history.SearchHistory("zebra", null, "user", 1L, null, 5));
         for (RunnerRequest<?> r : all) {
             Class<?> reply = WireRecords.replyType(r);
             assertTrue(reply.isRecord() && reply.isAnnotationPresent(RunnerMessage.class), r + " → " + reply);
@@ -157,6 +163,62 @@ class WireRecordsTest {
                         Map.of("memory_mb", 1024, "mechanism", "rlimit"),
                         List.of("bwrap", "false")),
                 reply.process());
+    }
+
+    @Test
+    void historyPagesKeepTheirPartsAndEarlierSessionsTheirHistoryFields() {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("idx", 3);
+        message.put("role", "assistant");
+        message.put("content", "done");
+        message.put("parts", List.of(Map.of("type", "tool_call", "id", "p1", "name", "bash", "input", Map.of("x", 1))));
+        message.put("created_at", "2026-12-02T00:00:00Z");
+        message.put("model", "fake/fake-model");
+        message.put("tokens", 17);
+        message.put("cost_usd", 0);
+        io.oqto.api.runner.history.MessagePage page = WireRecords.reply(
+                new Frame(
+                        "1",
+                        "history_messages",
+                        Map.of("conversation", "s1", "messages", List.of(message), "more", true)),
+                io.oqto.api.runner.history.MessagePage.class);
+        assertEquals(
+                new io.oqto.api.runner.history.StoredMessage(
+                        3,
+                        "assistant",
+                        "done",
+                        List.of(Map.of("type", "tool_call", "id", "p1", "name", "bash", "input", Map.of("x", 1))),
+                        "2026-12-02T00:00:00Z",
+                        "fake/fake-model",
+                        17L,
+                        0.0),
+                page.messages().get(0));
+        Map<String, Object> earlier = new LinkedHashMap<>();
+        earlier.put("id", "r1");
+        earlier.put("state", "stopped");
+        earlier.put("stop_reason", "earlier");
+        earlier.put("cwd", ".");
+        earlier.put("created_at", "2026-12-02T00:00:00Z");
+        earlier.put("last_seq", 0);
+        earlier.put("subscribers", 0);
+        earlier.put("title", "zebras");
+        earlier.put("messages", 4);
+        earlier.put("resumable", true);
+        io.oqto.api.runner.sessions.SessionList list = WireRecords.reply(
+                new Frame(
+                        "2",
+                        "session_list",
+                        Map.of(
+                                "sessions",
+                                List.of(earlier),
+                                "subscriptions",
+                                0,
+                                "history",
+                                Map.of("store", "embedded", "waiting", 2))),
+                io.oqto.api.runner.sessions.SessionList.class);
+        assertEquals(true, list.sessions().get(0).resumable());
+        assertEquals(4L, list.sessions().get(0).messages());
+        assertEquals(new io.oqto.api.runner.history.HistoryState("embedded", 2), list.history());
     }
 
     @Test

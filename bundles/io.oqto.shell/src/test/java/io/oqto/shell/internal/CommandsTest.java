@@ -91,7 +91,21 @@ class CommandsTest {
                 throw new RunnerUnavailableException("runner of " + user + " is not running");
             }
             Session beta = new Session(
-                    "beta", "stopped", "stopped", ".", "fake", "m1", null, "2026-12-02T00:00:00Z", 12, 0, null, null);
+                    "beta",
+                    "stopped",
+                    "stopped",
+                    ".",
+                    "fake",
+                    "m1",
+                    null,
+                    "2026-12-02T00:00:00Z",
+                    12,
+                    0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
             if (request instanceof ListSessions) {
                 return (R) new SessionList(
                         List.of(
@@ -107,9 +121,13 @@ class CommandsTest {
                                         7,
                                         1,
                                         4711L,
-                                        new SessionCost(0.02, 120, 30, 1)),
+                                        new SessionCost(0.02, 120, 30, 1),
+                                        null,
+                                        null,
+                                        null),
                                 beta),
-                        1);
+                        1,
+                        null);
             }
             if (request instanceof StopSession stop) {
                 if (!stop.session().equals("beta")) {
@@ -134,6 +152,30 @@ class CommandsTest {
                                 List.of())),
                         Map.of(),
                         0);
+            }
+            if (request instanceof io.oqto.api.runner.history.ListHistory l) {
+                return (R) new io.oqto.api.runner.history.HistoryList(
+                        List.of(new io.oqto.api.runner.history.HistoryConversation(
+                                "r1",
+                                "zebras",
+                                ".",
+                                "fake/m1",
+                                "2026-12-01T00:00:00Z",
+                                "2026-12-02T00:00:00Z",
+                                l.limit(),
+                                170,
+                                0.25,
+                                false)),
+                        new io.oqto.api.runner.history.HistoryState("embedded", 2));
+            }
+            if (request instanceof io.oqto.api.runner.history.SearchHistory s) {
+                if (!"user".equals(s.role())) {
+                    throw new RunnerErrorException(ErrorCode.INVALID_REQUEST, "role " + s.role());
+                }
+                return (R) new io.oqto.api.runner.history.SearchResults(
+                        s.query(),
+                        List.of(new io.oqto.api.runner.history.SearchHit(
+                                "r1", 2, "user", "the word " + s.query(), "2026-12-02T00:00:00Z")));
             }
             if (request instanceof StopProcess) {
                 return (R) new ProcessStopped(true, 137);
@@ -199,6 +241,26 @@ class CommandsTest {
         assertEquals(
                 "build of alice stopped (killed after the grace period), exit code 137",
                 out.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void historyListAndSearchAreTables() throws Exception {
+        HistoryListCommand list = new HistoryListCommand();
+        list.runners = GATEWAY;
+        list.user = "alice";
+        list.limit = 7;
+        list.execute();
+        HistorySearchCommand search = new HistorySearchCommand();
+        search.runners = GATEWAY;
+        search.user = "alice";
+        search.query = List.of("striped", "horse");
+        search.role = "user";
+        search.execute();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*r1 +\\| zebras \\| \\. +\\| fake/m1 \\| 7 +\\| 170 +\\| 0.2500 .*"), text);
+        assertTrue(text.contains("store: embedded, writes waiting: 2"), text);
+        assertTrue(
+                text.matches("(?s).*r1 +\\| 2 +\\| user \\| 2026-12-02T00:00:00Z \\| the word striped horse.*"), text);
     }
 
     @Test

@@ -11,6 +11,10 @@ import org.jspecify.annotations.Nullable;
  * @param subscribers event subscriptions open on it
  * @param pid pi's process id while it runs
  * @param cost its LLM cost so far (since 1.4; null from an older runner)
+ * @param title an earlier session's title in history (since 1.5)
+ * @param messages an earlier session's messages in history (since 1.5)
+ * @param resumable true for an earlier session: one in history with no session in the runner (stopped before the
+ *     runner restarted); {@code restart_session} or {@code create_session {"resume": id}} continues it (since 1.5)
  */
 public record Session(
         String id,
@@ -24,4 +28,7 @@ public record Session(
         long lastSeq,
         int subscribers,
         @Nullable Long pid,
-        @Nullable SessionCost cost) {}
+        @Nullable SessionCost cost,
+        @Nullable String title,
+        @Nullable Long messages,
+        @Nullable Boolean resumable) {}
