@@ -222,6 +222,12 @@ public final class AgentSessions implements StreamingOperation {
         return TYPES;
     }
 
+    /** The runner's status shows where history is kept and how many turns wait for the store. */
+    @Override
+    public Map<String, Object> status() {
+        return Map.of("history", historyRequests.state());
+    }
+
     @Override
     public Set<String> subscribingTypes() {
         return Set.of("subscribe_session");

@@ -1,5 +1,6 @@
 package io.oqto.api.runner;
 
+import io.oqto.api.runner.history.HistoryState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt start time, ISO-8601
  * @param uptimeMillis time since start
  * @param socket the socket path the control plane reached it on
+ * @param history where its agent sessions keep history and how many turns wait for the store (since 1.5; null from
+ *     an older runner or one without agent sessions)
  */
 public record RunnerStatus(
         String user,
@@ -24,4 +27,5 @@ public record RunnerStatus(
         @Nullable String protocol,
         @Nullable String startedAt,
         long uptimeMillis,
-        String socket) {}
+        String socket,
+        @Nullable HistoryState history) {}

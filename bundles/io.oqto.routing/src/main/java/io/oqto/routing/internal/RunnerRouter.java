@@ -9,6 +9,7 @@ import io.oqto.api.runner.RunnerStatus;
 import io.oqto.api.runner.RunnerSubscription;
 import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.runner.Subscribed;
+import io.oqto.api.runner.history.HistoryState;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.runner.protocol.Frame;
@@ -160,7 +161,12 @@ public final class RunnerRouter implements RunnerGateway {
                     f.string("protocol"),
                     f.string("started_at"),
                     f.number("uptime_ms", -1),
-                    address.socket().toString());
+                    address.socket().toString(),
+                    f.fields().get("history") instanceof Map<?, ?> h
+                            ? new HistoryState(
+                                    String.valueOf(h.get("store")),
+                                    h.get("waiting") instanceof Number n ? n.intValue() : -1)
+                            : null);
         });
     }
 

@@ -109,7 +109,8 @@ final class FakeRunner implements Closeable {
             case "unsubscribe_session", "unsubscribe" -> "{\"id\":\"" + id + "\",\"type\":\"unsubscribed\"}";
             case "status" ->
                 "{\"id\":\"" + id + "\",\"type\":\"status\",\"version\":\"9.9\",\"protocol\":\"1.0\",\"pid\":4321,"
-                        + "\"uid\":1000,\"user\":\"alice\",\"started_at\":\"2026-01-01T00:00:00Z\",\"uptime_ms\":1234}";
+                        + "\"uid\":1000,\"user\":\"alice\",\"started_at\":\"2026-01-01T00:00:00Z\",\"uptime_ms\":1234,"
+                        + "\"history\":{\"store\":\"embedded\",\"waiting\":3}}";
             default -> "{\"id\":\"" + id + "\",\"type\":\"error\",\"code\":\"unknown_type\",\"message\":\"nope\"}";
         };
     }

@@ -56,7 +56,16 @@ class RunnerRouterTest {
         RunnerStatus s = router.status("alice");
         assertEquals(
                 new RunnerStatus(
-                        "alice", "alice", 1000, 4321, "9.9", "1.0", "2026-01-01T00:00:00Z", 1234, sock().toString()),
+                        "alice",
+                        "alice",
+                        1000,
+                        4321,
+                        "9.9",
+                        "1.0",
+                        "2026-01-01T00:00:00Z",
+                        1234,
+                        sock().toString(),
+                        new io.oqto.api.runner.history.HistoryState("embedded", 3)),
                 s);
         assertTrue(router.ping("alice").roundTripMicros() > 0);
     }

@@ -2,6 +2,7 @@ package io.oqto.runner.spi;
 
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
+import java.util.Map;
 import java.util.Set;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -19,4 +20,14 @@ public interface RunnerOperation {
 
     /** The reply to one request; a ProtocolException becomes an error frame with its code. */
     Frame handle(Frame request) throws ProtocolException;
+
+    /**
+     * Fields this operation adds to the runner's {@code status} reply (such as the sessions' {@code history}); none by
+     * default. Called on every status request: it must answer at once.
+     *
+     * @since 1.2
+     */
+    default Map<String, Object> status() {
+        return Map.of();
+    }
 }

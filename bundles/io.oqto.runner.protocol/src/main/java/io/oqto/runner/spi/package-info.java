@@ -5,7 +5,7 @@
  * {@link SequencedBuffer}. The workspace's path rule is {@link WorkspacePaths}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 @NullMarked
 package io.oqto.runner.spi;
 

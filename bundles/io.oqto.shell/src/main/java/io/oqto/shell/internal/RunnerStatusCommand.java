@@ -27,7 +27,8 @@ public class RunnerStatusCommand extends OqtoCommand {
     @Override
     void run() {
         RunnerStatus s = runners.status(userOrSelf(user));
-        ShellTable table = table("User", "Linux user", "UID", "PID", "Version", "Protocol", "Uptime", "Socket");
+        ShellTable table =
+                table("User", "Linux user", "UID", "PID", "Version", "Protocol", "Uptime", "Socket", "History");
         table.addRow()
                 .addContent(
                         s.user(),
@@ -37,7 +38,10 @@ public class RunnerStatusCommand extends OqtoCommand {
                         s.version(),
                         s.protocol(),
                         formatUptime(s.uptimeMillis()),
-                        s.socket());
+                        s.socket(),
+                        s.history() == null
+                                ? ""
+                                : s.history().store() + " (" + s.history().waiting() + " waiting)");
         // Printed rather than returned: a returned value is not shown in non-interactive sessions (bin/client -b).
         print(table);
     }

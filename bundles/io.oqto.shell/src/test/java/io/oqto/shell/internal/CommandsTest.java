@@ -76,7 +76,8 @@ class CommandsTest {
                     "1.0",
                     "2026-11-26T00:00:00Z",
                     3_725_000,
-                    "/run/user/2001/oqto-runner.sock");
+                    "/run/user/2001/oqto-runner.sock",
+                    new io.oqto.api.runner.history.HistoryState("hstry", 4));
         }
 
         @Override
@@ -205,6 +206,7 @@ class CommandsTest {
         assertTrue(text.contains("oqto_alice"), text);
         assertTrue(text.contains("1h02m05s"), text);
         assertTrue(text.contains("/run/user/2001/oqto-runner.sock"), text);
+        assertTrue(text.contains("hstry (4 waiting)"), text);
     }
 
     @Test

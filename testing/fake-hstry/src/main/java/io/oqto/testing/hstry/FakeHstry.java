@@ -66,6 +66,43 @@ public final class FakeHstry implements AutoCloseable {
     private @Nullable Server server;
     private @Nullable EventLoopGroup loops;
     private @Nullable Path discoveryFile;
+    /** Where what it holds is kept between runs ({@link #main}); null: in memory only. */
+    private @Nullable Path dataFile;
+
+    /**
+     * {@code hstry service run}, as the double: serves on {@code $XDG_STATE_HOME/hstry/service.sock} (else
+     * {@code ~/.local/state}) until killed, keeping what it holds in {@code fake-hstry.pb} beside the socket so that a
+     * restart loses nothing, as hstry's database does.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2 || !args[0].equals("service") || !args[1].equals("run")) {
+            System.err.println("usage: hstry service run");
+            System.exit(64);
+        }
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path state = xdg != null && xdg.startsWith("/")
+                ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "state");
+        FakeHstry hstry = new FakeHstry()
+                .persistTo(Files.createDirectories(state.resolve("hstry")).resolve("fake-hstry.pb"))
+                .startUnix(state);
+        System.out.println("fake hstry serving on " + state.resolve("hstry/service.sock"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                hstry.stop();
+            } catch (IOException e) {
+                // exiting
+            }
+        }));
+        Thread.currentThread().join();
+    }
+
+    /** Keeps what it holds in {@code file}: read now when it exists, written after every write. */
+    public synchronized FakeHstry persistTo(Path file) throws IOException {
+        store.load(file);
+        dataFile = file;
+        return this;
+    }
 
     /** Serves in-process under {@code name} (for unit tests with grpc-inprocess). */
     public synchronized FakeHstry startInProcess(String name) throws IOException {
@@ -317,10 +354,18 @@ public final class FakeHstry implements AutoCloseable {
                 throw injected.asRuntimeException();
             }
             T value = work.get();
+            Path data = dataFile;
+            if (isWrite && data != null) {
+                store.save(data);
+            }
             out.onNext(value);
             out.onCompleted();
         } catch (StatusRuntimeException e) {
             out.onError(e);
+        } catch (IOException e) {
+            out.onError(Status.INTERNAL
+                    .withDescription("Failed to save the database: " + e.getMessage())
+                    .asRuntimeException());
         } catch (RuntimeException e) {
             out.onError(Status.INTERNAL
                     .withDescription("Failed to handle the request: " + e.getMessage())

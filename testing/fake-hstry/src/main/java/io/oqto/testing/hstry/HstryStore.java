@@ -10,6 +10,7 @@ import io.oqto.hstry.proto.Message;
 import io.oqto.hstry.proto.SearchHit;
 import io.oqto.hstry.proto.SearchRequest;
 import io.oqto.hstry.proto.UpdateConversationRequest;
+import io.oqto.hstry.proto.WriteConversationRequest;
 import io.oqto.hstry.proto.WriteConversationResponse;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -262,6 +263,50 @@ final class HstryStore {
     }
 
     /** How many messages are stored in all, for the tests. */
+    /**
+     * Everything held, to {@code file} (replaced atomically): each conversation as a length-delimited
+     * WriteConversationRequest with its messages. Server-made ids are not kept: hstry's client finds conversations by
+     * source and external id.
+     */
+    synchronized void save(java.nio.file.Path file) throws java.io.IOException {
+        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp)) {
+            for (Stored s : conversations.values()) {
+                WriteConversationRequest.newBuilder()
+                        .setConversation(s.snapshot())
+                        .addAllMessages(s.messages.values())
+                        .build()
+                        .writeDelimitedTo(out);
+            }
+        }
+        java.nio.file.Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** What {@link #save} wrote, when the file exists. */
+    synchronized void load(java.nio.file.Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            return;
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            WriteConversationRequest r;
+            while ((r = WriteConversationRequest.parseDelimitedFrom(in)) != null) {
+                Stored s = new Stored(r.getConversation().toBuilder());
+                for (Message m : r.getMessagesList()) {
+                    s.messages.put(m.getIdx(), m);
+                }
+                conversations.put(
+                        key(
+                                r.getConversation().getSourceId(),
+                                r.getConversation().getExternalId()),
+                        s);
+            }
+        }
+    }
+
     synchronized int messageCount() {
         return conversations.values().stream().mapToInt(s -> s.messages.size()).sum();
     }

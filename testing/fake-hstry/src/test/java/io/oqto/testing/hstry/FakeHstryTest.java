@@ -313,4 +313,38 @@ class FakeHstryTest {
         }
         assertFalse(Files.exists(state.resolve("hstry/service.sock")));
     }
+
+    @Test
+    void persistedWhatItHoldsOutlivesARestartOfTheProcess() throws Exception {
+        Path file = state.resolve("fake-hstry.pb");
+        String first = "hstry-p1-" + System.nanoTime();
+        try (FakeHstry one = new FakeHstry().persistTo(file).startInProcess(first)) {
+            ManagedChannel c =
+                    InProcessChannelBuilder.forName(first).directExecutor().build();
+            WriteServiceGrpc.newBlockingStub(c)
+                    .writeConversation(WriteConversationRequest.newBuilder()
+                            .setConversation(conversation("kept"))
+                            .addMessages(message(0, "user", "before the restart"))
+                            .addMessages(message(1, "assistant", "noted"))
+                            .build());
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        String second = "hstry-p2-" + System.nanoTime();
+        try (FakeHstry two = new FakeHstry().persistTo(file).startInProcess(second)) {
+            ManagedChannel c =
+                    InProcessChannelBuilder.forName(second).directExecutor().build();
+            assertEquals(
+                    List.of("before the restart", "noted"),
+                    ReadServiceGrpc.newBlockingStub(c)
+                            .getMessages(GetMessagesRequest.newBuilder()
+                                    .setSourceId("pi")
+                                    .setExternalId("kept")
+                                    .build())
+                            .getMessagesList()
+                            .stream()
+                            .map(Message::getContent)
+                            .toList());
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
 }

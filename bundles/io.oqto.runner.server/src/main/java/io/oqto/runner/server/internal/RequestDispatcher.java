@@ -149,6 +149,9 @@ final class RequestDispatcher {
         f.put("socket", socket);
         f.put("connections", openConnections.getAsInt());
         f.put("subscriptions", subscriptions.size());
+        for (RunnerOperation op : new java.util.LinkedHashSet<>(operations.values())) {
+            op.status().forEach(f::putIfAbsent); // the core fields above are not an operation's to change
+        }
         return new Frame(id, Protocol.STATUS, f);
     }
 }
