@@ -42,6 +42,9 @@ final class MultiUserDeployment implements AutoCloseable {
     static final String EAVS_MASTER_KEY = "eavs-master-" + Long.toString(System.nanoTime(), 36);
     final Path config;
     final Path secrets;
+    /** While this file exists, a (re)started fake hstry waits instead of serving: hstry is down. */
+    final Path hstryDown;
+
     final Path helperSocket;
     final Path helperLog;
     final Path cpLog;
@@ -75,6 +78,18 @@ final class MultiUserDeployment implements AutoCloseable {
      */
     MultiUserDeployment(List<String> agentSettings, @Nullable List<String> eavsSettings, boolean perUserEavs)
             throws Exception {
+        this(agentSettings, eavsSettings, perUserEavs, false);
+    }
+
+    /**
+     * {@code fakeHstry}: each user's hstry is the double ({@code FakeHstry.main}, {@code hstry service run}), started
+     * by the helper as the user's hstry service, and the runners keep history in it ({@code [history] store =
+     * "hstry"}); while {@link #hstryDown} exists a restarted hstry waits before it serves. Otherwise the runners use
+     * the embedded store (no hstry program is installed here).
+     */
+    MultiUserDeployment(
+            List<String> agentSettings, @Nullable List<String> eavsSettings, boolean perUserEavs, boolean fakeHstry)
+            throws Exception {
         assertEquals(
                 "0",
                 Commands.runOk(List.of("id", "-u")).output().strip(),
@@ -102,16 +117,25 @@ final class MultiUserDeployment implements AutoCloseable {
         Path skel = Files.createDirectories(work.resolve("skel"));
         Files.writeString(skel.resolve(".from-skeleton"), "copied from the skeleton\n");
         Path services = Files.createDirectories(work.resolve("services"));
+        hstryDown = work.resolve("hstry-down");
+        if (fakeHstry) {
+            copyJars(
+                    work.resolve("hstry-lib"),
+                    List.of(
+                            "oqto-fake-hstry",
+                            "oqto-hstry-proto",
+                            "grpc-",
+                            "protobuf-java",
+                            "proto-google-common-protos",
+                            "guava",
+                            "failureaccess",
+                            "perfmark-api",
+                            "gson",
+                            "jackson-"));
+        }
         if (perUserEavs) {
             // Each user's own eavs: the double, run from jars every user can read, as the user's eavs service.
-            Path lib = Files.createDirectories(work.resolve("eavs-lib"));
-            for (String entry : System.getProperty("java.class.path").split(":", -1)) {
-                String name = Path.of(entry).getFileName().toString();
-                if (entry.endsWith(".jar") && (name.startsWith("oqto-fake-eavs") || name.startsWith("jackson-"))) {
-                    Files.copy(Path.of(entry), lib.resolve(name));
-                }
-            }
-            Commands.runOk(List.of("chmod", "-R", "a+rX", lib.toString()));
+            copyJars(work.resolve("eavs-lib"), List.of("oqto-fake-eavs", "jackson-"));
             Files.writeString(
                     work.resolve("eavs-user.toml"),
                     "[providers.fake]\ntype = \"openai-compatible\"\nbase_url = \"" + llm.baseUrl() + "\"\nmodels = [\""
@@ -124,7 +148,12 @@ final class MultiUserDeployment implements AutoCloseable {
                     perUserEavs && s.equals("eavs")
                             ? "#!/bin/sh\nexec \"${JAVA_HOME:-/usr}/bin/java\" -cp '" + work.resolve("eavs-lib")
                                     + "/*' io.oqto.testing.eavs.FakeEavs\n"
-                            : "#!/bin/sh\nexec sleep 2147483647\n");
+                            : fakeHstry && s.equals("hstry")
+                                    ? "#!/bin/sh\nwhile [ -e '" + hstryDown + "' ]; do sleep 0.2; done\n"
+                                            + "exec \"${JAVA_HOME:-/usr}/bin/java\" -Xmx64m -cp '"
+                                            + work.resolve("hstry-lib")
+                                            + "/*' io.oqto.testing.hstry.FakeHstry \"$@\"\n"
+                                    : "#!/bin/sh\nexec sleep 2147483647\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Path state = Files.createDirectories(work.resolve("state"));
@@ -165,6 +194,7 @@ final class MultiUserDeployment implements AutoCloseable {
                                         + secrets.resolve("fake.key") + " " + FakeLlm.MODEL + "\"]\n"
                                         + "shared_provider_keys = true",
                         String.join("\n", agentSettings),
+                        fakeHstry ? "[history]\nstore = \"hstry\"" : "",
                         perUserEavs
                                 ? "[eavs]\nmode = \"per-user\"\nbase_url = \"http://127.0.0.1:{port}\"\nuser_config = \""
                                         + work.resolve("eavs-user.toml") + "\"\n" + String.join("\n", eavsSettings)
@@ -181,7 +211,7 @@ final class MultiUserDeployment implements AutoCloseable {
                         "service_manager = \"supervise\"",
                         "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"",
                         "eavs_command = [\"" + services.resolve("eavs") + "\"]",
-                        "hstry_command = [\"" + services.resolve("hstry") + "\"]",
+                        "hstry_command = [\"" + services.resolve("hstry") + "\", \"service\", \"run\"]",
                         "mmry_command = [\"" + services.resolve("mmry") + "\"]",
                         "ready_timeout_ms = 90000",
                         ""));
@@ -220,6 +250,18 @@ final class MultiUserDeployment implements AutoCloseable {
                 "8:4242");
         startControlPlane();
         adminToken = Commands.printedToken(shell("oqto:token-create --role admin ops"));
+    }
+
+    /** Copies the test classpath's jars whose names start with one of {@code prefixes}, readable by every user. */
+    private static void copyJars(Path lib, List<String> prefixes) throws Exception {
+        Files.createDirectories(lib);
+        for (String entry : System.getProperty("java.class.path").split(":", -1)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (entry.endsWith(".jar") && prefixes.stream().anyMatch(name::startsWith)) {
+                Files.copy(Path.of(entry), lib.resolve(name));
+            }
+        }
+        Commands.runOk(List.of("chmod", "-R", "a+rX", lib.toString()));
     }
 
     void startControlPlane() throws Exception {

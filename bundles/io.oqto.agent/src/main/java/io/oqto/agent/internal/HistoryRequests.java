@@ -287,7 +287,8 @@ final class HistoryRequests {
         if (v == null) {
             return dflt;
         }
-        if (!(v instanceof Long n) || n < min || n > max) {
+        Long n = whole(v);
+        if (n == null || n < min || n > max) {
             throw invalid("\"" + key + "\" must be a whole number from " + min + " to " + max);
         }
         return (int) (long) n;
@@ -298,10 +299,16 @@ final class HistoryRequests {
         if (v == null) {
             return 0;
         }
-        if (!(v instanceof Long n) || n < 0) {
+        Long n = whole(v);
+        if (n == null || n < 0) {
             throw invalid("\"" + key + "\" must be a time in milliseconds since 1970");
         }
         return n;
+    }
+
+    /** A JSON whole number as the codec reads it (Integer or Long by its size); null for anything else. */
+    private static @Nullable Long whole(@Nullable Object v) {
+        return v instanceof Integer i ? Long.valueOf(i) : v instanceof Long l ? l : null;
     }
 
     private static ProtocolException notFound(String id) {

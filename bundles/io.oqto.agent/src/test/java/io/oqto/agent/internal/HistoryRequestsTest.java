@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
+import io.oqto.runner.protocol.FrameCodec;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.history.Conversation;
 import io.oqto.runner.spi.history.HistoryMessage;
@@ -62,12 +63,14 @@ class HistoryRequestsTest {
         return new Conversation(id, null, ".", "fake/fake-model", 1_700_000_000_000L, updated, 0, 10, 0.5, "pi-" + id);
     }
 
+    /** A request as it arrives: encoded and read back by the codec (small numbers come back as Integer). */
     private Frame call(String type, Object... kv) throws ProtocolException {
         Frame f = Frame.of("r", type);
         for (int i = 0; i < kv.length; i += 2) {
             f = f.with((String) kv[i], kv[i + 1]);
         }
-        return requests.handle(f, running::contains);
+        byte[] line = FrameCodec.encode(f);
+        return requests.handle(FrameCodec.decode(line, line.length - 1), running::contains);
     }
 
     private ProtocolException refused(String type, Object... kv) {

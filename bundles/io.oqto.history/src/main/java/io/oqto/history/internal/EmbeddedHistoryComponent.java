@@ -18,7 +18,7 @@ import org.osgi.service.component.annotations.Deactivate;
  * opened is an error of that call, with the reason, and is tried again at the next) and closed on deactivation.
  */
 @Component(service = HistoryStore.class)
-public final class EmbeddedHistoryComponent implements HistoryStore {
+public final class EmbeddedHistoryComponent implements HistoryStore, AutoCloseable {
 
     private final Path file;
     private @Nullable EmbeddedHistory db;
@@ -27,12 +27,15 @@ public final class EmbeddedHistoryComponent implements HistoryStore {
         this(Home.state().resolve("oqto/history.db"));
     }
 
-    EmbeddedHistoryComponent(Path file) {
+    /** A store in {@code file}: for tools and benchmarks that fill or read a database outside a runner. */
+    public EmbeddedHistoryComponent(Path file) {
         this.file = file;
     }
 
+    /** Closes the database (on deactivation, and for tools that opened one). */
+    @Override
     @Deactivate
-    synchronized void deactivate() {
+    public synchronized void close() {
         EmbeddedHistory d = db;
         db = null;
         if (d != null) {
