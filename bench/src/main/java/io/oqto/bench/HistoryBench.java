@@ -282,7 +282,7 @@ public final class HistoryBench {
         final Process process;
         private final Path socket;
         private final Command commands;
-        private Command events;
+        private @org.jspecify.annotations.Nullable Command events;
         private int ids;
 
         private Runner(String store, Process process, Path socket) throws Exception {
@@ -357,9 +357,10 @@ public final class HistoryBench {
             if (!created.contains("session_created")) {
                 throw new IllegalStateException(store + ": " + created);
             }
-            events = new Command(socket);
-            events.call("{\"id\":\"sub\",\"type\":\"subscribe_session\",\"session\":\"bench\"}", "sub");
-            events.await("\"state\":\"idle\"");
+            Command sub = new Command(socket);
+            sub.call("{\"id\":\"sub\",\"type\":\"subscribe_session\",\"session\":\"bench\"}", "sub");
+            sub.await("\"state\":\"idle\"");
+            events = sub;
             call(
                     "{\"type\":\"session_command\",\"session\":\"bench\",\"command\":\"set_auto_retry\",\"enabled\":false}");
         }
@@ -371,12 +372,18 @@ public final class HistoryBench {
             if (!reply.contains("session_reply")) {
                 throw new IllegalStateException(store + ": " + reply);
             }
-            events.await("\"agent.idle\"");
+            Command sub = events;
+            if (sub == null) {
+                throw new IllegalStateException(store + ": no session");
+            }
+            sub.await("\"agent.idle\"");
             return System.nanoTime() - t0;
         }
 
         void deleteSession() throws Exception {
-            events.close();
+            if (events != null) {
+                events.close();
+            }
             call("{\"type\":\"delete_session\",\"session\":\"bench\"}");
         }
 

@@ -22,6 +22,10 @@ class EmbeddedHistorySystemIT extends HistoryScenarios {
         Path db = Path.of("/home/oqto_" + alice + "/.local/state/oqto/history.db");
         assertEquals("oqto_" + alice, Commands.ownerOf(db));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent())));
+        Commands.Result peek = Commands.run(
+                java.util.List.of("runuser", "-u", "oqto_" + bob, "--", "cat", db.toString()),
+                java.time.Duration.ofSeconds(30));
+        org.junit.jupiter.api.Assertions.assertNotEquals(
+                0, peek.exit(), "bob cannot read alice's history: " + peek.output());
     }
 }
