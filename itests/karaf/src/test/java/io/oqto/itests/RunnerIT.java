@@ -64,7 +64,8 @@ public class RunnerIT extends OqtoKarafTestSupport {
                 "io.oqto.sandbox",
                 "io.oqto.process",
                 "io.oqto.eavs",
-                "io.oqto.agent");
+                "io.oqto.agent",
+                "io.oqto.memory");
         assertExportsNothing(
                 context,
                 "io.oqto.config",
@@ -73,7 +74,8 @@ public class RunnerIT extends OqtoKarafTestSupport {
                 "io.oqto.sandbox",
                 "io.oqto.process",
                 "io.oqto.eavs",
-                "io.oqto.agent");
+                "io.oqto.agent",
+                "io.oqto.memory");
         waitFor("the sandbox policy service", 20_000, () -> context.getServiceReference(SandboxService.class) != null);
         for (Bundle b : context.getBundles()) {
             String bsn = String.valueOf(b.getSymbolicName());

@@ -60,6 +60,10 @@ public enum ErrorCode {
     CONVERSATION_NOT_FOUND,
     /** History is off, its store is not installed yet, or the store (hstry) does not answer (since 1.5). */
     HISTORY_UNAVAILABLE,
+    /** No memory with that id in that workspace's store (since 1.6). */
+    MEMORY_NOT_FOUND,
+    /** Memory is off, its store is not running, or the mmry daemon does not answer (since 1.6). */
+    MEMORY_UNAVAILABLE,
     /** A bug or an unexpected failure inside the runner. */
     INTERNAL;
 

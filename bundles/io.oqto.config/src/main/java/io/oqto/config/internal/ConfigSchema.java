@@ -218,6 +218,14 @@ public final class ConfigSchema {
                         "hstry", "the hstry program: a path, or a name looked up on PATH", ConfigSchema::program),
                 KeySpec.integer("hstry_timeout_ms", 100, 600_000, "how long hstry may take to answer"));
         section(
+                "memory",
+                KeySpec.string(
+                        "store",
+                        "where memories are kept: embedded (the ledger in each workspace), mmry or off",
+                        v -> List.of("embedded", "mmry", "off").contains(v)
+                                ? null
+                                : "must be one of embedded, mmry, off"));
+        section(
                 "auth",
                 KeySpec.string(
                         "admin_token_file",

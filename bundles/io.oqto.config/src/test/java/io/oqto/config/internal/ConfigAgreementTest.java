@@ -30,6 +30,7 @@ class ConfigAgreementTest {
             "io.oqto.agent.internal.AgentSessions",
             "io.oqto.agent.internal.HistoryFeatures",
             "io.oqto.hstry.internal.HstryHistoryComponent",
+            "io.oqto.memory.internal.MemoryOperation",
             "io.oqto.auth.internal.TokenServiceComponent",
             "io.oqto.eavs.internal.EavsAdminComponent",
             "io.oqto.eavs.internal.RunnerEavs",

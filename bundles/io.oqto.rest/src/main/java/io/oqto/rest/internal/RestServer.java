@@ -59,6 +59,7 @@ public final class RestServer {
                     new ProgramsResource(runners, bodies),
                     new SessionsResource(runners, streams, bodies),
                     new HistoryResource(runners, bodies),
+                    new MemoriesResource(runners, bodies),
                     new AdminUsersResource(() -> provisioning),
                     new UsageResource(() -> eavs)));
             factory.setProviders(List.of(

@@ -117,7 +117,13 @@ class WireRecordsTest {
                 new io.oqto.api.runner.history.ReadHistory("s", null, null, true),
                 new io.oqto.api.runner.history.RenameHistory("s", "t"),
                 new io.oqto.api.runner.history.DeleteHistory("s"),
-                new io.oqto.api.runner.history.SearchHistory("zebra", null, "user", 1L, null, 5));
+                new io.oqto.api.runner.history.SearchHistory("zebra", null, "user", 1L, null, 5),
+                new io.oqto.api.runner.memory.ListMemories(null, null, null, null, null),
+                new io.oqto.api.runner.memory.CreateMemory(null, "c", null, null, null),
+                new io.oqto.api.runner.memory.GetMemory("m", null),
+                new io.oqto.api.runner.memory.UpdateMemory("m", null, "c", null, null, null),
+                new io.oqto.api.runner.memory.DeleteMemory("m", null),
+                new io.oqto.api.runner.memory.SearchMemories("q", null, null, null));
         for (RunnerRequest<?> r : all) {
             Class<?> reply = WireRecords.replyType(r);
             assertTrue(reply.isRecord() && reply.isAnnotationPresent(RunnerMessage.class), r + " → " + reply);

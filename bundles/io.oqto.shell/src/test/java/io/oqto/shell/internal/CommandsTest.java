@@ -178,6 +178,24 @@ class CommandsTest {
                         List.of(new io.oqto.api.runner.history.SearchHit(
                                 "r1", 2, "user", "the word " + s.query(), "2026-12-02T00:00:00Z")));
             }
+            if (request instanceof io.oqto.api.runner.memory.SearchMemories s) {
+                return (R) new io.oqto.api.runner.memory.MemoryHits(
+                        List.of(new io.oqto.api.runner.memory.MemoryHit(
+                                new io.oqto.api.runner.memory.StoredMemory(
+                                        "mem_1",
+                                        "semantic",
+                                        "deploy with " + s.query(),
+                                        "ops",
+                                        List.of("ci", "prod"),
+                                        5,
+                                        Map.of(),
+                                        "2026-12-02T00:00:00Z",
+                                        "2026-12-02T00:00:00Z"),
+                                1.25)),
+                        "lexical",
+                        String.valueOf(s.mode()),
+                        "no central embeddings service is configured");
+            }
             if (request instanceof StopProcess) {
                 return (R) new ProcessStopped(true, 137);
             }
@@ -263,6 +281,19 @@ class CommandsTest {
         assertTrue(text.contains("store: embedded, writes waiting: 2"), text);
         assertTrue(
                 text.matches("(?s).*r1 +\\| 2 +\\| user \\| 2026-12-02T00:00:00Z \\| the word striped horse.*"), text);
+    }
+
+    @Test
+    void memorySearchIsATableWithTheModeUsed() throws Exception {
+        MemorySearchCommand c = new MemorySearchCommand();
+        c.runners = GATEWAY;
+        c.user = "alice";
+        c.query = List.of("staging");
+        c.mode = "hybrid";
+        c.execute();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*1\\.250 \\| mem_1 +\\| ops +\\| ci,prod \\| deploy with staging.*"), text);
+        assertTrue(text.contains("mode: lexical (no central embeddings service is configured)"), text);
     }
 
     @Test
