@@ -1,5 +1,6 @@
 package io.oqto.memory.internal;
 
+import io.oqto.runner.spi.memory.LexicalRanking;
 import io.oqto.runner.spi.memory.Memory;
 import io.oqto.runner.spi.memory.MemoryDraft;
 import io.oqto.runner.spi.memory.MemoryException;

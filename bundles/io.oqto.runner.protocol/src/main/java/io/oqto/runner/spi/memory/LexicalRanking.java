@@ -1,7 +1,5 @@
-package io.oqto.memory.internal;
+package io.oqto.runner.spi.memory;
 
-import io.oqto.runner.spi.memory.Memory;
-import io.oqto.runner.spi.memory.MemoryHit;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,16 +11,17 @@ import java.util.Map;
 /**
  * Ranks memories by the words of a query with BM25 (k1 1.2, b 0.75) over each memory's content, tags and category:
  * rare words weigh more, repeated words saturate, long memories are not favoured. Words are lower-cased letters and
- * digits, accents folded, so "Zürich" finds "zurich".
+ * digits, accents folded, so "Zürich" finds "zurich". Shared by the stores that rank by themselves (the ledger, and the
+ * mmry connector, whose daemon offers no search over HTTP), so both rank alike.
  */
-final class LexicalRanking {
+public final class LexicalRanking {
 
     private static final double K1 = 1.2;
     private static final double B = 0.75;
 
     private LexicalRanking() {}
 
-    static List<String> words(String text) {
+    public static List<String> words(String text) {
         String folded = Normalizer.normalize(text, Normalizer.Form.NFD)
                 .replaceAll("\\p{M}+", "")
                 .toLowerCase(Locale.ROOT);
@@ -36,7 +35,7 @@ final class LexicalRanking {
     }
 
     /** The memories that contain a word of {@code query}, best first (ties: newest first), at most {@code limit}. */
-    static List<MemoryHit> rank(List<Memory> memories, String query, int limit) {
+    public static List<MemoryHit> rank(List<Memory> memories, String query, int limit) {
         List<String> terms = words(query).stream().distinct().toList();
         if (terms.isEmpty() || memories.isEmpty()) {
             return List.of();
