@@ -224,7 +224,15 @@ public final class ConfigSchema {
                         "where memories are kept: embedded (the ledger in each workspace), mmry or off",
                         v -> List.of("embedded", "mmry", "off").contains(v)
                                 ? null
-                                : "must be one of embedded, mmry, off"));
+                                : "must be one of embedded, mmry, off"),
+                KeySpec.string("mmry_url", "the user's mmry daemon (its HTTP external API)", ConfigSchema::httpUrl),
+                KeySpec.string(
+                                "mmry_key",
+                                "mmry's API key, by reference (file:/PATH or env:NAME)",
+                                ConfigSchema::secretReference)
+                        .withLiteralSecret(v ->
+                                ((String) v).startsWith("literal:") ? "the mmry key is written out (literal:)" : null),
+                KeySpec.integer("mmry_timeout_ms", 100, 600_000, "how long mmry may take to answer"));
         section(
                 "auth",
                 KeySpec.string(

@@ -234,11 +234,14 @@ public final class FakeMmry implements AutoCloseable {
         send(ex, 200, out);
     }
 
-    private void one(HttpExchange ex, String id, String store, String method) throws IOException {
+    private void one(HttpExchange ex, String id, String queryStore, String method) throws IOException {
         if (!UUID_TEXT.matcher(id).matches()) {
             error(ex, 400, "Invalid memory ID: " + id);
             return;
         }
+        // PUT names its store in the body (§3.1); the others in the query.
+        JsonNode body = method.equals("PUT") ? json.readTree(ex.getRequestBody()) : json.createObjectNode();
+        String store = body.path("store").asText(queryStore);
         Map<String, ObjectNode> memories = stores.getOrDefault(store, Map.of());
         ObjectNode m = memories.get(id);
         if (m == null) {
@@ -248,7 +251,6 @@ public final class FakeMmry implements AutoCloseable {
         switch (method) {
             case "GET" -> send(ex, 200, m);
             case "PUT" -> {
-                JsonNode body = json.readTree(ex.getRequestBody());
                 if (body.has("content")) {
                     m.put("content", body.get("content").asText());
                 }
