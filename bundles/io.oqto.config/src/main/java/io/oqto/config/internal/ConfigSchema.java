@@ -232,7 +232,19 @@ public final class ConfigSchema {
                                 ConfigSchema::secretReference)
                         .withLiteralSecret(v ->
                                 ((String) v).startsWith("literal:") ? "the mmry key is written out (literal:)" : null),
-                KeySpec.integer("mmry_timeout_ms", 100, 600_000, "how long mmry may take to answer"));
+                KeySpec.integer("mmry_timeout_ms", 100, 600_000, "how long mmry may take to answer"),
+                KeySpec.string(
+                        "embeddings_url",
+                        "the central embeddings service (mmry-embeddings) for semantic search; empty: none",
+                        ConfigSchema::httpUrl),
+                KeySpec.string(
+                                "embeddings_key",
+                                "the central embeddings service's API key, by reference (file:/PATH or env:NAME)",
+                                ConfigSchema::secretReference)
+                        .withLiteralSecret(v -> ((String) v).startsWith("literal:")
+                                ? "the embeddings key is written out (literal:)"
+                                : null),
+                KeySpec.bool("rerank", "rerank the best matches with the central service's /v1/rerank"));
         section(
                 "auth",
                 KeySpec.string(

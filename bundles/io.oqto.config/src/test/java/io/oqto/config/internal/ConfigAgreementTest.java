@@ -31,6 +31,7 @@ class ConfigAgreementTest {
             "io.oqto.agent.internal.HistoryFeatures",
             "io.oqto.hstry.internal.HstryHistoryComponent",
             "io.oqto.memory.internal.MemoryOperation",
+            "io.oqto.memory.internal.LedgerStore",
             "io.oqto.mmry.internal.MmryComponent",
             "io.oqto.auth.internal.TokenServiceComponent",
             "io.oqto.eavs.internal.EavsAdminComponent",

@@ -4,7 +4,6 @@ import io.oqto.runner.spi.memory.LexicalRanking;
 import io.oqto.runner.spi.memory.Memory;
 import io.oqto.runner.spi.memory.MemoryDraft;
 import io.oqto.runner.spi.memory.MemoryException;
-import io.oqto.runner.spi.memory.MemoryHit;
 import io.oqto.runner.spi.memory.MemoryPage;
 import io.oqto.runner.spi.memory.MemoryRules;
 import io.oqto.runner.spi.memory.MemorySearch;
@@ -18,15 +17,58 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 
 /**
  * The memory store on mmry's ledger in each workspace directory: a create appends {@code memory.add}, an update
  * {@code memory.supersede} (the memory gets a new id, as in mmry's ledger, and keeps when it was made), a delete
  * {@code memory.deprecate}; reads fold the ledger into its active view. One writer at a time per runner.
  */
-@Component(service = MemoryStore.class)
+@Component(
+        service = MemoryStore.class,
+        configurationPid = "oqto.memory",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class LedgerStore implements MemoryStore {
+
+    /** Where semantic and hybrid searches get embeddings; null: none configured. */
+    private volatile @Nullable CentralEmbeddings embeddings;
+
+    private volatile boolean rerank;
+    private volatile @Nullable String configProblem;
+
+    @Activate
+    public LedgerStore(LedgerConfig config) {
+        modified(config);
+    }
+
+    /** Without a central embeddings service (searches by words). */
+    LedgerStore() {}
+
+    /** With {@code embeddings} (null: none) for semantic and hybrid searches. */
+    LedgerStore(@Nullable CentralEmbeddings embeddings, boolean rerank) {
+        this.embeddings = embeddings;
+        this.rerank = rerank;
+    }
+
+    @Modified
+    void modified(LedgerConfig config) {
+        configProblem = null;
+        rerank = config.rerank();
+        if (config.embeddingsUrl().isEmpty()) {
+            embeddings = null;
+            return;
+        }
+        String key = null;
+        try {
+            key = Keys.resolve(config.embeddingsKey());
+        } catch (java.io.IOException e) {
+            configProblem = "[memory] embeddings_key: " + e.getMessage();
+        }
+        embeddings = new CentralEmbeddings(config.embeddingsUrl(), key, java.time.Duration.ofSeconds(30));
+    }
 
     @Override
     public String kind() {
@@ -90,13 +132,21 @@ public final class LedgerStore implements MemoryStore {
     @Override
     public synchronized MemorySearch search(Path workspace, String query, int limit, SearchMode mode)
             throws MemoryException {
-        List<MemoryHit> hits = LexicalRanking.rank(active(workspace), query, limit);
+        List<Memory> active = active(workspace);
+        CentralEmbeddings central = embeddings;
+        String why = central == null
+                ? "no central embeddings service is configured ([memory] embeddings_url): ranked by words"
+                : configProblem;
+        if (mode != SearchMode.LEXICAL && central != null && why == null) {
+            try {
+                return new MemorySearch(
+                        SemanticRanking.rank(workspace, central, rerank, active, query, limit, mode), mode, null);
+            } catch (java.io.IOException e) {
+                why = e.getMessage() + ": ranked by words";
+            }
+        }
         return new MemorySearch(
-                hits,
-                SearchMode.LEXICAL,
-                mode == SearchMode.LEXICAL
-                        ? null
-                        : "no central embeddings service is configured ([memory] embeddings_url): ranked by words");
+                LexicalRanking.rank(active, query, limit), SearchMode.LEXICAL, mode == SearchMode.LEXICAL ? null : why);
     }
 
     private List<Memory> active(Path workspace) throws MemoryException {
