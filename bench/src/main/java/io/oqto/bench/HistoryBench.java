@@ -10,17 +10,8 @@ import io.oqto.hstry.proto.WriteServiceGrpc;
 import io.oqto.runner.spi.history.HistoryMessage;
 import io.oqto.testing.hstry.FakeHstry;
 import io.oqto.testing.llm.FakeLlm;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +42,7 @@ public final class HistoryBench {
         List<String> words = vocabulary(2000);
         try (FakeLlm llm = new FakeLlm(0);
                 FakeHstry hstry = new FakeHstry()) {
-            List<Runner> runners = new ArrayList<>();
+            List<BenchRunner> runners = new ArrayList<>();
             try {
                 for (String store : STORES) {
                     Path dir = Files.createDirectories(scratch.resolve("h-" + store));
@@ -63,13 +54,20 @@ public final class HistoryBench {
                         fillHstry(
                                 Integer.parseInt(Files.readString(state.resolve("hstry/service.port"))), stored, words);
                     }
-                    runners.add(Runner.start(install, dir, store, pi, llm.baseUrl()));
+                    List<String> config = new ArrayList<>(BenchRunner.agent(pi, llm.baseUrl()));
+                    config.addAll(List.of("[history]", "store = \"" + store + "\""));
+                    BenchRunner r = BenchRunner.start(install, dir, store, config);
+                    if (!store.equals("off")) {
+                        // The runner installs its store's feature as it starts: wait until history answers.
+                        r.await("{\"type\":\"list_history\",\"limit\":1}", "history_list");
+                    }
+                    runners.add(r);
                 }
                 turns(runners, turns, rounds);
                 search(runners.subList(1, 3), words, rounds, stored);
                 footprint(runners);
             } finally {
-                for (Runner r : runners) {
+                for (BenchRunner r : runners) {
                     r.close();
                 }
             }
@@ -167,12 +165,12 @@ public final class HistoryBench {
         }
     }
 
-    private static void turns(List<Runner> runners, int turns, int rounds) throws Exception {
-        for (Runner r : runners) {
+    private static void turns(List<BenchRunner> runners, int turns, int rounds) throws Exception {
+        for (BenchRunner r : runners) {
             r.createSession();
         }
         for (int i = 0; i < 5; i++) { // warm-up: node's JIT, the runners' code paths, the stores' first writes
-            for (Runner r : runners) {
+            for (BenchRunner r : runners) {
                 r.turn();
             }
         }
@@ -197,7 +195,7 @@ public final class HistoryBench {
         for (int k = 0; k < runners.size(); k++) {
             System.out.printf(
                     "  history %-9s p50 %6.1f ms [%s]   p99 %6.1f ms [%s]%s%n",
-                    runners.get(k).store,
+                    runners.get(k).name,
                     Stats.median(p50[k]),
                     Stats.range(p50[k]),
                     Stats.median(p99[k]),
@@ -209,16 +207,16 @@ public final class HistoryBench {
                                     Stats.median(Stats.minus(p50[k], p50[0])),
                                     Stats.range(Stats.minus(p50[k], p50[0]))));
         }
-        for (Runner r : runners) {
+        for (BenchRunner r : runners) {
             r.deleteSession();
         }
     }
 
-    private static void search(List<Runner> runners, List<String> words, int rounds, int stored) throws Exception {
+    private static void search(List<BenchRunner> runners, List<String> words, int rounds, int stored) throws Exception {
         System.out.printf(
                 "search_history over %d stored messages (one random word of %d, limit 20), 100 queries x %d rounds:%n",
                 stored, words.size(), rounds);
-        for (Runner r : runners) {
+        for (BenchRunner r : runners) {
             Random random = new Random(11);
             double[] p50 = new double[rounds];
             double[] p99 = new double[rounds];
@@ -234,7 +232,7 @@ public final class HistoryBench {
                     String reply = r.call("{\"type\":\"search_history\",\"query\":\"" + q + "\",\"limit\":20}");
                     t[i] = System.nanoTime() - t0;
                     if (!reply.contains("\"history_hits\"")) {
-                        throw new IllegalStateException(r.store + ": " + reply);
+                        throw new IllegalStateException(r.name + ": " + reply);
                     }
                     hits += reply.split("\"snippet\"", -1).length - 1;
                 }
@@ -244,7 +242,7 @@ public final class HistoryBench {
             }
             System.out.printf(
                     "  %-9s p50 %6.2f ms [%s]   p99 %6.2f ms [%s]   (%.1f hits per query)%n",
-                    r.store,
+                    r.name,
                     Stats.median(p50),
                     Stats.range(p50),
                     Stats.median(p99),
@@ -253,181 +251,21 @@ public final class HistoryBench {
         }
     }
 
-    private static void footprint(List<Runner> runners) throws Exception {
+    private static void footprint(List<BenchRunner> runners) throws Exception {
         Thread.sleep(10_000);
         System.out.println("runner idle RSS 10 s after the last request, store loaded (5 samples, 1 s apart):");
-        for (Runner r : runners) {
+        for (BenchRunner r : runners) {
             double[] rss = new double[5];
             double[] anon = new double[5];
             for (int i = 0; i < rss.length; i++) {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(r.process.pid()), "status"))) {
-                    String[] f = line.split("\\s+", -1);
-                    if (f[0].equals("VmRSS:")) {
-                        rss[i] = Long.parseLong(f[1]) / 1024.0;
-                    } else if (f[0].equals("RssAnon:")) {
-                        anon[i] = Long.parseLong(f[1]) / 1024.0;
-                    }
-                }
+                double[] sample = r.rss();
+                rss[i] = sample[0];
+                anon[i] = sample[1];
                 Thread.sleep(1000);
             }
             System.out.printf(
                     "  history %-9s RSS %.1f MiB [%s]   private %.1f MiB [%s]%n",
-                    r.store, Stats.median(rss), Stats.range(rss), Stats.median(anon), Stats.range(anon));
-        }
-    }
-
-    /** One runner from the install, with its own home, base, config and socket; spoken to over its socket. */
-    private static final class Runner implements AutoCloseable {
-        final String store;
-        final Process process;
-        private final Path socket;
-        private final Command commands;
-        private @org.jspecify.annotations.Nullable Command events;
-        private int ids;
-
-        private Runner(String store, Process process, Path socket) throws Exception {
-            this.store = store;
-            this.process = process;
-            this.socket = socket;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.exists(socket)) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("runner " + store + " did not come up");
-                }
-                Thread.sleep(50);
-            }
-            commands = new Command(socket);
-            // The runner installs its store's feature as it starts: wait until history answers.
-            while (!store.equals("off")
-                    && !call("{\"type\":\"list_history\",\"limit\":1}").contains("history_list")) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("runner " + store + ": history does not answer");
-                }
-                Thread.sleep(200);
-            }
-        }
-
-        static Runner start(Path install, Path dir, String store, String pi, String llm) throws Exception {
-            Path home = Files.createDirectories(dir.resolve("home"));
-            Path rt = Files.createDirectories(dir.resolve("rt"));
-            Files.setPosixFilePermissions(rt, PosixFilePermissions.fromString("rwx------"));
-            Files.createDirectories(dir.resolve("ws"));
-            Path socket = dir.resolve("r.sock");
-            Path config = dir.resolve("config.toml");
-            Files.writeString(
-                    config,
-                    String.join(
-                            "\n",
-                            "[workspace]",
-                            "root = \"" + dir.resolve("ws") + "\"",
-                            "[programs]",
-                            "pi = \"" + pi + "\"",
-                            "[agent]",
-                            "providers = [\"fake openai-completions " + llm + " literal:test-key " + FakeLlm.MODEL
-                                    + "\"]",
-                            "[history]",
-                            "store = \"" + store + "\"",
-                            ""));
-            Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
-            ProcessBuilder pb = new ProcessBuilder(
-                            install.resolve("bin/oqto-runner").toString(), "--socket", socket.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            dir.resolve("runner.log").toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Map<String, String> env = pb.environment();
-            env.put("HOME", home.toString());
-            env.remove("XDG_STATE_HOME");
-            env.remove("XDG_CONFIG_HOME");
-            env.put("XDG_RUNTIME_DIR", rt.toString());
-            env.put("OQTO_CONFIG", config.toString());
-            env.put("OQTO_RUNNER_BASE", dir.resolve("base").toString());
-            return new Runner(store, pb.start(), socket);
-        }
-
-        String call(String request) throws Exception {
-            String id = "b" + ids++;
-            return commands.call("{\"id\":\"" + id + "\"," + request.substring(1), id);
-        }
-
-        void createSession() throws Exception {
-            String created =
-                    call("{\"type\":\"create_session\",\"session\":\"bench\",\"provider\":\"fake\",\"model\":\""
-                            + FakeLlm.MODEL + "\"}");
-            if (!created.contains("session_created")) {
-                throw new IllegalStateException(store + ": " + created);
-            }
-            Command sub = new Command(socket);
-            sub.call("{\"id\":\"sub\",\"type\":\"subscribe_session\",\"session\":\"bench\"}", "sub");
-            sub.await("\"state\":\"idle\"");
-            events = sub;
-            call(
-                    "{\"type\":\"session_command\",\"session\":\"bench\",\"command\":\"set_auto_retry\",\"enabled\":false}");
-        }
-
-        long turn() throws Exception {
-            long t0 = System.nanoTime();
-            String reply = call("{\"type\":\"session_command\",\"session\":\"bench\",\"command\":\"prompt\","
-                    + "\"message\":\"hello\"}");
-            if (!reply.contains("session_reply")) {
-                throw new IllegalStateException(store + ": " + reply);
-            }
-            Command sub = events;
-            if (sub == null) {
-                throw new IllegalStateException(store + ": no session");
-            }
-            sub.await("\"agent.idle\"");
-            return System.nanoTime() - t0;
-        }
-
-        void deleteSession() throws Exception {
-            if (events != null) {
-                events.close();
-            }
-            call("{\"type\":\"delete_session\",\"session\":\"bench\"}");
-        }
-
-        @Override
-        public void close() throws Exception {
-            commands.close();
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-    }
-
-    /** One connection to a runner: hello, then requests answered by id, or lines awaited. */
-    private static final class Command implements AutoCloseable {
-        private final SocketChannel channel;
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Command(Path socket) throws Exception {
-            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-            in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
-            out = Channels.newOutputStream(channel);
-            call("{\"id\":\"hello\",\"type\":\"hello\",\"protocol\":\"1.5\"}", "hello");
-        }
-
-        String call(String line, String id) throws Exception {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return await("\"id\":\"" + id + "\"");
-        }
-
-        String await(String text) throws Exception {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.contains(text)) {
-                    return line;
-                }
-            }
-            throw new IllegalStateException("connection closed waiting for " + text);
-        }
-
-        @Override
-        public void close() throws Exception {
-            channel.close();
+                    r.name, Stats.median(rss), Stats.range(rss), Stats.median(anon), Stats.range(anon));
         }
     }
 }
