@@ -394,4 +394,31 @@ public class RunnerIT extends OqtoKarafTestSupport {
             return false;
         }
     }
+
+    @Test
+    public void memoriesOutliveAnUpdateOfTheirBundlesAndTheBundlesExportNothing() throws Exception {
+        waitFor("runner socket", 20_000, () -> Files.exists(SOCKET));
+        assertExportsNothing(context, "io.oqto.memory", "io.oqto.mmry");
+        try (RunnerSocketClient c = new RunnerSocketClient(SOCKET)) {
+            waitFor("memory operations advertised", 20_000, () -> {
+                try {
+                    return hello(c).contains("\"create_memory\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            String made = c.call("{\"id\":\"m\",\"type\":\"create_memory\",\"content\":\"kept across updates\"}");
+            assertTrue(made, made.contains("\"type\":\"memory\""));
+            bundle(context, "io.oqto.memory").update();
+            bundle(context, "io.oqto.mmry").update();
+            waitFor("the memory, from the updated bundle", 20_000, () -> {
+                try {
+                    return c.call("{\"id\":\"l\",\"type\":\"list_memories\"}").contains("kept across updates");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals(Bundle.ACTIVE, bundle(context, "io.oqto.mmry").getState());
+        }
+    }
 }

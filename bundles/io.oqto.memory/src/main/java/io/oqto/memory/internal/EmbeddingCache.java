@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * The memories' embeddings next to the ledger, {@code .mmry/embeddings.jsonl} (0600): one line per memory and service,
  * so a memory is sent to the central service once, not at every search. A memory never changes (an update is a new
- * memory), so an entry never goes stale; lines of another service, or unreadable ones, are ignored.
+ * memory), so an entry never goes stale; lines of another service, or unreadable ones, are ignored. Kept in memory
+ * too, and read again only when the file changed size (another writer).
  */
 final class EmbeddingCache {
 
@@ -29,13 +30,30 @@ final class EmbeddingCache {
 
     private final Path file;
     private final String service;
+    private final Map<String, float[]> known = new HashMap<>();
+    private long readSize = -1;
 
     EmbeddingCache(Path workspace, String service) {
         this.file = workspace.resolve(FILE);
         this.service = service;
     }
 
-    Map<String, float[]> read() throws IOException {
+    String service() {
+        return service;
+    }
+
+    /** Every vector known, the file read again when it changed size since. */
+    synchronized Map<String, float[]> read() throws IOException {
+        long size = Files.exists(file) ? Files.size(file) : 0;
+        if (size != readSize) {
+            known.clear();
+            known.putAll(readFile());
+            readSize = size;
+        }
+        return new HashMap<>(known);
+    }
+
+    private Map<String, float[]> readFile() throws IOException {
         Map<String, float[]> vectors = new HashMap<>();
         if (!Files.exists(file)) {
             return vectors;
@@ -61,7 +79,7 @@ final class EmbeddingCache {
         return vectors;
     }
 
-    void add(Map<String, float[]> vectors) throws IOException {
+    synchronized void add(Map<String, float[]> vectors) throws IOException {
         if (vectors.isEmpty()) {
             return;
         }
@@ -81,5 +99,7 @@ final class EmbeddingCache {
             PrivateFiles.write(file, "");
         }
         Files.writeString(file, lines, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        known.putAll(vectors);
+        readSize = Files.size(file);
     }
 }

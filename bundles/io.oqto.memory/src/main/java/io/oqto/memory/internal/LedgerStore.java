@@ -33,6 +33,25 @@ import org.osgi.service.component.annotations.Modified;
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class LedgerStore implements MemoryStore {
 
+    /** A ledger as last read: its active view and word index, valid while the file keeps its size and time. */
+    private record View(long size, long modified, Ledger.Read read, List<Memory> active, LexicalRanking words) {}
+
+    /** The latest views and embedding caches, a few workspace directories' worth. */
+    private final Map<Path, View> views = lru();
+
+    private final Map<Path, EmbeddingCache> caches = lru();
+
+    private static <V> Map<Path, V> lru() {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Path, V> eldest) {
+                return size() > 16;
+            }
+        };
+    }
+
     /** Where semantic and hybrid searches get embeddings; null: none configured. */
     private volatile @Nullable CentralEmbeddings embeddings;
 
@@ -80,8 +99,9 @@ public final class LedgerStore implements MemoryStore {
             Path workspace, @Nullable String category, @Nullable String tag, int limit, int offset)
             throws MemoryException {
         Ledger ledger = new Ledger(workspace);
-        Ledger.Read read = read(ledger);
-        List<Memory> matching = ActiveView.of(read.events()).stream()
+        View view = view(workspace);
+        Ledger.Read read = view.read();
+        List<Memory> matching = view.active().stream()
                 .filter(m -> category == null || category.equals(m.category()))
                 .filter(m -> tag == null || m.tags().contains(tag))
                 .toList();
@@ -132,25 +152,58 @@ public final class LedgerStore implements MemoryStore {
     @Override
     public synchronized MemorySearch search(Path workspace, String query, int limit, SearchMode mode)
             throws MemoryException {
-        List<Memory> active = active(workspace);
+        View view = view(workspace);
+        List<Memory> active = view.active();
         CentralEmbeddings central = embeddings;
         String why = central == null
                 ? "no central embeddings service is configured ([memory] embeddings_url): ranked by words"
                 : configProblem;
         if (mode != SearchMode.LEXICAL && central != null && why == null) {
             try {
+                EmbeddingCache cache = caches.get(workspace);
+                if (cache == null || !cache.service().equals(central.baseUrl())) {
+                    cache = new EmbeddingCache(workspace, central.baseUrl());
+                    caches.put(workspace, cache);
+                }
                 return new MemorySearch(
-                        SemanticRanking.rank(workspace, central, rerank, active, query, limit, mode), mode, null);
+                        SemanticRanking.rank(cache, central, rerank, active, view.words(), query, limit, mode),
+                        mode,
+                        null);
             } catch (java.io.IOException e) {
                 why = e.getMessage() + ": ranked by words";
             }
         }
         return new MemorySearch(
-                LexicalRanking.rank(active, query, limit), SearchMode.LEXICAL, mode == SearchMode.LEXICAL ? null : why);
+                view.words().rank(query, limit), SearchMode.LEXICAL, mode == SearchMode.LEXICAL ? null : why);
     }
 
     private List<Memory> active(Path workspace) throws MemoryException {
-        return ActiveView.of(read(new Ledger(workspace)).events());
+        return view(workspace).active();
+    }
+
+    /** The ledger's view, read again only when the file changed (size or time). */
+    private View view(Path workspace) throws MemoryException {
+        Ledger ledger = new Ledger(workspace);
+        long size;
+        long modified;
+        try {
+            boolean exists = java.nio.file.Files.exists(ledger.file());
+            size = exists ? java.nio.file.Files.size(ledger.file()) : -1;
+            modified = exists
+                    ? java.nio.file.Files.getLastModifiedTime(ledger.file()).toMillis()
+                    : -1;
+        } catch (java.io.IOException e) {
+            throw new MemoryException(
+                    MemoryException.Kind.IO, "cannot read " + ledger.file() + ": " + e.getMessage(), e);
+        }
+        View v = views.get(workspace);
+        if (v == null || v.size() != size || v.modified() != modified) {
+            Ledger.Read read = read(ledger);
+            List<Memory> active = ActiveView.of(read.events());
+            v = new View(size, modified, read, active, new LexicalRanking(active));
+            views.put(workspace, v);
+        }
+        return v;
     }
 
     private static Ledger.Read read(Ledger ledger) throws MemoryException {

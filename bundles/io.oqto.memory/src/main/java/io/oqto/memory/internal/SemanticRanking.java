@@ -5,7 +5,6 @@ import io.oqto.runner.spi.memory.Memory;
 import io.oqto.runner.spi.memory.MemoryHit;
 import io.oqto.runner.spi.memory.SearchMode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,10 +22,11 @@ final class SemanticRanking {
     private SemanticRanking() {}
 
     static List<MemoryHit> rank(
-            Path workspace,
+            EmbeddingCache cache,
             CentralEmbeddings central,
             boolean rerank,
             List<Memory> memories,
+            LexicalRanking words,
             String query,
             int limit,
             SearchMode mode)
@@ -34,7 +34,6 @@ final class SemanticRanking {
         if (memories.isEmpty()) {
             return List.of();
         }
-        EmbeddingCache cache = new EmbeddingCache(workspace, central.baseUrl());
         Map<String, float[]> vectors = cache.read();
         List<Memory> missing =
                 memories.stream().filter(m -> !vectors.containsKey(m.id())).toList();
@@ -52,7 +51,7 @@ final class SemanticRanking {
         Map<String, Double> lexical = new HashMap<>();
         double best = 0;
         if (mode == SearchMode.HYBRID) {
-            for (MemoryHit h : LexicalRanking.rank(memories, query, memories.size())) {
+            for (MemoryHit h : words.rank(query, memories.size())) {
                 lexical.put(h.memory().id(), h.score());
                 best = Math.max(best, h.score());
             }

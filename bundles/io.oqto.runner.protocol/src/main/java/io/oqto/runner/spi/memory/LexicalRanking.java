@@ -19,8 +19,6 @@ public final class LexicalRanking {
     private static final double K1 = 1.2;
     private static final double B = 0.75;
 
-    private LexicalRanking() {}
-
     public static List<String> words(String text) {
         String folded = Normalizer.normalize(text, Normalizer.Form.NFD)
                 .replaceAll("\\p{M}+", "")
@@ -36,13 +34,24 @@ public final class LexicalRanking {
 
     /** The memories that contain a word of {@code query}, best first (ties: newest first), at most {@code limit}. */
     public static List<MemoryHit> rank(List<Memory> memories, String query, int limit) {
-        List<String> terms = words(query).stream().distinct().toList();
-        if (terms.isEmpty() || memories.isEmpty()) {
-            return List.of();
-        }
-        List<Map<String, Integer>> counts = new ArrayList<>(memories.size());
-        int[] lengths = new int[memories.size()];
-        Map<String, Integer> documentFrequency = new HashMap<>();
+        return new LexicalRanking(memories).rank(query, limit);
+    }
+
+    private final List<Memory> memories;
+    private final List<Map<String, Integer>> counts;
+    private final int[] lengths;
+    private final double averageLength;
+    /** For each word, how many memories have it. */
+    private final Map<String, Integer> documentFrequency = new HashMap<>();
+
+    /**
+     * The memories' words counted once, so that a store that keeps this (while its memories do not change) ranks each
+     * query without reading every memory again.
+     */
+    public LexicalRanking(List<Memory> memories) {
+        this.memories = List.copyOf(memories);
+        this.counts = new ArrayList<>(memories.size());
+        this.lengths = new int[memories.size()];
         long total = 0;
         for (int i = 0; i < memories.size(); i++) {
             Memory m = memories.get(i);
@@ -51,16 +60,20 @@ public final class LexicalRanking {
             for (String w : ws) {
                 c.merge(w, 1, Integer::sum);
             }
-            for (String t : terms) {
-                if (c.containsKey(t)) {
-                    documentFrequency.merge(t, 1, Integer::sum);
-                }
-            }
+            c.keySet().forEach(w -> documentFrequency.merge(w, 1, Integer::sum));
             counts.add(c);
             lengths[i] = ws.size();
             total += ws.size();
         }
-        double averageLength = Math.max(1.0, (double) total / memories.size());
+        this.averageLength = Math.max(1.0, memories.isEmpty() ? 1.0 : (double) total / memories.size());
+    }
+
+    /** The memories that contain a word of {@code query}, best first (ties: newest first), at most {@code limit}. */
+    public List<MemoryHit> rank(String query, int limit) {
+        List<String> terms = words(query).stream().distinct().toList();
+        if (terms.isEmpty() || memories.isEmpty()) {
+            return List.of();
+        }
         List<MemoryHit> hits = new ArrayList<>();
         for (int i = 0; i < memories.size(); i++) {
             double score = 0;
