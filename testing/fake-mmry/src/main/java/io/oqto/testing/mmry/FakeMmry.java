@@ -38,6 +38,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FakeMmry implements AutoCloseable {
 
+    static {
+        // Small answers to small requests: without TCP_NODELAY, Nagle's algorithm meets the client's delayed ACK and
+        // each answer waits ~40 ms, a delay of the double and not of what it stands for. Read once, when the JDK's
+        // server is first used, so set before any server is made.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     public static final int DIMENSION = 8;
     public static final String MODEL = "fake-embed-8";
     private static final Pattern STORE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
