@@ -82,7 +82,7 @@ public final class LedgerStore implements MemoryStore {
         }
         String key = null;
         try {
-            key = Keys.resolve(config.embeddingsKey());
+            key = io.oqto.api.unix.KeyReference.resolve(config.embeddingsKey());
         } catch (java.io.IOException e) {
             configProblem = "[memory] embeddings_key: " + e.getMessage();
         }

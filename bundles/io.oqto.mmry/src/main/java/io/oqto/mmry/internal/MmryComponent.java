@@ -1,5 +1,6 @@
 package io.oqto.mmry.internal;
 
+import io.oqto.api.unix.KeyReference;
 import io.oqto.runner.spi.memory.Memory;
 import io.oqto.runner.spi.memory.MemoryDraft;
 import io.oqto.runner.spi.memory.MemoryException;
@@ -8,7 +9,6 @@ import io.oqto.runner.spi.memory.MemorySearch;
 import io.oqto.runner.spi.memory.MemoryStore;
 import io.oqto.runner.spi.memory.SearchMode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,29 +48,11 @@ public final class MmryComponent implements MemoryStore {
         String key = null;
         keyProblem = null;
         try {
-            key = key(config.mmryKey());
+            key = KeyReference.resolve(config.mmryKey());
         } catch (IOException e) {
             keyProblem = "[memory] mmry_key: " + e.getMessage();
         }
         return new MmryStore(new MmryHttp(config.mmryUrl(), key, Duration.ofMillis(config.mmryTimeoutMs())));
-    }
-
-    /** The key a reference names: {@code file:/PATH} or {@code env:NAME}; null for none. */
-    static @Nullable String key(String reference) throws IOException {
-        if (reference.isEmpty()) {
-            return null;
-        }
-        if (reference.startsWith("file:/")) {
-            return Files.readString(Path.of(reference.substring(5))).strip();
-        }
-        if (reference.startsWith("env:")) {
-            String v = System.getenv(reference.substring(4));
-            if (v == null || v.isBlank()) {
-                throw new IOException("the environment variable " + reference.substring(4) + " is not set");
-            }
-            return v.strip();
-        }
-        throw new IOException("must be file:/PATH or env:NAME");
     }
 
     private MmryStore store() throws MemoryException {

@@ -1,17 +1,22 @@
-package io.oqto.memory.internal;
+package io.oqto.api.unix;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
-/** A key named in config.toml by reference: {@code file:/PATH} (read as the runner's user) or {@code env:NAME}. */
-final class Keys {
+/**
+ * A key named in config.toml by reference, so that no key is in the file itself: {@code file:/PATH} (read as the
+ * process's user, so a file only that user can read) or {@code env:NAME}.
+ *
+ * @since 1.4
+ */
+public final class KeyReference {
 
-    private Keys() {}
+    private KeyReference() {}
 
     /** The key; null for an empty reference; IOException naming what is wrong (never the key). */
-    static @Nullable String resolve(String reference) throws IOException {
+    public static @Nullable String resolve(String reference) throws IOException {
         if (reference.isEmpty()) {
             return null;
         }
