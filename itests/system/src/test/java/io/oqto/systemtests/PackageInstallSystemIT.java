@@ -123,7 +123,9 @@ class PackageInstallSystemIT {
                 "/var/lib/oqto",
                 "/var/lib/oqto-usermgr",
                 "/run/oqto",
-                "/usr/lib/oqto/control-plane")) {
+                "/usr/lib/oqto/control-plane",
+                "/var/lib/mmry",
+                "/etc/mmry")) {
             modes.put(
                     p,
                     Commands.runOk(List.of("stat", "-c", "%A %U:%G", p))
@@ -131,27 +133,20 @@ class PackageInstallSystemIT {
                             .strip());
         }
         assertEquals(
-                Map.of(
-                        "/etc/oqto",
-                        "drwxr-xr-x root:root",
-                        "/etc/oqto/config.toml",
-                        "-rw-r--r-- root:root",
-                        "/etc/oqto/sandbox.toml",
-                        "-rw-r--r-- root:root",
-                        "/etc/oqto/secrets",
-                        "drwxr-x--- root:oqto",
-                        "/etc/oqto/shared",
-                        "drwxr-x--- root:oqto-users",
-                        "/etc/oqto/skel",
-                        "drwxr-xr-x root:root",
-                        "/var/lib/oqto",
-                        "drwxr-x--- oqto:oqto",
-                        "/var/lib/oqto-usermgr",
-                        "drwx------ root:root",
-                        "/run/oqto",
-                        "drwxr-xr-x root:root",
-                        "/usr/lib/oqto/control-plane",
-                        "drwxr-xr-x root:root"),
+                Map.ofEntries(
+                        Map.entry("/etc/oqto", "drwxr-xr-x root:root"),
+                        Map.entry("/etc/oqto/config.toml", "-rw-r--r-- root:root"),
+                        Map.entry("/etc/oqto/sandbox.toml", "-rw-r--r-- root:root"),
+                        Map.entry("/etc/oqto/secrets", "drwxr-x--- root:oqto"),
+                        Map.entry("/etc/oqto/shared", "drwxr-x--- root:oqto-users"),
+                        Map.entry("/etc/oqto/skel", "drwxr-xr-x root:root"),
+                        Map.entry("/var/lib/oqto", "drwxr-x--- oqto:oqto"),
+                        Map.entry("/var/lib/oqto-usermgr", "drwx------ root:root"),
+                        Map.entry("/run/oqto", "drwxr-xr-x root:root"),
+                        Map.entry("/usr/lib/oqto/control-plane", "drwxr-xr-x root:root"),
+                        // The central embeddings service's (mmry-embeddings.service): its own user's.
+                        Map.entry("/var/lib/mmry", "drwxr-x--- mmry:mmry"),
+                        Map.entry("/etc/mmry", "drwxr-x--- root:mmry")),
                 modes);
         assertFalse(
                 Files.readString(SeedWorkflow.CONFIG).contains("literal:"),

@@ -274,7 +274,7 @@ class ProvisioningSystemIT {
             {
                 "{\"cmd\":\"run-as-user\",\"args\":{\"username\":\"oqto_" + bob + "\"}}",
                 "rejected: unknown command run-as-user (known: create-user, delete-user, set-linger, prepare-runtime, start-services, "
-                        + "stop-services, service-status, write-eavs-config, ping)"
+                        + "stop-services, service-status, write-eavs-config, write-mmry-config, ping)"
             },
             {
                 "{\"cmd\":\"delete-user\",\"args\":{\"username\":\"oqto\",\"keep_home\":false}}",

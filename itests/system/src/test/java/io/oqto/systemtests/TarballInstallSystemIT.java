@@ -29,6 +29,8 @@ class TarballInstallSystemIT {
             Path.of("/etc/oqto"),
             Path.of("/var/lib/oqto"),
             Path.of("/var/lib/oqto-usermgr"),
+            Path.of("/var/lib/mmry"),
+            Path.of("/etc/mmry"),
             Path.of("/run/oqto"),
             Path.of("/usr/local/bin/oqtoctl"),
             Path.of("/usr/lib/tmpfiles.d/oqto.conf"),
@@ -71,6 +73,8 @@ class TarballInstallSystemIT {
             }
             Commands.run(List.of("userdel", "oqto"), Duration.ofSeconds(30));
             Commands.run(List.of("groupdel", "oqto"), Duration.ofSeconds(30));
+            Commands.run(List.of("userdel", "mmry"), Duration.ofSeconds(30));
+            Commands.run(List.of("groupdel", "mmry"), Duration.ofSeconds(30));
             Commands.run(List.of("groupdel", "oqto-users"), Duration.ofSeconds(30));
         }
     }

@@ -40,6 +40,18 @@ sealed interface Command {
         }
     }
 
+    /**
+     * The user's {@code ~/.config/mmry/config.toml} delegating embeddings to the central service, written as the user,
+     * 0600. {@code toString} leaves the key out.
+     */
+    record WriteMmryConfig(
+            String username, String embeddingsUrl, @Nullable String apiKey) implements Command {
+        @Override
+        public String toString() {
+            return "WriteMmryConfig[username=" + username + ", embeddingsUrl=" + embeddingsUrl + "]";
+        }
+    }
+
     static Command parse(Map<?, ?> request, Validation v) throws Validation.Rejected {
         Validation.exactly(request, Set.of("cmd", "args"));
         if (!(request.get("cmd") instanceof String command)) {
@@ -87,6 +99,11 @@ sealed interface Command {
                 return new WriteEavsConfig(
                         v.linuxUser(a.get("username")), v.port(a.get("port")), v.secret(a.get("master_key")));
             }
+            case "write-mmry-config" -> {
+                Validation.exactly(a, Set.of("username", "embeddings_url", "api_key"));
+                return new WriteMmryConfig(
+                        v.linuxUser(a.get("username")), v.httpUrl(a.get("embeddings_url")), v.apiKey(a.get("api_key")));
+            }
             case "service-status" -> {
                 Validation.exactly(a, Set.of("username"));
                 return new ServiceStatus(v.linuxUser(a.get("username")));
@@ -94,7 +111,7 @@ sealed interface Command {
             default ->
                 throw new Validation.Rejected(
                         "unknown command " + (cmd.length() > 40 ? cmd.substring(0, 40) + "…" : cmd)
-                                + " (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, write-eavs-config, ping)");
+                                + " (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, write-eavs-config, write-mmry-config, ping)");
         }
     }
 

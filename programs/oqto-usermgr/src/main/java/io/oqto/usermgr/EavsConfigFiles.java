@@ -1,15 +1,11 @@
 package io.oqto.usermgr;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -25,11 +21,11 @@ final class EavsConfigFiles {
     private static final Pattern OWN_SECTIONS = Pattern.compile("(?m)^\\s*\\[\\s*(server|keys)\\s*\\]");
 
     private final Path operatorPart;
-    private final Duration timeout;
+    private final UserFiles files;
 
     EavsConfigFiles(Path operatorPart, Duration timeout) {
         this.operatorPart = operatorPart;
-        this.timeout = timeout;
+        this.files = new UserFiles(timeout);
     }
 
     Map<String, Object> write(Account a, int port, String masterKey) throws IOException, Handler.Failed {
@@ -48,39 +44,8 @@ final class EavsConfigFiles {
                 + "[server]\nhost = \"127.0.0.1\"\nport = " + port + "\n\n"
                 + "[keys]\nenabled = true\nrequire_key = true\nmaster_key = \"env:EAVS_MASTER_KEY\"\n"
                 + "allow_self_provisioning = false\n\n" + providers;
-        writeAsUser(a, ".config/eavs/config.toml", config);
-        writeAsUser(a, ".config/eavs/env", "EAVS_MASTER_KEY=" + masterKey + "\n");
+        files.write(a, ".config/eavs/config.toml", config);
+        files.write(a, ".config/eavs/env", "EAVS_MASTER_KEY=" + masterKey + "\n");
         return Map.of("config", a.home().resolve(".config/eavs/config.toml").toString(), "port", port);
-    }
-
-    /** {@code content} into {@code ~/<relative>}, by a shell running as the user with umask 077, replaced atomically. */
-    private void writeAsUser(Account a, String relative, String content) throws IOException, Handler.Failed {
-        String script =
-                "umask 077 && cd \"$HOME\" && mkdir -p \"$(dirname \"$1\")\" && cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"";
-        ProcessBuilder pb = new ProcessBuilder(
-                        SupervisedService.asUser(a, List.of("/bin/sh", "-c", script, "sh", relative)))
-                .redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.put("HOME", a.home().toString());
-        env.put("PATH", "/usr/bin:/bin");
-        Process p = pb.start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(content.getBytes(StandardCharsets.UTF_8));
-        }
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new Handler.Failed("writing ~" + a.name() + "/" + relative + " did not finish in time");
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new Handler.Failed("interrupted while writing ~" + a.name() + "/" + relative);
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (p.exitValue() != 0) {
-            throw new Handler.Failed("cannot write ~" + a.name() + "/" + relative + " as " + a.name() + ": " + output);
-        }
     }
 }

@@ -27,13 +27,20 @@ final class Handler {
     private final ServiceManager services;
     private final RuntimeDirs dirs;
     private final EavsConfigFiles eavsConfig;
+    private final MmryConfigFiles mmryConfig;
     private final Object changes = new Object();
 
-    Handler(Accounts accounts, ServiceManager services, RuntimeDirs dirs, EavsConfigFiles eavsConfig) {
+    Handler(
+            Accounts accounts,
+            ServiceManager services,
+            RuntimeDirs dirs,
+            EavsConfigFiles eavsConfig,
+            MmryConfigFiles mmryConfig) {
         this.accounts = accounts;
         this.services = services;
         this.dirs = dirs;
         this.eavsConfig = eavsConfig;
+        this.mmryConfig = mmryConfig;
     }
 
     Map<String, Object> handle(Command command) throws Validation.Rejected, Failed {
@@ -77,6 +84,9 @@ final class Handler {
         }
         if (command instanceof Command.StopServices s) {
             return services.stop(accounts.require(s.username()));
+        }
+        if (command instanceof Command.WriteMmryConfig m) {
+            return mmryConfig.write(accounts.require(m.username()), m.embeddingsUrl(), m.apiKey());
         }
         if (command instanceof Command.WriteEavsConfig w) {
             return eavsConfig.write(accounts.require(w.username()), w.port(), w.masterKey());

@@ -72,7 +72,8 @@ public final class Main {
                         accounts,
                         services,
                         dirs,
-                        new EavsConfigFiles(settings.eavsUserConfig(), settings.commandTimeout())),
+                        new EavsConfigFiles(settings.eavsUserConfig(), settings.commandTimeout()),
+                        new MmryConfigFiles(settings.commandTimeout())),
                 log);
         try {
             server.start();

@@ -90,6 +90,27 @@ final class Validation {
         return s;
     }
 
+    /** An http(s) URL of a service, as it goes into a TOML string: no quotes, backslashes or control characters. */
+    String httpUrl(@Nullable Object value) throws Rejected {
+        String s = text("embeddings_url", value, MAX_FIELD);
+        if (!s.matches("https?://[A-Za-z0-9.\\[\\]:_-]+(:\\d{1,5})?(/[A-Za-z0-9._~/-]*)?")) {
+            throw new Rejected("embeddings_url must be an http(s) URL such as http://127.0.0.1:8081");
+        }
+        return s;
+    }
+
+    /** An API key as it goes into a TOML string, or null for none. */
+    @Nullable
+    String apiKey(@Nullable Object value) throws Rejected {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || !s.matches("[A-Za-z0-9._~+/=-]{8,512}")) {
+            throw new Rejected("api_key must be 8-512 of A-Z, a-z, 0-9 and . _ ~ + / = -");
+        }
+        return s;
+    }
+
     String shell(@Nullable Object value) throws Rejected {
         String s = text("shell", value, 64);
         if (!SHELLS.contains(s)) {

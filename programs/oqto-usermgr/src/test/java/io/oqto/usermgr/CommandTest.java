@@ -99,7 +99,7 @@ class CommandTest {
                         "unknown argument \"home\" (this command takes [comment, shell, uid, username])"),
                 Arguments.of(
                         Map.of("cmd", "run", "args", Map.of()),
-                        "unknown command run (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, write-eavs-config, ping)"),
+                        "unknown command run (known: create-user, delete-user, set-linger, prepare-runtime, start-services, stop-services, service-status, write-eavs-config, write-mmry-config, ping)"),
                 Arguments.of(Map.of("cmd", "create-user"), "missing argument \"args\""),
                 Arguments.of(
                         Map.of("cmd", "ping", "args", Map.of(), "sudo", true),

@@ -21,7 +21,15 @@ public final class KeyReference {
             return null;
         }
         if (reference.startsWith("file:/")) {
-            return Files.readString(Path.of(reference.substring(5))).strip();
+            Path file = Path.of(reference.substring(5));
+            try {
+                return Files.readString(file).strip();
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IOException(file + " does not exist", e);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new IOException(
+                        "cannot read " + file + " as " + System.getProperty("user.name") + ": permission denied", e);
+            }
         }
         if (reference.startsWith("env:")) {
             String v = System.getenv(reference.substring(4));

@@ -37,6 +37,7 @@ final class Provisioner implements UserProvisioning {
     private final Helper helper;
     private final RunnerGateway runners;
     private final EavsKeys eavsKeys;
+    private final MmryDelegation mmry;
     private final TokenService tokens;
     private final UserRecords records;
     private final String prefix;
@@ -53,6 +54,20 @@ final class Provisioner implements UserProvisioning {
             String prefix,
             String shell,
             Duration readyTimeout) {
+        this(helper, runners, eavsKeys, MmryDelegation.NONE, tokens, records, prefix, shell, readyTimeout);
+    }
+
+    Provisioner(
+            Helper helper,
+            RunnerGateway runners,
+            EavsKeys eavsKeys,
+            MmryDelegation mmry,
+            TokenService tokens,
+            UserRecords records,
+            String prefix,
+            String shell,
+            Duration readyTimeout) {
+        this.mmry = mmry;
         this.helper = helper;
         this.runners = runners;
         this.eavsKeys = eavsKeys;
@@ -131,6 +146,11 @@ final class Provisioner implements UserProvisioning {
                 step = EavsKeys.CONFIG_STEP;
                 if (eavsKeys.perUser()) {
                     eavsKeys.writeConfig(helper, user.name(), user.linuxUser(), user.uid());
+                    steps.add(step);
+                }
+                step = MmryDelegation.STEP;
+                if (mmry.configured()) {
+                    mmry.write(helper, user.linuxUser());
                     steps.add(step);
                 }
                 List<String> notInstalled = startServices(user, steps);

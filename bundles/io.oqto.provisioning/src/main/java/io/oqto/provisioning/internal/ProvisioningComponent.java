@@ -27,7 +27,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(
         service = UserProvisioning.class,
-        configurationPid = {"oqto.server", "oqto.routing", "oqto.usermgr"},
+        configurationPid = {"oqto.server", "oqto.routing", "oqto.usermgr", "oqto.memory"},
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class ProvisioningComponent implements UserProvisioning {
 
@@ -51,6 +51,7 @@ public final class ProvisioningComponent implements UserProvisioning {
                 new UsermgrClient(Path.of(config.socket()), Duration.ofMinutes(2)),
                 runners,
                 new EavsKeys(eavs, runners, Duration.ofMillis(config.readyTimeoutMs())),
+                new MmryDelegation(config.embeddingsUrl(), config.embeddingsKey()),
                 tokens,
                 new UserRecords(stateDir.resolve("users")),
                 config.linuxUserPrefix(),

@@ -3,7 +3,7 @@ package io.oqto.provisioning.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** The keys of {@code [server]}, {@code [routing]} and {@code [usermgr]} that provisioning uses. */
+/** The keys of {@code [server]}, {@code [routing]}, {@code [usermgr]} and {@code [memory]} that provisioning uses. */
 @ObjectClassDefinition(
         name = "Oqto provisioning",
         description = "[server] state_dir, [routing] linux_user_prefix, [usermgr]")
@@ -23,4 +23,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "How long a new user's runner may take to answer, in milliseconds")
     long readyTimeoutMs() default 60_000;
+
+    @AttributeDefinition(
+            description = "[memory]: the central embeddings service each user's mmry delegates to; empty: none")
+    String embeddingsUrl() default "";
+
+    @AttributeDefinition(description = "[memory]: its key by reference (file:/PATH or env:NAME); empty: none")
+    String embeddingsKey() default "";
 }

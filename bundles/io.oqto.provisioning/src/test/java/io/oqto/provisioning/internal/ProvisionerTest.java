@@ -57,10 +57,13 @@ class ProvisionerTest {
     private RunnerGateway runners;
     private Provisioner provisioner;
 
+    private Helper helper;
+    private TokenService tokens;
+
     @BeforeEach
     void setUp() throws IOException {
         records = new UserRecords(dir.resolve("users"));
-        Helper helper = (cmd, args) -> {
+        helper = (cmd, args) -> {
             calls.add(cmd + " " + new TreeMap<>(args));
             if (cmd.equals(failAt)) {
                 throw new ProvisioningException(ProvisioningException.Kind.FAILED, cmd, cmd + " broke");
@@ -93,7 +96,7 @@ class ProvisionerTest {
                     }
                     return new PingResult((String) args[0], 100);
                 });
-        TokenService tokens = new TokenService() {
+        tokens = new TokenService() {
             @Override
             public Optional<Caller> authenticate(String bearerToken) {
                 return Optional.empty();
@@ -409,5 +412,54 @@ class ProvisionerTest {
         assertEquals("write-eavs-config broke", e.getMessage());
         assertEquals("delete-user {keep_home=false, username=oqto_alice}", calls.get(calls.size() - 1));
         assertEquals(java.util.Map.of(), eavs.masterKeys);
+    }
+
+    @Test
+    void withACentralEmbeddingsServiceTheUsersMmryDelegatesToItBeforeTheServicesStart() throws Exception {
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("embeddings.key"), "central-key-1\n");
+        Provisioner p = new Provisioner(
+                helper,
+                runners,
+                new EavsKeys(eavs, runners, Duration.ofMillis(600)),
+                new MmryDelegation("http://10.0.0.5:8081", "file:" + key),
+                tokens,
+                records,
+                "oqto_",
+                "/bin/bash",
+                Duration.ofMillis(600));
+        assertEquals(
+                List.of(
+                        "create-user",
+                        "record",
+                        "mmry-config",
+                        "set-linger",
+                        "prepare-runtime",
+                        "start-services",
+                        "wait-for-runner",
+                        "issue-token"),
+                p.create(alice()).steps());
+        String written =
+                "write-mmry-config {api_key=central-key-1, embeddings_url=http://10.0.0.5:8081, username=oqto_alice}";
+        assertTrue(calls.contains(written), calls.toString());
+        assertTrue(calls.indexOf(written) < calls.indexOf("start-services {username=oqto_alice}"));
+    }
+
+    @Test
+    void aKeyThatCannotBeReadFailsTheMmryStepAndUndoes() {
+        Provisioner p = new Provisioner(
+                helper,
+                runners,
+                new EavsKeys(eavs, runners, Duration.ofMillis(600)),
+                new MmryDelegation("http://10.0.0.5:8081", "file:" + dir.resolve("missing.key")),
+                tokens,
+                records,
+                "oqto_",
+                "/bin/bash",
+                Duration.ofMillis(600));
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> p.create(alice()));
+        assertEquals("mmry-config", e.step());
+        assertEquals("[memory] embeddings_key: " + dir.resolve("missing.key") + " does not exist", e.getMessage());
+        assertTrue(calls.stream().noneMatch(c -> c.startsWith("write-mmry-config")), calls.toString());
+        assertEquals("delete-user {keep_home=false, username=oqto_alice}", calls.get(calls.size() - 1));
     }
 }
