@@ -149,7 +149,7 @@ public final class AgentSessions implements StreamingOperation {
                 null,
                 null,
                 Home.state().resolve("oqto/history-queue.jsonl"));
-        modified(config, historyConfig);
+        historyOn = historyOn(historyConfig);
     }
 
     AgentSessions(
@@ -196,7 +196,11 @@ public final class AgentSessions implements StreamingOperation {
     @Modified
     void modified(AgentConfig config, HistoryConfig historyConfig) {
         apply(config);
-        historyOn = !historyConfig.store().equals("off");
+        historyOn = historyOn(historyConfig);
+    }
+
+    private static boolean historyOn(HistoryConfig config) {
+        return !config.store().equals("off");
     }
 
     private void apply(AgentConfig config) {

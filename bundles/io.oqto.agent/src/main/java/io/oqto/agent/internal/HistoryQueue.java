@@ -6,8 +6,6 @@ import io.oqto.runner.spi.history.HistoryException;
 import io.oqto.runner.spi.history.HistoryMessage;
 import io.oqto.runner.spi.history.HistoryStore;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -45,14 +43,7 @@ final class HistoryQueue {
             throw new IOException("the history queue " + file + " holds " + maxEntries + " writes already");
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
-        if (!Files.exists(file)) {
-            PrivateFiles.write(file, "");
-        }
-        byte[] line = (Json.write(encode(conversation, messages)) + "\n").getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ch.write(java.nio.ByteBuffer.wrap(line));
-            ch.force(true);
-        }
+        PrivateFiles.append(file, Json.write(encode(conversation, messages)) + "\n");
     }
 
     /** How many writes wait. */

@@ -283,15 +283,7 @@ final class HistoryRequests {
     }
 
     private static int number(Frame r, String key, int dflt, int min, int max) throws ProtocolException {
-        Object v = r.fields().get(key);
-        if (v == null) {
-            return dflt;
-        }
-        Long n = whole(v);
-        if (n == null || n < min || n > max) {
-            throw invalid("\"" + key + "\" must be a whole number from " + min + " to " + max);
-        }
-        return (int) (long) n;
+        return (int) r.whole(key, dflt, min, max);
     }
 
     private static long longNumber(Frame r, String key) throws ProtocolException {

@@ -11,7 +11,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +41,7 @@ final class EmbeddingCache {
         return service;
     }
 
-    /** Every vector known, the file read again when it changed size since. */
+    /** Every vector known (a read-only view), the file read again when it changed size since. */
     synchronized Map<String, float[]> read() throws IOException {
         long size = Files.exists(file) ? Files.size(file) : 0;
         if (size != readSize) {
@@ -50,7 +49,7 @@ final class EmbeddingCache {
             known.putAll(readFile());
             readSize = size;
         }
-        return new HashMap<>(known);
+        return java.util.Collections.unmodifiableMap(known);
     }
 
     private Map<String, float[]> readFile() throws IOException {
@@ -95,10 +94,7 @@ final class EmbeddingCache {
             }
             lines.append(w).append('\n');
         }
-        if (!Files.exists(file)) {
-            PrivateFiles.write(file, "");
-        }
-        Files.writeString(file, lines, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        PrivateFiles.append(file, lines.toString());
         known.putAll(vectors);
         readSize = Files.size(file);
     }

@@ -9,12 +9,9 @@ import io.oqto.runner.spi.PrivateFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,8 +77,8 @@ final class Ledger {
         return new Read(events, problems);
     }
 
-    /** Appends one event for {@code memoryId} (made here when null) and returns the event as it was written. */
-    Event append(
+    /** Appends one event for {@code memoryId}, forced to disk. */
+    void append(
             String type,
             String memoryId,
             @Nullable String targetMemoryId,
@@ -106,23 +103,7 @@ final class Ledger {
         e.put("tags", tags);
         e.put("metadata", metadata);
         e.put("agent_ctx", Map.of());
-        byte[] line = (write(e) + "\n").getBytes(StandardCharsets.UTF_8);
-        if (!Files.exists(file)) {
-            PrivateFiles.write(file, ""); // 0600 in a 0700 .mmry before the first byte
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ch.write(ByteBuffer.wrap(line));
-            ch.force(true);
-        }
-        return new Event(
-                canonical(type),
-                memoryId,
-                targetMemoryId,
-                content,
-                content == null ? null : "semantic",
-                tags,
-                metadata,
-                now.toEpochMilli());
+        PrivateFiles.append(file, write(e) + "\n"); // 0600 in a 0700 .mmry from the first byte
     }
 
     static String newMemoryId() {

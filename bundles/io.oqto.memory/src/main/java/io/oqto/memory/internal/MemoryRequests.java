@@ -167,8 +167,8 @@ final class MemoryRequests {
                 tags,
                 importance == null
                         ? null
-                        : (int) Math.max(
-                                Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, ((Number) importance).longValue())));
+                        // Kept out of int overflow; MemoryRules refuses anything outside 1-10.
+                        : (int) Math.max(0, Math.min(11, ((Number) importance).longValue())));
     }
 
     private static SearchMode mode(Frame r) throws ProtocolException {
@@ -218,15 +218,7 @@ final class MemoryRequests {
     }
 
     private static int number(Frame r, String key, int dflt, int min, int max) throws ProtocolException {
-        Object v = r.fields().get(key);
-        if (v == null) {
-            return dflt;
-        }
-        long n = v instanceof Integer i ? i : v instanceof Long l ? l : Long.MIN_VALUE;
-        if (n < min || n > max) {
-            throw invalid("\"" + key + "\" must be a whole number from " + min + " to " + max);
-        }
-        return (int) n;
+        return (int) r.whole(key, dflt, min, max);
     }
 
     private static ProtocolException notFound(String id) {

@@ -34,9 +34,9 @@ final class SemanticRanking {
         if (memories.isEmpty()) {
             return List.of();
         }
-        Map<String, float[]> vectors = cache.read();
+        Map<String, float[]> known = cache.read();
         List<Memory> missing =
-                memories.stream().filter(m -> !vectors.containsKey(m.id())).toList();
+                memories.stream().filter(m -> !known.containsKey(m.id())).toList();
         if (!missing.isEmpty()) {
             List<float[]> fetched =
                     central.embed(missing.stream().map(Memory::content).toList());
@@ -45,8 +45,8 @@ final class SemanticRanking {
                 added.put(missing.get(i).id(), fetched.get(i));
             }
             cache.add(added);
-            vectors.putAll(added);
         }
+        Map<String, float[]> vectors = cache.read(); // a view: it has the added ones now
         float[] q = central.embed(List.of(query)).get(0);
         Map<String, Double> lexical = new HashMap<>();
         double best = 0;

@@ -58,4 +58,25 @@ public record Frame(@Nullable String id, String type, Map<String, Object> fields
         Object v = fields.get(key);
         return v instanceof Number n ? n.longValue() : fallback;
     }
+
+    /**
+     * A whole-number field in [{@code min}, {@code max}] as the codec reads it (Integer or Long by its size);
+     * {@code dflt} when absent; {@code invalid_request} naming the field and the range for anything else.
+     *
+     * @since 2.1
+     */
+    public long whole(String key, long dflt, long min, long max) throws ProtocolException {
+        Object v = fields.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        long n = v instanceof Integer i ? i : v instanceof Long l ? l : Long.MIN_VALUE;
+        if (n < min || n > max) {
+            throw new ProtocolException(
+                    io.oqto.api.runner.ErrorCode.INVALID_REQUEST,
+                    "\"" + key + "\" must be a whole number from " + min + " to " + max,
+                    null);
+        }
+        return n;
+    }
 }

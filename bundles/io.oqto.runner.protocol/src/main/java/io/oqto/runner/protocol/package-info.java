@@ -3,7 +3,7 @@
  * See docs/runner-protocol.md. Both sides use this codec, so framing rules live in one place.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 @NullMarked
 package io.oqto.runner.protocol;
 

@@ -1,9 +1,13 @@
 package io.oqto.runner.spi;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -15,6 +19,22 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class PrivateFiles {
 
     private PrivateFiles() {}
+
+    /**
+     * Appends {@code text} to {@code file} and forces it to disk before returning (a journal line that must survive
+     * a crash); the file is created 0600 (its directory 0700) when missing.
+     *
+     * @since 1.2
+     */
+    public static void append(Path file, String text) throws IOException {
+        if (!Files.exists(file)) {
+            write(file, "");
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+    }
 
     /** Replaces {@code file} with {@code content} atomically; its directory is created (0700) when missing. */
     public static void write(Path file, String content) throws IOException {

@@ -75,16 +75,6 @@ public final class FakeMmry implements AutoCloseable {
         server.start();
     }
 
-    /** A user's mmry as a service: {@code FakeMmry <port> [key file]}, until killed. */
-    public static void main(String[] args) throws Exception {
-        String key = args.length > 1
-                ? java.nio.file.Files.readString(java.nio.file.Path.of(args[1])).strip()
-                : null;
-        FakeMmry mmry = new FakeMmry(Integer.parseInt(args[0]), key);
-        System.out.println("fake mmry serving on " + mmry.baseUrl());
-        Thread.currentThread().join();
-    }
-
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

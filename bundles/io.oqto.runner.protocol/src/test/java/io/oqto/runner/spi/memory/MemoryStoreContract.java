@@ -73,7 +73,6 @@ public abstract class MemoryStoreContract {
         MemoryStore s = store();
         for (int i = 0; i < 5; i++) {
             s.create(alpha, new MemoryDraft("note " + i, i % 2 == 0 ? "even" : "odd", List.of("t" + i), null));
-            Thread.sleep(5); // distinct times, as memories made one after another have
         }
         MemoryPage page = s.list(alpha, null, null, 2, 1);
         assertEquals(5, page.total());
