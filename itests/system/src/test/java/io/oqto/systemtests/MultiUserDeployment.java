@@ -141,19 +141,26 @@ final class MultiUserDeployment implements AutoCloseable {
                     "[providers.fake]\ntype = \"openai-compatible\"\nbase_url = \"" + llm.baseUrl() + "\"\nmodels = [\""
                             + FakeLlm.MODEL + "\"]\n");
         }
+        // Each user's mmry: the double, from jars every user can read; it serves mmry's HTTP API where provisioning
+        // opened it in the user's mmry config (a per-user mmry, [memory] mmry_url with {port}), and idles otherwise.
+        copyJars(work.resolve("mmry-lib"), List.of("oqto-fake-mmry", "jackson-"));
         for (String s : List.of("eavs", "hstry", "mmry")) {
             // Stand-ins for the real services (not installable here): they only run, as the user, for ordering.
             Path script = Files.writeString(
                     services.resolve(s),
-                    perUserEavs && s.equals("eavs")
-                            ? "#!/bin/sh\nexec \"${JAVA_HOME:-/usr}/bin/java\" -cp '" + work.resolve("eavs-lib")
-                                    + "/*' io.oqto.testing.eavs.FakeEavs\n"
-                            : fakeHstry && s.equals("hstry")
-                                    ? "#!/bin/sh\nwhile [ -e '" + hstryDown + "' ]; do sleep 0.2; done\n"
-                                            + "exec \"${JAVA_HOME:-/usr}/bin/java\" -Xmx64m -cp '"
-                                            + work.resolve("hstry-lib")
-                                            + "/*' io.oqto.testing.hstry.FakeHstry \"$@\"\n"
-                                    : "#!/bin/sh\nexec sleep 2147483647\n");
+                    s.equals("mmry")
+                            ? "#!/bin/sh\nif grep -q '^\\[external_api]' \"$HOME/.config/mmry/config.toml\" 2>/dev/null; then\n"
+                                    + "  exec \"${JAVA_HOME:-/usr}/bin/java\" -Xmx48m -cp '" + work.resolve("mmry-lib")
+                                    + "/*' io.oqto.testing.mmry.FakeMmry \"$@\"\nfi\nexec sleep 2147483647\n"
+                            : perUserEavs && s.equals("eavs")
+                                    ? "#!/bin/sh\nexec \"${JAVA_HOME:-/usr}/bin/java\" -cp '" + work.resolve("eavs-lib")
+                                            + "/*' io.oqto.testing.eavs.FakeEavs\n"
+                                    : fakeHstry && s.equals("hstry")
+                                            ? "#!/bin/sh\nwhile [ -e '" + hstryDown + "' ]; do sleep 0.2; done\n"
+                                                    + "exec \"${JAVA_HOME:-/usr}/bin/java\" -Xmx64m -cp '"
+                                                    + work.resolve("hstry-lib")
+                                                    + "/*' io.oqto.testing.hstry.FakeHstry \"$@\"\n"
+                                            : "#!/bin/sh\nexec sleep 2147483647\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Path state = Files.createDirectories(work.resolve("state"));
@@ -212,7 +219,7 @@ final class MultiUserDeployment implements AutoCloseable {
                         "runner_command = \"" + runnerDist.home.resolve("bin/oqto-runner") + "\"",
                         "eavs_command = [\"" + services.resolve("eavs") + "\"]",
                         "hstry_command = [\"" + services.resolve("hstry") + "\", \"service\", \"run\"]",
-                        "mmry_command = [\"" + services.resolve("mmry") + "\"]",
+                        "mmry_command = [\"" + services.resolve("mmry") + "\", \"service\", \"run\"]",
                         "ready_timeout_ms = 90000",
                         ""));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));

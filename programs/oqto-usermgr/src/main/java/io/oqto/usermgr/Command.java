@@ -41,14 +41,21 @@ sealed interface Command {
     }
 
     /**
-     * The user's {@code ~/.config/mmry/config.toml} delegating embeddings to the central service, written as the user,
-     * 0600. {@code toString} leaves the key out.
+     * The user's {@code ~/.config/mmry/config.toml}, written as the user, 0600: delegating embeddings to the central
+     * service ({@code embeddingsUrl}, with its {@code apiKey}), and/or (per-user mmry) serving its HTTP API on
+     * loopback {@code port} behind {@code userKey}, which also goes to {@code ~/.config/oqto/mmry.key} for the
+     * user's runner. {@code toString} leaves the keys out.
      */
     record WriteMmryConfig(
-            String username, String embeddingsUrl, @Nullable String apiKey) implements Command {
+            String username,
+            @Nullable String embeddingsUrl,
+            @Nullable String apiKey,
+            @Nullable Integer port,
+            @Nullable String userKey)
+            implements Command {
         @Override
         public String toString() {
-            return "WriteMmryConfig[username=" + username + ", embeddingsUrl=" + embeddingsUrl + "]";
+            return "WriteMmryConfig[username=" + username + ", embeddingsUrl=" + embeddingsUrl + ", port=" + port + "]";
         }
     }
 
@@ -97,12 +104,24 @@ sealed interface Command {
             case "write-eavs-config" -> {
                 Validation.exactly(a, Set.of("username", "port", "master_key"));
                 return new WriteEavsConfig(
-                        v.linuxUser(a.get("username")), v.port(a.get("port")), v.secret(a.get("master_key")));
+                        v.linuxUser(a.get("username")),
+                        v.port(a.get("port")),
+                        v.secret("master_key", a.get("master_key")));
             }
             case "write-mmry-config" -> {
-                Validation.exactly(a, Set.of("username", "embeddings_url", "api_key"));
+                Validation.exactly(a, Set.of("username", "embeddings_url", "api_key", "port", "user_key"));
+                if (a.get("embeddings_url") == null && a.get("port") == null) {
+                    throw new Validation.Rejected("nothing to write: neither embeddings_url nor port");
+                }
+                if ((a.get("port") == null) != (a.get("user_key") == null)) {
+                    throw new Validation.Rejected("port and user_key go together: mmry's HTTP API is never open");
+                }
                 return new WriteMmryConfig(
-                        v.linuxUser(a.get("username")), v.httpUrl(a.get("embeddings_url")), v.apiKey(a.get("api_key")));
+                        v.linuxUser(a.get("username")),
+                        a.get("embeddings_url") == null ? null : v.httpUrl(a.get("embeddings_url")),
+                        v.apiKey(a.get("api_key")),
+                        a.get("port") == null ? null : v.port(a.get("port")),
+                        a.get("user_key") == null ? null : v.secret("user_key", a.get("user_key")));
             }
             case "service-status" -> {
                 Validation.exactly(a, Set.of("username"));

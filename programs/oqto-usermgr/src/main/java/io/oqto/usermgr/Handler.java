@@ -86,7 +86,7 @@ final class Handler {
             return services.stop(accounts.require(s.username()));
         }
         if (command instanceof Command.WriteMmryConfig m) {
-            return mmryConfig.write(accounts.require(m.username()), m.embeddingsUrl(), m.apiKey());
+            return mmryConfig.write(accounts.require(m.username()), m);
         }
         if (command instanceof Command.WriteEavsConfig w) {
             return eavsConfig.write(accounts.require(w.username()), w.port(), w.masterKey());

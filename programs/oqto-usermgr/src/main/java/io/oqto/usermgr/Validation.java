@@ -82,10 +82,10 @@ final class Validation {
         return n.intValue();
     }
 
-    /** A generated secret: 16-128 of A-Z, a-z, 0-9, - and _ (so it goes into an env file as it is). */
-    String secret(@Nullable Object value) throws Rejected {
+    /** A generated secret: 16-128 of A-Z, a-z, 0-9, - and _ (so it goes into an env or TOML file as it is). */
+    String secret(String name, @Nullable Object value) throws Rejected {
         if (!(value instanceof String s) || !s.matches("[A-Za-z0-9_-]{16,128}")) {
-            throw new Rejected("master_key must be 16-128 of A-Z, a-z, 0-9, - and _");
+            throw new Rejected(name + " must be 16-128 of A-Z, a-z, 0-9, - and _");
         }
         return s;
     }

@@ -1,6 +1,6 @@
 /** Facts about local Unix accounts that several bundles need (uid lookups), and their private state files. */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 @NullMarked
 package io.oqto.api.unix;
 

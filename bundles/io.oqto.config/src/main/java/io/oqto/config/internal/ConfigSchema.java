@@ -225,7 +225,15 @@ public final class ConfigSchema {
                         v -> List.of("embedded", "mmry", "off").contains(v)
                                 ? null
                                 : "must be one of embedded, mmry, off"),
-                KeySpec.string("mmry_url", "the user's mmry daemon (its HTTP external API)", ConfigSchema::httpUrl),
+                KeySpec.string(
+                        "mmry_url",
+                        "the user's mmry daemon (its HTTP external API); with {port}: each user's own",
+                        ConfigSchema::httpUrl),
+                KeySpec.integer(
+                        "mmry_user_port_base",
+                        1024,
+                        65535,
+                        "with {port} in mmry_url: a user's mmry listens on this plus (uid - [usermgr] uid_min)"),
                 KeySpec.string(
                                 "mmry_key",
                                 "mmry's API key, by reference (file:/PATH or env:NAME)",

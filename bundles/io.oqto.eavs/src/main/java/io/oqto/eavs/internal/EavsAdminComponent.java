@@ -8,6 +8,7 @@ import io.oqto.api.eavs.IssuedKey;
 import io.oqto.api.eavs.UserEavs;
 import io.oqto.api.eavs.UserUsage;
 import io.oqto.api.eavs.VirtualKey;
+import io.oqto.api.unix.UserPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,8 @@ public final class EavsAdminComponent implements EavsAdmin {
         if (config.mode().equals("per-user")) {
             Path state = Path.of(places.stateDir().isEmpty() ? "/var/lib/oqto" : places.stateDir());
             return new PerUserEavs(
-                    new UserEavsPorts(url, config.userPortBase(), places.uidMin()),
+                    url,
+                    new UserPorts("[eavs] user_port_base", config.userPortBase(), places.uidMin()),
                     new MasterKeys(state.resolve("eavs")),
                     places.linuxUserPrefix(),
                     timeout,

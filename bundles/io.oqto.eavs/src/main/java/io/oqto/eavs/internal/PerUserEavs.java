@@ -11,6 +11,7 @@ import io.oqto.api.eavs.UserUsage;
 import io.oqto.api.eavs.VirtualKey;
 import io.oqto.api.unix.UnixAccount;
 import io.oqto.api.unix.UnixAccounts;
+import io.oqto.api.unix.UserPorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,12 +22,13 @@ import java.util.function.Function;
 
 /**
  * Per-user mode: each user runs their own eavs (the seed's user service) on a port given by their uid
- * ({@link UserEavsPorts}), with a master key the control plane made at provisioning ({@link MasterKeys}). Every
+ * ({@link UserPorts}), with a master key the control plane made at provisioning ({@link MasterKeys}). Every
  * call for a user goes to that user's eavs; the admin views ask every user's eavs and add up.
  */
 final class PerUserEavs implements EavsAdmin {
 
-    private final UserEavsPorts ports;
+    private final String urlPattern;
+    private final UserPorts ports;
     private final MasterKeys masterKeys;
     private final String linuxUserPrefix;
     private final Duration timeout;
@@ -34,12 +36,14 @@ final class PerUserEavs implements EavsAdmin {
     private final Function<String, Optional<Integer>> uidOf;
 
     PerUserEavs(
-            UserEavsPorts ports,
+            String urlPattern,
+            UserPorts ports,
             MasterKeys masterKeys,
             String linuxUserPrefix,
             Duration timeout,
             KeyDefaults defaults) {
         this(
+                urlPattern,
                 ports,
                 masterKeys,
                 linuxUserPrefix,
@@ -48,15 +52,20 @@ final class PerUserEavs implements EavsAdmin {
                 name -> UnixAccounts.byName(name).map(UnixAccount::uid));
     }
 
-    /** @param uidOf a Linux account's uid by name */
+    /**
+     * @param urlPattern {@code [eavs] base_url}, with {@code {port}} where the user's port goes
+     * @param uidOf a Linux account's uid by name
+     */
     PerUserEavs(
-            UserEavsPorts ports,
+            String urlPattern,
+            UserPorts ports,
             MasterKeys masterKeys,
             String linuxUserPrefix,
             Duration timeout,
             KeyDefaults defaults,
             Function<String, Optional<Integer>> uidOf) {
         this.uidOf = uidOf;
+        this.urlPattern = urlPattern;
         this.ports = ports;
         this.masterKeys = masterKeys;
         this.linuxUserPrefix = linuxUserPrefix;
@@ -86,7 +95,7 @@ final class PerUserEavs implements EavsAdmin {
 
     @Override
     public String baseUrl() {
-        return ports.baseUrlPattern();
+        return urlPattern;
     }
 
     /** The admin client of {@code owner}'s own eavs. */
@@ -106,7 +115,7 @@ final class PerUserEavs implements EavsAdmin {
                         0,
                         null,
                         null));
-        return new EavsAdminClient(new EavsHttp(ports.baseUrl(uid), timeout), () -> master, defaults);
+        return new EavsAdminClient(new EavsHttp(ports.url(urlPattern, uid), timeout), () -> master, defaults);
     }
 
     @Override
@@ -181,8 +190,7 @@ final class PerUserEavs implements EavsAdmin {
             enabled += Math.max(0, s.enabledKeys());
         }
         return new EavsStatus(
-                ports.baseUrlPattern() + " (one per user: "
-                        + masterKeys.owners().size() + ")",
+                urlPattern + " (one per user: " + masterKeys.owners().size() + ")",
                 reachable,
                 problems.isEmpty() ? null : String.join("; ", problems),
                 List.copyOf(providers),

@@ -6,6 +6,7 @@ import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.unix.Home;
 import io.oqto.api.unix.UnixAccounts;
+import io.oqto.api.unix.UserPorts;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
 import io.oqto.runner.spi.RunnerOperation;
@@ -76,7 +77,8 @@ public final class RunnerEavs implements RunnerOperation, EavsAccess {
         String pattern = EavsAdminComponent.stripSlash(config.baseUrl());
         // Per-user mode: this user's own eavs, on the port its uid gives (the control plane finds it the same way).
         String url = config.mode().equals("per-user") && !pattern.isEmpty()
-                ? new UserEavsPorts(pattern, config.userPortBase(), places.uidMin()).baseUrl(UnixAccounts.currentUid())
+                ? new UserPorts("[eavs] user_port_base", config.userPortBase(), places.uidMin())
+                        .url(pattern, UnixAccounts.currentUid())
                 : pattern;
         EavsHttp h = url.isEmpty() ? null : new EavsHttp(url, Duration.ofMillis(config.requestTimeoutMs()));
         http = h;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oqto.api.eavs.EavsException;
 import io.oqto.api.eavs.EavsStatus;
 import io.oqto.api.eavs.UserEavs;
+import io.oqto.api.unix.UserPorts;
 import io.oqto.testing.eavs.FakeEavs;
 import io.oqto.testing.llm.FakeLlm;
 import java.nio.file.Files;
@@ -38,7 +39,8 @@ class PerUserEavsTest {
             int port = Integer.parseInt(alicesEavs.baseUrl().replaceAll(".*:", ""));
             // alice's uid is uid_min + 5, so her eavs is on user_port_base + 5.
             PerUserEavs eavs = new PerUserEavs(
-                    new UserEavsPorts("http://127.0.0.1:{port}", port - 5, 2000),
+                    "http://127.0.0.1:{port}",
+                    new UserPorts("[eavs] user_port_base", port - 5, 2000),
                     keys,
                     "oqto_",
                     Duration.ofSeconds(5),
@@ -67,10 +69,10 @@ class PerUserEavsTest {
 
     @Test
     void aUidBelowTheRangeOrAPortAboveItIsRefused() {
-        UserEavsPorts ports = new UserEavsPorts("http://127.0.0.1:{port}", 65000, 2000);
-        assertEquals("http://127.0.0.1:65010", ports.baseUrl(2010));
+        UserPorts ports = new UserPorts("[eavs] user_port_base", 65000, 2000);
+        assertEquals("http://127.0.0.1:65010", ports.url("http://127.0.0.1:{port}", 2010));
         assertEquals(
-                "uid 3000 gives no eavs port: [eavs] user_port_base 65000 + (uid - [usermgr] uid_min 2000) must be at most 65535",
+                "uid 3000 gives no port: [eavs] user_port_base 65000 + (uid - [usermgr] uid_min 2000) must be at most 65535",
                 assertThrows(IllegalStateException.class, () -> ports.port(3000))
                         .getMessage());
         assertThrows(IllegalStateException.class, () -> ports.port(1999));

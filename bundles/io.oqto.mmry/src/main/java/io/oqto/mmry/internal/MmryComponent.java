@@ -1,6 +1,9 @@
 package io.oqto.mmry.internal;
 
+import io.oqto.api.unix.Home;
 import io.oqto.api.unix.KeyReference;
+import io.oqto.api.unix.UnixAccounts;
+import io.oqto.api.unix.UserPorts;
 import io.oqto.runner.spi.memory.Memory;
 import io.oqto.runner.spi.memory.MemoryDraft;
 import io.oqto.runner.spi.memory.MemoryException;
@@ -17,25 +20,41 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The runner's {@code mmry} memory store: the user's mmry daemon at {@code [memory] mmry_url}, with its key read from
  * {@code [memory] mmry_key} (a file only the user can read, or an environment variable) at each change of the
  * configuration. Used when {@code [memory] store = "mmry"}.
+ *
+ * <p>Multi-user hosts run one mmry per user, each on its own loopback port: {@code mmry_url} carries {@code {port}},
+ * filled with {@code mmry_user_port_base + (uid - [usermgr] uid_min)} for the runner's own uid (the port provisioning
+ * wrote into the user's mmry config), and the key defaults to the one provisioning made for that mmry, which every
+ * request must carry because any local user can reach a loopback port.
  */
 @Component(
         service = MemoryStore.class,
-        configurationPid = "oqto.memory",
+        configurationPid = {"oqto.memory", "oqto.usermgr"},
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
-@Designate(ocd = MmryConfig.class)
 public final class MmryComponent implements MemoryStore {
 
+    /** Where provisioning puts the key of the user's own mmry (per-user mode), relative to the config home. */
+    static final String USER_KEY_FILE = "oqto/mmry.key";
+
+    private final int uid;
+    private final Path configHome;
     private volatile MmryStore store;
-    private volatile @Nullable String keyProblem;
+    /** What makes every call fail until the configuration changes (a key that cannot be read, no port), or null. */
+    private volatile @Nullable String problem;
 
     @Activate
     public MmryComponent(MmryConfig config) {
+        this(config, UnixAccounts.currentUid(), Home.config());
+    }
+
+    /** @param configHome the user's {@code $XDG_CONFIG_HOME}, where provisioning put a per-user mmry's key */
+    MmryComponent(MmryConfig config, int uid, Path configHome) {
+        this.uid = uid;
+        this.configHome = configHome;
         this.store = configure(config);
     }
 
@@ -45,20 +64,39 @@ public final class MmryComponent implements MemoryStore {
     }
 
     private MmryStore configure(MmryConfig config) {
-        String key = null;
-        keyProblem = null;
-        try {
-            key = KeyReference.resolve(config.mmryKey());
-        } catch (IOException e) {
-            keyProblem = "[memory] mmry_key: " + e.getMessage();
+        String url = config.mmryUrl();
+        String keyReference = config.mmryKey();
+        String keyName = "[memory] mmry_key";
+        problem = null;
+        if (UserPorts.perUser(url)) {
+            try {
+                url = new UserPorts("[memory] mmry_user_port_base", config.mmryUserPortBase(), config.uidMin())
+                        .url(url, uid);
+            } catch (IllegalStateException e) {
+                problem = "[memory] mmry_url: " + e.getMessage();
+                url = config.mmryUrl().replace(UserPorts.PLACEHOLDER, "0");
+            }
+            if (keyReference.isEmpty()) {
+                Path file = configHome.resolve(USER_KEY_FILE);
+                keyReference = "file:" + file;
+                keyName = "the key provisioning wrote, ~/.config/" + USER_KEY_FILE;
+            }
         }
-        return new MmryStore(new MmryHttp(config.mmryUrl(), key, Duration.ofMillis(config.mmryTimeoutMs())));
+        String key = null;
+        try {
+            key = KeyReference.resolve(keyReference);
+        } catch (IOException e) {
+            if (problem == null) {
+                problem = keyName + ": " + e.getMessage();
+            }
+        }
+        return new MmryStore(new MmryHttp(url, key, keyName, Duration.ofMillis(config.mmryTimeoutMs())));
     }
 
     private MmryStore store() throws MemoryException {
-        String problem = keyProblem;
-        if (problem != null) {
-            throw new MemoryException(MemoryException.Kind.UNAVAILABLE, problem);
+        String p = this.problem;
+        if (p != null) {
+            throw new MemoryException(MemoryException.Kind.UNAVAILABLE, p);
         }
         return store;
     }

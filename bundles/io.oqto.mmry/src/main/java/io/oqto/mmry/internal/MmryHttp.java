@@ -28,11 +28,18 @@ final class MmryHttp {
 
     private final String baseUrl;
     private final @Nullable String key;
+    private final String keyName;
     private final Duration timeout;
 
     MmryHttp(String baseUrl, @Nullable String key, Duration timeout) {
+        this(baseUrl, key, "[memory] mmry_key", timeout);
+    }
+
+    /** @param keyName where the key comes from, named when mmry refuses it */
+    MmryHttp(String baseUrl, @Nullable String key, String keyName, Duration timeout) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.key = key;
+        this.keyName = keyName;
         this.timeout = timeout;
     }
 
@@ -75,8 +82,7 @@ final class MmryHttp {
                 case 400 -> new MemoryException(MemoryException.Kind.INVALID, where + message);
                 case 401 ->
                     new MemoryException(
-                            MemoryException.Kind.UNAVAILABLE,
-                            where + "refused the key ([memory] mmry_key): " + message);
+                            MemoryException.Kind.UNAVAILABLE, where + "refused the key (" + keyName + "): " + message);
                 default -> new MemoryException(MemoryException.Kind.UNAVAILABLE, where + status + " " + message);
             };
         } catch (IOException e) {

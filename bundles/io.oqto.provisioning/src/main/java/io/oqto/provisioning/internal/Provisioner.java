@@ -37,7 +37,7 @@ final class Provisioner implements UserProvisioning {
     private final Helper helper;
     private final RunnerGateway runners;
     private final EavsKeys eavsKeys;
-    private final MmryDelegation mmry;
+    private final MmryConfigStep mmry;
     private final TokenService tokens;
     private final UserRecords records;
     private final String prefix;
@@ -54,14 +54,14 @@ final class Provisioner implements UserProvisioning {
             String prefix,
             String shell,
             Duration readyTimeout) {
-        this(helper, runners, eavsKeys, MmryDelegation.NONE, tokens, records, prefix, shell, readyTimeout);
+        this(helper, runners, eavsKeys, MmryConfigStep.NONE, tokens, records, prefix, shell, readyTimeout);
     }
 
     Provisioner(
             Helper helper,
             RunnerGateway runners,
             EavsKeys eavsKeys,
-            MmryDelegation mmry,
+            MmryConfigStep mmry,
             TokenService tokens,
             UserRecords records,
             String prefix,
@@ -148,9 +148,9 @@ final class Provisioner implements UserProvisioning {
                     eavsKeys.writeConfig(helper, user.name(), user.linuxUser(), user.uid());
                     steps.add(step);
                 }
-                step = MmryDelegation.STEP;
+                step = MmryConfigStep.STEP;
                 if (mmry.configured()) {
-                    mmry.write(helper, user.linuxUser());
+                    mmry.write(helper, user.linuxUser(), user.uid());
                     steps.add(step);
                 }
                 List<String> notInstalled = startServices(user, steps);

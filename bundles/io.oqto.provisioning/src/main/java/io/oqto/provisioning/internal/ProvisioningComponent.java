@@ -4,6 +4,7 @@ import io.oqto.api.auth.TokenService;
 import io.oqto.api.eavs.EavsAdmin;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.unix.DeploymentMode;
+import io.oqto.api.unix.UserPorts;
 import io.oqto.api.users.NewUser;
 import io.oqto.api.users.PlatformUser;
 import io.oqto.api.users.ProvisionedUser;
@@ -51,7 +52,13 @@ public final class ProvisioningComponent implements UserProvisioning {
                 new UsermgrClient(Path.of(config.socket()), Duration.ofMinutes(2)),
                 runners,
                 new EavsKeys(eavs, runners, Duration.ofMillis(config.readyTimeoutMs())),
-                new MmryDelegation(config.embeddingsUrl(), config.embeddingsKey()),
+                new MmryConfigStep(
+                        config.embeddingsUrl(),
+                        config.embeddingsKey(),
+                        UserPorts.perUser(config.mmryUrl())
+                                ? new UserPorts(
+                                        "[memory] mmry_user_port_base", config.mmryUserPortBase(), config.uidMin())
+                                : null),
                 tokens,
                 new UserRecords(stateDir.resolve("users")),
                 config.linuxUserPrefix(),

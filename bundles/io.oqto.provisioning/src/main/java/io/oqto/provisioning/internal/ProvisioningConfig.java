@@ -30,4 +30,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "[memory]: its key by reference (file:/PATH or env:NAME); empty: none")
     String embeddingsKey() default "";
+
+    @AttributeDefinition(description = "[memory]: the user's mmry; with {port}, each user runs their own")
+    String mmryUrl() default "http://127.0.0.1:8081";
+
+    @AttributeDefinition(description = "[memory]: with {port}, a user's mmry listens on this plus (uid - uid_min)")
+    long mmryUserPortBase() default 48000;
+
+    @AttributeDefinition(description = "[usermgr]: the lowest UID given to a platform user")
+    long uidMin() default 2000;
 }

@@ -2,6 +2,7 @@ package io.oqto.provisioning.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import io.oqto.api.runner.RunnerUnavailableException;
 import io.oqto.api.runner.eavs.EavsKey;
 import io.oqto.api.runner.eavs.GetEavsKey;
 import io.oqto.api.runner.eavs.SetEavsKey;
+import io.oqto.api.unix.UserPorts;
 import io.oqto.api.users.NewUser;
 import io.oqto.api.users.PlatformUser;
 import io.oqto.api.users.ProvisionedUser;
@@ -421,7 +423,7 @@ class ProvisionerTest {
                 helper,
                 runners,
                 new EavsKeys(eavs, runners, Duration.ofMillis(600)),
-                new MmryDelegation("http://10.0.0.5:8081", "file:" + key),
+                new MmryConfigStep("http://10.0.0.5:8081", "file:" + key, null),
                 tokens,
                 records,
                 "oqto_",
@@ -438,8 +440,8 @@ class ProvisionerTest {
                         "wait-for-runner",
                         "issue-token"),
                 p.create(alice()).steps());
-        String written =
-                "write-mmry-config {api_key=central-key-1, embeddings_url=http://10.0.0.5:8081, username=oqto_alice}";
+        String written = "write-mmry-config {api_key=central-key-1, embeddings_url=http://10.0.0.5:8081, port=null,"
+                + " user_key=null, username=oqto_alice}";
         assertTrue(calls.contains(written), calls.toString());
         assertTrue(calls.indexOf(written) < calls.indexOf("start-services {username=oqto_alice}"));
     }
@@ -450,7 +452,7 @@ class ProvisionerTest {
                 helper,
                 runners,
                 new EavsKeys(eavs, runners, Duration.ofMillis(600)),
-                new MmryDelegation("http://10.0.0.5:8081", "file:" + dir.resolve("missing.key")),
+                new MmryConfigStep("http://10.0.0.5:8081", "file:" + dir.resolve("missing.key"), null),
                 tokens,
                 records,
                 "oqto_",
@@ -459,6 +461,68 @@ class ProvisionerTest {
         ProvisioningException e = assertThrows(ProvisioningException.class, () -> p.create(alice()));
         assertEquals("mmry-config", e.step());
         assertEquals("[memory] embeddings_key: " + dir.resolve("missing.key") + " does not exist", e.getMessage());
+        assertTrue(calls.stream().noneMatch(c -> c.startsWith("write-mmry-config")), calls.toString());
+        assertEquals("delete-user {keep_home=false, username=oqto_alice}", calls.get(calls.size() - 1));
+    }
+
+    private Provisioner withPerUserMmry(long portBase) {
+        return new Provisioner(
+                helper,
+                runners,
+                new EavsKeys(eavs, runners, Duration.ofMillis(600)),
+                new MmryConfigStep("", "", new UserPorts("[memory] mmry_user_port_base", portBase, 2000)),
+                tokens,
+                records,
+                "oqto_",
+                "/bin/bash",
+                Duration.ofMillis(600));
+    }
+
+    @Test
+    void withOneMmryPerUserEachGetsThePortItsUidGivesAndAKeyOfItsOwn() throws Exception {
+        assertEquals(
+                List.of(
+                        "create-user",
+                        "record",
+                        "mmry-config",
+                        "set-linger",
+                        "prepare-runtime",
+                        "start-services",
+                        "wait-for-runner",
+                        "issue-token"),
+                withPerUserMmry(48000).create(alice()).steps());
+        List<String> written =
+                calls.stream().filter(c -> c.startsWith("write-mmry-config")).toList();
+        assertEquals(1, written.size(), calls.toString());
+        // alice's uid is 2345: 48000 + (2345 - 2000); the key is 32 random bytes, base64url.
+        assertTrue(
+                written.get(0)
+                        .matches("write-mmry-config \\{api_key=null, embeddings_url=null, port=48345,"
+                                + " user_key=[A-Za-z0-9_-]{43}, username=oqto_alice}"),
+                written.get(0));
+
+        calls.clear();
+        accountExists = true;
+        withPerUserMmry(48000).create(alice());
+        String again = calls.stream()
+                .filter(c -> c.startsWith("write-mmry-config"))
+                .findFirst()
+                .orElseThrow();
+        assertNotEquals(
+                written.get(0).replaceAll(".*user_key=([^,]+),.*", "$1"),
+                again.replaceAll(".*user_key=([^,]+),.*", "$1"),
+                "every write makes a new key");
+    }
+
+    @Test
+    void aUidBeyondThePortRangeFailsTheMmryStepAndUndoes() {
+        ProvisioningException e = assertThrows(
+                ProvisioningException.class, () -> withPerUserMmry(65500).create(alice()));
+        assertEquals("mmry-config", e.step());
+        assertEquals(
+                "[memory] mmry_url: uid 2345 gives no port: [memory] mmry_user_port_base 65500 + (uid - [usermgr]"
+                        + " uid_min 2000) must be at most 65535",
+                e.getMessage());
         assertTrue(calls.stream().noneMatch(c -> c.startsWith("write-mmry-config")), calls.toString());
         assertEquals("delete-user {keep_home=false, username=oqto_alice}", calls.get(calls.size() - 1));
     }

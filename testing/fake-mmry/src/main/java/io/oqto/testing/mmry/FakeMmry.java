@@ -12,6 +12,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -73,6 +75,31 @@ public final class FakeMmry implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::serve);
         server.start();
+    }
+
+    /**
+     * {@code mmry service run} as the user's mmry service: the HTTP external API from {@code
+     * $XDG_CONFIG_HOME/mmry/config.toml} (else {@code ~/.config/mmry/config.toml}) when it is enabled there; without
+     * it, mmry would serve only gRPC, which the double does not, so it just runs until it is stopped.
+     */
+    public static void main(String[] args) throws Exception {
+        if (!List.of(args).equals(List.of("service", "run"))) {
+            System.err.println("usage: mmry service run");
+            System.exit(2);
+        }
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        Path file = (xdg != null && xdg.startsWith("/")
+                        ? Path.of(xdg)
+                        : Path.of(System.getProperty("user.home"), ".config"))
+                .resolve("mmry/config.toml");
+        MmryConfigFile config = Files.exists(file) ? MmryConfigFile.read(file) : new MmryConfigFile(false, 8081, null);
+        if (config.enabled()) {
+            FakeMmry mmry = new FakeMmry(config.port(), config.key());
+            System.out.println("fake mmry at " + mmry.baseUrl() + " (" + file + ")");
+        } else {
+            System.out.println("fake mmry: no [external_api] in " + file + ", nothing to serve");
+        }
+        Thread.currentThread().join();
     }
 
     public String baseUrl() {

@@ -9,9 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The double against mmry's documented HTTP API (services-spec §3.1): shapes, limits, errors, key, embeddings. */
 class FakeMmryTest {
@@ -126,5 +129,24 @@ class FakeMmryTest {
             s += a[i] * b[i];
         }
         return s;
+    }
+
+    @Test
+    void itServesFromTheExternalApiSectionOfMmrysConfigAndNothingElse(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("config.toml"), """
+                [embeddings.remote]
+                base_url = "http://10.0.0.5:8081"
+                api_key = "central"
+
+                [external_api]
+                enabled = true
+                host = "127.0.0.1"
+                port = 48005
+                require_api_key = true
+                api_key = "users-own-key"
+                """);
+        assertEquals(new MmryConfigFile(true, 48005, "users-own-key"), MmryConfigFile.read(config));
+        Files.writeString(config, "[embeddings]\nenabled = true\n[external_api]\n# port = 1\n");
+        assertEquals(new MmryConfigFile(false, 8081, null), MmryConfigFile.read(config));
     }
 }
