@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 
 /**
@@ -110,6 +114,20 @@ class ConfigAgreementTest {
             assertTrue(
                     !read.contains(elsewhere),
                     elsewhere + " is read by a component after all: take it off READ_ELSEWHERE");
+        }
+    }
+
+    /** The example file shipped in etc/ names every section and each key it shows is a valid value of the schema. */
+    @Test
+    void theShippedExampleWithEveryKeyUncommentedIsAValidConfiguration(@TempDir Path dir) throws Exception {
+        String example = Files.readString(Path.of("../../etc/config.toml"));
+        String uncommented = example.replaceAll("(?m)^# ([a-z_]+ = )", "$1");
+        Path file = Files.writeString(dir.resolve("config.toml"), uncommented);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Map<String, Map<String, Object>> sections = TomlConfigLoader.readStrictly(file, Map.of());
+        for (String section : ConfigSchema.INSTANCE.sectionNames()) {
+            assertTrue(example.contains("\n[" + section + "]"), "etc/config.toml shows [" + section + "]");
+            assertTrue(!sections.get(section).isEmpty(), "etc/config.toml shows keys of [" + section + "]");
         }
     }
 
