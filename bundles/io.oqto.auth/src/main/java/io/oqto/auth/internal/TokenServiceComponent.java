@@ -1,7 +1,9 @@
 package io.oqto.auth.internal;
 
+import io.oqto.api.auth.BrowserSessions;
 import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
+import io.oqto.api.auth.Passwords;
 import io.oqto.api.auth.Role;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.unix.DeploymentMode;
@@ -14,6 +16,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +32,20 @@ public final class TokenServiceComponent implements TokenService {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenServiceComponent.class);
     private final TokenStore store;
+    private final BrowserSessions sessions;
+    private final Passwords passwords;
 
     @Activate
-    public TokenServiceComponent(AuthConfig config, BundleContext context) throws IOException {
+    public TokenServiceComponent(
+            AuthConfig config,
+            BundleContext context,
+            @Reference BrowserSessions sessions,
+            @Reference Passwords passwords)
+            throws IOException {
+        this.sessions = sessions;
+        this.passwords = passwords;
         boolean singleUser = !DeploymentMode.of(context).isMultiUser();
-        Path stateDir = config.stateDir().isEmpty() ? defaultStateDir(singleUser) : Path.of(config.stateDir());
+        Path stateDir = stateDir(config, context);
         this.store = new TokenStore(stateDir.resolve("tokens"));
         if (singleUser && !store.hasAdmin()) {
             Path tokenFile = config.adminTokenFile().isEmpty()
@@ -43,6 +55,12 @@ public final class TokenServiceComponent implements TokenService {
             PrivateFiles.write(tokenFile, admin.secret() + "\n");
             LOG.info("created the first admin token (id {}) and wrote it to {}", admin.id(), tokenFile);
         }
+    }
+
+    static Path stateDir(AuthConfig config, BundleContext context) {
+        return config.stateDir().isEmpty()
+                ? defaultStateDir(!DeploymentMode.of(context).isMultiUser())
+                : Path.of(config.stateDir());
     }
 
     static Path defaultStateDir(boolean singleUser) {
@@ -65,8 +83,18 @@ public final class TokenServiceComponent implements TokenService {
     @Override
     public int revokeAll(String user) {
         int n = store.revokeAll(user);
-        if (n > 0) {
-            LOG.info("revoked {} token(s) of {}", n, user);
+        int s = sessions.endAll(user, null);
+        if (n + s > 0) {
+            LOG.info("revoked {} token(s) and ended {} browser session(s) of {}", n, s, user);
+        }
+        return n + s;
+    }
+
+    @Override
+    public int forgetUser(String user) {
+        int n = revokeAll(user);
+        if (passwords.remove(user)) {
+            LOG.info("forgot the password of {}", user);
         }
         return n;
     }

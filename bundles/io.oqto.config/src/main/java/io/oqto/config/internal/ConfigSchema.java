@@ -258,7 +258,14 @@ public final class ConfigSchema {
                 KeySpec.string(
                         "admin_token_file",
                         "where single-user mode writes the first admin token",
-                        ConfigSchema::absolute));
+                        ConfigSchema::absolute),
+                KeySpec.integer("session_hours", 1, 720, "how long a browser stays signed in"),
+                KeySpec.integer("login_attempts", 1, 1000, "failed sign-ins per user in 15 minutes before a pause"),
+                KeySpec.integer(
+                        "login_attempts_per_address",
+                        1,
+                        100_000,
+                        "failed sign-ins per client address in 15 minutes before a pause"));
     }
 
     private void section(String name, KeySpec... keys) {

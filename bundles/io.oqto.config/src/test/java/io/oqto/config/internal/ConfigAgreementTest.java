@@ -38,6 +38,9 @@ class ConfigAgreementTest {
             "io.oqto.memory.internal.LedgerStore",
             "io.oqto.mmry.internal.MmryComponent",
             "io.oqto.auth.internal.TokenServiceComponent",
+            "io.oqto.auth.internal.PasswordsComponent",
+            "io.oqto.auth.internal.BrowserSessionsComponent",
+            "io.oqto.rest.internal.RestServer",
             "io.oqto.eavs.internal.EavsAdminComponent",
             "io.oqto.eavs.internal.RunnerEavs",
             "io.oqto.process.internal.ProcessComponent",
@@ -49,8 +52,6 @@ class ConfigAgreementTest {
 
     /** Keys no component reads, and who does. */
     static final Map<String, String> READ_ELSEWHERE = Map.ofEntries(
-            Map.entry("server.port", "Pax Web (org.ops4j.pax.web, published by ConfigPublisher)"),
-            Map.entry("server.bind", "Pax Web (org.ops4j.pax.web, published by ConfigPublisher)"),
             Map.entry("usermgr.group", "the root helper oqto-usermgr"),
             Map.entry("usermgr.uid_max", "the root helper oqto-usermgr"),
             Map.entry("usermgr.skeleton", "the root helper oqto-usermgr"),

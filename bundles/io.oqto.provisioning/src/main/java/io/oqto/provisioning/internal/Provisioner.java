@@ -310,7 +310,7 @@ final class Provisioner implements UserProvisioning {
                 eavsKeys.revokeAll(name); // first: an eavs that is down leaves the user as it was
             }
             Map<String, Object> done = helper.call("delete-user", Map.of("username", linux, "keep_home", keepHome));
-            tokens.revokeAll(name);
+            tokens.forgetUser(name);
             records.remove(name);
             eavsKeys.forget(name);
             boolean existed = u.isPresent() || Boolean.TRUE.equals(done.get("existed"));

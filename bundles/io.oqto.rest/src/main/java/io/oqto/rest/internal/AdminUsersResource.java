@@ -1,5 +1,7 @@
 package io.oqto.rest.internal;
 
+import io.oqto.api.auth.BrowserSessions;
+import io.oqto.api.auth.Passwords;
 import io.oqto.api.auth.Role;
 import io.oqto.api.users.NewUser;
 import io.oqto.api.users.PlatformUser;
@@ -14,6 +16,7 @@ import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
@@ -27,7 +30,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Platform users, for admins: {@code POST /api/v1/admin/users} provisions ({@code 201} with the first token,
  * shown once; {@code 200} when the user existed and was converged), {@code GET} lists, {@code …/{name}/disable},
- * {@code …/{name}/enable}, {@code DELETE …/{name}[?keep_home=true]}. The provisioning service may be absent
+ * {@code …/{name}/enable}, {@code DELETE …/{name}[?keep_home=true]}, {@code PUT …/{name}/password}. The provisioning service may be absent
  * for a moment (its bundle being updated): that is a 503, not a broken endpoint.
  */
 @Path("/v1/admin/users")
@@ -36,9 +39,44 @@ public final class AdminUsersResource {
 
     static final Set<String> FIELDS = Set.of("name", "email", "role");
     private final Supplier<UserProvisioning> provisioning;
+    private final @Nullable Passwords passwords;
+    private final @Nullable BrowserSessions sessions;
 
     AdminUsersResource(Supplier<UserProvisioning> provisioning) {
+        this(provisioning, null, null);
+    }
+
+    AdminUsersResource(
+            Supplier<UserProvisioning> provisioning,
+            @Nullable Passwords passwords,
+            @Nullable BrowserSessions sessions) {
         this.provisioning = provisioning;
+        this.passwords = passwords;
+        this.sessions = sessions;
+    }
+
+    /** {@code PUT …/{name}/password {password}}: sets (or resets) a user's password and ends their browser sessions. */
+    @PUT
+    @Path("{name}/password")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setPassword(
+            @PathParam("name") String name, Map<String, Object> body, @Context SecurityContext security) {
+        UserProvisioning users = authorize(security);
+        if (body == null || !body.keySet().equals(Set.of("password")) || !(body.get("password") instanceof String p)) {
+            throw new ApiProblem(
+                    400, "bad_request", "Bad request", "setting a password takes {\"password\"}, a string");
+        }
+        if (call(() -> users.find(name)).isEmpty()) {
+            throw new ApiProblem(404, "user_not_found", "User not found", "no such user: " + name);
+        }
+        Passwords store = passwords;
+        BrowserSessions browsers = sessions;
+        if (store == null || browsers == null) {
+            throw new ApiProblem(503, "auth_unavailable", "Unavailable", "password storage is not running");
+        }
+        MeResource.set(store, name, p);
+        browsers.endAll(name, null);
+        return Response.noContent().build();
     }
 
     @POST

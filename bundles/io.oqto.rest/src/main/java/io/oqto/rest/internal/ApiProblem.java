@@ -1,5 +1,6 @@
 package io.oqto.rest.internal;
 
+import java.util.Map;
 import javax.ws.rs.core.Response;
 import org.jspecify.annotations.Nullable;
 
@@ -15,12 +16,19 @@ public final class ApiProblem extends RuntimeException {
     private final int status;
     private final String code;
     private final String title;
+    private final Map<String, String> headers;
 
     ApiProblem(int status, String code, String title, @Nullable String detail) {
+        this(status, code, title, detail, Map.of());
+    }
+
+    /** @param headers sent with the problem, e.g. {@code Retry-After} */
+    ApiProblem(int status, String code, String title, @Nullable String detail, Map<String, String> headers) {
         super(detail);
         this.status = status;
         this.code = code;
         this.title = title;
+        this.headers = headers;
     }
 
     static ApiProblem forbidden(String detail) {
@@ -28,7 +36,9 @@ public final class ApiProblem extends RuntimeException {
     }
 
     Response toResponse() {
-        return Response.status(status).type(MEDIA_TYPE).entity(body()).build();
+        Response.ResponseBuilder r = Response.status(status).type(MEDIA_TYPE).entity(body());
+        headers.forEach(r::header);
+        return r.build();
     }
 
     Body body() {

@@ -3,10 +3,14 @@ package io.oqto.rest.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
+import io.oqto.api.auth.BrowserSessions;
+import io.oqto.api.auth.Passwords;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.eavs.EavsAdmin;
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.users.UserProvisioning;
+import java.time.Clock;
 import java.util.List;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
@@ -15,7 +19,9 @@ import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -24,8 +30,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * Publishes the REST API under {@code /api} on CXF's servlet transport. Built programmatically so the
  * bundle owns its endpoint: deactivation destroys it, and a {@code bundle:update} brings it back.
  */
-@Component(immediate = true)
+@Component(immediate = true, configurationPid = "oqto.auth", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class RestServer {
+
+    private final LoginThrottle throttle;
 
     private final Server server;
     private final Bus bus;
@@ -38,7 +46,21 @@ public final class RestServer {
     private volatile EavsAdmin eavs;
 
     @Activate
-    public RestServer(@Reference RunnerGateway runners, @Reference TokenService tokens, BundleContext context) {
+    public RestServer(
+            @Reference RunnerGateway runners,
+            @Reference TokenService tokens,
+            @Reference BrowserSessions sessions,
+            @Reference Passwords passwords,
+            RestConfig config,
+            BundleContext context) {
+        throttle = new LoginThrottle(
+                (int) config.loginAttempts(), (int) config.loginAttemptsPerAddress(), Clock.systemUTC());
+        AuthResource auth = new AuthResource(
+                sessions,
+                passwords,
+                throttle,
+                () -> provisioning,
+                DeploymentMode.of(context).isMultiUser() ? null : System.getProperty("user.name"));
         ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         streams = new EventStreams(mapper);
         Bodies bodies = new Bodies(mapper);
@@ -60,17 +82,24 @@ public final class RestServer {
                     new SessionsResource(runners, streams, bodies),
                     new HistoryResource(runners, bodies),
                     new MemoriesResource(runners, bodies),
-                    new AdminUsersResource(() -> provisioning),
+                    auth,
+                    new MeResource(auth, passwords, sessions),
+                    new AdminUsersResource(() -> provisioning, passwords, sessions),
                     new UsageResource(() -> eavs)));
             factory.setProviders(List.of(
                     new JacksonJsonProvider(mapper),
-                    new BearerAuthFilter(tokens),
+                    new AuthFilter(tokens, sessions),
                     new BodyLimit(),
                     new ProblemMapper()));
             server = factory.create();
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    @Modified
+    void modified(RestConfig config) {
+        throttle.limits((int) config.loginAttempts(), (int) config.loginAttemptsPerAddress());
     }
 
     @Deactivate

@@ -62,7 +62,7 @@ public final class RunnerResource {
 
     /** Who is calling, as the bearer filter found it. */
     static Caller caller(SecurityContext security) {
-        return ((BearerAuthFilter.CallerContext) security).caller();
+        return ((AuthFilter.CallerContext) security).caller();
     }
 
     /** Reply of the ping endpoint. */

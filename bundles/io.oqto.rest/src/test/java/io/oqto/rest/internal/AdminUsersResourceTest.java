@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 /** /api/v1/admin/users: who may call it, what a body must be, and how provisioning failures read. */
 class AdminUsersResourceTest {
 
-    private static final BearerAuthFilter.CallerContext ADMIN =
-            new BearerAuthFilter.CallerContext(new Caller("ops", Role.ADMIN, "t1"), false);
-    private static final BearerAuthFilter.CallerContext ALICE =
-            new BearerAuthFilter.CallerContext(new Caller("alice", Role.USER, "t2"), false);
+    private static final AuthFilter.CallerContext ADMIN =
+            new AuthFilter.CallerContext(new Caller("ops", Role.ADMIN, "t1"), false, "Bearer");
+    private static final AuthFilter.CallerContext ALICE =
+            new AuthFilter.CallerContext(new Caller("alice", Role.USER, "t2"), false, "Bearer");
     private static final PlatformUser BOB = new PlatformUser(
             "bob", "bob@example.com", Role.USER, "oqto_bob", 2001, PlatformUser.State.ACTIVE, Instant.ofEpochSecond(1));
 

@@ -82,10 +82,10 @@ class ProblemMapperTest {
 
     @Test
     void meMeansTheCallerAndOthersNeedAdmin() {
-        BearerAuthFilter.CallerContext alice =
-                new BearerAuthFilter.CallerContext(new Caller("alice", Role.USER, "t"), false);
-        BearerAuthFilter.CallerContext root =
-                new BearerAuthFilter.CallerContext(new Caller("root", Role.ADMIN, "t"), false);
+        AuthFilter.CallerContext alice =
+                new AuthFilter.CallerContext(new Caller("alice", Role.USER, "t"), false, "Bearer");
+        AuthFilter.CallerContext root =
+                new AuthFilter.CallerContext(new Caller("root", Role.ADMIN, "t"), false, "Bearer");
         assertEquals("alice", RunnerResource.authorize("me", alice));
         assertEquals("alice", RunnerResource.authorize("alice", alice));
         ApiProblem p = assertThrows(ApiProblem.class, () -> RunnerResource.authorize("bob", alice));

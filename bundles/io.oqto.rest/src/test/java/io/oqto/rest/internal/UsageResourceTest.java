@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 /** Usage over REST: who may see whose, the period's bounds, and how eavs's failures read. */
 class UsageResourceTest {
 
-    private static final BearerAuthFilter.CallerContext ADMIN =
-            new BearerAuthFilter.CallerContext(new Caller("ops", Role.ADMIN, "t1"), false);
-    private static final BearerAuthFilter.CallerContext ALICE =
-            new BearerAuthFilter.CallerContext(new Caller("alice", Role.USER, "t2"), false);
+    private static final AuthFilter.CallerContext ADMIN =
+            new AuthFilter.CallerContext(new Caller("ops", Role.ADMIN, "t1"), false, "Bearer");
+    private static final AuthFilter.CallerContext ALICE =
+            new AuthFilter.CallerContext(new Caller("alice", Role.USER, "t2"), false, "Bearer");
 
     private final List<String> asked = new ArrayList<>();
     private EavsException failure;

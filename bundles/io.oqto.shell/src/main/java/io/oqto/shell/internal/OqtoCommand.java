@@ -34,8 +34,9 @@ abstract class OqtoCommand implements Action {
                             : e.getMessage(),
                     e);
         } catch (RuntimeException e) {
-            // Unreachable runners, unknown users, refused arguments: their message says it all.
-            throw new CommandException(e.getMessage(), e);
+            // Unreachable runners, unknown users, refused arguments: their message says it all. One without a
+            // message is a fault: its class at least says which.
+            throw new CommandException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,317 @@
+package io.oqto.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Signing in from a browser, over real HTTP against the multi-user control plane: passwords set by an admin and
+ * changed by their user, the session cookie and what it may do, the CSRF rule for cookie requests, the pause after
+ * failed sign-ins, and sign-out, disable and delete ending what they should. The tests build on each other.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrowserAuthSystemIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PASSWORD = "alices long passphrase";
+
+    private MultiUserDeployment d;
+    private String alice;
+    private String bob;
+    private String cookie;
+    private String csrf;
+
+    @BeforeAll
+    void start() throws Exception {
+        d = new MultiUserDeployment(List.of("[auth]", "login_attempts = 3"));
+        alice = "u" + d.tag;
+        bob = "v" + d.tag;
+        d.provision(alice);
+        d.provision(bob);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    /** A request as a browser makes it: the session cookie, and optionally a CSRF token and an Origin. */
+    private HttpResponse<String> browser(
+            String method,
+            String path,
+            @Nullable String json,
+            @Nullable String cookieValue,
+            Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(d.api.url(path)))
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (cookieValue != null) {
+            b.header("Cookie", "oqto_session=" + cookieValue);
+        }
+        headers.forEach(b::header);
+        return d.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> login(String name, String password, Map<String, String> headers) throws Exception {
+        return browser(
+                "POST",
+                "/api/v1/auth/login",
+                JSON.writeValueAsString(Map.of("name", name, "password", password)),
+                null,
+                headers);
+    }
+
+    private static String code(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body()).path("code").asText();
+    }
+
+    private static String cookieOf(HttpResponse<String> r) {
+        String set = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return set.replaceAll("^oqto_session=([^;]*);.*", "$1");
+    }
+
+    private String origin() {
+        return d.api.url("");
+    }
+
+    @Test
+    @Order(1)
+    void anAdminSetsAPasswordThatThePolicyAccepts() throws Exception {
+        HttpResponse<String> weak =
+                d.send("PUT", "/api/v1/admin/users/" + alice + "/password", "{\"password\":\"short\"}", d.adminToken);
+        assertEquals(400, weak.statusCode(), weak.body());
+        assertEquals("weak_password", code(weak));
+        assertTrue(weak.body().contains("a password needs at least 8 characters"), weak.body());
+        assertEquals(
+                404,
+                d.send(
+                                "PUT",
+                                "/api/v1/admin/users/nobody" + d.tag + "/password",
+                                "{\"password\":\"" + PASSWORD + "\"}",
+                                d.adminToken)
+                        .statusCode());
+        HttpResponse<String> set = d.send(
+                "PUT",
+                "/api/v1/admin/users/" + alice + "/password",
+                "{\"password\":\"" + PASSWORD + "\"}",
+                d.adminToken);
+        assertEquals(204, set.statusCode(), set.body());
+        Path file = d.work.resolve("state/passwords");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertFalse(Files.readString(file).contains(PASSWORD), "only a hash is stored");
+        assertFalse(Commands.read(d.cpLog).contains(PASSWORD), "the password is not logged");
+    }
+
+    @Test
+    @Order(2)
+    void aWrongPasswordIsRefusedAndTheRightOneSetsAnHttpOnlySameSiteCookie() throws Exception {
+        HttpResponse<String> wrong = login(alice, "not the passphrase", Map.of());
+        assertEquals(401, wrong.statusCode(), wrong.body());
+        assertEquals("invalid_credentials", code(wrong));
+        HttpResponse<String> unknown = login("nobody" + d.tag, PASSWORD, Map.of());
+        assertEquals(401, unknown.statusCode());
+        assertEquals("invalid_credentials", code(unknown), "an unknown user reads the same as a wrong password");
+
+        HttpResponse<String> ok = login(alice, PASSWORD, Map.of());
+        assertEquals(200, ok.statusCode(), ok.body());
+        String set = ok.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(set.startsWith("oqto_session=oqs_"), set);
+        for (String attribute : List.of("HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43")) {
+            assertTrue(set.contains(attribute), attribute + " in " + set);
+        }
+        assertFalse(set.contains("Secure"), "plain HTTP here: " + set);
+        JsonNode me = JSON.readTree(ok.body());
+        assertEquals(alice, me.path("name").asText());
+        assertEquals("user", me.path("role").asText());
+        cookie = cookieOf(ok);
+        csrf = me.path("csrf_token").asText();
+        assertEquals(43, csrf.length());
+
+        HttpResponse<String> again = browser("GET", "/api/v1/me", null, cookie, Map.of());
+        assertEquals(200, again.statusCode(), again.body());
+        assertEquals("cookie", JSON.readTree(again.body()).path("auth").asText());
+        assertEquals(csrf, JSON.readTree(again.body()).path("csrf_token").asText());
+        HttpResponse<String> byToken = d.send("GET", "/api/v1/me", null, d.adminToken);
+        assertEquals("token", JSON.readTree(byToken.body()).path("auth").asText(), "bearer tokens keep working");
+    }
+
+    @Test
+    @Order(3)
+    void aCookieReachesOnlyItsOwnUsersRoutesAndChangesNothingWithoutTheCsrfToken() throws Exception {
+        assertEquals(
+                200,
+                browser("GET", "/api/v1/users/me/sessions", null, cookie, Map.of())
+                        .statusCode());
+        assertEquals(
+                403,
+                browser("GET", "/api/v1/users/" + bob + "/sessions", null, cookie, Map.of())
+                        .statusCode());
+        assertEquals(
+                403,
+                browser("GET", "/api/v1/admin/users", null, cookie, Map.of()).statusCode());
+
+        String memory = "{\"content\":\"written from the browser\"}";
+        HttpResponse<String> noToken = browser("POST", "/api/v1/users/me/memories", memory, cookie, Map.of());
+        assertEquals(403, noToken.statusCode(), noToken.body());
+        assertEquals("csrf_refused", code(noToken));
+        HttpResponse<String> crossSite = browser(
+                "POST",
+                "/api/v1/users/me/memories",
+                memory,
+                cookie,
+                Map.of("X-CSRF-Token", csrf, "Origin", "http://evil.example"));
+        assertEquals(403, crossSite.statusCode(), crossSite.body());
+        assertEquals(
+                0,
+                JSON.readTree(browser("GET", "/api/v1/users/me/memories", null, cookie, Map.of())
+                                .body())
+                        .path("total")
+                        .asInt(),
+                "nothing was written");
+        HttpResponse<String> ok = browser(
+                "POST", "/api/v1/users/me/memories", memory, cookie, Map.of("X-CSRF-Token", csrf, "Origin", origin()));
+        assertEquals(201, ok.statusCode(), ok.body());
+
+        HttpResponse<String> crossSiteLogin = login(alice, PASSWORD, Map.of("Origin", "http://evil.example"));
+        assertEquals(403, crossSiteLogin.statusCode());
+        assertEquals("csrf_refused", code(crossSiteLogin));
+    }
+
+    @Test
+    @Order(4)
+    void aUserChangesTheirPasswordWithTheOldOneAndTheirOtherSessionsEnd() throws Exception {
+        String other = cookieOf(login(alice, PASSWORD, Map.of()));
+        Map<String, String> withToken = Map.of("X-CSRF-Token", csrf);
+        HttpResponse<String> wrongOld = browser(
+                "PUT",
+                "/api/v1/me/password",
+                "{\"old_password\":\"guess guess\",\"new_password\":\"a brand new passphrase\"}",
+                cookie,
+                withToken);
+        assertEquals(401, wrongOld.statusCode(), wrongOld.body());
+        assertEquals("wrong_password", code(wrongOld));
+        HttpResponse<String> changed = browser(
+                "PUT",
+                "/api/v1/me/password",
+                "{\"old_password\":\"" + PASSWORD + "\",\"new_password\":\"a brand new passphrase\"}",
+                cookie,
+                withToken);
+        assertEquals(204, changed.statusCode(), changed.body());
+        assertEquals(200, browser("GET", "/api/v1/me", null, cookie, Map.of()).statusCode(), "this one stays");
+        HttpResponse<String> ended = browser("GET", "/api/v1/me", null, other, Map.of());
+        assertEquals(401, ended.statusCode());
+        assertEquals("session_expired", code(ended));
+        assertEquals(401, login(alice, PASSWORD, Map.of()).statusCode(), "the old password is gone");
+        assertEquals(200, login(alice, "a brand new passphrase", Map.of()).statusCode());
+    }
+
+    @Test
+    @Order(5)
+    void failedSignInsPauseTheUserWithRetryAfter() throws Exception {
+        // [auth] login_attempts = 3, and alice's last sign-in succeeded (which clears her count).
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> failed = login(alice, "wrong wrong " + i, Map.of());
+            assertEquals(401, failed.statusCode(), failed.body());
+        }
+        HttpResponse<String> r = login(alice, "wrong again", Map.of());
+        assertEquals(429, r.statusCode(), r.body());
+        assertEquals("too_many_attempts", code(r));
+        long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(
+                retryAfter > 800 && retryAfter <= 900, "the oldest failure leaves the 15-minute window: " + retryAfter);
+        HttpResponse<String> right = login(alice, "a brand new passphrase", Map.of());
+        assertEquals(429, right.statusCode(), "paused: the password is not even checked");
+        assertEquals(401, login(bob, "not bobs password", Map.of()).statusCode(), "bob is not paused");
+    }
+
+    @Test
+    @Order(6)
+    void logoutEndsTheSessionAndDisablingAUserEndsAllOfTheirs() throws Exception {
+        HttpResponse<String> out = browser("POST", "/api/v1/auth/logout", null, cookie, Map.of("X-CSRF-Token", csrf));
+        assertEquals(204, out.statusCode(), out.body());
+        assertTrue(out.headers().firstValue("Set-Cookie").orElseThrow().contains("Max-Age=0"));
+        HttpResponse<String> after = browser("GET", "/api/v1/me", null, cookie, Map.of());
+        assertEquals(401, after.statusCode());
+        assertEquals("session_expired", code(after));
+
+        d.send(
+                "PUT",
+                "/api/v1/admin/users/" + bob + "/password",
+                "{\"password\":\"bobs own passphrase\"}",
+                d.adminToken);
+        String bobs = cookieOf(login(bob, "bobs own passphrase", Map.of()));
+        assertEquals(200, browser("GET", "/api/v1/me", null, bobs, Map.of()).statusCode());
+        assertEquals(
+                200,
+                d.send("POST", "/api/v1/admin/users/" + bob + "/disable", null, d.adminToken)
+                        .statusCode());
+        assertEquals(401, browser("GET", "/api/v1/me", null, bobs, Map.of()).statusCode(), "disabled: signed out");
+        HttpResponse<String> disabled = login(bob, "bobs own passphrase", Map.of());
+        assertEquals(403, disabled.statusCode(), disabled.body());
+        assertEquals("user_disabled", code(disabled));
+
+        assertEquals(
+                200,
+                d.send("DELETE", "/api/v1/admin/users/" + bob, null, d.adminToken)
+                        .statusCode());
+        assertFalse(
+                Files.readString(d.work.resolve("state/passwords")).contains(bob + " "),
+                "a deleted user's password is forgotten: a later user of the name does not inherit it");
+    }
+
+    @Test
+    @Order(7)
+    void anOperatorSetsAPasswordWithOqtoctlOnStandardInputNeverOnACommandLine() throws Exception {
+        String carol = "w" + d.tag;
+        d.provision(carol);
+        Path input = Files.writeString(d.work.resolve("passwd-input"), "set by the operator\n");
+        ProcessBuilder pb = new ProcessBuilder(
+                        d.controlPlane.home.resolve("bin/oqtoctl").toString(), "user", "passwd", carol)
+                .redirectErrorStream(true)
+                .redirectInput(input.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("password of " + carol + " set"), out);
+        assertFalse(out.contains("set by the operator"), "the console does not echo it: " + out);
+        assertEquals(200, login(carol, "set by the operator", Map.of()).statusCode());
+
+        Files.writeString(input, "short\n");
+        Process weak = pb.start();
+        String refused = new String(weak.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(weak.waitFor(3, java.util.concurrent.TimeUnit.MINUTES));
+        assertTrue(refused.contains("refused: a password needs at least 8 characters"), refused);
+        assertEquals(200, login(carol, "set by the operator", Map.of()).statusCode(), "unchanged");
+    }
+}
