@@ -263,7 +263,7 @@ class SingleUserSystemIT {
         JournalLines.assertPrefixed(runnerLog);
         assertEquals(
                 "{\"status\":401,\"code\":\"unauthenticated\",\"title\":\"Unauthorized\",\"detail\":"
-                        + "\"send Authorization: Bearer <token>\"}",
+                        + "\"send Authorization: Bearer <token>, or sign in (POST /api/v1/auth/login) and send its cookie\"}",
                 anonymous.body());
     }
 

@@ -6,7 +6,6 @@ import io.oqto.api.auth.Passwords;
 import io.oqto.api.auth.Role;
 import io.oqto.api.users.PlatformUser;
 import io.oqto.api.users.UserProvisioning;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -26,6 +25,7 @@ import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.NewCookie;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.UriInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,14 +97,16 @@ public final class AuthResource {
 
     @GET
     @Path("link")
-    public Response link(@QueryParam("code") @Nullable String code, @Context SecurityContext security) {
+    public Response link(
+            @QueryParam("code") @Nullable String code, @Context UriInfo uri, @Context SecurityContext security) {
         BrowserSession session = (code == null ? Optional.<BrowserSession>empty() : sessions.redeem(code))
                 .orElseThrow(() -> new ApiProblem(
                         401,
                         "invalid_login_link",
                         "Unauthorized",
                         "this login link was used already or has expired: the run command prints a new one"));
-        return Response.seeOther(URI.create("/"))
+        // The site's root (the web UI), not the API's: a relative "/" would be resolved against /api.
+        return Response.seeOther(uri.getBaseUriBuilder().replacePath("/").build())
                 .header("Set-Cookie", cookie(session.cookie(), session.expires(), security.isSecure()))
                 .build();
     }
