@@ -1,4 +1,7 @@
-/** Bearer API tokens: hashed storage in the state directory and the single-user first admin token. */
+/**
+ * Credentials: bearer API tokens, browser sessions and passwords, hashed in the state directory; the single-user
+ * first admin token and login link.
+ */
 @NullMarked
 package io.oqto.auth.internal;
 

@@ -72,7 +72,7 @@ public final class RestServer {
         try {
             bus = BusFactory.newInstance().createBus();
             factory.setBus(bus);
-            factory.setAddress("/api");
+            factory.setAddress("/"); // under CXF's servlet context, /api (etc/org.apache.cxf.osgi.cfg)
             factory.setServiceBeans(List.of(
                     new HealthResource(context.getBundle().getVersion().toString()),
                     new RunnerResource(runners),
