@@ -64,6 +64,10 @@ public enum ErrorCode {
     MEMORY_NOT_FOUND,
     /** Memory is off, its store is not running, or the mmry daemon does not answer (since 1.6). */
     MEMORY_UNAVAILABLE,
+    /** No upload with that id: never begun, finished, aborted, or abandoned and swept (since 1.7). */
+    UPLOAD_NOT_FOUND,
+    /** An upload larger than {@code [workspace] max_upload_mb}; nothing was written (since 1.7). */
+    TOO_LARGE,
     /** A bug or an unexpected failure inside the runner. */
     INTERNAL;
 

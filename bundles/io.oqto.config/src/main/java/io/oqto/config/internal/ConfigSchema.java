@@ -60,7 +60,8 @@ public final class ConfigSchema {
                 KeySpec.string(
                         "root",
                         "the user's workspace; every file path the runner accepts lies inside it",
-                        ConfigSchema::absolute));
+                        ConfigSchema::absolute),
+                KeySpec.integer("max_upload_mb", 1, 1_048_576, "the largest file an upload may write, in MiB"));
         section(
                 "processes",
                 KeySpec.string(

@@ -1,18 +1,23 @@
 package io.oqto.rest.internal;
 
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.files.AbortUpload;
+import io.oqto.api.runner.files.BeginUpload;
 import io.oqto.api.runner.files.DeletePath;
 import io.oqto.api.runner.files.FileContent;
 import io.oqto.api.runner.files.FileStat;
 import io.oqto.api.runner.files.FileWritten;
+import io.oqto.api.runner.files.FinishUpload;
 import io.oqto.api.runner.files.ListDirectory;
 import io.oqto.api.runner.files.ReadFile;
 import io.oqto.api.runner.files.Stat;
-import io.oqto.api.runner.files.WriteFile;
+import io.oqto.api.runner.files.UploadChunk;
+import io.oqto.api.runner.files.UploadStarted;
 import java.io.IOException;
 import java.io.InputStream;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
+import javax.ws.rs.HeaderParam;
 import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
@@ -22,17 +27,16 @@ import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.StreamingOutput;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A user's workspace files, through their runner (which confines every path to the workspace):
- * {@code GET …/files/{path}} lists a directory as JSON or streams a file, {@code PUT} writes a file
- * atomically, {@code DELETE} removes a file or (with {@code ?recursive=true}) a directory.
+ * {@code GET …/files/{path}} lists a directory as JSON or streams a file, {@code PUT} streams the body into a file
+ * (in chunks, replacing the file atomically at the end; up to the runner's {@code [workspace] max_upload_mb}),
+ * {@code DELETE} removes a file or (with {@code ?recursive=true}) a directory.
  */
 @Path("/v1/users/{user}/files")
 public final class FilesResource {
-
-    /** What fits in one runner frame once base64-encoded; larger uploads need chunking (not yet). */
-    static final int MAX_UPLOAD = 700 * 1024;
 
     private final RunnerGateway runners;
 
@@ -81,21 +85,47 @@ public final class FilesResource {
             @PathParam("user") String user,
             @PathParam("path") String path,
             @QueryParam("parents") String parentsParam,
+            @HeaderParam("Content-Length") @Nullable Long lengthParam,
             InputStream body,
             @Context SecurityContext security)
             throws IOException {
         String target = RunnerResource.authorize(user, security);
         boolean parents = QueryParams.flag("parents", parentsParam, false);
-        byte[] data = body.readNBytes(MAX_UPLOAD + 1);
-        if (data.length > MAX_UPLOAD) {
-            throw new ApiProblem(
-                    413,
-                    "payload_too_large",
-                    "Payload too large",
-                    "uploads are limited to " + MAX_UPLOAD + " bytes for now");
-        }
-        FileWritten written = runners.call(target, WriteFile.of(path, data, parents));
+        long size = lengthParam == null ? -1 : lengthParam;
+        FileWritten written = upload(runners, target, path, parents, size, body);
         return Response.ok(written, MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * Streams {@code body} into {@code path} through an upload on the runner (protocol 1.7): the runner refuses a
+     * size over its limit at once, or the chunk that passes it; whatever fails, the upload is aborted and the file
+     * left as it was.
+     */
+    static FileWritten upload(
+            RunnerGateway runners, String user, String path, boolean parents, long size, InputStream body)
+            throws IOException {
+        UploadStarted started = runners.call(user, new BeginUpload(path, parents, size < 0 ? null : size));
+        boolean done = false;
+        try {
+            byte[] buffer = new byte[UploadChunk.MAX_BYTES];
+            long offset = 0;
+            int n;
+            while ((n = body.readNBytes(buffer, 0, buffer.length)) > 0) {
+                runners.call(user, UploadChunk.of(started.upload(), offset, buffer, n));
+                offset += n;
+            }
+            FileWritten written = runners.call(user, new FinishUpload(started.upload()));
+            done = true;
+            return written;
+        } finally {
+            if (!done) {
+                try {
+                    runners.call(user, new AbortUpload(started.upload()));
+                } catch (RuntimeException e) {
+                    // Gone already (refused as too large, or swept): nothing is left to abort.
+                }
+            }
+        }
     }
 
     @DELETE

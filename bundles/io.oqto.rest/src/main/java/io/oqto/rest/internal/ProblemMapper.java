@@ -25,8 +25,12 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
         ErrorCode code = r.code();
         return switch (code) {
             case PATH_NOT_ALLOWED -> new ApiProblem(403, code.wire(), "Path not allowed", r.getMessage());
-            case PATH_NOT_FOUND, PROCESS_NOT_FOUND, SESSION_NOT_FOUND, CONVERSATION_NOT_FOUND, MEMORY_NOT_FOUND ->
-                new ApiProblem(404, code.wire(), "Not found", r.getMessage());
+            case PATH_NOT_FOUND,
+                    PROCESS_NOT_FOUND,
+                    SESSION_NOT_FOUND,
+                    CONVERSATION_NOT_FOUND,
+                    MEMORY_NOT_FOUND,
+                    UPLOAD_NOT_FOUND -> new ApiProblem(404, code.wire(), "Not found", r.getMessage());
             case PATH_EXISTS, NOT_A_DIRECTORY, NOT_A_FILE, DIRECTORY_NOT_EMPTY, PROCESS_EXISTS, INVALID_STATE ->
                 new ApiProblem(409, code.wire(), "Conflict", r.getMessage());
             case INVALID_REQUEST -> new ApiProblem(400, "bad_request", "Bad request", r.getMessage());
@@ -37,6 +41,7 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
             case HISTORY_UNAVAILABLE -> new ApiProblem(503, code.wire(), "History unavailable", r.getMessage());
             case MEMORY_UNAVAILABLE -> new ApiProblem(503, code.wire(), "Memory unavailable", r.getMessage());
             case TIMEOUT -> new ApiProblem(504, code.wire(), "Timeout", r.getMessage());
+            case TOO_LARGE -> new ApiProblem(413, "payload_too_large", "Payload too large", r.getMessage());
             default -> new ApiProblem(502, "runner_error", "Runner error", code.wire() + ": " + r.getMessage());
         };
     }

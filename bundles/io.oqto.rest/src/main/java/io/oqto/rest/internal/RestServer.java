@@ -77,6 +77,7 @@ public final class RestServer {
                     new HealthResource(context.getBundle().getVersion().toString()),
                     new RunnerResource(runners),
                     new FilesResource(runners),
+                    new WorkspaceEditsResource(runners, bodies),
                     new ProcessesResource(runners, streams, bodies),
                     new ProgramsResource(runners, bodies),
                     new SessionsResource(runners, streams, bodies),

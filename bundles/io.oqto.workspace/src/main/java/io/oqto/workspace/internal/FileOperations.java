@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * The file operations of the runner protocol, every path through {@link ConfinedWorkspace}:
  * {@code list_directory}, {@code stat}, {@code read_file}, {@code write_file} (atomic: temporary file,
  * then rename), {@code create_directory}, {@code delete_path} (recursive only when asked),
- * {@code rename_path}.
+ * {@code rename_path}, and chunked uploads ({@link Uploads}).
  */
 final class FileOperations {
 
@@ -39,9 +39,11 @@ final class FileOperations {
     static final int MAX_READ = 512 * 1024;
 
     private final ConfinedWorkspace guard;
+    private final Uploads uploads;
 
-    FileOperations(ConfinedWorkspace guard) {
+    FileOperations(ConfinedWorkspace guard, Uploads uploads) {
         this.guard = guard;
+        this.uploads = uploads;
     }
 
     Frame handle(Frame r) throws ProtocolException {
@@ -54,6 +56,10 @@ final class FileOperations {
                 case "create_directory" -> mkdir(r);
                 case "delete_path" -> delete(r);
                 case "rename_path" -> rename(r);
+                case "begin_upload" -> uploads.begin(r, pathOf(r));
+                case "upload_chunk" -> uploads.chunk(r);
+                case "finish_upload" -> uploads.finish(r);
+                case "abort_upload" -> uploads.abort(r);
                 default ->
                     throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "not a file operation: " + r.type(), null);
             };

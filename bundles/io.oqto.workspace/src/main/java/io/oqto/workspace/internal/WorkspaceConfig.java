@@ -9,4 +9,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Workspace root; empty: ~/oqto of the runner's user")
     String root() default "";
+
+    @AttributeDefinition(description = "Largest file an upload may write, in MiB")
+    long maxUploadMb() default 1024;
 }

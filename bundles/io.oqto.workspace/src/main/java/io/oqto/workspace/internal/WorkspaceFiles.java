@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,25 +32,49 @@ import org.slf4j.LoggerFactory;
 public final class WorkspaceFiles implements RunnerOperation, WorkspacePaths {
 
     static final Set<String> TYPES = Set.of(
-            "list_directory", "stat", "read_file", "write_file", "create_directory", "delete_path", "rename_path");
+            "list_directory",
+            "stat",
+            "read_file",
+            "write_file",
+            "create_directory",
+            "delete_path",
+            "rename_path",
+            "begin_upload",
+            "upload_chunk",
+            "finish_upload",
+            "abort_upload");
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceFiles.class);
 
     private final ConfinedWorkspace guard;
     private final FileOperations operations;
+    private final Uploads uploads;
 
     @Activate
     public WorkspaceFiles(WorkspaceConfig config) throws IOException {
-        this(config.root().isEmpty() ? Home.current().resolve("oqto") : Path.of(config.root()));
+        this(
+                config.root().isEmpty() ? Home.current().resolve("oqto") : Path.of(config.root()),
+                config.maxUploadMb() << 20);
     }
 
     WorkspaceFiles(Path root) throws IOException {
+        this(root, 1024L << 20);
+    }
+
+    WorkspaceFiles(Path root, long maxUploadBytes) throws IOException {
         if (!Files.isDirectory(root)) {
             Files.createDirectories(
                     root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         this.guard = new ConfinedWorkspace(root);
-        this.operations = new FileOperations(guard);
+        this.uploads = new Uploads(guard, maxUploadBytes, Clock.systemUTC());
+        this.operations = new FileOperations(guard, uploads);
         LOG.info("workspace file access confined to {}", root);
+    }
+
+    /** Open uploads end with the bundle: their temporary files are removed. */
+    @Deactivate
+    void deactivate() {
+        uploads.close();
     }
 
     @Override

@@ -3,7 +3,7 @@
  * runner ({@link io.oqto.api.runner.ErrorCode#PATH_NOT_ALLOWED} otherwise).
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 @NullMarked
 package io.oqto.api.runner.files;
 

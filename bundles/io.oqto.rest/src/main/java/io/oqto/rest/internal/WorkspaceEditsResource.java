@@ -1,0 +1,73 @@
+package io.oqto.rest.internal;
+
+import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.files.CreateDirectory;
+import io.oqto.api.runner.files.RenamePath;
+import java.util.Map;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Changes to a workspace's tree that are not a file's content, through the user's runner:
+ * {@code POST …/directories {path, create_parents?}} (201) and {@code POST …/renames {from, to, overwrite?}}.
+ */
+@Path("/v1/users/{user}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class WorkspaceEditsResource {
+
+    /** The body of a new directory. */
+    public record NewDirectory(
+            @Nullable String path, @Nullable Boolean createParents) {}
+
+    /** The body of a rename. */
+    public record Rename(
+            @Nullable String from,
+            @Nullable String to,
+            @Nullable Boolean overwrite) {}
+
+    private final RunnerGateway runners;
+    private final Bodies bodies;
+
+    WorkspaceEditsResource(RunnerGateway runners, Bodies bodies) {
+        this.runners = runners;
+        this.bodies = bodies;
+    }
+
+    @POST
+    @Path("directories")
+    public Response mkdir(@PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+        String target = RunnerResource.authorize(user, security);
+        NewDirectory d = bodies.read(body, NewDirectory.class, "a new directory");
+        String path = required(d.path(), "path");
+        runners.call(target, new CreateDirectory(path, d.createParents()));
+        return Response.status(201).entity(Map.of("path", path)).build();
+    }
+
+    @POST
+    @Path("renames")
+    public Map<String, Object> rename(
+            @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+        String target = RunnerResource.authorize(user, security);
+        Rename r = bodies.read(body, Rename.class, "a rename");
+        String from = required(r.from(), "from");
+        String to = required(r.to(), "to");
+        runners.call(target, new RenamePath(from, to, r.overwrite()));
+        return Map.of("from", from, "to", to);
+    }
+
+    private static String required(@Nullable String value, String field) {
+        if (value == null) {
+            throw new ApiProblem(400, "bad_request", "Bad request", "\"" + field + "\" is required");
+        }
+        return value;
+    }
+}
