@@ -296,7 +296,21 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
 
     @Test
     public void usageSaysEavsIsNotConfiguredAndSurvivesAnUpdateOfTheEavsBundle() throws Exception {
-        waitFor("/api/v1/users/me/usage", 30_000, () -> status("/api/v1/users/me/usage") == 503);
+        String[] last = {"no answer"};
+        waitFor(
+                "/api/v1/users/me/usage to say eavs is not configured",
+                30_000,
+                () -> {
+                    try {
+                        HttpResponse<String> r = get("/api/v1/users/me/usage", true);
+                        last[0] = r.statusCode() + " " + r.body();
+                        return r.statusCode() == 503;
+                    } catch (Exception e) {
+                        last[0] = e.toString();
+                        return false;
+                    }
+                },
+                () -> last[0]);
         HttpResponse<String> usage = get("/api/v1/users/me/usage", true);
         assertTrue(
                 usage.body(),

@@ -132,10 +132,18 @@ public abstract class OqtoKarafTestSupport {
     }
 
     static void waitFor(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
+        waitFor(what, timeoutMs, condition, () -> "");
+    }
+
+    /** As above; {@code lastSeen} says what was last seen instead, in the failure. */
+    static void waitFor(String what, long timeoutMs, BooleanSupplier condition, Supplier<String> lastSeen)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+                String seen = lastSeen.get();
+                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what
+                        + (seen.isEmpty() ? "" : "; last seen: " + seen));
             }
             Thread.sleep(50);
         }

@@ -48,6 +48,7 @@ class WebUiSystemIT {
     private ChromeDriver browser;
     private WebDriverWait wait;
     private String alice;
+    private Path downloads;
 
     @BeforeAll
     void start() throws Exception {
@@ -65,8 +66,16 @@ class WebUiSystemIT {
                                 "{\"password\":\"" + PASSWORD + "\"}",
                                 d.adminToken)
                         .statusCode());
+        downloads = Files.createDirectories(d.work.resolve("downloads"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        options.setExperimentalOption(
+                "prefs",
+                java.util.Map.of(
+                        "download.default_directory", downloads.toString(), "download.prompt_for_download", false));
         // As root (CI) Chromium needs --no-sandbox; /dev/shm may be small in containers.
         options.addArguments(
                 "--headless=new",
@@ -98,9 +107,14 @@ class WebUiSystemIT {
     @AfterEach
     void screenshot(TestInfo test) throws Exception {
         Path dir = Files.createDirectories(Path.of("target/screenshots"));
+        String name = test.getTestMethod().orElseThrow().getName();
+        Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        // The browser's console, beside it: what the page said while the test ran.
         Files.write(
-                dir.resolve(test.getTestMethod().orElseThrow().getName() + ".png"),
-                browser.getScreenshotAs(OutputType.BYTES));
+                dir.resolve(name + ".console.txt"),
+                browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                        .map(Object::toString)
+                        .toList());
     }
 
     private int get(String path) throws Exception {
@@ -165,7 +179,7 @@ class WebUiSystemIT {
         visible(By.id("new-provider")).sendKeys("fake");
         browser.findElement(By.id("new-model")).sendKeys(FakeLlm.MODEL);
         browser.findElement(By.id("new-session-submit")).click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("send")));
+        awaitIdle();
         WebElement prompt = visible(By.id("prompt"));
         // Record every state of the answer as it grows, to see that it arrives in pieces.
         ((JavascriptExecutor) browser)
@@ -173,14 +187,29 @@ class WebUiSystemIT {
                         + "new MutationObserver(() => document.querySelectorAll('.message.assistant .text')"
                         + ".forEach(t => window.seen.add(t.textContent))).observe(document.getElementById('messages'),"
                         + " {subtree: true, childList: true, characterData: true});");
+        // Every request the page makes, with its outcome, for the failure message.
+        ((JavascriptExecutor) browser)
+                .executeScript("window.requests = []; const f = window.fetch;"
+                        + "window.fetch = (u, o) => { const r = {url: String(u), method: (o && o.method) || 'GET'};"
+                        + " window.requests.push(r); return f(u, o).then(x => { r.status = x.status; return x; },"
+                        + " e => { r.error = String(e); throw e; }); };");
         prompt.sendKeys("hello from the browser");
         browser.findElement(By.id("send")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(
-                By.cssSelector(".message.assistant .text"), "You said: hello from the browser"));
+        try {
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector(".message.assistant .text"), "You said: hello from the browser"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "no answer; the page's requests: "
+                            + ((JavascriptExecutor) browser).executeScript("return JSON.stringify(window.requests);")
+                            + "; send disabled: "
+                            + browser.findElement(By.id("send")).getAttribute("disabled"),
+                    e);
+        }
         long states = (Long) ((JavascriptExecutor) browser).executeScript("return window.seen.size;");
         assertTrue(states > 2, "the answer appeared in pieces, not at once: " + states + " states");
 
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("send")));
+        awaitIdle();
         visible(By.id("prompt")).sendKeys("run: echo made-by-the-tool");
         browser.findElement(By.id("send")).click();
         WebElement card = visible(By.cssSelector(".tool[data-tool='bash']"));
@@ -189,5 +218,169 @@ class WebUiSystemIT {
                 By.cssSelector(".tool[data-tool='bash'] .tool-output"), "made-by-the-tool"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#messages"), "The command printed:"));
+    }
+
+    /** The open session is idle: the session list (refreshed at every change of state) says so. */
+    private void awaitIdle() {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#session-list .state"), "idle"));
+    }
+
+    private void prompt(String text) {
+        awaitIdle();
+        visible(By.id("prompt")).sendKeys(text);
+        browser.findElement(By.id("send")).click();
+    }
+
+    @Test
+    @Order(4)
+    void abortStopsAStreamingAnswer() {
+        prompt("slow");
+        visible(By.id("abort")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Aborted."));
+        String text = browser.findElements(By.cssSelector(".message.assistant .text")).stream()
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .getText();
+        assertTrue(text.startsWith("tick 0") && !text.contains("tick 199"), "cut short: " + text);
+    }
+
+    @Test
+    @Order(5)
+    void aNetworkDropMidStreamLosesAndRepeatsNothing() throws Exception {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            expected.append("tick ").append(i).append(' ');
+        }
+        // The same page through a relay the test can cut, as a network that drops (the cookie is the host's, whatever
+        // the port).
+        try (TcpRelay relay = new TcpRelay(d.port)) {
+            String hash = (String) ((JavascriptExecutor) browser).executeScript("return location.hash;");
+            browser.get("http://127.0.0.1:" + relay.port() + "/" + hash);
+            awaitIdle();
+            int answers = browser.findElements(By.cssSelector(".message.assistant .text"))
+                    .size();
+            prompt("slow");
+            wait.until(x -> {
+                List<WebElement> texts = browser.findElements(By.cssSelector(".message.assistant .text"));
+                return texts.size() > answers
+                        && texts.get(texts.size() - 1).getText().contains("tick 20 ");
+            });
+            relay.cut();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stage"), "Connection lost"));
+            wait.until(ExpectedConditions.not(
+                    ExpectedConditions.textToBePresentInElementLocated(By.id("stage"), "Connection lost")));
+            wait.withTimeout(Duration.ofSeconds(90))
+                    .until(d -> browser.findElements(By.cssSelector(".message.assistant .text")).stream()
+                            .anyMatch(t -> t.getText().contains("tick 199")));
+            String last = browser.findElements(By.cssSelector(".message.assistant .text")).stream()
+                    .reduce((a, b) -> b)
+                    .orElseThrow()
+                    .getText();
+            assertEquals(expected.toString().strip(), last, "every tick once, in order");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void filesAreUploadedDownloadedRenamedAndDeleted() throws Exception {
+        byte[] data = new byte[5 << 20];
+        new java.util.Random(7).nextBytes(data);
+        Path source = Files.write(d.work.resolve("big.bin"), data);
+        browser.get(d.api.url("/#/files"));
+        visible(By.id("mkdir-name")).sendKeys("docs");
+        browser.findElement(By.id("mkdir-submit")).click();
+        visible(By.cssSelector("tr[data-name='docs']"));
+
+        browser.findElement(By.id("upload-input")).sendKeys(source.toString());
+        WebElement row = visible(By.cssSelector("tr[data-name='big.bin']"));
+        assertTrue(row.getText().contains(Integer.toString(data.length)), row.getText());
+        Path home = Path.of("/home/oqto_" + alice + "/oqto");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(data, Files.readAllBytes(home.resolve("big.bin")));
+
+        row.findElement(By.linkText("Download")).click();
+        Path downloaded = downloads.resolve("big.bin");
+        wait.until(x -> Files.exists(downloaded) && downloaded.toFile().length() == data.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(data, Files.readAllBytes(downloaded), "byte for byte");
+
+        row.findElement(By.cssSelector("[data-action='rename']")).click();
+        WebElement name = visible(By.cssSelector("input[aria-label='New name for big.bin']"));
+        name.clear();
+        name.sendKeys("moved.bin", org.openqa.selenium.Keys.ENTER);
+        WebElement moved = visible(By.cssSelector("tr[data-name='moved.bin']"));
+        assertTrue(Files.exists(home.resolve("moved.bin")) && !Files.exists(home.resolve("big.bin")));
+
+        moved.findElement(By.cssSelector("[data-action='delete']")).click();
+        assertTrue(visible(By.cssSelector("tr[data-name='moved.bin'] [role='alert']"))
+                .getText()
+                .contains("Delete moved.bin?"));
+        assertTrue(Files.exists(home.resolve("moved.bin")), "nothing before the confirmation");
+        browser.findElement(By.cssSelector("[data-action='confirm-delete']")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-name='moved.bin']")));
+        assertFalse(Files.exists(home.resolve("moved.bin")));
+    }
+
+    @Test
+    @Order(7)
+    void signingOutEndsTheCookieAndAnAdminCreatesAUserWhoSeesOnlyTheirOwn() throws Exception {
+        String cookie = browser.manage().getCookieNamed("oqto_session").getValue();
+        browser.findElement(By.id("logout")).click();
+        visible(By.id("login-name"));
+        HttpResponse<String> old = d.http.send(
+                HttpRequest.newBuilder(URI.create(d.api.url("/api/v1/me")))
+                        .header("Cookie", "oqto_session=" + cookie)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, old.statusCode(), "the signed-out cookie no longer works");
+
+        String admin = "x" + d.tag;
+        d.user(admin);
+        assertEquals(
+                201,
+                d.send(
+                                "POST",
+                                "/api/v1/admin/users",
+                                "{\"name\":\"" + admin + "\",\"email\":\"a@example.com\",\"role\":\"admin\"}",
+                                d.adminToken)
+                        .statusCode());
+        d.send(
+                "PUT",
+                "/api/v1/admin/users/" + admin + "/password",
+                "{\"password\":\"the admins passphrase\"}",
+                d.adminToken);
+        signIn(admin, "the admins passphrase");
+        visible(By.id("nav-admin")).click();
+
+        String bob = "y" + d.tag;
+        d.user(bob);
+        visible(By.id("user-name")).sendKeys(bob);
+        browser.findElement(By.id("user-email")).sendKeys("bob@example.com");
+        browser.findElement(By.id("user-create")).click();
+        wait.withTimeout(Duration.ofSeconds(150))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("admin-status"), "Created " + bob));
+        WebElement row = visible(By.cssSelector("tr[data-user='" + bob + "']"));
+        wait.until(x -> row.findElement(By.className("runner")).getText().startsWith("up, pid"));
+        row.findElement(By.cssSelector("[data-action='reset-password']")).click();
+        visible(By.cssSelector("input[aria-label='New password for " + bob + "']"))
+                .sendKeys("bobs first passphrase", org.openqa.selenium.Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("admin-status"), "Password of " + bob + " set"));
+
+        browser.findElement(By.id("logout")).click();
+        signIn(bob, "bobs first passphrase");
+        visible(By.id("sessions-title"));
+        assertEquals(0, browser.findElements(By.cssSelector("#session-list li")).size(), "none of alice's sessions");
+        assertFalse(browser.findElement(By.id("nav-admin")).isDisplayed());
+        browser.get(d.api.url("/#/files"));
+        visible(By.id("files-title"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("entries")));
+        assertEquals(
+                0, browser.findElements(By.cssSelector("tr[data-name='docs']")).size(), "not alice's files");
+    }
+
+    private void signIn(String name, String password) {
+        visible(By.id("login-name")).sendKeys(name);
+        browser.findElement(By.id("login-password")).sendKeys(password);
+        browser.findElement(By.id("login-submit")).click();
+        visible(By.id("who"));
     }
 }

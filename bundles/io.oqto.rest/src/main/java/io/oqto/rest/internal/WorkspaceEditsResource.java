@@ -17,12 +17,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Changes to a workspace's tree that are not a file's content, through the user's runner:
- * {@code POST …/directories {path, create_parents?}} (201) and {@code POST …/renames {from, to, overwrite?}}.
+ * {@code POST …/directories {path, create_parents?}} (201) and {@code POST …/renames {from, to, overwrite?}}. Each
+ * is a root resource of its own: a root at {@code /v1/users/{user}} would be chosen over {@code /v1}'s
+ * {@code users/{user}/usage} and hide it.
  */
-@Path("/v1/users/{user}")
-@Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public final class WorkspaceEditsResource {
+
+    private WorkspaceEditsResource() {}
 
     /** The body of a new directory. */
     public record NewDirectory(
@@ -34,34 +35,55 @@ public final class WorkspaceEditsResource {
             @Nullable String to,
             @Nullable Boolean overwrite) {}
 
-    private final RunnerGateway runners;
-    private final Bodies bodies;
+    /** {@code POST /api/v1/users/{user}/directories}. */
+    @Path("/v1/users/{user}/directories")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public static final class Directories {
 
-    WorkspaceEditsResource(RunnerGateway runners, Bodies bodies) {
-        this.runners = runners;
-        this.bodies = bodies;
+        private final RunnerGateway runners;
+        private final Bodies bodies;
+
+        Directories(RunnerGateway runners, Bodies bodies) {
+            this.runners = runners;
+            this.bodies = bodies;
+        }
+
+        @POST
+        public Response mkdir(
+                @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+            String target = RunnerResource.authorize(user, security);
+            NewDirectory d = bodies.read(body, NewDirectory.class, "a new directory");
+            String path = required(d.path(), "path");
+            runners.call(target, new CreateDirectory(path, d.createParents()));
+            return Response.status(201).entity(Map.of("path", path)).build();
+        }
     }
 
-    @POST
-    @Path("directories")
-    public Response mkdir(@PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
-        String target = RunnerResource.authorize(user, security);
-        NewDirectory d = bodies.read(body, NewDirectory.class, "a new directory");
-        String path = required(d.path(), "path");
-        runners.call(target, new CreateDirectory(path, d.createParents()));
-        return Response.status(201).entity(Map.of("path", path)).build();
-    }
+    /** {@code POST /api/v1/users/{user}/renames}. */
+    @Path("/v1/users/{user}/renames")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public static final class Renames {
 
-    @POST
-    @Path("renames")
-    public Map<String, Object> rename(
-            @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
-        String target = RunnerResource.authorize(user, security);
-        Rename r = bodies.read(body, Rename.class, "a rename");
-        String from = required(r.from(), "from");
-        String to = required(r.to(), "to");
-        runners.call(target, new RenamePath(from, to, r.overwrite()));
-        return Map.of("from", from, "to", to);
+        private final RunnerGateway runners;
+        private final Bodies bodies;
+
+        Renames(RunnerGateway runners, Bodies bodies) {
+            this.runners = runners;
+            this.bodies = bodies;
+        }
+
+        @POST
+        public Map<String, Object> rename(
+                @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+            String target = RunnerResource.authorize(user, security);
+            Rename r = bodies.read(body, Rename.class, "a rename");
+            String from = required(r.from(), "from");
+            String to = required(r.to(), "to");
+            runners.call(target, new RenamePath(from, to, r.overwrite()));
+            return Map.of("from", from, "to", to);
+        }
     }
 
     private static String required(@Nullable String value, String field) {
