@@ -608,6 +608,8 @@ async function route() {
   else await listSessions();
   if (arg) openSession(decodeURIComponent(arg));
   else $('view').focus();
+  // When the first page is usable (User Timing: what bench/ui.sh reads as time to interactive).
+  if (!performance.getEntriesByName('oqto-ready').length) performance.mark('oqto-ready');
 }
 
 window.addEventListener('hashchange', route);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -375,6 +376,49 @@ class WebUiSystemIT {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("entries")));
         assertEquals(
                 0, browser.findElements(By.cssSelector("tr[data-name='docs']")).size(), "not alice's files");
+    }
+
+    @Test
+    @Order(8)
+    void aCrossSiteFormPostAndOtherUsersRoutesAreRefused() throws Exception {
+        // Signed in as bob (the previous test). A page of another origin (another port) posts a form at the API: at
+        // sign-out, which takes any body (a forced sign-out is an attack too); a form cannot send JSON.
+        String html = "<!doctype html><form id=f method=post action='" + d.api.url("/api/v1/auth/logout")
+                + "'><input name=a value=b></form><script>document.getElementById('f').submit()</script>";
+        com.sun.net.httpserver.HttpServer evil = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        evil.createContext("/", ex -> {
+            byte[] body = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        evil.start();
+        try {
+            browser.get("http://127.0.0.1:" + evil.getAddress().getPort() + "/");
+            // The refusal is shown, or (a JSON answer to a navigation) saved as a download: either way it came.
+            wait.until(x -> {
+                try (Stream<Path> saved = Files.list(downloads)) {
+                    return browser.findElement(By.tagName("body")).getText().contains("csrf_refused")
+                            || saved.anyMatch(f -> f.getFileName().toString().startsWith("logout")
+                                    && !f.getFileName().toString().endsWith(".crdownload"));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        } finally {
+            evil.stop(0);
+        }
+
+        browser.get(d.api.url("/#/chat"));
+        visible(By.id("sessions-title"));
+        Object answers = ((JavascriptExecutor) browser)
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "Promise.all(['/api/v1/me', '/api/v1/admin/users', '/api/v1/users/" + alice + "/sessions']"
+                        + ".map(u => fetch(u).then(r => r.status))).then(s => done(s.join(',')));");
+        assertEquals(
+                "200,403,403", answers, "still signed in; bob's cookie reaches neither the admin routes nor alice's");
     }
 
     private void signIn(String name, String password) {

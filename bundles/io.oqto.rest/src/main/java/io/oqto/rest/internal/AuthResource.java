@@ -25,7 +25,6 @@ import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.NewCookie;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
-import javax.ws.rs.core.UriInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,16 +96,18 @@ public final class AuthResource {
 
     @GET
     @Path("link")
-    public Response link(
-            @QueryParam("code") @Nullable String code, @Context UriInfo uri, @Context SecurityContext security) {
+    public Response link(@QueryParam("code") @Nullable String code, @Context SecurityContext security) {
         BrowserSession session = (code == null ? Optional.<BrowserSession>empty() : sessions.redeem(code))
                 .orElseThrow(() -> new ApiProblem(
                         401,
                         "invalid_login_link",
                         "Unauthorized",
                         "this login link was used already or has expired: the run command prints a new one"));
-        // The site's root (the web UI), not the API's: a relative "/" would be resolved against /api.
-        return Response.seeOther(uri.getBaseUriBuilder().replacePath("/").build())
+        // The site's root (the web UI), as a relative Location: the browser keeps the host it used (a base URI from
+        // JAX-RS would be the API's, /api/, and may name the host differently, e.g. localhost for 127.0.0.1, where
+        // the cookie would not go).
+        return Response.status(Response.Status.SEE_OTHER)
+                .header("Location", "/")
                 .header("Set-Cookie", cookie(session.cookie(), session.expires(), security.isSecure()))
                 .build();
     }
