@@ -8,7 +8,7 @@ PI="$ROOT/.tools/pi/node_modules/.bin/pi"
 [ -x "$PI" ] || "$ROOT/scripts/install-test-deps"
 mkdir -p "$SCRATCH/ws"
 LLM_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-bench_java io.oqto.testing.llm.FakeLlm "$LLM_PORT" > "$SCRATCH/llm.log" 2>&1 &
+java -cp "$BENCH_CP" io.oqto.testing.llm.FakeLlm "$LLM_PORT" > "$SCRATCH/llm.log" 2>&1 &  # java itself, so cleanup stops it
 PIDS+=($!)
 printf 'fake-key\n' > "$SCRATCH/fake.key"
 cat > "$OQTO_CONFIG" <<TOML
