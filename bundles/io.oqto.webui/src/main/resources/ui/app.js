@@ -264,9 +264,12 @@ function openSession(id) {
   state.conversation = conv;
 }
 
+// While the agent works, Send steers it (the message goes in now) and "Queue as follow-up" waits for the run to end.
 function setWorking(working) {
-  const abort = $('abort');
-  if (abort) abort.hidden = !working;
+  for (const id of ['abort', 'follow-up']) {
+    const b = $(id);
+    if (b) b.hidden = !working;
+  }
 }
 
 function contentText(content) {
@@ -295,6 +298,18 @@ document.addEventListener('submit', async (e) => {
   if (!text.trim() || !state.conversation) return;
   try {
     await state.conversation.send(text);
+    $('prompt').value = '';
+  } catch (err) {
+    $('messages').append(el('p', { class: 'error', role: 'alert' }, err.message));
+  }
+});
+
+document.addEventListener('click', async (e) => {
+  if (e.target.id !== 'follow-up' || !state.conversation) return;
+  const text = $('prompt').value;
+  if (!text.trim()) return;
+  try {
+    await api('POST', `/v1/users/me/sessions/${encodeURIComponent(state.conversation.id)}/follow-up`, { message: text });
     $('prompt').value = '';
   } catch (err) {
     $('messages').append(el('p', { class: 'error', role: 'alert' }, err.message));
@@ -532,7 +547,7 @@ async function listUsers() {
 
 function userRow(u) {
   const actions = el('td', { class: 'actions' });
-  const act = (label, fn) => el('button', { type: 'button', 'data-action': label.toLowerCase().replace(/ /g, '-'), onclick: fn }, label);
+  const act = (label, fn) => el('button', { type: 'button', 'data-action': label.toLowerCase().replace(/[^a-z]+/g, '-'), onclick: fn }, label);
   actions.append(
     u.state === 'active'
       ? act('Disable', () => attempt('admin-error', async () => { await api('POST', `/v1/admin/users/${u.name}/disable`); await listUsers(); }))

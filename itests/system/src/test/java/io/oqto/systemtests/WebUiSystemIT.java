@@ -283,6 +283,28 @@ class WebUiSystemIT {
 
     @Test
     @Order(6)
+    void aFollowUpQueuedWhileTheAgentWorksIsAnsweredAfterIt() {
+        // Back from the relay of the previous test to the control plane itself, same conversation.
+        String hash = (String) ((JavascriptExecutor) browser).executeScript("return location.hash;");
+        browser.get(d.api.url("/" + hash));
+        prompt("slow");
+        visible(By.id("follow-up"));
+        browser.findElement(By.id("prompt")).sendKeys("and then this");
+        browser.findElement(By.id("follow-up")).click();
+        wait.withTimeout(Duration.ofSeconds(90))
+                .until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.id("messages"), "You said: and then this"));
+        List<String> answers = browser.findElements(By.cssSelector(".message.assistant .text")).stream()
+                .map(WebElement::getText)
+                .toList();
+        assertEquals("You said: and then this", answers.get(answers.size() - 1));
+        assertTrue(
+                answers.get(answers.size() - 2).endsWith("tick 199"),
+                "answered after the slow answer ran to its end: " + answers.get(answers.size() - 2));
+    }
+
+    @Test
+    @Order(7)
     void filesAreUploadedDownloadedRenamedAndDeleted() throws Exception {
         byte[] data = new byte[5 << 20];
         new java.util.Random(7).nextBytes(data);
@@ -321,7 +343,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void signingOutEndsTheCookieAndAnAdminCreatesAUserWhoSeesOnlyTheirOwn() throws Exception {
         String cookie = browser.manage().getCookieNamed("oqto_session").getValue();
         browser.findElement(By.id("logout")).click();
@@ -379,7 +401,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aCrossSiteFormPostAndOtherUsersRoutesAreRefused() throws Exception {
         // Signed in as bob (the previous test). A page of another origin (another port) posts a form at the API: at
         // sign-out, which takes any body (a forced sign-out is an attack too); a form cannot send JSON.
@@ -419,6 +441,106 @@ class WebUiSystemIT {
                         + ".map(u => fetch(u).then(r => r.status))).then(s => done(s.join(',')));");
         assertEquals(
                 "200,403,403", answers, "still signed in; bob's cookie reaches neither the admin routes nor alice's");
+    }
+
+    @Test
+    @Order(10)
+    void theProcessesPageShowsLiveOutputAndStopsAProcess() throws Exception {
+        String bob = "y" + d.tag;
+        HttpResponse<String> spawned = d.send(
+                "POST",
+                "/api/v1/users/" + bob + "/processes",
+                "{\"name\":\"ticker\",\"argv\":[\"sh\",\"-c\",\"i=0; while true; do i=$((i+1)); echo tick $i;"
+                        + " sleep 0.2; done\"]}",
+                d.adminToken);
+        assertEquals(201, spawned.statusCode(), spawned.body());
+        browser.get(d.api.url("/#/processes"));
+        WebElement row = visible(By.cssSelector("tr[data-name='ticker']"));
+        assertTrue(row.getText().contains("running"), row.getText());
+        row.findElement(By.xpath(".//button[text()='Output']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("output-text"), "tick 3"));
+        browser.findElement(By.cssSelector("tr[data-name='ticker'] [data-action='stop']"))
+                .click();
+        wait.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-name='ticker']"), "exited"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("output-text"), "[exited"));
+    }
+
+    @Test
+    @Order(11)
+    void anAdminWorksFromTheKeyboardAndDisablesEnablesAndDeletesAUser() throws Exception {
+        browser.findElement(By.id("logout")).click();
+        // Keyboard only: the name field has the focus, Tab goes to the password, Enter signs in.
+        WebElement name = visible(By.id("login-name"));
+        wait.until(x -> name.equals(browser.switchTo().activeElement()));
+        new org.openqa.selenium.interactions.Actions(browser)
+                .sendKeys("x" + d.tag)
+                .sendKeys(org.openqa.selenium.Keys.TAB)
+                .sendKeys("the admins passphrase")
+                .sendKeys(org.openqa.selenium.Keys.ENTER)
+                .perform();
+        visible(By.id("nav-admin")).click();
+        String bob = "y" + d.tag;
+        WebElement row = visible(By.cssSelector("tr[data-user='" + bob + "']"));
+        row.findElement(By.cssSelector("[data-action='disable']")).click();
+        wait.until(x -> browser.findElement(By.cssSelector("tr[data-user='" + bob + "']"))
+                .getText()
+                .contains("disabled"));
+        browser.findElement(By.cssSelector("tr[data-user='" + bob + "'] [data-action='enable']"))
+                .click();
+        wait.until(x -> browser.findElement(By.cssSelector("tr[data-user='" + bob + "']"))
+                .getText()
+                .contains("active"));
+        browser.findElement(By.cssSelector("tr[data-user='" + bob + "'] [data-action='delete']"))
+                .click();
+        assertTrue(visible(By.cssSelector("tr[data-user='" + bob + "'] [role='alert']"))
+                .getText()
+                .contains("Delete " + bob));
+        assertEquals(
+                0,
+                Commands.run(List.of("id", "-u", "oqto_" + bob), Duration.ofSeconds(10))
+                        .exit(),
+                "not yet");
+        browser.findElement(By.cssSelector("tr[data-user='" + bob + "'] [data-action='yes-delete']"))
+                .click();
+        wait.withTimeout(Duration.ofSeconds(150))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("admin-status"), "Deleted " + bob));
+        assertEquals(
+                0,
+                browser.findElements(By.cssSelector("tr[data-user='" + bob + "']"))
+                        .size());
+        assertTrue(
+                Commands.run(List.of("id", "-u", "oqto_" + bob), Duration.ofSeconds(10))
+                                .exit()
+                        != 0,
+                "gone");
+    }
+
+    @Test
+    @Order(12)
+    void atAPhonesWidthNothingOverflowsAndTheChatFoldsToOneColumn() {
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            for (String page : List.of("/#/chat", "/#/files", "/#/admin")) {
+                browser.get(d.api.url(page));
+                visible(By.id("bar"));
+                wait.until(x -> ((Number) ((JavascriptExecutor) browser)
+                                        .executeScript("return document.querySelectorAll('#view > *').length"))
+                                .intValue()
+                        > 0);
+                Object overflow = ((JavascriptExecutor) browser)
+                        .executeScript(
+                                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertEquals(0L, ((Number) overflow).longValue(), page + " is wider than the phone");
+            }
+            browser.get(d.api.url("/#/chat"));
+            visible(By.id("sessions-title"));
+            Object columns = ((JavascriptExecutor) browser)
+                    .executeScript("return getComputedStyle(document.querySelector('.chat')).gridTemplateColumns;");
+            assertFalse(String.valueOf(columns).contains(" "), "one column: " + columns);
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
     }
 
     private void signIn(String name, String password) {
