@@ -81,7 +81,7 @@ final class SessionStore implements BrowserSessions {
         String id = HexFormat.of().formatHex(idBytes);
         String cookie = "oqs_" + id + "_" + random43();
         long expires = clock.instant().plus(lifetime).getEpochSecond();
-        sessions.put(id, new Stored(id, role, user, sha256(cookie), expires));
+        sessions.put(id, new Stored(id, role, user, TokenStore.sha256(cookie), expires));
         try {
             save();
         } catch (IOException e) {
@@ -102,7 +102,7 @@ final class SessionStore implements BrowserSessions {
                 || s.expires() <= clock.instant().getEpochSecond()
                 || !MessageDigest.isEqual(
                         s.sha256().getBytes(StandardCharsets.US_ASCII),
-                        sha256(cookie).getBytes(StandardCharsets.US_ASCII))) {
+                        TokenStore.sha256(cookie).getBytes(StandardCharsets.US_ASCII))) {
             return Optional.empty();
         }
         return Optional.of(session(s, cookie));
@@ -141,7 +141,7 @@ final class SessionStore implements BrowserSessions {
         codes.values().removeIf(c -> c.expires() <= clock.instant().getEpochSecond());
         String code = "olc_" + random43();
         codes.put(
-                sha256(code),
+                TokenStore.sha256(code),
                 new Code(user, role, clock.instant().plus(lifetime).getEpochSecond()));
         return code;
     }
@@ -151,7 +151,7 @@ final class SessionStore implements BrowserSessions {
         if (!CODE.matcher(code).matches()) {
             return Optional.empty();
         }
-        Code c = codes.remove(sha256(code));
+        Code c = codes.remove(TokenStore.sha256(code));
         if (c == null || c.expires() <= clock.instant().getEpochSecond()) {
             return Optional.empty();
         }
@@ -183,7 +183,7 @@ final class SessionStore implements BrowserSessions {
 
     /** What a page holding this cookie's session sends in {@code X-CSRF-Token}. */
     static String csrfToken(String cookie) {
-        return sha256("oqto csrf token\0" + cookie).substring(0, 43);
+        return TokenStore.sha256("oqto csrf token\0" + cookie).substring(0, 43);
     }
 
     private void save() throws IOException {
@@ -195,9 +195,5 @@ final class SessionStore implements BrowserSessions {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    static String sha256(String s) {
-        return TokenStore.sha256(s);
     }
 }
