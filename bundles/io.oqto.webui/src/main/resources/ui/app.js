@@ -118,14 +118,30 @@ async function showChat() {
   $('new-session').addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = {};
-    if ($('new-provider').value.trim()) body.provider = $('new-provider').value.trim();
-    if ($('new-model').value.trim()) body.model = $('new-model').value.trim();
+    const choice = $('new-model').selectedOptions[0];
+    if (choice && choice.value) {
+      body.provider = choice.dataset.provider;
+      body.model = choice.dataset.model;
+    }
     try {
       const s = await api('POST', '/v1/users/me/sessions', body);
       location.hash = '#/chat/' + encodeURIComponent(s.id);
     } catch (err) { showError('sessions-error', err); }
   });
-  await listSessions();
+  await Promise.all([listModels(), listSessions()]);
+}
+
+// The picker offers what the user's runner prepares for pi; "Default" leaves the choice to pi's settings.
+async function listModels() {
+  try {
+    const list = await api('GET', '/v1/users/me/models');
+    const select = $('new-model');
+    if (!select) return;
+    for (const m of list.models) {
+      const label = `${m.name || m.id} (${m.provider})` + (m.reasoning ? ' · thinks' : '');
+      select.append(el('option', { value: `${m.provider}/${m.id}`, 'data-provider': m.provider, 'data-model': m.id }, label));
+    }
+  } catch (err) { showError('sessions-error', err); }
 }
 
 async function listSessions() {

@@ -245,6 +245,16 @@ class AgentSessionSystemIT {
     }
 
     @Test
+    void theModelsOnOfferAreTheConfiguredProvidersOnes() throws Exception {
+        HttpResponse<String> models = call("GET", "/models", null);
+        assertEquals(200, models.statusCode(), models.body());
+        assertEquals(
+                "{\"models\":[{\"provider\":\"fake\",\"id\":\"" + FakeLlm.MODEL
+                        + "\",\"name\":null,\"reasoning\":false}],\"source\":\"agent.providers\"}",
+                models.body());
+    }
+
+    @Test
     void aPromptStreamsItsReplyInOrderAndAToolRunsSandboxedAsTheUser() throws Exception {
         try (SseClient sse = ready("chat")) {
             List<String> stages = sse.events.stream()

@@ -149,6 +149,12 @@ class EavsSystemIT {
     @Test
     @Order(2)
     void alicesAgentAnswersThroughEavsAndHerUsageShows() throws Exception {
+        HttpResponse<String> offered = d.send("GET", "/api/v1/users/me/models", null, aliceToken);
+        assertEquals(
+                "{\"models\":[{\"provider\":\"eavs-fake\",\"id\":\"" + FakeLlm.MODEL + "\",\"name\":\"" + FakeLlm.MODEL
+                        + "\",\"reasoning\":false}],\"source\":\"eavs\"}",
+                offered.body(),
+                "eavs's models, written for pi with alice's key");
         HttpResponse<String> created = d.send(
                 "POST",
                 "/api/v1/users/me/sessions",

@@ -24,11 +24,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -41,8 +38,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiSystemIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String PASSWORD = "alices browser passphrase";
 
     private MultiUserDeployment d;
@@ -53,9 +48,6 @@ class WebUiSystemIT {
 
     @BeforeAll
     void start() throws Exception {
-        assertTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "chromium and chromium-driver are installed by scripts/install-test-deps; these tests do not skip");
         d = new MultiUserDeployment();
         alice = "w" + d.tag;
         d.provision(alice);
@@ -68,27 +60,7 @@ class WebUiSystemIT {
                                 d.adminToken)
                         .statusCode());
         downloads = Files.createDirectories(d.work.resolve("downloads"));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
-        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        options.setExperimentalOption(
-                "prefs",
-                java.util.Map.of(
-                        "download.default_directory", downloads.toString(), "download.prompt_for_download", false));
-        // As root (CI) Chromium needs --no-sandbox; /dev/shm may be small in containers.
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-dev-shm-usage",
-                "--window-size=1280,900",
-                "--no-first-run");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(downloads);
         wait = new WebDriverWait(browser, Duration.ofSeconds(60));
     }
 
@@ -107,15 +79,7 @@ class WebUiSystemIT {
 
     @AfterEach
     void screenshot(TestInfo test) throws Exception {
-        Path dir = Files.createDirectories(Path.of("target/screenshots"));
-        String name = test.getTestMethod().orElseThrow().getName();
-        Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
-        // The browser's console, beside it: what the page said while the test ran.
-        Files.write(
-                dir.resolve(name + ".console.txt"),
-                browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
-                        .map(Object::toString)
-                        .toList());
+        HeadlessChromium.screenshot(browser, test.getTestMethod().orElseThrow().getName());
     }
 
     private int get(String path) throws Exception {
@@ -177,8 +141,14 @@ class WebUiSystemIT {
     @Test
     @Order(3)
     void aChatRoundTripStreamsTheAnswerAndShowsAToolCallWithItsOutput() {
-        visible(By.id("new-provider")).sendKeys("fake");
-        browser.findElement(By.id("new-model")).sendKeys(FakeLlm.MODEL);
+        org.openqa.selenium.support.ui.Select picker =
+                new org.openqa.selenium.support.ui.Select(visible(By.id("new-model")));
+        wait.until(x -> picker.getOptions().size() == 2);
+        assertEquals(
+                List.of("Default", FakeLlm.MODEL + " (fake)"),
+                picker.getOptions().stream().map(WebElement::getText).toList(),
+                "the picker offers the runner's models");
+        picker.selectByVisibleText(FakeLlm.MODEL + " (fake)");
         browser.findElement(By.id("new-session-submit")).click();
         awaitIdle();
         WebElement prompt = visible(By.id("prompt"));
@@ -221,6 +191,26 @@ class WebUiSystemIT {
                 By.cssSelector("#messages"), "The command printed:"));
     }
 
+    @Test
+    @Order(4)
+    void thinkingIsShownCollapsedAboveTheAnswer() {
+        prompt("think: about it");
+        wait.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#messages"), "You said: about it"));
+        WebElement thinking = browser.findElements(By.cssSelector(".message.assistant details.thinking")).stream()
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no thinking block"));
+        assertEquals(null, thinking.getAttribute("open"), "collapsed");
+        assertEquals(
+                "Considering about it",
+                thinking.findElement(By.cssSelector(".thinking-text"))
+                        .getAttribute("textContent")
+                        .strip());
+        assertFalse(thinking.findElement(By.cssSelector(".thinking-text")).isDisplayed(), "hidden until opened");
+        thinking.findElement(By.tagName("summary")).click();
+        wait.until(x -> thinking.findElement(By.cssSelector(".thinking-text")).isDisplayed());
+    }
+
     /** The open session is idle: the session list (refreshed at every change of state) says so. */
     private void awaitIdle() {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#session-list .state"), "idle"));
@@ -233,7 +223,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void abortStopsAStreamingAnswer() {
         prompt("slow");
         visible(By.id("abort")).click();
@@ -246,7 +236,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aNetworkDropMidStreamLosesAndRepeatsNothing() throws Exception {
         StringBuilder expected = new StringBuilder();
         for (int i = 0; i < 200; i++) {
@@ -282,7 +272,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aFollowUpQueuedWhileTheAgentWorksIsAnsweredAfterIt() {
         // Back from the relay of the previous test to the control plane itself, same conversation.
         String hash = (String) ((JavascriptExecutor) browser).executeScript("return location.hash;");
@@ -304,7 +294,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void filesAreUploadedDownloadedRenamedAndDeleted() throws Exception {
         byte[] data = new byte[5 << 20];
         new java.util.Random(7).nextBytes(data);
@@ -343,7 +333,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void signingOutEndsTheCookieAndAnAdminCreatesAUserWhoSeesOnlyTheirOwn() throws Exception {
         String cookie = browser.manage().getCookieNamed("oqto_session").getValue();
         browser.findElement(By.id("logout")).click();
@@ -401,7 +391,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aCrossSiteFormPostAndOtherUsersRoutesAreRefused() throws Exception {
         // Signed in as bob (the previous test). A page of another origin (another port) posts a form at the API: at
         // sign-out, which takes any body (a forced sign-out is an attack too); a form cannot send JSON.
@@ -444,7 +434,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theProcessesPageShowsLiveOutputAndStopsAProcess() throws Exception {
         String bob = "y" + d.tag;
         HttpResponse<String> spawned = d.send(
@@ -467,7 +457,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void anAdminWorksFromTheKeyboardAndDisablesEnablesAndDeletesAUser() throws Exception {
         browser.findElement(By.id("logout")).click();
         // Keyboard only: the name field has the focus, Tab goes to the password, Enter signs in.
@@ -517,7 +507,7 @@ class WebUiSystemIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void atAPhonesWidthNothingOverflowsAndTheChatFoldsToOneColumn() {
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
         try {

@@ -67,6 +67,7 @@ public final class AgentSessions implements StreamingOperation {
                     Stream.of(
                             "create_session",
                             "list_sessions",
+                            "list_models",
                             "session_info",
                             "session_command",
                             "subscribe_session",
@@ -257,6 +258,7 @@ public final class AgentSessions implements StreamingOperation {
                         .with("sessions", list())
                         .with("subscriptions", feeds.get())
                         .with("history", historyRequests.state());
+            case "list_models" -> listModels(r);
             case "session_info" -> Frame.of(r.id(), "session_info").with("session", get(r).describe());
             case "session_command" -> command(r);
             case "stop_session" -> {
@@ -528,6 +530,51 @@ public final class AgentSessions implements StreamingOperation {
             }
             return now.writePiModels(piAgentDir);
         };
+    }
+
+    /**
+     * {@code list_models}: what pi's models.json offers a new session, prepared as a start prepares it: written from
+     * eavs with the user's key, or {@code [agent] providers} (listed without reading their keys), or the user's own
+     * file.
+     */
+    private Frame listModels(Frame r) throws ProtocolException {
+        EavsAccess e = eavs;
+        Map<String, Object> modelsJson;
+        String source;
+        if (e == null) {
+            throw new ProtocolException(
+                    ErrorCode.AGENT_ERROR,
+                    "the eavs connector (bundle io.oqto.eavs) is not running: agents cannot reach an LLM",
+                    null);
+        } else if (e.enabled()) {
+            try {
+                e.writePiModels(piAgentDir);
+            } catch (EavsAccessException x) {
+                throw new ProtocolException(
+                        ErrorCode.AGENT_ERROR, "cannot list eavs's models: " + x.getMessage(), null);
+            }
+            modelsJson = readModelsJson();
+            source = "eavs";
+        } else if (providers.length > 0) {
+            modelsJson = PiModels.withoutKeys(providers);
+            source = "agent.providers";
+        } else {
+            modelsJson = readModelsJson();
+            source = "user";
+        }
+        return Frame.of(r.id(), "model_list")
+                .with("models", ModelChoices.of(modelsJson))
+                .with("source", source);
+    }
+
+    /** pi's models.json as it is now; empty when there is none. */
+    private Map<String, Object> readModelsJson() throws ProtocolException {
+        Path file = piAgentDir.resolve("models.json");
+        try {
+            return Files.exists(file) ? Json.object(Files.readString(file)) : Map.of();
+        } catch (IOException x) {
+            throw new ProtocolException(ErrorCode.AGENT_ERROR, "cannot read " + file + ": " + x.getMessage(), null);
+        }
     }
 
     private void writeModels() throws ProtocolException {

@@ -33,6 +33,11 @@ final class PiModels {
         parse(entries, false);
     }
 
+    /** The models.json content for the entries without their keys (every {@code apiKey} null), for listing. */
+    static Map<String, Object> withoutKeys(String[] entries) {
+        return parse(entries, false);
+    }
+
     /** The models.json content for the entries, key files read; IllegalArgumentException names a bad entry. */
     static Map<String, Object> of(String[] entries) {
         return parse(entries, true);

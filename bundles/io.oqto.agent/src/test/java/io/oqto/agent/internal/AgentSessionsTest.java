@@ -19,12 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +165,11 @@ class AgentSessionsTest {
             boolean sharedProviderKeys)
             implements AgentConfig {
 
+        /** The defaults: no {@code [agent] providers}. */
+        static TestAgentConfig defaults() {
+            return new TestAgentConfig(30_000, 60_000, 600_000, 5000, 4, new String[0], false);
+        }
+
         @Override
         public Class<? extends Annotation> annotationType() {
             return AgentConfig.class;
@@ -263,6 +270,24 @@ class AgentSessionsTest {
         assertEquals("Bearer test-key", llm.requests().get(0).authorization());
         Frame messages = call(r, "session_command", "session", "s1", "command", "get_messages");
         assertTrue(messages.fields().get("data").toString().contains("You said: hello"));
+    }
+
+    @Test
+    void thinkingComesAsItsOwnDeltasBeforeTheText() throws Exception {
+        Recorder r = ready("thinker");
+        call(r, "session_command", "session", "thinker", "command", "prompt", "message", "think: why");
+        r.await(type("agent.idle"), "the end of the run");
+        List<Map<?, ?>> deltas = r.events().stream()
+                .filter(type("message.delta"))
+                .<Map<?, ?>>map(e -> (Map<?, ?>) e.get("data"))
+                .toList();
+        String thinking = deltas.stream()
+                .filter(d -> "thinking".equals(d.get("kind")))
+                .map(d -> (String) d.get("delta"))
+                .collect(Collectors.joining());
+        assertEquals("Considering why", thinking);
+        assertEquals("You said: why", text(r));
+        assertEquals("thinking", deltas.get(0).get("kind"), deltas.toString());
     }
 
     @Test
@@ -422,6 +447,46 @@ class AgentSessionsTest {
                         "fake",
                         "model",
                         FakeLlm.MODEL));
+    }
+
+    @Test
+    void modelsAreListedFromTheProvidersWithoutTheirKeysOrFromTheUsersOwnFile() throws Exception {
+        providerKey = "file:" + dir.resolve("missing.key"); // listing reads no key
+        sessions.modified(config(), HISTORY_OFF);
+        Frame list = call(new Recorder(), "list_models");
+        assertEquals("agent.providers", list.fields().get("source"));
+        assertEquals(
+                List.of(model("fake", FakeLlm.MODEL, null, false)),
+                list.fields().get("models"));
+
+        sessions.modified(TestAgentConfig.defaults(), HISTORY_OFF);
+        list = call(new Recorder(), "list_models");
+        assertEquals("user", list.fields().get("source"));
+        assertEquals(List.of(), list.fields().get("models"), "no models.json: nothing to offer");
+
+        Path own = dir.resolve("agent/models.json");
+        Files.createDirectories(own.getParent());
+        Files.writeString(
+                own,
+                "{\"providers\":{\"mine\":{\"baseUrl\":\"http://127.0.0.1:1/v1\",\"api\":\"openai-completions\","
+                        + "\"models\":[{\"id\":\"m1\",\"name\":\"Model One\",\"reasoning\":true},{\"name\":\"no id\"},"
+                        + "{\"id\":\"m2\"}]},\"empty\":{}}}");
+        list = call(new Recorder(), "list_models");
+        assertEquals(
+                List.of(model("mine", "m1", "Model One", true), model("mine", "m2", null, false)),
+                list.fields().get("models"));
+
+        Files.writeString(own, "[1]");
+        assertEquals("agent_error: cannot read " + own + ": not a JSON object", error(new Recorder(), "list_models"));
+    }
+
+    private static Map<String, Object> model(String provider, String id, @Nullable String name, boolean reasoning) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("provider", provider);
+        m.put("id", id);
+        m.put("name", name);
+        m.put("reasoning", reasoning);
+        return m;
     }
 
     @Test

@@ -213,6 +213,43 @@ class EavsSessionsTest {
     }
 
     @Test
+    void theModelsListedAreEavsOnesAndAnEavsThatFailsOrAMissingConnectorIsNamed() throws Exception {
+        AgentSessions s = sessions(connector(issue(10).get("key").asText(), null));
+        Frame list = s.handle(Frame.of("1", "list_models"));
+        assertEquals("model_list", list.type());
+        assertEquals("eavs", list.fields().get("source"));
+        Map<String, Object> model = new java.util.LinkedHashMap<>();
+        model.put("provider", "eavs-fake");
+        model.put("id", FakeLlm.MODEL);
+        model.put("name", null);
+        model.put("reasoning", false);
+        assertEquals(List.of(model), list.fields().get("models"));
+        s.deactivate();
+
+        s = sessions(
+                connector("unused", new EavsAccessException(Reason.UNREACHABLE, "eavs at http://x did not answer")));
+        AgentSessions failing = s;
+        ProtocolException e = assertThrows(ProtocolException.class, () -> failing.handle(Frame.of("2", "list_models")));
+        assertEquals(
+                "agent_error: cannot list eavs's models: eavs at http://x did not answer",
+                e.code().wire() + ": " + e.getMessage());
+        s.deactivate();
+
+        AgentSessions none = new AgentSessions(
+                launcher,
+                new ConfinedWorkspace(dir.resolve("ws")),
+                AgentSessionsTest.TestAgentConfig.defaults(),
+                dir.resolve("agent"),
+                true,
+                null);
+        sessions = none;
+        e = assertThrows(ProtocolException.class, () -> none.handle(Frame.of("3", "list_models")));
+        assertEquals(
+                "agent_error: the eavs connector (bundle io.oqto.eavs) is not running: agents cannot reach an LLM",
+                e.code().wire() + ": " + e.getMessage());
+    }
+
+    @Test
     void aChoiceEavsDoesNotOfferIsRefusedAtCreate() throws Exception {
         AgentSessions s = sessions(connector(issue(10).get("key").asText(), null));
         ProtocolException e = assertThrows(

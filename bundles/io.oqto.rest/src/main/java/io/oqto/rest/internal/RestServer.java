@@ -82,6 +82,7 @@ public final class RestServer {
                     new ProcessesResource(runners, streams, bodies),
                     new ProgramsResource(runners, bodies),
                     new SessionsResource(runners, streams, bodies),
+                    new ModelsResource(runners),
                     new HistoryResource(runners, bodies),
                     new MemoriesResource(runners, bodies),
                     auth,

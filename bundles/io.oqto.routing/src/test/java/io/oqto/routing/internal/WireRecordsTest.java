@@ -106,6 +106,7 @@ class WireRecordsTest {
                 new StartProgram("pi", null, null, null),
                 new CreateSession(null, null, null, null, null),
                 new ListSessions(),
+                new io.oqto.api.runner.sessions.ListModels(),
                 new GetSession("s"),
                 SessionCommand.of("s", "abort"),
                 new SubscribeSession("s", 0),
@@ -169,6 +170,34 @@ class WireRecordsTest {
                         Map.of("memory_mb", 1024, "mechanism", "rlimit"),
                         List.of("bwrap", "false")),
                 reply.process());
+    }
+
+    @Test
+    void aModelListKeepsItsOrderAndMissingNamesAreNull() {
+        Map<String, Object> unnamed = new LinkedHashMap<>();
+        unnamed.put("provider", "fake");
+        unnamed.put("id", "fake-model");
+        unnamed.put("name", null);
+        unnamed.put("reasoning", false);
+        io.oqto.api.runner.sessions.ModelList list = WireRecords.reply(
+                new Frame(
+                        "1",
+                        "model_list",
+                        Map.of(
+                                "models",
+                                List.of(
+                                        unnamed,
+                                        Map.of("provider", "eavs-x", "id", "t", "name", "Thinker", "reasoning", true)),
+                                "source",
+                                "agent.providers")),
+                io.oqto.api.runner.sessions.ModelList.class);
+        assertEquals(
+                new io.oqto.api.runner.sessions.ModelList(
+                        List.of(
+                                new io.oqto.api.runner.sessions.AgentModel("fake", "fake-model", null, false),
+                                new io.oqto.api.runner.sessions.AgentModel("eavs-x", "t", "Thinker", true)),
+                        "agent.providers"),
+                list);
     }
 
     @Test

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>{@code run: <command>}: a {@code bash} tool call with that command; once the tool result comes back,
  * the text {@code The command printed: <result>};</li>
+ * <li>{@code think: <message>}: first the thinking {@code Considering <message>} (in {@code reasoning_content}, as
+ * reasoning models served this way send it), then the text {@code You said: <message>};</li>
  * <li>{@code fail}: HTTP 500 with an OpenAI-style error body;</li>
  * <li>{@code slow}: 200 chunks, one every 50 ms (for abort tests);</li>
  * <li>{@code hang}: one chunk, then nothing for 10 minutes (for stall detection);</li>
@@ -111,6 +113,11 @@ public final class FakeLlm implements AutoCloseable {
                         0);
             } else if (lastUser.startsWith("run: ")) {
                 stream(ex, List.of(toolCall("bash", json.createObjectNode().put("command", lastUser.substring(5)))), 0);
+            } else if (lastUser.startsWith("think: ")) {
+                String message = lastUser.substring(7);
+                List<ObjectNode> deltas = new ArrayList<>(chunks("reasoning_content", "Considering " + message));
+                deltas.addAll(textChunks("You said: " + message));
+                stream(ex, deltas, 0);
             } else if (lastUser.equals("fail")) {
                 byte[] err =
                         "{\"error\":{\"message\":\"scripted upstream failure\",\"type\":\"server_error\",\"code\":null}}"
@@ -191,9 +198,14 @@ public final class FakeLlm implements AutoCloseable {
     }
 
     private List<ObjectNode> textChunks(String text) {
+        return chunks("content", text);
+    }
+
+    /** {@code text} in deltas of {@link #CHUNK} characters, each in {@code field}. */
+    private List<ObjectNode> chunks(String field, String text) {
         List<ObjectNode> out = new ArrayList<>();
         for (int i = 0; i < text.length(); i += CHUNK) {
-            out.add(json.createObjectNode().put("content", text.substring(i, Math.min(text.length(), i + CHUNK))));
+            out.add(json.createObjectNode().put(field, text.substring(i, Math.min(text.length(), i + CHUNK))));
         }
         return out;
     }

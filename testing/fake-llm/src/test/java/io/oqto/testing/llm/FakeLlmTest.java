@@ -45,6 +45,26 @@ class FakeLlmTest {
     }
 
     @Test
+    void thinkSendsReasoningBeforeTheText() throws Exception {
+        try (FakeLlm llm = new FakeLlm(0)) {
+            List<String> data = post(llm, "{\"messages\":[{\"role\":\"user\",\"content\":\"think: why\"}]}")
+                    .body()
+                    .lines()
+                    .filter(l -> l.startsWith("data: {"))
+                    .toList();
+            StringBuilder order = new StringBuilder();
+            for (String l : data) {
+                if (l.contains("\"reasoning_content\":\"")) {
+                    order.append(l.replaceAll(".*\"reasoning_content\":\"([^\"]*)\".*", "[$1]"));
+                } else if (l.contains("\"content\":\"")) {
+                    order.append(l.replaceAll(".*\"content\":\"([^\"]*)\".*", "$1"));
+                }
+            }
+            assertEquals("[Cons][ider][ing ][why]You said: why", order.toString());
+        }
+    }
+
+    @Test
     void runAsksForABashToolCallAndAToolResultGetsItsText() throws Exception {
         try (FakeLlm llm = new FakeLlm(0)) {
             String call = post(

@@ -3,7 +3,7 @@
  * (docs/agent-events.md).
  */
 @Export
-@Version("3.0.0")
+@Version("3.1.0")
 @NullMarked
 package io.oqto.api.runner.sessions;
 
