@@ -21,4 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "[server] bind: single-user mode's login link points there")
     String bind() default "127.0.0.1";
+
+    @AttributeDefinition(description = "[server] tls_cert: when set, the login link is https")
+    String tlsCert() default "";
 }

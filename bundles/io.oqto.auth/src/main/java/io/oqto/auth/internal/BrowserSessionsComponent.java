@@ -43,7 +43,8 @@ public final class BrowserSessionsComponent implements BrowserSessions {
         this.store = new SessionStore(
                 stateDir.resolve("browser-sessions"), Duration.ofHours(config.sessionHours()), Clock.systemUTC());
         String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
-        this.linkBase = "http://" + host + ":" + config.port() + "/api/v1/auth/link?code=";
+        this.linkBase = (config.tlsCert().isEmpty() ? "http://" : "https://") + host + ":" + config.port()
+                + "/api/v1/auth/link?code=";
         this.linkFile = DeploymentMode.of(context).isMultiUser() ? null : stateDir.resolve("login.url");
         if (linkFile != null) {
             writeLink(linkFile);

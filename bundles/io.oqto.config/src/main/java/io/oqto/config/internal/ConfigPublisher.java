@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.cm.Configuration;
@@ -37,6 +38,9 @@ public final class ConfigPublisher {
 
     static final String PID_PREFIX = "oqto.";
     static final String PAX_WEB_PID = "org.ops4j.pax.web";
+    static final String HTTP_PORT = "org.osgi.service.http.port";
+    /** In pax-web's configuration: which PEM files its keystore was made from (TLS set by this publisher). */
+    static final String TLS_SOURCE = "oqto.tls.source";
     /** A JVM-wide mark (it must outlive this bundle's class loader) that a good configuration was loaded. */
     static final String LOADED_ONCE = "oqto.config.loadedOnce";
     /** sysexits.h EX_CONFIG. */
@@ -52,6 +56,7 @@ public final class ConfigPublisher {
     private final ScheduledFuture<?> watching;
     private volatile String lastSeen = "";
     private final boolean publishHttp;
+    private final Path tlsDir;
 
     @Activate
     public ConfigPublisher(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
@@ -64,26 +69,45 @@ public final class ConfigPublisher {
                         DeploymentMode.of(context),
                         Home.current()),
                 !"false".equals(context.getProperty("oqto.config.exitOnError")),
-                hasPaxWeb(context));
+                hasPaxWeb(context),
+                Path.of(System.getProperty("karaf.data", "data"), "tls"));
     }
 
     ConfigPublisher(ConfigurationAdmin configAdmin, Map<String, String> env, Path file, boolean exitOnError) {
-        this(configAdmin, env, file, exitOnError, true);
+        this(configAdmin, env, file, exitOnError, true, Path.of(System.getProperty("karaf.data", "data"), "tls"));
     }
 
-    /**
-     * {@code publishHttp}: copy {@code [server] port/bind} to pax-web. Only where pax-web is installed (the
-     * control plane): creating its configuration in the runner, which has no HTTP, served no one and
-     * measurably upset pax-logging's start-up there (about one start in fifteen logged nothing).
-     */
     ConfigPublisher(
             ConfigurationAdmin configAdmin,
             Map<String, String> env,
             Path file,
             boolean exitOnError,
             boolean publishHttp) {
+        this(
+                configAdmin,
+                env,
+                file,
+                exitOnError,
+                publishHttp,
+                Path.of(System.getProperty("karaf.data", "data"), "tls"));
+    }
+
+    /**
+     * {@code publishHttp}: copy {@code [server] port/bind} to pax-web. Only where pax-web is installed (the
+     * control plane): creating its configuration in the runner, which has no HTTP, served no one and
+     * measurably upset pax-logging's start-up there (about one start in fifteen logged nothing). {@code tlsDir}:
+     * where the keystore made from {@code [server] tls_cert} and {@code tls_key} goes (the control plane's own).
+     */
+    ConfigPublisher(
+            ConfigurationAdmin configAdmin,
+            Map<String, String> env,
+            Path file,
+            boolean exitOnError,
+            boolean publishHttp,
+            Path tlsDir) {
         this.configAdmin = configAdmin;
         this.publishHttp = publishHttp;
+        this.tlsDir = tlsDir;
         this.env = env;
         this.file = file;
         try {
@@ -135,6 +159,8 @@ public final class ConfigPublisher {
     }
 
     private void publish(Map<String, Map<String, Object>> sections) throws ConfigError {
+        // First what can still fail (the TLS files), so that a bad edit changes nothing.
+        Map<String, Object> http = httpSettings(sections.getOrDefault("server", Map.of()));
         for (Map.Entry<String, Map<String, Object>> s : sections.entrySet()) {
             Map<String, KeySpec> specs =
                     ConfigSchema.INSTANCE.section(s.getKey()).orElseThrow();
@@ -156,36 +182,78 @@ public final class ConfigPublisher {
             }
         }
         try {
-            publishHttp(sections.getOrDefault("server", Map.of()));
+            if (http != null) {
+                configAdmin.getConfiguration(PAX_WEB_PID, null).updateIfDifferent(FrameworkUtil.asDictionary(http));
+            }
         } catch (IOException e) {
-            throw new ConfigError("cannot publish [server] port/bind to pax-web: " + e.getMessage());
+            throw new ConfigError("cannot publish [server] port/bind/TLS to pax-web: " + e.getMessage());
         }
     }
 
     /**
-     * {@code [server] port} and {@code bind} are pax-web's settings; copy them there so operators
-     * configure HTTP in config.toml like everything else. Only keys the operator set are touched.
+     * {@code [server] port}, {@code bind} and TLS are pax-web's settings; what to copy there (null: nothing) so
+     * that operators configure HTTP in config.toml like everything else. Only keys the operator set are touched, and TLS settings this
+     * publisher made are undone when tls_cert and tls_key go.
      */
-    private void publishHttp(Map<String, Object> server) throws IOException {
-        if (!publishHttp || (!server.containsKey("port") && !server.containsKey("bind"))) {
-            return;
+    private @Nullable Map<String, Object> httpSettings(Map<String, Object> server) throws ConfigError {
+        if (!publishHttp) {
+            return null;
         }
-        Configuration c = configAdmin.getConfiguration(PAX_WEB_PID, null);
+        boolean tls = server.containsKey("tls_cert") || server.containsKey("tls_key");
         Map<String, Object> props = new LinkedHashMap<>();
-        Dictionary<String, Object> old = c.getProperties();
+        Dictionary<String, Object> old;
+        try {
+            old = configAdmin.getConfiguration(PAX_WEB_PID, null).getProperties();
+        } catch (IOException e) {
+            throw new ConfigError("cannot read pax-web's configuration: " + e.getMessage());
+        }
         if (old != null) {
             for (Enumeration<String> keys = old.keys(); keys.hasMoreElements(); ) {
                 String key = keys.nextElement();
                 props.put(key, old.get(key));
             }
         }
+        boolean tlsWasOurs = props.containsKey(TLS_SOURCE);
+        if (!tls && !tlsWasOurs && !server.containsKey("port") && !server.containsKey("bind")) {
+            return null;
+        }
         if (server.get("port") instanceof Long port) {
-            props.put("org.osgi.service.http.port", Long.toString(port));
+            props.put(HTTP_PORT, Long.toString(port));
         }
         if (server.get("bind") instanceof String bind) {
             props.put("org.ops4j.pax.web.listening.addresses", bind);
         }
-        c.updateIfDifferent(FrameworkUtil.asDictionary(props));
+        if (tls) {
+            serveTls(server, props);
+        } else if (tlsWasOurs) {
+            props.put("org.osgi.service.http.enabled", "true");
+            props.put("org.osgi.service.http.secure.enabled", "false");
+            props.keySet().removeIf(k -> k.startsWith("org.ops4j.pax.web.ssl.") || k.equals(TLS_SOURCE));
+        }
+        return props;
+    }
+
+    /**
+     * HTTPS instead of HTTP on the same port, from a keystore made of the PEM files; made again only when they
+     * change, so that other edits of config.toml do not restart Jetty.
+     */
+    private void serveTls(Map<String, Object> server, Map<String, Object> props) throws ConfigError {
+        if (!(server.get("tls_cert") instanceof String cert) || !(server.get("tls_key") instanceof String key)) {
+            throw new ConfigError("[server] tls_cert and tls_key: set both (HTTPS), or neither (HTTP)");
+        }
+        Path keystore = tlsDir.resolve("oqto.p12");
+        String source = TlsKeystore.source(Path.of(cert), Path.of(key));
+        if (!source.equals(props.get(TLS_SOURCE)) || !Files.isRegularFile(keystore)) {
+            TlsKeystore.Written w = TlsKeystore.write(Path.of(cert), Path.of(key), keystore);
+            props.put("org.ops4j.pax.web.ssl.keystore", w.keystore().toString());
+            props.put("org.ops4j.pax.web.ssl.keystore.type", "PKCS12");
+            props.put("org.ops4j.pax.web.ssl.keystore.password", w.password());
+            props.put("org.ops4j.pax.web.ssl.key.password", w.password());
+            props.put(TLS_SOURCE, source);
+        }
+        props.put("org.osgi.service.http.enabled", "false");
+        props.put("org.osgi.service.http.secure.enabled", "true");
+        props.put("org.osgi.service.http.port.secure", String.valueOf(props.getOrDefault(HTTP_PORT, "8080")));
     }
 
     private static boolean hasPaxWeb(BundleContext context) {

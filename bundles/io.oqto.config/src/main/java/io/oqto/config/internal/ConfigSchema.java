@@ -44,7 +44,15 @@ public final class ConfigSchema {
                         "address the REST API listens on",
                         v -> IPV4_OR_LOCAL.matcher((String) v).matches() ? null : "must be an IP address or localhost"),
                 KeySpec.string(
-                        "state_dir", "where the control plane keeps tokens and other state", ConfigSchema::absolute));
+                        "state_dir", "where the control plane keeps tokens and other state", ConfigSchema::absolute),
+                KeySpec.string(
+                        "tls_cert",
+                        "PEM certificate (chain) to serve HTTPS with, on [server] port instead of HTTP",
+                        ConfigSchema::absolute),
+                KeySpec.string(
+                        "tls_key",
+                        "PEM PKCS#8 private key of tls_cert, readable by its owner only",
+                        ConfigSchema::absolute));
         section(
                 "runner",
                 KeySpec.string("socket", "socket path the runner listens on", ConfigSchema::absolute),

@@ -63,7 +63,8 @@ class ConfigAgreementTest {
             Map.entry("usermgr.eavs_command", "the root helper oqto-usermgr"),
             Map.entry("usermgr.mmry_command", "the root helper oqto-usermgr"),
             Map.entry("usermgr.command_timeout_ms", "the root helper oqto-usermgr"),
-            Map.entry("eavs.user_config", "the root helper oqto-usermgr (per-user eavs config)"));
+            Map.entry("eavs.user_config", "the root helper oqto-usermgr (per-user eavs config)"),
+            Map.entry("server.tls_key", "the config publisher (pax-web's keystore)"));
 
     @Test
     void everyComponentsConfigurationIsKeysOfTheSchemaWithTheirTypesAndValidDefaults() throws Exception {
