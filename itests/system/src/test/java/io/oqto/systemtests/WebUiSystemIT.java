@@ -1,5 +1,6 @@
 package io.oqto.systemtests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +119,24 @@ class WebUiSystemIT {
         assertEquals(404, get("/OSGI-INF/io.oqto.webui.internal.UiServlet.xml"));
         assertEquals(404, get("/vendor/marked.LICENSE.md"), "only known types");
         assertEquals(200, d.status("/api/health"), "the API keeps /api");
+
+        HttpResponse<byte[]> plain = d.http.send(
+                HttpRequest.newBuilder(URI.create(d.api.url("/app.js"))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> gzipped = d.http.send(
+                HttpRequest.newBuilder(URI.create(d.api.url("/app.js")))
+                        .header("Accept-Encoding", "gzip, deflate, br")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(Optional.empty(), plain.headers().firstValue("Content-Encoding"));
+        assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElseThrow());
+        assertEquals("Accept-Encoding", gzipped.headers().firstValue("Vary").orElseThrow());
+        try (java.util.zip.GZIPInputStream in =
+                new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+            assertArrayEquals(plain.body(), in.readAllBytes(), "the same file, compressed");
+        }
+        assertTrue(
+                gzipped.body().length * 2 < plain.body().length, gzipped.body().length + " of " + plain.body().length);
     }
 
     @Test

@@ -1,10 +1,14 @@
 package io.oqto.webui.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPOutputStream;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -21,7 +25,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  * file of that name or 404 (the UI routes with the URL's fragment, so no path needs a fallback). The REST API keeps
  * {@code /api/*}: a longer pattern wins over this default servlet.
  *
- * <p>Every answer carries {@link SecurityHeaders}. Nothing is cached across a bundle update except the vendored
+ * <p>Text files go gzipped to clients that accept it. Every answer carries {@link SecurityHeaders}. Nothing is cached across a bundle update except the vendored
  * libraries, whose names do not change with our code.
  */
 @Component(service = Servlet.class)
@@ -40,6 +44,8 @@ public final class UiServlet extends HttpServlet {
             "txt", "text/plain; charset=utf-8");
 
     private final transient Bundle bundle;
+    /** Text files gzipped, by request path. */
+    private final transient Map<String, byte[]> compressed = new ConcurrentHashMap<>();
 
     @Activate
     public UiServlet(BundleContext context) {
@@ -58,10 +64,37 @@ public final class UiServlet extends HttpServlet {
         }
         response.setContentType(type);
         response.setHeader("Cache-Control", file.getPath().contains("/vendor/") ? "public, max-age=86400" : "no-cache");
+        boolean text = type.startsWith("text/") || type.startsWith("image/svg");
+        if (text) {
+            response.setHeader("Vary", "Accept-Encoding");
+        }
+        String accepted = request.getHeader("Accept-Encoding");
+        if (text && accepted != null && accepted.contains("gzip")) {
+            byte[] gzipped = compressed.computeIfAbsent(path, p -> gzip(file));
+            response.setHeader("Content-Encoding", "gzip");
+            response.setContentLength(gzipped.length);
+            response.getOutputStream().write(gzipped);
+            return;
+        }
         try (InputStream in = file.openStream();
                 OutputStream out = response.getOutputStream()) {
             in.transferTo(out);
         }
+    }
+
+    /**
+     * The file gzipped (the JDK's Deflater). Kept for the life of this servlet: a bundle's entries do not change
+     * while it is resolved, and an update makes a new servlet.
+     */
+    private static byte[] gzip(URL file) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (InputStream in = file.openStream();
+                GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return bytes.toByteArray();
     }
 
     /** The bundle entry for a request path; null for anything outside {@code ui/} or not a file. */
