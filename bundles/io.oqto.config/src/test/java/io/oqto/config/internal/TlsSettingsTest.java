@@ -41,6 +41,12 @@ class TlsSettingsTest {
     void makeCertificate() throws Exception {
         cert = dir.resolve("cert.pem");
         key = dir.resolve("key.pem");
+        selfSigned("oqto.test");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** An EC P-256 certificate for {@code cn} in {@link #cert}, its PKCS#8 key in {@link #key}. */
+    private void selfSigned(String cn) throws IOException, InterruptedException {
         openssl(
                 "req",
                 "-x509",
@@ -52,12 +58,11 @@ class TlsSettingsTest {
                 "-days",
                 "2",
                 "-subj",
-                "/CN=oqto.test",
+                "/CN=" + cn,
                 "-keyout",
                 key.toString(),
                 "-out",
                 cert.toString());
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     }
 
     private void openssl(String... args) throws IOException, InterruptedException {
@@ -123,22 +128,7 @@ class TlsSettingsTest {
                     "the same keystore: Jetty is not restarted by an unrelated edit");
             assertEquals(changes + 1, cm.changes.get(), "only [routing] changed");
 
-            openssl(
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "ec",
-                    "-pkeyopt",
-                    "ec_paramgen_curve:P-256",
-                    "-nodes",
-                    "-days",
-                    "2",
-                    "-subj",
-                    "/CN=renewed.test",
-                    "-keyout",
-                    key.toString(),
-                    "-out",
-                    cert.toString());
+            selfSigned("renewed.test");
             write(file, tls() + "[routing]\npool_size = 6\n", 2);
             p.reloadIfChanged();
             assertNotEquals(
