@@ -1,0 +1,166 @@
+package io.oqto.tty;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.handshake.ServerHandshake;
+import org.java_websocket.protocols.Protocol;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * A client of the tty protocol as the control plane is one: Java-WebSocket's client over a junixsocket socket to the
+ * terminal program's Unix socket. Keeps the output, the title and preference messages, and how it was closed.
+ */
+final class TtyClient extends WebSocketClient {
+
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private final StringBuilder commands = new StringBuilder();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile int closeCode = -1;
+    private volatile String closeReason = "";
+
+    private TtyClient() {
+        super(URI.create("ws://localhost/ws"), new Draft_6455(List.of(), List.of(new Protocol("tty"))));
+    }
+
+    /** Connected, the init message sent: the terminal starts at this size. */
+    static TtyClient open(Path socket, int columns, int rows) throws Exception {
+        return openWith(
+                socket,
+                ("{\"AuthToken\":\"\",\"columns\":" + columns + ",\"rows\":" + rows + "}")
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Connected, {@code first} sent as the first message. */
+    static TtyClient openWith(Path socket, byte[] first) throws Exception {
+        TtyClient c = new TtyClient();
+        c.setSocket(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket)));
+        if (!c.connectBlocking(10, TimeUnit.SECONDS)) {
+            throw new IOException("no WebSocket to " + socket);
+        }
+        c.send(first);
+        return c;
+    }
+
+    void type(String text) {
+        command('0', text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void command(char c, byte[] payload) {
+        byte[] b = new byte[payload.length + 1];
+        b[0] = (byte) c;
+        System.arraycopy(payload, 0, b, 1, payload.length);
+        send(b);
+    }
+
+    void resize(int columns, int rows) {
+        command('1', ("{\"columns\":" + columns + ",\"rows\":" + rows + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void onOpen(ServerHandshake handshake) {}
+
+    @Override
+    public void onMessage(String message) {
+        synchronized (output) {
+            output.writeBytes(message.getBytes(StandardCharsets.UTF_8));
+            output.notifyAll();
+        }
+    }
+
+    @Override
+    public void onMessage(ByteBuffer bytes) {
+        if (!bytes.hasRemaining()) {
+            return;
+        }
+        byte kind = bytes.get();
+        byte[] rest = new byte[bytes.remaining()];
+        bytes.get(rest);
+        synchronized (output) {
+            if (kind == '0') {
+                output.writeBytes(rest);
+            } else {
+                commands.append((char) kind)
+                        .append(new String(rest, StandardCharsets.UTF_8))
+                        .append('\n');
+            }
+            output.notifyAll();
+        }
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean remote) {
+        closeCode = code;
+        closeReason = reason;
+        closed.countDown();
+        synchronized (output) {
+            output.notifyAll();
+        }
+    }
+
+    @Override
+    public void onError(Exception ex) {}
+
+    byte[] outputBytes() {
+        synchronized (output) {
+            return output.toByteArray();
+        }
+    }
+
+    String text() {
+        return new String(outputBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The title and preference messages, one a line ({@code 1…}, {@code 2…}). */
+    String commands() {
+        synchronized (output) {
+            return commands.toString();
+        }
+    }
+
+    /** Waits until the output so far passes {@code test}; the output is in the failure. */
+    String await(String what, Predicate<String> test, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (output) {
+            while (true) {
+                String now = new String(output.toByteArray(), StandardCharsets.UTF_8);
+                if (test.test(now)) {
+                    return now;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("timed out waiting for " + what + "; the terminal showed: " + now
+                            + (closed.getCount() == 0 ? " (closed: " + closeCode + " " + closeReason + ")" : ""));
+                }
+                output.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    String await(String contained) throws InterruptedException {
+        return await("\"" + contained + "\"", s -> s.contains(contained), Duration.ofSeconds(20));
+    }
+
+    boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    int closeCode() {
+        return closeCode;
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+}
