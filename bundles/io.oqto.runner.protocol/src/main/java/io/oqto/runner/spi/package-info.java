@@ -2,10 +2,11 @@
  * The runner side's extension points: bundles contribute request types as {@link RunnerOperation} services,
  * streams of events as {@link StreamingOperation}s whose {@link EventFeed}s the runner's socket server drives
  * (one registry, one push loop, one {@code unsubscribe}), and read sequenced events from a
- * {@link SequencedBuffer}. The workspace's path rule is {@link WorkspacePaths}.
+ * {@link SequencedBuffer}; a {@link HandoverOperation} hands the client an open connection (a terminal's). The
+ * workspace's path rule is {@link WorkspacePaths}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 @NullMarked
 package io.oqto.runner.spi;
 

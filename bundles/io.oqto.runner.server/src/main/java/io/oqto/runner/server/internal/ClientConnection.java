@@ -6,6 +6,7 @@ import io.oqto.runner.protocol.FrameCodec;
 import io.oqto.runner.protocol.FrameReader;
 import io.oqto.runner.protocol.Protocol;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.spi.HandoverOperation;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,6 +116,10 @@ final class ClientConnection implements Runnable, Closeable {
 
     private void serve(Frame request) {
         try {
+            if (dispatcher.handsOver(request.type())) {
+                handOver(request);
+                return;
+            }
             Frame reply;
             try {
                 reply = dispatcher.handle(request, this);
@@ -129,6 +135,53 @@ final class ClientConnection implements Runnable, Closeable {
             close();
         } finally {
             inFlight.release();
+        }
+    }
+
+    /**
+     * Sends a handover's reply with its descriptor attached (SCM_RIGHTS, on the write that carries the reply's first
+     * byte), then closes the runner's copy: from here the client and the other end talk without the runner.
+     */
+    private void handOver(Frame request) throws IOException {
+        Object result;
+        try {
+            result = dispatcher.handover(request);
+        } catch (RuntimeException e) {
+            LOG.error("request {} ({}) failed", request.id(), request.type(), e);
+            result = Frame.error(
+                    request.id(),
+                    ErrorCode.INTERNAL,
+                    "internal error: " + e.getClass().getSimpleName());
+        }
+        if (!(result instanceof HandoverOperation.Handover h)) {
+            write((Frame) result);
+            return;
+        }
+        try (AutoCloseable owner = h.owner();
+                // Released with a plain close(2) before the owner closes: junixsocket shuts a socket down when
+                // it closes it, which would end the connection for the client too.
+                java.io.FileInputStream release = new java.io.FileInputStream(h.descriptor())) {
+            if (!(socket instanceof AFUNIXSocket unix)) {
+                throw new IOException("descriptors pass only over a Unix socket");
+            }
+            byte[] bytes = FrameCodec.encode(h.reply());
+            OutputStream o = out;
+            if (o == null) {
+                throw new IOException("the connection is not served yet");
+            }
+            synchronized (writeLock) {
+                unix.setOutboundFileDescriptors(h.descriptor());
+                try {
+                    o.write(bytes);
+                    o.flush();
+                } finally {
+                    unix.setOutboundFileDescriptors((java.io.FileDescriptor[]) null);
+                }
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.debug("closing a handed-over connection failed: {}", e.toString());
         }
     }
 

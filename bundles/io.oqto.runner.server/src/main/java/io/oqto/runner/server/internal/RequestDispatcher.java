@@ -4,6 +4,7 @@ import io.oqto.api.runner.ErrorCode;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.runner.spi.HandoverOperation;
 import io.oqto.runner.spi.RunnerOperation;
 import io.oqto.runner.spi.StreamingOperation;
 import java.time.Duration;
@@ -125,6 +126,24 @@ final class RequestDispatcher {
         return op instanceof StreamingOperation s && s.subscribingTypes().contains(request.type())
                 ? subscriptions.open(request, connected(request, connection), s)
                 : op.handle(request);
+    }
+
+    /** Whether {@code type} is answered with a handover (a descriptor beside the reply). */
+    boolean handsOver(String type) {
+        return operations.get(type) instanceof HandoverOperation h
+                && h.handoverTypes().contains(type);
+    }
+
+    /** The handover for a request {@link #handsOver} said yes to; an error frame, with nothing handed over, else. */
+    Object handover(Frame request) {
+        if (!(operations.get(request.type()) instanceof HandoverOperation h)) {
+            return Frame.error(request.id(), ErrorCode.UNKNOWN_TYPE, "\"" + request.type() + "\" is no longer served");
+        }
+        try {
+            return h.handover(request);
+        } catch (ProtocolException e) {
+            return Frame.error(request.id(), e.code(), e.getMessage());
+        }
     }
 
     /** Subscriptions belong to a connection: the requests about them never come without one. */

@@ -45,6 +45,18 @@ final class LineClient implements Closeable {
         return this;
     }
 
+    /** Lets descriptors sent with later replies be received (SCM_RIGHTS needs room set aside). */
+    LineClient receivingDescriptors() {
+        socket.setAncillaryReceiveBufferSize(1024);
+        return this;
+    }
+
+    /** The descriptors that came with what was read so far (each only once). */
+    java.io.FileDescriptor[] receivedDescriptors() throws IOException {
+        java.io.FileDescriptor[] fds = socket.getReceivedFileDescriptors();
+        return fds == null ? new java.io.FileDescriptor[0] : fds;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -150,6 +150,74 @@ class RunnerServerTest {
     }
 
     @Test
+    void aHandoverPassesAConnectionThatThenWorksWithoutTheRunner() throws Exception {
+        start(TestRunnerConfig.at(sock().toString()));
+        Path other = dir.resolve("other.sock");
+        try (java.nio.channels.ServerSocketChannel listener =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            listener.bind(java.net.UnixDomainSocketAddress.of(other));
+            server.addOperation(new io.oqto.runner.spi.HandoverOperation() {
+                @Override
+                public Set<String> types() {
+                    return Set.of("connect_other");
+                }
+
+                @Override
+                public Set<String> handoverTypes() {
+                    return types();
+                }
+
+                @Override
+                public Frame handle(Frame request) {
+                    throw new AssertionError("handovers are not handled as plain requests");
+                }
+
+                @Override
+                public Handover handover(Frame request) throws ProtocolException {
+                    if (request.string("to") == null) {
+                        throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"to\" is required", null);
+                    }
+                    try {
+                        org.newsclub.net.unix.AFUNIXSocket s =
+                                org.newsclub.net.unix.AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(other));
+                        return new Handover(Frame.of(request.id(), "connected"), s.getFileDescriptor(), s);
+                    } catch (IOException e) {
+                        throw new ProtocolException(ErrorCode.IO_ERROR, e.getMessage(), null);
+                    }
+                }
+            });
+            try (LineClient c = new LineClient(sock()).receivingDescriptors().hello()) {
+                assertEquals(
+                        "{\"id\":\"1\",\"type\":\"error\",\"code\":\"invalid_request\",\"message\":\"\\\"to\\\" is required\"}",
+                        c.call("{\"id\":\"1\",\"type\":\"connect_other\"}"));
+                assertEquals(0, c.receivedDescriptors().length, "a refusal hands nothing over");
+
+                assertEquals(
+                        "{\"id\":\"2\",\"type\":\"connected\"}",
+                        c.call("{\"id\":\"2\",\"type\":\"connect_other\",\"to\":\"x\"}"));
+                java.io.FileDescriptor[] fds = c.receivedDescriptors();
+                assertEquals(1, fds.length);
+                try (java.nio.channels.SocketChannel far = listener.accept();
+                        org.newsclub.net.unix.AFUNIXSocket mine = org.newsclub.net.unix.FileDescriptorCast.using(fds[0])
+                                .as(org.newsclub.net.unix.AFUNIXSocket.class)) {
+                    mine.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
+                    while (b.hasRemaining() && far.read(b) >= 0) {
+                        // until the 4 bytes are there
+                    }
+                    assertEquals("ping", new String(b.array(), StandardCharsets.US_ASCII));
+                    far.write(java.nio.ByteBuffer.wrap("pong".getBytes(StandardCharsets.US_ASCII)));
+                    assertEquals("pong", new String(mine.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+                    mine.close();
+                    // The runner kept no copy: with the client's closed, the far end sees the end.
+                    assertEquals(-1, far.read(java.nio.ByteBuffer.allocate(1)));
+                }
+                assertEquals("{\"id\":\"3\",\"type\":\"pong\"}", c.call("{\"id\":\"3\",\"type\":\"ping\"}"));
+            }
+        }
+    }
+
+    @Test
     void requestsBeyondTheInFlightLimitAreBusyAndTheRestIsServed() throws Exception {
         start(new TestRunnerConfig(sock().toString(), "", 4096, 8, 1));
         CountDownLatch entered = new CountDownLatch(1);
