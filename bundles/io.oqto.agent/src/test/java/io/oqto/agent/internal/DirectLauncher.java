@@ -160,4 +160,10 @@ class DirectLauncher implements ProcessLauncher {
             p.destroyForcibly();
         });
     }
+
+    @Override
+    public io.oqto.runner.spi.process.ServingProgram startServing(
+            String program, String name, List<String> args, String cwd) {
+        throw new AssertionError("agent sessions start no serving program");
+    }
 }

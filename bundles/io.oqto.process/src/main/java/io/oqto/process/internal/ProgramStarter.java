@@ -10,6 +10,7 @@ import io.oqto.runner.spi.process.LaunchException;
 import io.oqto.runner.spi.process.LaunchRequest;
 import io.oqto.runner.spi.process.LaunchedProcess;
 import io.oqto.runner.spi.process.ProcessLauncher;
+import io.oqto.runner.spi.process.ServingProgram;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,15 +139,48 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
                     "\"name\" and \"cwd\" must be strings, \"args\" an array of strings",
                     null);
         }
+        Ready started =
+                startReady(program, name, args.stream().map(String.class::cast).toList(), cwd);
+        return Frame.of(r.id(), "program_started")
+                .with("process", started.process().describe())
+                .with(
+                        "socket",
+                        started.plan().socket() == null
+                                ? null
+                                : started.plan().socket().toString())
+                .with("ready_ms", started.readyMs());
+    }
+
+    @Override
+    public ServingProgram startServing(String program, String name, List<String> args, String cwd)
+            throws LaunchException {
+        try {
+            Ready started = startReady(program, name, args, cwd);
+            Path socket = started.plan().socket();
+            if (socket == null) {
+                started.process().stop(2000);
+                throw new LaunchException(ErrorCode.INVALID_REQUEST, "program " + program + " serves no socket");
+            }
+            return new ServingProgram(
+                    new LaunchedAdapter(started.process()),
+                    socket,
+                    Path.of(started.plan().argv().get(0)).getFileName().toString(),
+                    started.readyMs());
+        } catch (ProtocolException e) {
+            throw new LaunchException(e.code(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException(ErrorCode.INTERNAL, "interrupted");
+        }
+    }
+
+    /** A started program, ready, with its plan. */
+    private record Ready(ManagedProcess process, ProgramPlan plan, long readyMs) {}
+
+    private Ready startReady(String program, String name, List<String> args, String cwd) throws ProtocolException {
         ProgramConfig current = config;
         try {
-            ProgramPlan plan = programs(current)
-                    .plan(
-                            program,
-                            name,
-                            args.stream().map(String.class::cast).toList(),
-                            workspace.existing(cwd),
-                            workspace.root());
+            ProgramPlan plan = programs(current).plan(program, name, args, workspace.existing(cwd), workspace.root());
             ManagedProcess p = processes.spawn(SpawnRequest.builder(name, plan.argv(), plan.cwd())
                     .env(plan.env())
                     .mounts(plan.readOnly(), plan.writable())
@@ -155,10 +189,7 @@ public final class ProgramStarter implements RunnerOperation, ProcessLauncher {
             awaitReady(program, p, plan.readiness(), current.readyTimeoutMs());
             long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             LOG.info("program {} ({}) ready in {} ms", name, program, readyMs);
-            return Frame.of(r.id(), "program_started")
-                    .with("process", p.describe())
-                    .with("socket", plan.socket() == null ? null : plan.socket().toString())
-                    .with("ready_ms", readyMs);
+            return new Ready(p, plan, readyMs);
         } catch (IOException e) {
             throw new ProtocolException(ErrorCode.SPAWN_FAILED, "program " + program + ": " + e.getMessage(), null);
         } catch (InterruptedException e) {

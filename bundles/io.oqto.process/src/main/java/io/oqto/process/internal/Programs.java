@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * {@code get_state}.</li>
  * <li>{@code fileserver}: {@code oqto-files --socket S --root WORKSPACE}; ready when {@code GET /health} on S
  * answers 200.</li>
- * <li>{@code ttyd}: {@code ttyd --interface S --writable --cwd DIR shell…} (a path ending in {@code .sock}
- * makes ttyd listen on a Unix socket); ready when {@code GET /} on S answers 200.</li>
+ * <li>{@code ttyd}: {@code ttyd --interface S --writable --cwd DIR [--once] shell…} (a path ending in {@code .sock}
+ * makes ttyd listen on a Unix socket); ready when {@code GET /} on S answers 200. Where ttyd is not installed, the
+ * runner's own {@code oqto-tty} with the same command line and protocol.</li>
  * </ul>
  * Sockets live in {@code $XDG_RUNTIME_DIR/oqto/} (0700), which is the one writable mount added to the sandbox;
  * a program installed outside the system directories gets its installation mounted read-only.
@@ -29,6 +30,8 @@ final class Programs {
     static final List<String> NAMES = List.of("pi", "fileserver", "ttyd");
     static final List<String> SYSTEM_DIRS = List.of("/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/etc/");
     static final int MAX_SOCKET_PATH = 107;
+    /** The runner's own terminal program, for where ttyd is not installed. */
+    static final String OWN_TERMINAL = "oqto-tty";
 
     private final ProgramConfig config;
     private final Path home;
@@ -66,15 +69,16 @@ final class Programs {
         if (!NAMES.contains(program)) {
             throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"program\" must be one of " + NAMES, null);
         }
-        if (!args.isEmpty() && !program.equals("pi")) {
-            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "\"args\" are only taken by pi", null);
+        if (!args.isEmpty() && !program.equals("pi") && !(program.equals("ttyd") && args.equals(List.of("--once")))) {
+            throw new ProtocolException(
+                    ErrorCode.INVALID_REQUEST, "\"args\" are only taken by pi (and ttyd's one: --once)", null);
         }
         String configured = switch (program) {
             case "pi" -> config.pi();
             case "fileserver" -> config.fileserver();
             default -> config.ttyd();
         };
-        Path binary = find(program, configured);
+        Path binary = program.equals("ttyd") ? terminal(configured) : find(program, configured);
         List<Path> readOnly = new ArrayList<>(installation(binary));
         Map<String, String> env = Map.of();
         List<String> argv = new ArrayList<>(List.of(binary.toString()));
@@ -105,7 +109,15 @@ final class Programs {
             default -> {
                 Path socket = socket(name);
                 argv.addAll(List.of("--interface", socket.toString(), "--writable", "--cwd", cwd.toString()));
+                argv.addAll(args); // --once: the program ends with its one terminal
                 argv.addAll(List.of(config.ttydShell()));
+                if (binary.getFileName().toString().equals(OWN_TERMINAL)) {
+                    // Our own terminal runs on the runner's JVM, which the sandbox must then show.
+                    if (javaHome != null && !isSystem(javaHome)) {
+                        readOnly.add(javaHome);
+                    }
+                    env = javaHome == null ? Map.of() : Map.of("JAVA_HOME", javaHome.toString());
+                }
                 return new ProgramPlan(
                         argv,
                         cwd,
@@ -114,6 +126,26 @@ final class Programs {
                         List.of(socket.getParent()),
                         socket,
                         Readiness.httpOnSocket(socket, "/"));
+            }
+        }
+    }
+
+    /**
+     * ttyd where it is installed; else, when {@code [programs] ttyd} is left at its default, the runner's own
+     * {@code oqto-tty}, which speaks the same protocol. A ttyd the operator named explicitly is never replaced.
+     */
+    private Path terminal(String configured) throws ProtocolException {
+        try {
+            return find("ttyd", configured);
+        } catch (ProtocolException e) {
+            if (!configured.equals("ttyd")) {
+                throw e;
+            }
+            try {
+                return find("ttyd", OWN_TERMINAL);
+            } catch (ProtocolException alsoMissing) {
+                throw new ProtocolException(
+                        ErrorCode.SPAWN_FAILED, e.getMessage() + "; nor is " + OWN_TERMINAL + " there", null);
             }
         }
     }

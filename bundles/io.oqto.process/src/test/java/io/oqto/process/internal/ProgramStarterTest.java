@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,64 @@ class ProgramStarterTest {
     }
 
     @Test
+    void withoutTtydTheRunnersOwnTerminalServesAndOnceEndsWithItsTerminal() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        script(
+                "oqto-tty",
+                "exec " + java + " -cp " + System.getProperty("java.class.path")
+                        + " io.oqto.tty.TerminalServer \"$@\"");
+        Files.delete(bin.resolve("ttyd"));
+        ttyd = "ttyd"; // the default, and no ttyd on the search path: the runner's own
+        searchPath = bin.toString();
+        io.oqto.runner.spi.process.ServingProgram served =
+                starter().startServing("ttyd", "term-9", List.of("--once"), ".");
+        assertEquals("oqto-tty", served.binary());
+        assertEquals(runtime.resolve("oqto/term-9.sock"), served.socket());
+        assertEquals(
+                List.of(
+                        bin.resolve("oqto-tty").toString(),
+                        "--interface",
+                        served.socket().toString(),
+                        "--writable",
+                        "--cwd",
+                        workspace.toString(),
+                        "--once",
+                        "bash",
+                        "-i"),
+                table.table().process("term-9").spec().argv());
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            c.connect(UnixDomainSocketAddress.of(served.socket()));
+            OutputStream out = Channels.newOutputStream(c);
+            InputStream in = Channels.newInputStream(c);
+            out.write(String.join(
+                            "\r\n",
+                            "GET /ws HTTP/1.1",
+                            "Host: localhost",
+                            "Upgrade: websocket",
+                            "Connection: Upgrade",
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                            "Sec-WebSocket-Version: 13",
+                            "Sec-WebSocket-Protocol: tty",
+                            "",
+                            "")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertTrue(headOf(in).startsWith("HTTP/1.1 101"));
+            sendMasked(out, "{\"AuthToken\":\"\",\"columns\":80,\"rows\":24}");
+            assertEquals('1', (char) frame(in)[0], "title first");
+            assertEquals('2', (char) frame(in)[0], "then preferences");
+            sendMasked(out, "0echo $((6*7))\r");
+            StringBuilder shown = new StringBuilder();
+            while (!shown.toString().contains("42\r\n")) {
+                byte[] f = frame(in);
+                assertEquals('0', (char) f[0]);
+                shown.append(new String(f, 1, f.length - 1, StandardCharsets.UTF_8));
+            }
+        }
+        // The connection closed: with --once the program ends with its terminal.
+        assertEquals(0, served.process().exited().toCompletableFuture().get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
     void piIsReadyWhenItAnswersGetState() throws Exception {
         Frame started = start("program", "pi", "name", "agent", "args", List.of("--session", "s.jsonl"));
         assertEquals(
@@ -242,7 +301,15 @@ class ProgramStarterTest {
                         + "(looked in: /opt/oqto/bin/oqto-files)",
                 err("program", "fileserver"));
         assertEquals("invalid_request: \"program\" must be one of [pi, fileserver, ttyd]", err("program", "vim"));
-        assertEquals("invalid_request: \"args\" are only taken by pi", err("program", "ttyd", "args", List.of("-x")));
+        assertEquals(
+                "invalid_request: \"args\" are only taken by pi (and ttyd's one: --once)",
+                err("program", "ttyd", "args", List.of("-x")));
+        ttyd = "ttyd";
+        searchPath = "/opt/none";
+        assertEquals(
+                "spawn_failed: [programs] ttyd: program \"ttyd\" not found or not executable (looked in: /opt/none); "
+                        + "nor is oqto-tty there",
+                err("program", "ttyd"));
     }
 
     @Test

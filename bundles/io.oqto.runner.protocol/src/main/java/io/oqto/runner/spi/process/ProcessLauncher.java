@@ -33,4 +33,15 @@ public interface ProcessLauncher {
             Map<String, String> env,
             Consumer<String> stdout)
             throws LaunchException;
+
+    /**
+     * Starts a named program that serves a Unix socket ({@code fileserver}, {@code ttyd}) as {@code start_program}
+     * does, and returns once it answers there.
+     *
+     * @param args the program's own arguments: only {@code --once} for {@code ttyd}
+     * @throws LaunchException as for {@link #launch}; also when it exits, or does not answer in time (then it is
+     *     stopped)
+     * @since 1.1
+     */
+    ServingProgram startServing(String program, String name, List<String> args, String cwd) throws LaunchException;
 }

@@ -3,7 +3,7 @@
  * process table spawns: in the workspace, sandboxed, under limits, listed with the user's processes.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 @NullMarked
 package io.oqto.runner.spi.process;
 
