@@ -68,6 +68,8 @@ public enum ErrorCode {
     UPLOAD_NOT_FOUND,
     /** An upload larger than {@code [workspace] max_upload_mb}; nothing was written (since 1.7). */
     TOO_LARGE,
+    /** No terminal with that id: never made, deleted, or ended with its shell (since 1.9). */
+    TERMINAL_NOT_FOUND,
     /** A bug or an unexpected failure inside the runner. */
     INTERNAL;
 

@@ -46,4 +46,13 @@ public interface RunnerGateway {
      * @since 2.0
      */
     RunnerSubscription subscribe(String platformUser, RunnerRequest<Subscribed> request, Consumer<RunnerEvent> events);
+
+    /**
+     * Sends a request whose reply hands over an open connection (a terminal's), on a runner connection of its own
+     * with the same peer checks, and returns the reply with that connection. Failures as for
+     * {@link #call(String, RunnerRequest)}; a reply without a connection is a {@link RunnerUnavailableException}.
+     *
+     * @since 3.2
+     */
+    <R> Handover<R> handOver(String platformUser, RunnerRequest<R> request);
 }

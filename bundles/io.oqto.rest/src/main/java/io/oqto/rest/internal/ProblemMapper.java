@@ -30,7 +30,8 @@ final class ProblemMapper implements ExceptionMapper<Throwable> {
                     SESSION_NOT_FOUND,
                     CONVERSATION_NOT_FOUND,
                     MEMORY_NOT_FOUND,
-                    UPLOAD_NOT_FOUND -> new ApiProblem(404, code.wire(), "Not found", r.getMessage());
+                    UPLOAD_NOT_FOUND,
+                    TERMINAL_NOT_FOUND -> new ApiProblem(404, code.wire(), "Not found", r.getMessage());
             case PATH_EXISTS, NOT_A_DIRECTORY, NOT_A_FILE, DIRECTORY_NOT_EMPTY, PROCESS_EXISTS, INVALID_STATE ->
                 new ApiProblem(409, code.wire(), "Conflict", r.getMessage());
             case INVALID_REQUEST -> new ApiProblem(400, "bad_request", "Bad request", r.getMessage());

@@ -56,29 +56,7 @@ final class RunnerConnection implements Closeable {
         AFUNIXSocket s = null;
         try {
             s = AFUNIXSocket.newInstance();
-            s.connect(AFUNIXSocketAddress.of(path), timeoutMs);
-            int peerUid = (int) s.getPeerCredentials().getUid();
-            if (peerUid != expectedUid && peerUid != 0) {
-                throw new RunnerUnavailableException("socket " + path + " is served by uid " + peerUid
-                        + ", not by the user's uid " + expectedUid + "; refusing to talk to it");
-            }
-            s.setSoTimeout(timeoutMs);
-            FrameReader reader = new FrameReader(s.getInputStream(), MAX_REPLY_BYTES);
-            OutputStream o = s.getOutputStream();
-            o.write(FrameCodec.encode(Frame.of("hello", Protocol.HELLO)
-                    .with("protocol", Protocol.VERSION)
-                    .with("client", "oqto-control-plane")));
-            o.flush();
-            Frame reply = decode(reader.next());
-            if (reply.isError()) {
-                throw new RunnerUnavailableException("runner at " + path + " refused hello: " + reply.string("code")
-                        + ": " + reply.string("message"));
-            }
-            if (!Protocol.WELCOME.equals(reply.type())
-                    || Protocol.majorOf(reply.string("protocol")) != Protocol.MAJOR) {
-                throw new RunnerUnavailableException(
-                        "runner at " + path + " speaks an incompatible protocol: " + reply);
-            }
+            FrameReader reader = connect(s, path, expectedUid, timeoutMs);
             s.setSoTimeout(0);
             RunnerConnection c = new RunnerConnection(s);
             Thread t = new Thread(() -> c.readLoop(reader), "oqto-runner-client " + path.getFileName());
@@ -98,7 +76,41 @@ final class RunnerConnection implements Closeable {
         }
     }
 
-    private static Frame decode(FrameReader.@Nullable Line line) throws IOException {
+    /**
+     * Connects to the runner at {@code path}, checks that it runs as the user (or root), and says hello; returns the
+     * connected socket's reader. RunnerUnavailableException when any of that fails.
+     */
+    static FrameReader connect(AFUNIXSocket s, Path path, int expectedUid, int timeoutMs) throws IOException {
+        s.connect(AFUNIXSocketAddress.of(path), timeoutMs);
+        int peerUid = (int) s.getPeerCredentials().getUid();
+        if (peerUid != expectedUid && peerUid != 0) {
+            throw new RunnerUnavailableException("socket " + path + " is served by uid " + peerUid
+                    + ", not by the user's uid " + expectedUid + "; refusing to talk to it");
+        }
+        s.setSoTimeout(timeoutMs);
+        return greet(s, path);
+    }
+
+    /** The hello exchange on a connected socket; returns its reader. */
+    private static FrameReader greet(AFUNIXSocket s, Path path) throws IOException {
+        FrameReader reader = new FrameReader(s.getInputStream(), MAX_REPLY_BYTES);
+        OutputStream o = s.getOutputStream();
+        o.write(FrameCodec.encode(Frame.of("hello", Protocol.HELLO)
+                .with("protocol", Protocol.VERSION)
+                .with("client", "oqto-control-plane")));
+        o.flush();
+        Frame reply = decode(reader.next());
+        if (reply.isError()) {
+            throw new RunnerUnavailableException(
+                    "runner at " + path + " refused hello: " + reply.string("code") + ": " + reply.string("message"));
+        }
+        if (!Protocol.WELCOME.equals(reply.type()) || Protocol.majorOf(reply.string("protocol")) != Protocol.MAJOR) {
+            throw new RunnerUnavailableException("runner at " + path + " speaks an incompatible protocol: " + reply);
+        }
+        return reader;
+    }
+
+    static Frame decode(FrameReader.@Nullable Line line) throws IOException {
         if (line == null) {
             throw new IOException("runner closed the connection");
         }

@@ -1,5 +1,6 @@
 package io.oqto.routing.internal;
 
+import io.oqto.api.runner.Handover;
 import io.oqto.api.runner.PingResult;
 import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.runner.RunnerEvent;
@@ -15,6 +16,7 @@ import io.oqto.api.unix.UnixAccount;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.Protocol;
 import java.lang.annotation.Annotation;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -242,6 +245,47 @@ public final class RunnerRouter implements RunnerGateway {
                 connection.unsubscribe(s);
             }
         };
+    }
+
+    @Override
+    public <R> Handover<R> handOver(String platformUser, RunnerRequest<R> request) {
+        if (closed) {
+            throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
+        }
+        Record message = (Record) request;
+        HandoverExchange.Result result = routed(
+                platformUser,
+                address -> HandoverExchange.exchange(
+                        address.socket(),
+                        address.account().uid(),
+                        (int) config.requestTimeoutMs(),
+                        WireRecords.typeOf(message.getClass()),
+                        WireRecords.fields(message)));
+        Socket connection = result.connection();
+        try {
+            if (result.reply().isError()) {
+                throw RunnerConnection.errorOf(result.reply());
+            }
+            R reply = WireRecords.reply(result.reply(), WireRecords.replyType(request)); // throws for an error
+            if (connection == null) {
+                throw new RunnerUnavailableException(
+                        "no connection came with " + result.reply().type());
+            }
+            return new Handover<>(reply, connection);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(@Nullable Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (java.io.IOException ignored) {
+                // already gone
+            }
+        }
     }
 
     private RunnerPool pool(RunnerAddress address) {

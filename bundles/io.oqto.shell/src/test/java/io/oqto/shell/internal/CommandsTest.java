@@ -212,6 +212,11 @@ class CommandsTest {
                 String user, RunnerRequest<Subscribed> request, Consumer<RunnerEvent> events) {
             throw new UnsupportedOperationException(request.toString());
         }
+
+        @Override
+        public <R> io.oqto.api.runner.Handover<R> handOver(String user, RunnerRequest<R> request) {
+            throw new UnsupportedOperationException(request.toString());
+        }
     };
 
     @Test
