@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oqto.testing.tty.TtyClient;
 import java.io.File;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

@@ -1,4 +1,4 @@
-package io.oqto.tty;
+package io.oqto.testing.tty;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * A client of the tty protocol as the control plane is one: Java-WebSocket's client over a junixsocket socket to the
  * terminal program's Unix socket. Keeps the output, the title and preference messages, and how it was closed.
  */
-final class TtyClient extends WebSocketClient {
+public final class TtyClient extends WebSocketClient {
 
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final StringBuilder commands = new StringBuilder();
@@ -35,15 +35,27 @@ final class TtyClient extends WebSocketClient {
     }
 
     /** Connected, the init message sent: the terminal starts at this size. */
-    static TtyClient open(Path socket, int columns, int rows) throws Exception {
+    public static TtyClient open(Path socket, int columns, int rows) throws Exception {
         return openWith(
                 socket,
                 ("{\"AuthToken\":\"\",\"columns\":" + columns + ",\"rows\":" + rows + "}")
                         .getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Over a connection already made (a handed-over one), the init message sent. */
+    public static TtyClient over(java.net.Socket connected, int columns, int rows) throws Exception {
+        TtyClient c = new TtyClient();
+        c.setSocket(connected);
+        if (!c.connectBlocking(10, TimeUnit.SECONDS)) {
+            throw new IOException("no WebSocket over " + connected);
+        }
+        c.send(("{\"AuthToken\":\"\",\"columns\":" + columns + ",\"rows\":" + rows + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        return c;
+    }
+
     /** Connected, {@code first} sent as the first message. */
-    static TtyClient openWith(Path socket, byte[] first) throws Exception {
+    public static TtyClient openWith(Path socket, byte[] first) throws Exception {
         TtyClient c = new TtyClient();
         c.setSocket(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket)));
         if (!c.connectBlocking(10, TimeUnit.SECONDS)) {
@@ -53,18 +65,18 @@ final class TtyClient extends WebSocketClient {
         return c;
     }
 
-    void type(String text) {
+    public void type(String text) {
         command('0', text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void command(char c, byte[] payload) {
+    public void command(char c, byte[] payload) {
         byte[] b = new byte[payload.length + 1];
         b[0] = (byte) c;
         System.arraycopy(payload, 0, b, 1, payload.length);
         send(b);
     }
 
-    void resize(int columns, int rows) {
+    public void resize(int columns, int rows) {
         command('1', ("{\"columns\":" + columns + ",\"rows\":" + rows + "}").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -112,25 +124,25 @@ final class TtyClient extends WebSocketClient {
     @Override
     public void onError(Exception ex) {}
 
-    byte[] outputBytes() {
+    public byte[] outputBytes() {
         synchronized (output) {
             return output.toByteArray();
         }
     }
 
-    String text() {
+    public String text() {
         return new String(outputBytes(), StandardCharsets.UTF_8);
     }
 
     /** The title and preference messages, one a line ({@code 1…}, {@code 2…}). */
-    String commands() {
+    public String commands() {
         synchronized (output) {
             return commands.toString();
         }
     }
 
     /** Waits until the output so far passes {@code test}; the output is in the failure. */
-    String await(String what, Predicate<String> test, Duration timeout) throws InterruptedException {
+    public String await(String what, Predicate<String> test, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (output) {
             while (true) {
@@ -148,19 +160,19 @@ final class TtyClient extends WebSocketClient {
         }
     }
 
-    String await(String contained) throws InterruptedException {
+    public String await(String contained) throws InterruptedException {
         return await("\"" + contained + "\"", s -> s.contains(contained), Duration.ofSeconds(20));
     }
 
-    boolean awaitClosed(Duration timeout) throws InterruptedException {
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
         return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    int closeCode() {
+    public int closeCode() {
         return closeCode;
     }
 
-    String closeReason() {
+    public String closeReason() {
         return closeReason;
     }
 }
