@@ -83,6 +83,7 @@ public final class RestServer {
                     new ProgramsResource(runners, bodies),
                     new SessionsResource(runners, streams, bodies),
                     new ModelsResource(runners),
+                    new TerminalsResource(runners, bodies),
                     new HistoryResource(runners, bodies),
                     new MemoriesResource(runners, bodies),
                     auth,

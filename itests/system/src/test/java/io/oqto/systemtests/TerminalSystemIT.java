@@ -1,0 +1,140 @@
+package io.oqto.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oqto.testing.tty.TtyClient;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.FileDescriptorCast;
+
+/**
+ * Terminals with real users, their runners and the real sandbox: made through REST (ttyd is not installed here, so
+ * the runner's own oqto-tty serves them, in bubblewrap), only by their owner; the shell runs as the user, in the
+ * workspace, and cannot read the user's secrets; it ends when its one connection closes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TerminalSystemIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MultiUserDeployment d;
+    private String alice;
+    private String aliceToken;
+    private String bobToken;
+
+    @BeforeAll
+    void start() throws Exception {
+        d = new MultiUserDeployment();
+        alice = "tm" + d.tag;
+        aliceToken = d.provision(alice);
+        bobToken = d.provision("tn" + d.tag);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    /**
+     * The handover the control plane asks for, made here as root (whom a runner also serves): hello, then
+     * {@code connect_terminal}; the terminal's connection comes with the reply.
+     */
+    private static Socket connect(Path runnerSocket, String terminal) throws Exception {
+        try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(runnerSocket))) {
+            s.setAncillaryReceiveBufferSize(1024);
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            out.write("{\"id\":\"h\",\"type\":\"hello\",\"protocol\":\"1.9\"}\n".getBytes(StandardCharsets.UTF_8));
+            assertTrue(in.readLine().contains("\"type\":\"welcome\""));
+            out.write(("{\"id\":\"c\",\"type\":\"connect_terminal\",\"terminal\":\"" + terminal + "\"}\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            String reply = in.readLine();
+            assertEquals("{\"id\":\"c\",\"type\":\"terminal_connected\",\"terminal\":\"" + terminal + "\"}", reply);
+            FileDescriptor[] fds = s.getReceivedFileDescriptors();
+            assertEquals(1, fds.length, "one connection came with the reply");
+            return FileDescriptorCast.duplicating(fds[0]).as(AFUNIXSocket.class);
+        }
+    }
+
+    @Test
+    void theShellRunsAsTheUserSandboxedInTheWorkspaceAndEndsWithItsConnection() throws Exception {
+        // A secret only the sandbox keeps from her shell: hers, readable by her outside it.
+        String linux = "oqto_" + alice;
+        Path ssh = Path.of("/home", linux, ".ssh");
+        java.nio.file.Files.createDirectories(ssh);
+        java.nio.file.Files.writeString(ssh.resolve("id_rsa"), "SECRET-KEY-MATERIAL\n");
+        Commands.runOk(java.util.List.of("chown", "-R", linux + ":", ssh.toString()));
+        Commands.runOk(java.util.List.of("chmod", "600", ssh.resolve("id_rsa").toString()));
+
+        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode terminal = JSON.readTree(created.body());
+        String id = terminal.path("id").asText();
+        assertEquals("oqto-tty", terminal.path("program").asText(), "ttyd is not installed here");
+        assertEquals(".", terminal.path("cwd").asText());
+        long pid = terminal.path("pid").asLong();
+
+        assertEquals(
+                403,
+                d.send("GET", "/api/v1/users/" + alice + "/terminals", null, bobToken)
+                        .statusCode());
+        assertEquals(
+                403,
+                d.send("DELETE", "/api/v1/users/" + alice + "/terminals/" + id, null, bobToken)
+                        .statusCode());
+        assertEquals(
+                "[]",
+                d.send("GET", "/api/v1/users/me/terminals", null, bobToken).body(),
+                "bob sees none of hers");
+
+        HttpResponse<String> runner = d.send("GET", "/api/v1/users/me/runner", null, aliceToken);
+        Path runnerSocket = Path.of(JSON.readTree(runner.body()).path("socket").asText());
+        TtyClient c = TtyClient.over(connect(runnerSocket, id), 100, 30);
+        c.type("id -un\r");
+        c.await("oqto_" + alice + "\r\n");
+        c.type("cat ~/.ssh/id_rsa; echo rc=$?\r");
+        c.await("a failed read", s -> s.matches("(?s).*rc=[1-9]\\d*\r\n.*"), Duration.ofSeconds(20));
+        assertTrue(!c.text().contains("SECRET-KEY-MATERIAL"), c.text());
+        c.type("stty size; pwd\r");
+        c.await("30 100\r\n");
+
+        c.closeBlocking();
+        Commands.waitFor(
+                "the terminal to end with its connection",
+                Duration.ofSeconds(30),
+                () -> {
+                    try {
+                        return d.send("GET", "/api/v1/users/me/terminals", null, aliceToken)
+                                        .body()
+                                        .equals("[]")
+                                && ProcessHandle.of(pid).isEmpty();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                },
+                d.cpLog);
+
+        HttpResponse<String> gone = d.send("DELETE", "/api/v1/users/me/terminals/" + id, null, aliceToken);
+        assertEquals(404, gone.statusCode(), gone.body());
+        assertTrue(gone.body().contains("\"code\":\"terminal_not_found\""), gone.body());
+    }
+}
