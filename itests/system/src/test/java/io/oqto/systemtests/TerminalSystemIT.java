@@ -123,9 +123,9 @@ class TerminalSystemIT {
                 Duration.ofSeconds(30),
                 () -> {
                     try {
-                        return d.send("GET", "/api/v1/users/me/terminals", null, aliceToken)
+                        return !d.send("GET", "/api/v1/users/me/terminals", null, aliceToken)
                                         .body()
-                                        .equals("[]")
+                                        .contains(id)
                                 && ProcessHandle.of(pid).isEmpty();
                     } catch (Exception e) {
                         throw new AssertionError(e);
@@ -136,5 +136,61 @@ class TerminalSystemIT {
         HttpResponse<String> gone = d.send("DELETE", "/api/v1/users/me/terminals/" + id, null, aliceToken);
         assertEquals(404, gone.statusCode(), gone.body());
         assertTrue(gone.body().contains("\"code\":\"terminal_not_found\""), gone.body());
+    }
+
+    private java.net.URI route(String user, String id) {
+        return java.net.URI.create("ws://127.0.0.1:" + d.port + "/api/v1/users/" + user + "/terminals/" + id);
+    }
+
+    private static String pidOf(TtyClient c, String marker) throws Exception {
+        c.type("echo " + marker + "=$$\r");
+        String seen = c.await(marker, s -> s.matches("(?s).*" + marker + "=\\d+\r\n.*"), Duration.ofSeconds(20));
+        return seen.replaceAll("(?s).*" + marker + "=(\\d+)\r\n.*", "$1");
+    }
+
+    @Test
+    void theBrowserRouteBridgesToTheTerminalReattachesWithinTheGraceTimeAndRefusesOthers() throws Exception {
+        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
+        assertEquals(201, created.statusCode(), created.body());
+        String id = JSON.readTree(created.body()).path("id").asText();
+        long program = JSON.readTree(created.body()).path("pid").asLong();
+
+        TtyClient anonymous = TtyClient.connect(route("me", id), java.util.Map.of(), 80, 24);
+        assertTrue(anonymous.awaitClosed(Duration.ofSeconds(20)));
+        assertEquals(1008, anonymous.closeCode());
+        assertEquals("unauthenticated: send Authorization: Bearer <token>, or sign in first", anonymous.closeReason());
+        TtyClient bob =
+                TtyClient.connect(route(alice, id), java.util.Map.of("Authorization", "Bearer " + bobToken), 80, 24);
+        assertTrue(bob.awaitClosed(Duration.ofSeconds(20)));
+        assertEquals(1008, bob.closeCode());
+        assertEquals("forbidden: user tn" + d.tag + " may not open terminals of " + alice, bob.closeReason());
+
+        java.util.Map<String, String> asAlice = java.util.Map.of("Authorization", "Bearer " + aliceToken);
+        TtyClient tab = TtyClient.connect(route("me", id), asAlice, 80, 24);
+        tab.type("echo $((6*7))\r");
+        tab.await("42\r\n");
+        tab.type("id -un\r");
+        tab.await("oqto_" + alice + "\r\n");
+        String shell = pidOf(tab, "first");
+        tab.closeBlocking();
+
+        TtyClient again = TtyClient.connect(route("me", id), asAlice, 120, 40);
+        assertEquals(shell, pidOf(again, "second"), "a reconnect within the grace time reattaches to the same shell");
+        again.type("stty size\r");
+        again.await("40 120\r\n");
+
+        assertEquals(
+                204,
+                d.send("DELETE", "/api/v1/users/me/terminals/" + id, null, aliceToken)
+                        .statusCode());
+        assertTrue(again.awaitClosed(Duration.ofSeconds(20)), "the tab closes when its terminal ends");
+        assertEquals(1000, again.closeCode());
+        assertTrue(again.closeReason().startsWith("terminal ended"), again.closeReason());
+        // $$ is the shell's pid in the sandbox's PID namespace; on the host the terminal is its program's process.
+        Commands.waitFor(
+                "the terminal's program to end",
+                Duration.ofSeconds(20),
+                () -> ProcessHandle.of(program).isEmpty(),
+                d.cpLog);
     }
 }

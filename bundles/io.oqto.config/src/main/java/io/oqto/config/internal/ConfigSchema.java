@@ -275,6 +275,13 @@ public final class ConfigSchema {
                         1,
                         100_000,
                         "failed sign-ins per client address in 15 minutes before a pause"));
+        section(
+                "terminals",
+                KeySpec.integer(
+                        "grace_seconds",
+                        1,
+                        86_400,
+                        "how long a terminal no browser watches is kept for a reconnect, then ended"));
     }
 
     private void section(String name, KeySpec... keys) {

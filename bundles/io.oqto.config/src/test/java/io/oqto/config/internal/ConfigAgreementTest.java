@@ -48,7 +48,8 @@ class ConfigAgreementTest {
             "io.oqto.provisioning.internal.ProvisioningComponent",
             "io.oqto.routing.internal.RunnerRouter",
             "io.oqto.runner.server.internal.RunnerServer",
-            "io.oqto.workspace.internal.WorkspaceFiles");
+            "io.oqto.workspace.internal.WorkspaceFiles",
+            "io.oqto.terminal.bridge.internal.TerminalBridge");
 
     /** Keys no component reads, and who does. */
     static final Map<String, String> READ_ELSEWHERE = Map.ofEntries(

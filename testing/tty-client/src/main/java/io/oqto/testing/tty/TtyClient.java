@@ -31,7 +31,29 @@ public final class TtyClient extends WebSocketClient {
     private volatile String closeReason = "";
 
     private TtyClient() {
-        super(URI.create("ws://localhost/ws"), new Draft_6455(List.of(), List.of(new Protocol("tty"))));
+        this(URI.create("ws://localhost/ws"), java.util.Map.of());
+    }
+
+    private TtyClient(URI uri, java.util.Map<String, String> headers) {
+        super(uri, new Draft_6455(List.of(), List.of(new Protocol("tty"))), headers);
+    }
+
+    /**
+     * A WebSocket to {@code uri} (the control plane's terminal route) with these headers (Authorization, Cookie,
+     * Origin), the size sent once it is open. One the server refuses comes back closed: see {@link #closeCode()}.
+     */
+    public static TtyClient connect(URI uri, java.util.Map<String, String> headers, int columns, int rows)
+            throws Exception {
+        TtyClient c = new TtyClient(uri, headers);
+        if (c.connectBlocking(30, TimeUnit.SECONDS)) {
+            try {
+                c.send(("{\"AuthToken\":\"\",\"columns\":" + columns + ",\"rows\":" + rows + "}")
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (org.java_websocket.exceptions.WebsocketNotConnectedException refusedAtOnce) {
+                // the server closed it right after opening it: closeCode() says why
+            }
+        }
+        return c;
     }
 
     /** Connected, the init message sent: the terminal starts at this size. */
