@@ -193,4 +193,47 @@ class TerminalSystemIT {
                 () -> ProcessHandle.of(program).isEmpty(),
                 d.cpLog);
     }
+
+    @Test
+    void aTerminalNoTabWatchesEndsAfterTheGraceTimeLeavingNoProcess() throws Exception {
+        // A short grace, set the operator's way: config.toml, picked up while running.
+        java.nio.file.Files.writeString(
+                d.config, "\n[terminals]\ngrace_seconds = 2\n", java.nio.file.StandardOpenOption.APPEND);
+        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
+        assertEquals(201, created.statusCode(), created.body());
+        String id = JSON.readTree(created.body()).path("id").asText();
+        long program = JSON.readTree(created.body()).path("pid").asLong();
+        TtyClient tab =
+                TtyClient.connect(route("me", id), java.util.Map.of("Authorization", "Bearer " + aliceToken), 80, 24);
+        tab.type("sleep 600 &\r");
+        tab.type("echo started-$((1+1))\r");
+        tab.await("started-2\r\n");
+        long started = System.nanoTime();
+        tab.closeBlocking();
+        Commands.waitFor(
+                "the unwatched terminal to end",
+                Duration.ofSeconds(40),
+                () -> {
+                    try {
+                        return ProcessHandle.of(program).isEmpty()
+                                && !d.send("GET", "/api/v1/users/me/terminals", null, aliceToken)
+                                        .body()
+                                        .contains(id);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                },
+                d.cpLog);
+        assertTrue(
+                System.nanoTime() - started >= java.util.concurrent.TimeUnit.SECONDS.toNanos(2),
+                "not before the grace time");
+        assertEquals(
+                "",
+                Commands.run(
+                                java.util.List.of("pgrep", "-u", "oqto_" + alice, "-f", "sleep 600"),
+                                Duration.ofSeconds(10))
+                        .output()
+                        .strip(),
+                "the shell's background job ended with it");
+    }
 }

@@ -27,6 +27,9 @@ public final class TtyClient extends WebSocketClient {
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final StringBuilder commands = new StringBuilder();
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Where output goes instead of being kept (benchmarks of large outputs); null: kept. */
+    private volatile java.util.function.@org.jspecify.annotations.Nullable Consumer<ByteBuffer> sink;
+
     private volatile int closeCode = -1;
     private volatile String closeReason = "";
 
@@ -87,6 +90,11 @@ public final class TtyClient extends WebSocketClient {
         return c;
     }
 
+    /** Output ({@code '0'} messages, without their prefix) goes to {@code to} from now on, not kept. */
+    public void sendOutputTo(java.util.function.Consumer<ByteBuffer> to) {
+        sink = to;
+    }
+
     public void type(String text) {
         command('0', text.getBytes(StandardCharsets.UTF_8));
     }
@@ -116,6 +124,12 @@ public final class TtyClient extends WebSocketClient {
     @Override
     public void onMessage(ByteBuffer bytes) {
         if (!bytes.hasRemaining()) {
+            return;
+        }
+        java.util.function.Consumer<ByteBuffer> to = sink;
+        if (to != null && bytes.get(bytes.position()) == '0') {
+            bytes.get();
+            to.accept(bytes);
             return;
         }
         byte kind = bytes.get();
