@@ -99,6 +99,7 @@ public final class TerminalServer implements AutoCloseable {
 
     private void handle(SocketChannel c) {
         boolean terminalRan = false;
+        WebSocketConnection ws = null;
         try {
             ScheduledFuture<?> slow = timer.schedule(() -> closeQuietly(c), HEAD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             Http.Head head = Http.readHead(c);
@@ -115,7 +116,7 @@ public final class TerminalServer implements AutoCloseable {
                 case "/" -> Http.respond(c, 200, "OK", "oqto-tty\n");
                 case "/token" -> Http.respond(c, 200, "OK", "application/json", "{\"token\":\"\"}");
                 case "/ws" -> {
-                    WebSocketConnection ws = WebSocketConnection.accept(c, request, head.rest());
+                    ws = WebSocketConnection.accept(c, request, head.rest());
                     if (ws != null) {
                         terminalRan = new TtySession(ws, settings).run();
                     }
@@ -125,6 +126,9 @@ public final class TerminalServer implements AutoCloseable {
         } catch (IOException e) {
             System.err.println("oqto-tty: connection ended: " + e);
         } finally {
+            if (ws != null) {
+                ws.drainAndClose(timer, 2000);
+            }
             open.remove(c);
             closeQuietly(c);
             if (terminalRan && settings.once()) {

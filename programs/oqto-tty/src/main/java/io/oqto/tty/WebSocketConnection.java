@@ -194,7 +194,11 @@ final class WebSocketConnection implements AutoCloseable {
         write(channel, draft.createBinaryFrame(f));
     }
 
-    /** Sends a close frame (once) and closes the channel. */
+    /**
+     * Sends a close frame (once) and half-closes: the client reads it, then the end, and answers with its own close
+     * frame, which {@link #drainAndClose} takes. Closing the channel at once could reset it before the client read
+     * the reason.
+     */
     synchronized void close(int code, String reason) {
         if (!closeSent) {
             closeSent = true;
@@ -204,10 +208,35 @@ final class WebSocketConnection implements AutoCloseable {
                 c.setReason(reason.length() > 120 ? reason.substring(0, 120) : reason);
                 c.isValid();
                 write(channel, draft.createBinaryFrame(c));
+                channel.shutdownOutput();
             } catch (IOException | InvalidDataException ignored) {
                 // the peer is gone: nothing to tell it
             }
         }
+    }
+
+    /**
+     * The end of a connection, on its reading thread: a close frame if none was sent, what the client still sends
+     * (its close frame) read and dropped until it closes or {@code graceMs} pass, then the channel closed.
+     */
+    void drainAndClose(java.util.concurrent.ScheduledExecutorService timer, long graceMs) {
+        close(CloseFrame.NORMAL, "");
+        java.util.concurrent.ScheduledFuture<?> deadline =
+                timer.schedule(this::closeChannel, graceMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            ByteBuffer b = ByteBuffer.allocate(4096);
+            while (channel.read(b) >= 0) {
+                b.clear();
+            }
+        } catch (IOException ended) {
+            // closed by the deadline, or by the client
+        } finally {
+            deadline.cancel(false);
+            closeChannel();
+        }
+    }
+
+    private void closeChannel() {
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -208,17 +208,7 @@ class TerminalServerTest {
         long pid = servers.get(0).pid();
         try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             raw.connect(UnixDomainSocketAddress.of(socket));
-            String upgrade = String.join(
-                    "\r\n",
-                    "GET /ws HTTP/1.1",
-                    "Host: localhost",
-                    "Upgrade: websocket",
-                    "Connection: Upgrade",
-                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-                    "Sec-WebSocket-Version: 13",
-                    "Sec-WebSocket-Protocol: tty",
-                    "",
-                    "");
+            String upgrade = TtyClient.UPGRADE_REQUEST;
             raw.write(ByteBuffer.wrap(upgrade.getBytes(StandardCharsets.US_ASCII)));
             raw.write(maskedBinary("{\"columns\":80,\"rows\":24}".getBytes(StandardCharsets.US_ASCII)));
             raw.write(maskedBinary(

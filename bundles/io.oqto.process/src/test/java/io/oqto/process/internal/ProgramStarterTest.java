@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.oqto.process.internal.limits.LimitEnforcers;
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
+import io.oqto.testing.tty.TtyClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -170,16 +171,7 @@ class ProgramStarterTest {
             c.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(c);
             InputStream in = Channels.newInputStream(c);
-            String upgrade = String.join(
-                            "\r\n",
-                            "GET /ws HTTP/1.1",
-                            "Host: localhost",
-                            "Upgrade: websocket",
-                            "Connection: Upgrade",
-                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-                            "Sec-WebSocket-Version: 13",
-                            "Sec-WebSocket-Protocol: tty")
-                    + "\r\n\r\n";
+            String upgrade = TtyClient.UPGRADE_REQUEST;
             out.write(upgrade.getBytes(StandardCharsets.US_ASCII));
             String head = headOf(in);
             assertTrue(
@@ -225,18 +217,7 @@ class ProgramStarterTest {
             c.connect(UnixDomainSocketAddress.of(served.socket()));
             OutputStream out = Channels.newOutputStream(c);
             InputStream in = Channels.newInputStream(c);
-            out.write(String.join(
-                            "\r\n",
-                            "GET /ws HTTP/1.1",
-                            "Host: localhost",
-                            "Upgrade: websocket",
-                            "Connection: Upgrade",
-                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-                            "Sec-WebSocket-Version: 13",
-                            "Sec-WebSocket-Protocol: tty",
-                            "",
-                            "")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(TtyClient.UPGRADE_REQUEST.getBytes(StandardCharsets.US_ASCII));
             assertTrue(headOf(in).startsWith("HTTP/1.1 101"));
             sendMasked(out, "{\"AuthToken\":\"\",\"columns\":80,\"rows\":24}");
             assertEquals('1', (char) frame(in)[0], "title first");

@@ -27,6 +27,22 @@ public final class TtyClient extends WebSocketClient {
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final StringBuilder commands = new StringBuilder();
     private final CountDownLatch closed = new CountDownLatch(1);
+    /**
+     * A raw upgrade to {@code /ws} with subprotocol {@code tty}, for tests that speak the protocol byte by byte (the
+     * key is RFC 6455's example: its accept value is {@code s3pPLMBiTxaQ9kYGzzhZRbK+xOo=}).
+     */
+    public static final String UPGRADE_REQUEST = String.join(
+            "\r\n",
+            "GET /ws HTTP/1.1",
+            "Host: localhost",
+            "Upgrade: websocket",
+            "Connection: Upgrade",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Version: 13",
+            "Sec-WebSocket-Protocol: tty",
+            "",
+            "");
+
     /** Where output goes instead of being kept (benchmarks of large outputs); null: kept. */
     private volatile java.util.function.@org.jspecify.annotations.Nullable Consumer<ByteBuffer> sink;
 
