@@ -17,8 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.FileDescriptorCast;
@@ -29,6 +32,7 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * workspace, and cannot read the user's secrets; it ends when its one connection closes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TerminalSystemIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,6 +80,7 @@ class TerminalSystemIT {
     }
 
     @Test
+    @Order(1)
     void theShellRunsAsTheUserSandboxedInTheWorkspaceAndEndsWithItsConnection() throws Exception {
         // A secret only the sandbox keeps from her shell: hers, readable by her outside it.
         String linux = "oqto_" + alice;
@@ -149,6 +154,7 @@ class TerminalSystemIT {
     }
 
     @Test
+    @Order(2)
     void theBrowserRouteBridgesToTheTerminalReattachesWithinTheGraceTimeAndRefusesOthers() throws Exception {
         HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
         assertEquals(201, created.statusCode(), created.body());
@@ -195,10 +201,16 @@ class TerminalSystemIT {
     }
 
     @Test
+    @Order(4)
     void aTerminalNoTabWatchesEndsAfterTheGraceTimeLeavingNoProcess() throws Exception {
-        // A short grace, set the operator's way: config.toml, picked up while running.
+        // A short grace, set the operator's way: config.toml, picked up while running. Last: it stays.
         java.nio.file.Files.writeString(
                 d.config, "\n[terminals]\ngrace_seconds = 2\n", java.nio.file.StandardOpenOption.APPEND);
+        Commands.waitFor(
+                "the control plane to take the new grace time",
+                Duration.ofSeconds(30),
+                () -> Commands.read(d.cpLog).contains("terminal grace time: 2 s"),
+                d.cpLog);
         HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
         assertEquals(201, created.statusCode(), created.body());
         String id = JSON.readTree(created.body()).path("id").asText();
@@ -235,5 +247,48 @@ class TerminalSystemIT {
                         .output()
                         .strip(),
                 "the shell's background job ended with it");
+    }
+
+    @Test
+    @Order(3)
+    void aBrowserSignedInByCookieOpensItsTerminalOnlyFromThisServersPages() throws Exception {
+        assertEquals(
+                204,
+                d.send(
+                                "PUT",
+                                "/api/v1/admin/users/" + alice + "/password",
+                                "{\"password\":\"alices terminal passphrase\"}",
+                                d.adminToken)
+                        .statusCode());
+        HttpResponse<String> signedIn = d.send(
+                "POST",
+                "/api/v1/auth/login",
+                "{\"name\":\"" + alice + "\",\"password\":\"alices terminal passphrase\"}",
+                null);
+        assertEquals(200, signedIn.statusCode(), signedIn.body());
+        String cookie =
+                signedIn.headers().firstValue("Set-Cookie").orElseThrow().replaceAll(";.*", "");
+        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
+        assertEquals(201, created.statusCode(), created.body());
+        String id = JSON.readTree(created.body()).path("id").asText();
+
+        TtyClient otherSite = TtyClient.connect(
+                route("me", id), java.util.Map.of("Cookie", cookie, "Origin", "http://evil.example"), 80, 24);
+        assertTrue(otherSite.awaitClosed(Duration.ofSeconds(20)));
+        assertEquals(1008, otherSite.closeCode());
+        assertEquals("csrf_refused: a WebSocket from another site is refused", otherSite.closeReason());
+        TtyClient noOrigin = TtyClient.connect(route("me", id), java.util.Map.of("Cookie", cookie), 80, 24);
+        assertTrue(noOrigin.awaitClosed(Duration.ofSeconds(20)));
+        assertEquals("csrf_refused: a WebSocket from another site is refused", noOrigin.closeReason());
+
+        TtyClient tab = TtyClient.connect(
+                route("me", id), java.util.Map.of("Cookie", cookie, "Origin", "http://127.0.0.1:" + d.port), 80, 24);
+        tab.type("id -un\r");
+        tab.await("oqto_" + alice + "\r\n");
+        tab.closeBlocking();
+        assertEquals(
+                204,
+                d.send("DELETE", "/api/v1/users/me/terminals/" + id, null, aliceToken)
+                        .statusCode());
     }
 }

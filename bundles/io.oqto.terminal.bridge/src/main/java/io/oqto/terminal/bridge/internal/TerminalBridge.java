@@ -82,6 +82,7 @@ public final class TerminalBridge {
         this.tokens = tokens;
         this.sessions = sessions;
         this.graceSeconds = config.graceSeconds();
+        LOG.info("terminal grace time: {} s", graceSeconds);
         current = this;
         // Registered as a class through Pax Web's container, not as a whiteboard instance: for an instance Pax Web
         // puts in a configurator of its own, and the handshake's checks (TerminalHandshake) would not run.
@@ -92,6 +93,7 @@ public final class TerminalBridge {
     @Modified
     void modified(TerminalsConfig config) {
         graceSeconds = config.graceSeconds();
+        LOG.info("terminal grace time: {} s", graceSeconds);
     }
 
     @Deactivate
