@@ -19,7 +19,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.websocket.Session;
 import org.jspecify.annotations.Nullable;
-import org.ops4j.pax.web.service.WebContainer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -59,7 +58,6 @@ public final class TerminalBridge {
         t.setDaemon(true);
         return t;
     });
-    private final WebContainer web;
     private volatile long graceSeconds;
 
     private static final class Tab {
@@ -76,7 +74,6 @@ public final class TerminalBridge {
             @Reference RunnerGateway runners,
             @Reference TokenService tokens,
             @Reference BrowserSessions sessions,
-            @Reference WebContainer web,
             TerminalsConfig config) {
         this.runners = runners;
         this.tokens = tokens;
@@ -84,10 +81,6 @@ public final class TerminalBridge {
         this.graceSeconds = config.graceSeconds();
         LOG.info("terminal grace time: {} s", graceSeconds);
         current = this;
-        // Registered as a class through Pax Web's container, not as a whiteboard instance: for an instance Pax Web
-        // puts in a configurator of its own, and the handshake's checks (TerminalHandshake) would not run.
-        this.web = web;
-        web.registerWebSocket(TerminalEndpoint.class, null);
     }
 
     @Modified
@@ -99,7 +92,6 @@ public final class TerminalBridge {
     @Deactivate
     void deactivate() {
         current = null;
-        web.unregisterWebSocket(TerminalEndpoint.class, null);
         timer.shutdownNow();
         for (Upstream u : upstreams.values()) {
             u.close();
