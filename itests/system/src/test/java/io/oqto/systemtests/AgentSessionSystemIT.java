@@ -161,6 +161,12 @@ class AgentSessionSystemIT {
     }
 
     /** The stages a session starts in. */
+    /** What GET …/models answers with this deployment's providers. */
+    String expectedModels() {
+        return "{\"models\":[{\"provider\":\"fake\",\"id\":\"" + FakeLlm.MODEL
+                + "\",\"name\":null,\"reasoning\":false}],\"source\":\"agent.providers\"}";
+    }
+
     List<String> startStages() {
         return List.of("spawning", "sandbox_ready", "agent_ready");
     }
@@ -248,10 +254,7 @@ class AgentSessionSystemIT {
     void theModelsOnOfferAreTheConfiguredProvidersOnes() throws Exception {
         HttpResponse<String> models = call("GET", "/models", null);
         assertEquals(200, models.statusCode(), models.body());
-        assertEquals(
-                "{\"models\":[{\"provider\":\"fake\",\"id\":\"" + FakeLlm.MODEL
-                        + "\",\"name\":null,\"reasoning\":false}],\"source\":\"agent.providers\"}",
-                models.body());
+        assertEquals(expectedModels(), models.body());
     }
 
     @Test

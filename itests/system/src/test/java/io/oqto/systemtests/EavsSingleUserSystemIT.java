@@ -37,6 +37,12 @@ class EavsSingleUserSystemIT extends AgentSessionSystemIT {
 
     /** pi's models are written from eavs first. */
     @Override
+    String expectedModels() {
+        return "{\"models\":[{\"provider\":\"eavs-fake\",\"id\":\"" + FakeLlm.MODEL + "\",\"name\":\"" + FakeLlm.MODEL
+                + "\",\"reasoning\":false}],\"source\":\"eavs\"}";
+    }
+
+    @Override
     List<String> startStages() {
         return List.of("eavs", "spawning", "sandbox_ready", "agent_ready");
     }
