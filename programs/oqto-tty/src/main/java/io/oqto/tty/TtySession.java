@@ -48,11 +48,11 @@ final class TtySession {
 
     /** Serves the terminal until either side ends it; true when a command ran. */
     boolean run() throws IOException {
-        WebSocketConnection.Message first = ws.next();
+        byte[] first = ws.next();
         if (first == null) {
             return false;
         }
-        Size size = first.data().length > 0 && first.data()[0] == '{' ? size(first.data(), 0) : null;
+        Size size = first.length > 0 && first[0] == '{' ? size(first, 0) : null;
         if (size == null) {
             ws.close(CloseFrame.PROTOCOL_ERROR, "the first message is {\"columns\":N,\"rows\":M}");
             return false;
@@ -66,9 +66,8 @@ final class TtySession {
             send('2', "{}".getBytes(StandardCharsets.UTF_8));
             output.start();
             OutputStream input = process.getOutputStream();
-            WebSocketConnection.Message m;
-            while ((m = ws.next()) != null) {
-                byte[] d = m.data();
+            byte[] d;
+            while ((d = ws.next()) != null) {
                 if (d.length == 0) {
                     continue;
                 }
@@ -162,8 +161,8 @@ final class TtySession {
     }
 
     /**
-     * Ends the command and all it started: closing the terminal hangs it up (SIGHUP to its session), then what is
-     * left after a moment is killed. The sandbox's PID namespace ends with this program, taking anything that got
+     * Ends the command and all it started: closing the terminal hangs it up (SIGHUP to its session), then what it
+     * had started, taken before the hang-up (orphans are reparented after it), is killed after a moment. The sandbox's PID namespace ends with this program, taking anything that got
      * away.
      */
     private static void end(PtyProcess process) {
@@ -179,9 +178,6 @@ final class TtySession {
         }
         for (ProcessHandle p : family) {
             p.destroyForcibly();
-        }
-        if (self != null) {
-            self.descendants().forEach(ProcessHandle::destroyForcibly);
         }
         process.destroyForcibly();
     }

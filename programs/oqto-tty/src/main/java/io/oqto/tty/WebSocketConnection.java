@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -32,26 +31,6 @@ final class WebSocketConnection implements AutoCloseable {
 
     /** The longest message a client may send (input and resizes are small). */
     static final int MAX_MESSAGE = 1 << 20;
-
-    /** A whole message: its opcode ({@code TEXT} or {@code BINARY}) and its bytes. */
-    static final class Message {
-        private final Opcode opcode;
-        private final byte[] data;
-
-        Message(Opcode opcode, byte[] data) {
-            this.opcode = opcode;
-            this.data = data;
-        }
-
-        Opcode opcode() {
-            return opcode;
-        }
-
-        /** The bytes themselves (not a copy: a message is read once). */
-        byte[] data() {
-            return data;
-        }
-    }
 
     private final SocketChannel channel;
     private final Draft_6455 draft;
@@ -105,13 +84,11 @@ final class WebSocketConnection implements AutoCloseable {
     }
 
     /**
-     * The next whole message; null once the connection is over (a close frame answered, or the peer gone). A ping is
+     * The next whole message (text or binary: the protocol reads both alike); null once the connection is over (a close frame answered, or the peer gone). A ping is
      * answered on the way; a message over {@link #MAX_MESSAGE} ends the connection with 1009.
      */
-    @Nullable
-    Message next() throws IOException {
+    byte @Nullable [] next() throws IOException {
         ByteArrayOutputStream fragments = null;
-        Opcode fragmented = null;
         while (true) {
             Framedata f = nextFrame();
             if (f == null) {
@@ -130,13 +107,12 @@ final class WebSocketConnection implements AutoCloseable {
                 case TEXT, BINARY, CONTINUOUS -> {
                     byte[] payload = bytes(f.getPayloadData());
                     if (f.getOpcode() != Opcode.CONTINUOUS && f.isFin()) {
-                        return new Message(f.getOpcode(), payload);
+                        return payload;
                     }
                     if (f.getOpcode() != Opcode.CONTINUOUS) {
-                        fragmented = f.getOpcode();
                         fragments = new ByteArrayOutputStream();
                     }
-                    if (fragments == null || fragmented == null) {
+                    if (fragments == null) {
                         close(CloseFrame.PROTOCOL_ERROR, "a continuation without a first fragment");
                         return null;
                     }
@@ -146,7 +122,7 @@ final class WebSocketConnection implements AutoCloseable {
                     }
                     fragments.write(payload);
                     if (f.isFin()) {
-                        return new Message(fragmented, fragments.toByteArray());
+                        return fragments.toByteArray();
                     }
                 }
             }
@@ -259,9 +235,5 @@ final class WebSocketConnection implements AutoCloseable {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
-    }
-
-    static String text(byte[] data, int from) {
-        return new String(data, from, data.length - from, StandardCharsets.UTF_8);
     }
 }

@@ -22,11 +22,12 @@ import org.newsclub.net.unix.FileDescriptorCast;
  */
 final class HandoverExchange {
 
-    /** The reply and, unless it is an error, the connection that came with it. */
-    record Result(Frame reply, @Nullable Socket connection) {}
+    /** The reply and the connection that came with it. */
+    record Result(Frame reply, Socket connection) {}
 
     private HandoverExchange() {}
 
+    /** The reply with its connection; an error reply is its RunnerErrorException, nothing handed over. */
     static Result exchange(Path path, int expectedUid, int timeoutMs, String type, Map<String, Object> fields) {
         try (AFUNIXSocket s = AFUNIXSocket.newInstance()) {
             s.setAncillaryReceiveBufferSize(1024);
@@ -38,7 +39,7 @@ final class HandoverExchange {
             FileDescriptor[] fds = s.getReceivedFileDescriptors();
             if (reply.isError()) {
                 closeAll(fds);
-                return new Result(reply, null);
+                throw RunnerConnection.errorOf(reply);
             }
             if (fds == null || fds.length != 1) {
                 closeAll(fds);

@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -261,30 +260,20 @@ public final class RunnerRouter implements RunnerGateway {
                         (int) config.requestTimeoutMs(),
                         WireRecords.typeOf(message.getClass()),
                         WireRecords.fields(message)));
-        Socket connection = result.connection();
         try {
-            if (result.reply().isError()) {
-                throw RunnerConnection.errorOf(result.reply());
-            }
-            R reply = WireRecords.reply(result.reply(), WireRecords.replyType(request)); // throws for an error
-            if (connection == null) {
-                throw new RunnerUnavailableException(
-                        "no connection came with " + result.reply().type());
-            }
-            return new Handover<>(reply, connection);
+            return new Handover<>(
+                    WireRecords.reply(result.reply(), WireRecords.replyType(request)), result.connection());
         } catch (RuntimeException e) {
-            closeQuietly(connection);
+            closeQuietly(result.connection());
             throw e;
         }
     }
 
-    private static void closeQuietly(@Nullable Socket s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (java.io.IOException ignored) {
-                // already gone
-            }
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (java.io.IOException ignored) {
+            // already gone
         }
     }
 
