@@ -339,42 +339,45 @@ final class MultiUserDeployment implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try {
-            Distribution.stopAll(controlPlane, helperDist);
-            if (eavs != null) {
-                eavs.close();
-            }
-            if (llm != null) {
-                llm.close();
-            }
-        } finally {
-            for (String u : users) {
-                String linux = "oqto_" + u;
-                if (Commands.run(List.of("id", "-u", linux), Duration.ofSeconds(10))
-                                .exit()
-                        == 0) {
-                    int uid = Commands.uidOf(linux);
-                    Commands.run(List.of("pkill", "-KILL", "-u", linux), Duration.ofSeconds(10));
-                    Commands.run(List.of("userdel", "-r", linux), Duration.ofSeconds(30));
-                    Commands.removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
-                }
-                Commands.removeUsersAndTree(List.of(), Path.of("/home", linux));
-            }
-            if (createdServiceUser) {
-                // Karaf's launcher probes the Java version with JVMs that leave their perf-data directory.
-                Commands.removeUsersAndTree(List.of(), Path.of("/tmp/hsperfdata_oqto"));
-            }
-            Commands.run(List.of("groupdel", group), Duration.ofSeconds(10));
-            if (createdServiceUser) {
-                Commands.run(List.of("userdel", "oqto"), Duration.ofSeconds(30));
-            }
-            if (createdSandboxPolicy) {
+        // Each step runs even when one before it failed: a user or /etc/oqto left behind fails later tests.
+        Cleanup cleanup = new Cleanup();
+        cleanup.run(() -> Distribution.stopAll(controlPlane, helperDist));
+        if (eavs != null) {
+            cleanup.run(eavs::close);
+        }
+        if (llm != null) {
+            cleanup.run(llm::close);
+        }
+        for (String u : users) {
+            cleanup.run(() -> removePlatformUser("oqto_" + u));
+        }
+        if (createdServiceUser) {
+            // Karaf's launcher probes the Java version with JVMs that leave their perf-data directory.
+            cleanup.run(() -> Commands.removeUsersAndTree(List.of(), Path.of("/tmp/hsperfdata_oqto")));
+        }
+        cleanup.run(() -> Commands.run(List.of("groupdel", group), Duration.ofSeconds(10)));
+        if (createdServiceUser) {
+            cleanup.run(() -> Commands.run(List.of("userdel", "oqto"), Duration.ofSeconds(30)));
+        }
+        if (createdSandboxPolicy) {
+            cleanup.run(() -> {
                 Files.deleteIfExists(SANDBOX_POLICY);
                 Files.deleteIfExists(SANDBOX_POLICY.getParent());
-            }
-            keepLogs();
-            Commands.removeUsersAndTree(List.of(), work);
+            });
         }
+        cleanup.run(this::keepLogs);
+        cleanup.run(() -> Commands.removeUsersAndTree(List.of(), work));
+        cleanup.rethrow();
+    }
+
+    private static void removePlatformUser(String linux) throws Exception {
+        if (Commands.run(List.of("id", "-u", linux), Duration.ofSeconds(10)).exit() == 0) {
+            int uid = Commands.uidOf(linux);
+            Commands.run(List.of("pkill", "-KILL", "-u", linux), Duration.ofSeconds(10));
+            Commands.run(List.of("userdel", "-r", linux), Duration.ofSeconds(30));
+            Commands.removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
+        }
+        Commands.removeUsersAndTree(List.of(), Path.of("/home", linux));
     }
 
     /** The deployment's logs outlive it, in target/deployment-logs/<work dir>/, for reading after a failure. */

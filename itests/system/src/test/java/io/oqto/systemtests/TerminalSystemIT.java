@@ -277,9 +277,14 @@ class TerminalSystemIT {
         assertTrue(otherSite.awaitClosed(Duration.ofSeconds(20)));
         assertEquals(1008, otherSite.closeCode());
         assertEquals("csrf_refused: a WebSocket from another site is refused", otherSite.closeReason());
-        TtyClient noOrigin = TtyClient.connect(route("me", id), java.util.Map.of("Cookie", cookie), 80, 24);
-        assertTrue(noOrigin.awaitClosed(Duration.ofSeconds(20)));
-        assertEquals("csrf_refused: a WebSocket from another site is refused", noOrigin.closeReason());
+        // Every refusal carries its reason (Jetty once dropped the close frame of a connection closed as it opened).
+        for (int round = 0; round < 20; round++) {
+            TtyClient noOrigin = TtyClient.connect(route("me", id), java.util.Map.of("Cookie", cookie), 80, 24);
+            assertTrue(noOrigin.awaitClosed(Duration.ofSeconds(20)));
+            assertEquals(1008, noOrigin.closeCode(), "round " + round);
+            assertEquals(
+                    "csrf_refused: a WebSocket from another site is refused", noOrigin.closeReason(), "round " + round);
+        }
 
         TtyClient tab = TtyClient.connect(
                 route("me", id), java.util.Map.of("Cookie", cookie, "Origin", "http://127.0.0.1:" + d.port), 80, 24);

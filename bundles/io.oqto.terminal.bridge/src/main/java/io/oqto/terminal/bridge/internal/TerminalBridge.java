@@ -116,7 +116,7 @@ public final class TerminalBridge {
     void attach(Caller caller, String user, String id, Session tab) throws IOException {
         String target = "me".equals(user) ? caller.user() : user;
         if (!caller.mayAccess(target)) {
-            TerminalEndpoint.close(tab, "forbidden: user " + caller.user() + " may not open terminals of " + target);
+            TerminalEndpoint.refuse(tab, "forbidden: user " + caller.user() + " may not open terminals of " + target);
             return;
         }
         String key = target + "/" + id;
@@ -124,10 +124,10 @@ public final class TerminalBridge {
         try {
             upstream = upstreams.computeIfAbsent(key, k -> connect(k, target, id));
         } catch (RunnerErrorException e) {
-            TerminalEndpoint.close(tab, e.code().wire() + ": " + e.getMessage());
+            TerminalEndpoint.refuse(tab, e.code().wire() + ": " + e.getMessage());
             return;
         } catch (RunnerUnavailableException | UnknownUserException e) {
-            TerminalEndpoint.close(tab, "runner_unavailable: " + e.getMessage());
+            TerminalEndpoint.refuse(tab, "runner_unavailable: " + e.getMessage());
             return;
         }
         ScheduledFuture<?> grace = graces.remove(key);
@@ -160,6 +160,17 @@ public final class TerminalBridge {
             boolean first = !t.sizeSent;
             t.sizeSent = true;
             t.upstream.fromBrowser(data, first);
+        }
+    }
+
+    /** Runs {@code task} on the bridge's timer after {@code millis}; false when the bridge is stopping. */
+    boolean later(Runnable task, long millis) {
+        try {
+            // The task closes a WebSocket and swallows its errors: there is nothing to wait for.
+            var unused = timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return false;
         }
     }
 

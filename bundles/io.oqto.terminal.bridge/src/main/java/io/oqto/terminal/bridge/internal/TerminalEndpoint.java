@@ -24,13 +24,16 @@ import javax.websocket.server.ServerEndpoint;
         configurator = TerminalHandshake.class)
 public final class TerminalEndpoint {
 
+    private static final String REFUSED = "oqto.refused";
+    static final long REFUSAL_WAIT_MS = 2000;
+
     @OnOpen
     public void open(Session session, EndpointConfig config, @PathParam("user") String user, @PathParam("id") String id)
             throws IOException {
         Object refusal = config.getUserProperties().get(TerminalHandshake.REFUSAL);
         TerminalBridge bridge = TerminalBridge.current();
         if (!(config.getUserProperties().get(TerminalHandshake.CALLER) instanceof Caller caller) || bridge == null) {
-            close(session, refusal == null ? "terminals are not available" : refusal.toString());
+            refuse(session, refusal == null ? "terminals are not available" : refusal.toString());
             return;
         }
         bridge.attach(caller, user, id, session);
@@ -49,6 +52,10 @@ public final class TerminalEndpoint {
     }
 
     private static void forward(Session session, byte[] data) {
+        if (session.getUserProperties().get(REFUSED) instanceof String reason) {
+            close(session, reason);
+            return;
+        }
         TerminalBridge bridge = TerminalBridge.current();
         if (bridge != null) {
             bridge.fromBrowser(session, data);
@@ -60,6 +67,20 @@ public final class TerminalEndpoint {
         TerminalBridge bridge = TerminalBridge.current();
         if (bridge != null) {
             bridge.detach(session);
+        }
+    }
+
+    /**
+     * Refuses a connection that has just opened, with 1008 and the reason. Not at once: Jetty treats a close from
+     * within the opening callback as a "fast close" that may drop the connection before the close frame leaves, and
+     * the browser then sees 1006 without a reason. A ttyd client sends its size first, and that message is answered
+     * with the close; a client that sends nothing is closed after {@link #REFUSAL_WAIT_MS}.
+     */
+    static void refuse(Session session, String reason) {
+        session.getUserProperties().put(REFUSED, reason);
+        TerminalBridge bridge = TerminalBridge.current();
+        if (bridge == null || !bridge.later(() -> close(session, reason), REFUSAL_WAIT_MS)) {
+            close(session, reason);
         }
     }
 
