@@ -3,35 +3,19 @@
 // session's CSRF token, which the sign-in and GET /api/v1/me answer.
 import { marked } from './vendor/marked.js';
 import DOMPurify from './vendor/purify.js';
+import { ApiError, request } from './api.js';
 
 const state = { me: null, csrf: null, stream: null };
 
 // --- the API -------------------------------------------------------------------------------------------------
 
-class ApiError extends Error {
-  constructor(status, problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
-    this.status = status;
-    this.code = problem.code;
-  }
-}
-
 async function api(method, path, body) {
-  const headers = {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
-  const res = await fetch('/api' + path, {
-    method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status === 204) return null;
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    if (res.status === 401 && path !== '/v1/auth/login') showLogin();
-    throw new ApiError(res.status, data || {});
+  try {
+    return await request(method, path, body, state.csrf);
+  } catch (err) {
+    if (err.status === 401 && path !== '/v1/auth/login') showLogin();
+    throw err;
   }
-  return data;
 }
 
 // --- small helpers -------------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 package io.oqto.systemtests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oqto.testing.tty.StalledWriter;
 import io.oqto.testing.tty.TtyClient;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -295,5 +298,225 @@ class TerminalSystemIT {
                 204,
                 d.send("DELETE", "/api/v1/users/me/terminals/" + id, null, aliceToken)
                         .statusCode());
+    }
+
+    @Test
+    @Order(5)
+    void aRunnerRestartEndsItsTerminalsAndTheirTabsCleanly() throws Exception {
+        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
+        assertEquals(201, created.statusCode(), created.body());
+        String id = JSON.readTree(created.body()).path("id").asText();
+        long program = JSON.readTree(created.body()).path("pid").asLong();
+        TtyClient tab =
+                TtyClient.connect(route("me", id), java.util.Map.of("Authorization", "Bearer " + aliceToken), 80, 24);
+        tab.type("sleep 900 & echo started-$((3*5))\r");
+        tab.await("started-15\r\n");
+        java.util.List<ProcessHandle> tree = java.util.stream.Stream.concat(
+                        ProcessHandle.of(program).stream(),
+                        ProcessHandle.of(program).stream().flatMap(ProcessHandle::descendants))
+                .toList();
+        long runner = MultiUserDeployment.pidIn(d.send("GET", "/api/v1/users/" + alice + "/runner", null, d.adminToken)
+                .body());
+
+        // The runner stops as it would for a restart (SIGTERM), and the root helper starts it again.
+        Commands.runOk(java.util.List.of("kill", "-TERM", Long.toString(runner)));
+        assertTrue(tab.awaitClosed(Duration.ofSeconds(30)), "the tab closes when its terminal ends");
+        assertEquals(1000, tab.closeCode());
+        assertTrue(tab.closeReason().startsWith("terminal ended"), tab.closeReason());
+        for (ProcessHandle h : tree) {
+            Commands.waitFor(
+                    "process " + h.pid() + " of the terminal to end",
+                    Duration.ofSeconds(20),
+                    () -> !h.isAlive(),
+                    d.cpLog);
+        }
+        assertEquals(
+                "",
+                Commands.run(
+                                java.util.List.of("pgrep", "-u", "oqto_" + alice, "-f", "sleep 900"),
+                                Duration.ofSeconds(10))
+                        .output()
+                        .strip(),
+                "nothing the shell started outlives it");
+        Commands.waitFor(
+                "alice's runner back",
+                Duration.ofSeconds(30),
+                () -> {
+                    try {
+                        HttpResponse<String> r =
+                                d.send("GET", "/api/v1/users/" + alice + "/runner", null, d.adminToken);
+                        return r.statusCode() == 200 && MultiUserDeployment.pidIn(r.body()) != runner;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                },
+                d.helperLog);
+        assertEquals(
+                "[]",
+                d.send("GET", "/api/v1/users/me/terminals", null, aliceToken).body(),
+                "the new runner has no terminal");
+        TtyClient late =
+                TtyClient.connect(route("me", id), java.util.Map.of("Authorization", "Bearer " + aliceToken), 80, 24);
+        assertTrue(late.awaitClosed(Duration.ofSeconds(20)));
+        assertEquals(1008, late.closeCode());
+        assertTrue(late.closeReason().startsWith("terminal_not_found: "), late.closeReason());
+    }
+
+    @Test
+    @Order(6)
+    void throughTheControlPlaneCtrlCWorksAndOutputIsBinarySafeCompleteInOrderAndHeldForATabThatDoesNotRead()
+            throws Exception {
+        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
+        assertEquals(201, created.statusCode(), created.body());
+        String id = JSON.readTree(created.body()).path("id").asText();
+        java.util.Map<String, String> asAlice = java.util.Map.of("Authorization", "Bearer " + aliceToken);
+        TtyClient tab = TtyClient.connect(route("me", id), asAlice, 80, 24);
+
+        tab.type("sleep 300; echo slept-$((1+1))\r");
+        Commands.waitFor("sleep 300 to run", Duration.ofSeconds(20), () -> running("sleep 300"));
+        tab.type("\u0003");
+        tab.type("echo after-$((2+2))\r");
+        assertFalse(tab.await("after-4\r\n").contains("slept-2"), "sleep was interrupted, not waited for");
+
+        // Every byte value, raw (no CR added to LF), between markers the echoed command line does not contain.
+        StringBuilder octal = new StringBuilder();
+        for (int i = 0; i < 256; i++) {
+            octal.append(String.format("\\%03o", i));
+        }
+        tab.type("stty raw -echo; printf BEG''IN; printf '" + octal + "'; printf EN''D; stty sane\r");
+        tab.await("the end marker", t -> t.contains("END"), Duration.ofSeconds(20));
+        byte[] out = tab.outputBytes();
+        int begin = indexOf(out, "BEGIN".getBytes(StandardCharsets.US_ASCII), 0) + 5;
+        byte[] all = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            all[i] = (byte) i;
+        }
+        assertArrayEquals(all, java.util.Arrays.copyOfRange(out, begin, begin + 256));
+
+        // 10 MiB: seq's lines, each 8 bytes, complete and in order.
+        java.io.ByteArrayOutputStream big = new java.io.ByteArrayOutputStream();
+        tab.sendOutputTo(b -> {
+            byte[] chunk = new byte[b.remaining()];
+            b.get(chunk);
+            synchronized (big) {
+                big.writeBytes(chunk);
+            }
+        });
+        tab.type("stty raw -echo; printf BEG''IN; seq -w 1 1310720; printf EN''D; stty sane\r");
+        byte[] end = "END".getBytes(StandardCharsets.US_ASCII);
+        Commands.waitFor("10 MiB through the control plane", Duration.ofMinutes(2), () -> {
+            synchronized (big) {
+                return big.size() > 10 << 20 && indexOf(big.toByteArray(), end, big.size() - 4096) >= 0;
+            }
+        });
+        byte[] got;
+        synchronized (big) {
+            got = big.toByteArray();
+        }
+        int from = indexOf(got, "BEGIN".getBytes(StandardCharsets.US_ASCII), 0) + 5;
+        int to = indexOf(got, end, from);
+        StringBuilder expected = new StringBuilder(10 << 20);
+        for (int i = 1; i <= 1310720; i++) {
+            expected.append(String.format("%07d", i)).append('\n');
+        }
+        assertEquals(10 << 20, to - from, "10 MiB, no byte lost or added");
+        assertEquals(expected.toString(), new String(got, from, to - from, StandardCharsets.US_ASCII));
+        tab.closeBlocking();
+
+        // A tab that never reads: the output waits in the terminal (its writer blocks), not in the control plane.
+        long cpBefore = rssKiB(d.controlPlaneJava());
+        try (Socket raw = new Socket(java.net.InetAddress.getLoopbackAddress(), d.port)) {
+            OutputStream rawOut = raw.getOutputStream();
+            rawOut.write(String.join(
+                            "\r\n",
+                            "GET /api/v1/users/me/terminals/" + id + " HTTP/1.1",
+                            "Host: 127.0.0.1:" + d.port,
+                            "Upgrade: websocket",
+                            "Connection: Upgrade",
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                            "Sec-WebSocket-Version: 13",
+                            "Sec-WebSocket-Protocol: tty",
+                            "Authorization: Bearer " + aliceToken,
+                            "",
+                            "")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = readHead(raw.getInputStream());
+            assertTrue(response.startsWith("HTTP/1.1 101"), response);
+            rawOut.write(frame("{\"columns\":80,\"rows\":24}"));
+            rawOut.write(frame("0dd if=/dev/zero bs=4k count=65536 status=none; echo dd-done\r"));
+            rawOut.flush();
+            Commands.waitFor("dd to run", Duration.ofSeconds(20), () -> running("dd if=/dev/zero"));
+            long dd = Long.parseLong(Commands.run(
+                            java.util.List.of("pgrep", "-u", "oqto_" + alice, "-f", "^dd if=/dev/zero"),
+                            Duration.ofSeconds(10))
+                    .output()
+                    .strip());
+            long written = StalledWriter.awaitStalled(dd, Duration.ofSeconds(2), Duration.ofSeconds(60));
+            long cpAfter = rssKiB(d.controlPlaneJava());
+            System.out.printf(
+                    "a tab that does not read: dd held after %d KiB; control plane %d → %d KiB%n",
+                    written >> 10, cpBefore, cpAfter);
+            assertTrue(written < 32 << 20, "of 256 MiB, dd is held after " + written + " bytes");
+            assertTrue(cpAfter - cpBefore < 64 * 1024, "the control plane: " + cpBefore + " → " + cpAfter + " KiB");
+        }
+        assertEquals(
+                204,
+                d.send("DELETE", "/api/v1/users/me/terminals/" + id, null, aliceToken)
+                        .statusCode());
+        Commands.waitFor("dd to end with its terminal", Duration.ofSeconds(20), () -> !running("dd if=/dev/zero"));
+    }
+
+    private boolean running(String command) {
+        try {
+            return Commands.run(
+                                    java.util.List.of("pgrep", "-u", "oqto_" + alice, "-f", command),
+                                    Duration.ofSeconds(10))
+                            .exit()
+                    == 0;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] frame(String payload) {
+        java.nio.ByteBuffer b = TtyClient.maskedBinary(payload.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+
+    /** The HTTP response's head, read a byte at a time so that nothing after it is consumed. */
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
+    private static int indexOf(byte[] in, byte[] what, int from) {
+        outer:
+        for (int i = Math.max(0, from); i + what.length <= in.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (in[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static long rssKiB(long pid) throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new java.io.IOException("no VmRSS for " + pid);
     }
 }

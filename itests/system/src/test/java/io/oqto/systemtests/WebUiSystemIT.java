@@ -108,7 +108,25 @@ class WebUiSystemIT {
                 "nosniff", index.headers().firstValue("X-Content-Type-Options").orElseThrow());
         assertEquals("DENY", index.headers().firstValue("X-Frame-Options").orElseThrow());
         assertFalse(index.body().matches("(?s).*<script(?![^>]*\\bsrc=).*"), "no inline script");
-        for (String asset : List.of("/app.js", "/app.css", "/vendor/marked.js", "/vendor/purify.js")) {
+        HttpResponse<String> terminalPage = d.http.send(
+                HttpRequest.newBuilder(URI.create(d.api.url("/terminal.html"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String terminalCsp =
+                terminalPage.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(
+                terminalCsp.contains("script-src 'self';") && terminalCsp.contains("style-src 'self' 'unsafe-inline';"),
+                "xterm.js writes <style> elements; scripts stay this origin's: " + terminalCsp);
+        assertFalse(terminalPage.body().matches("(?s).*<script(?![^>]*\\bsrc=).*"), "no inline script");
+        for (String asset : List.of(
+                "/app.js",
+                "/api.js",
+                "/terminal.js",
+                "/app.css",
+                "/vendor/marked.js",
+                "/vendor/purify.js",
+                "/vendor/xterm.js",
+                "/vendor/xterm.css",
+                "/vendor/xterm-addon-fit.js")) {
             HttpResponse<String> r = d.http.send(
                     HttpRequest.newBuilder(URI.create(d.api.url(asset))).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), asset);
@@ -550,6 +568,111 @@ class WebUiSystemIT {
             assertFalse(String.valueOf(columns).contains(" "), "one column: " + columns);
         } finally {
             browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
+    }
+
+    @Test
+    @Order(14)
+    void aTerminalInTheBrowserIsTheUsersShellAndFollowsTheWindowsSize() throws Exception {
+        browser.get(d.api.url("/#/chat"));
+        visible(By.id("logout")).click();
+        signIn(alice, PASSWORD);
+        visible(By.id("nav-terminal")).click();
+        visible(By.id("terminal-new")).click();
+        XtermPage term = new XtermPage(browser);
+        wait.until(x -> term.status().startsWith("terminal t-"));
+        wait.until(x -> !term.screen().isBlank()); // the shell's prompt
+
+        term.type("echo $((6*7)); id -un\n");
+        term.awaitRow("42");
+        term.awaitRow("oqto_" + alice);
+
+        // stty size is the shell's view of the pseudo-terminal: it matches xterm.js's rows and columns, and changes
+        // with the window.
+        term.type("echo size-$(stty size | tr ' ' x)\n");
+        java.util.regex.Matcher before = term.awaitRow("size-(\\d+)x(\\d+)");
+        assertEquals(term.rows().size(), Integer.parseInt(before.group(1)), "rows as xterm.js draws them");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(900, 600));
+        try {
+            wait.until(x -> term.rows().size() < Integer.parseInt(before.group(1)));
+            int rows = term.rows().size();
+            term.type("clear; echo size-$(stty size | tr ' ' x)\n");
+            java.util.regex.Matcher after = term.awaitRow("size-" + rows + "x(\\d+)");
+            assertTrue(
+                    Integer.parseInt(after.group(1)) < Integer.parseInt(before.group(2)),
+                    "fewer columns: " + after.group() + " after " + before.group());
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
+
+        // Ctrl-C interrupts the foreground program.
+        term.type("sleep 600\n");
+        wait.until(x -> running(alice, "sleep 600"));
+        term.type(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "c"));
+        wait.until(x -> !running(alice, "sleep 600"));
+        term.type("echo after-$((1+1))\n");
+        term.awaitRow("after-2");
+
+        // Full-screen programs: vi writes a file, top draws and quits.
+        term.type("vi vi-note.txt\n");
+        term.await("\"vi-note.txt\""); // vi's status line
+        term.type("ihello from vi", org.openqa.selenium.Keys.ESCAPE, ":wq\n");
+        term.type("clear; cat -n vi-note.txt\n");
+        term.awaitRow("\\s*1\\s+hello from vi"); // numbered: the file's line, not vi's screen
+        term.type("top\n");
+        term.await("load average");
+        term.type("q");
+        term.type("clear; echo after-top-$((2+3))\n");
+        term.awaitRow("after-top-5");
+        HeadlessChromium.screenshot(browser, "terminal");
+    }
+
+    @Test
+    @Order(15)
+    void aTerminalTabReconnectsToTheSameShellAfterANetworkDropAndEndsIt() throws Exception {
+        String id = (String) ((JavascriptExecutor) browser).executeScript("return location.hash.slice(1);");
+        assertTrue(id.startsWith("t-"), id);
+        XtermPage term = new XtermPage(browser);
+        try (TcpRelay relay = new TcpRelay(d.port)) {
+            browser.get("http://127.0.0.1:" + relay.port() + "/terminal.html#" + id);
+            wait.until(x -> term.status().equals("terminal " + id));
+            term.type("clear; echo shell-$$\n");
+            String shell = term.awaitRow("shell-(\\d+)").group(1);
+            relay.cut();
+            wait.until(x -> term.status().startsWith("connection lost; reconnecting"));
+            wait.until(x -> term.status().equals("terminal " + id));
+            term.awaitRow("shell-" + shell); // the recent output, shown again
+            term.type("echo again-$$\n");
+            term.awaitRow("again-" + shell);
+            // The replayed output held vi's and top's queries (cursor position, colours): they are not answered
+            // again into the shell.
+            assertFalse(term.screen().contains("command not found"), term.screen());
+        }
+        browser.get(d.api.url("/terminal.html#" + id));
+        wait.until(x -> term.status().equals("terminal " + id));
+        HttpResponse<String> listed = d.send("GET", "/api/v1/users/" + alice + "/terminals", null, d.adminToken);
+        long pid = Long.parseLong(listed.body().replaceAll("(?s).*\"id\":\"" + id + "\"[^}]*\"pid\":(\\d+).*", "$1"));
+        List<ProcessHandle> tree = Stream.concat(
+                        ProcessHandle.of(pid).stream(),
+                        ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants))
+                .toList();
+        assertTrue(tree.size() >= 2, "the terminal's program and its shell: " + listed.body());
+        visible(By.id("terminal-end")).click();
+        wait.until(x -> term.status().equals("no terminal open"));
+        wait.until(x -> tree.stream().noneMatch(ProcessHandle::isAlive));
+        assertEquals(
+                "[]",
+                d.send("GET", "/api/v1/users/" + alice + "/terminals", null, d.adminToken)
+                        .body());
+    }
+
+    private static boolean running(String user, String command) {
+        try {
+            return Commands.run(List.of("pgrep", "-u", "oqto_" + user, "-f", command), Duration.ofSeconds(10))
+                            .exit()
+                    == 0;
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 

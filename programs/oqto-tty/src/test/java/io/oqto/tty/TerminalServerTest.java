@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oqto.testing.tty.StalledWriter;
 import io.oqto.testing.tty.TtyClient;
 import java.io.File;
 import java.io.IOException;
@@ -210,19 +211,33 @@ class TerminalServerTest {
             raw.connect(UnixDomainSocketAddress.of(socket));
             String upgrade = TtyClient.UPGRADE_REQUEST;
             raw.write(ByteBuffer.wrap(upgrade.getBytes(StandardCharsets.US_ASCII)));
-            raw.write(maskedBinary("{\"columns\":80,\"rows\":24}".getBytes(StandardCharsets.US_ASCII)));
-            raw.write(maskedBinary(
+            raw.write(TtyClient.maskedBinary("{\"columns\":80,\"rows\":24}".getBytes(StandardCharsets.US_ASCII)));
+            raw.write(TtyClient.maskedBinary(
                     "0yes 0123456789012345678901234567890123456789\r".getBytes(StandardCharsets.US_ASCII)));
-            // Never read: the socket's buffers fill, then the server's writes block, then the terminal's.
+            // Never read: the socket's buffers fill, then the server's writes block, then the terminal's, then yes's.
             long before = rssKiB(pid);
-            Thread.sleep(3000);
-            long mid = rssKiB(pid);
-            Thread.sleep(3000);
+            ProcessHandle yes = awaitDescendant(servers.get(0), "yes");
+            long written = StalledWriter.awaitStalled(yes.pid(), Duration.ofSeconds(2), Duration.ofSeconds(60));
             long after = rssKiB(pid);
+            assertTrue(written < 16 << 20, "yes is held up after " + written + " bytes");
             assertTrue(
-                    after - mid < 8 * 1024,
-                    "no growth while nobody reads: " + before + " → " + mid + " → " + after + " KiB");
+                    after - before < 32 * 1024,
+                    "the program holds no more than its buffers: " + before + " → " + after + " KiB");
         }
+    }
+
+    private static ProcessHandle awaitDescendant(Process parent, String command) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            var found = parent.descendants()
+                    .filter(h -> h.info().command().orElse("").endsWith("/" + command))
+                    .findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + command + " under " + parent.pid());
     }
 
     @Test
@@ -262,15 +277,6 @@ class TerminalServerTest {
     }
 
     /** A client frame: FIN + binary, masked (with a zero mask, which RFC 6455 allows). */
-    private static ByteBuffer maskedBinary(byte[] payload) {
-        ByteBuffer b = ByteBuffer.allocate(payload.length + 8);
-        b.put((byte) 0x82);
-        b.put((byte) (0x80 | payload.length));
-        b.putInt(0);
-        b.put(payload);
-        return b.flip();
-    }
-
     private static long rssKiB(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {

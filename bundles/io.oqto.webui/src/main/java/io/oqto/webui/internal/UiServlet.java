@@ -54,8 +54,8 @@ public final class UiServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        SecurityHeaders.apply(response);
         String path = request.getRequestURI().substring(request.getContextPath().length());
+        SecurityHeaders.apply(response, path);
         URL file = resource(path);
         String type = file == null ? null : TYPES.get(extension(file.getPath()));
         if (file == null || type == null) {

@@ -43,6 +43,19 @@ public final class TtyClient extends WebSocketClient {
             "",
             "");
 
+    /** A client's binary frame for a payload under 126 bytes, masked with a zero key (tests that write raw bytes). */
+    public static ByteBuffer maskedBinary(byte[] payload) {
+        if (payload.length >= 126) {
+            throw new IllegalArgumentException("a short frame holds at most 125 bytes, not " + payload.length);
+        }
+        ByteBuffer b = ByteBuffer.allocate(payload.length + 6);
+        b.put((byte) 0x82);
+        b.put((byte) (0x80 | payload.length));
+        b.putInt(0);
+        b.put(payload);
+        return b.flip();
+    }
+
     /** Where output goes instead of being kept (benchmarks of large outputs); null: kept. */
     private volatile java.util.function.@org.jspecify.annotations.Nullable Consumer<ByteBuffer> sink;
 

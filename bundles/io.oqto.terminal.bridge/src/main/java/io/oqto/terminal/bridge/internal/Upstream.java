@@ -33,6 +33,10 @@ final class Upstream extends WebSocketClient {
     private final Set<Session> viewers = new CopyOnWriteArraySet<>();
     private final ArrayDeque<byte[]> scrollback = new ArrayDeque<>();
     private int scrollbackBytes;
+    /** The program's last title ({@code '1'}) and preferences ({@code '2'}) messages, for tabs that attach later. */
+    private byte @Nullable [] title;
+
+    private byte @Nullable [] preferences;
     private final Consumer<Upstream> ended;
     private volatile boolean started;
 
@@ -48,11 +52,21 @@ final class Upstream extends WebSocketClient {
         return connectBlocking(10, TimeUnit.SECONDS);
     }
 
-    /** A tab attaches: it sees the recent output first, then everything new. */
+    /**
+     * A tab attaches: it sees the recent output first, then the title and preferences, then everything new. The
+     * preferences end the replay, as they end a new terminal's opening messages: a browser must not answer the
+     * terminal queries (cursor position, colours) that the replayed output holds — they were answered when they were
+     * new — and knows from the preferences that what follows is live.
+     */
     void attach(Session viewer) throws IOException {
         synchronized (scrollback) {
             for (byte[] b : scrollback) {
                 viewer.getBasicRemote().sendBinary(ByteBuffer.wrap(b));
+            }
+            for (byte[] b : new byte[][] {title, preferences}) {
+                if (b != null) {
+                    viewer.getBasicRemote().sendBinary(ByteBuffer.wrap(b));
+                }
             }
             viewers.add(viewer);
         }
@@ -106,7 +120,11 @@ final class Upstream extends WebSocketClient {
         byte[] b = new byte[bytes.remaining()];
         bytes.get(b);
         synchronized (scrollback) {
-            if (b.length > 0 && b[0] == '0') {
+            if (b.length > 0 && b[0] == '1') {
+                title = b;
+            } else if (b.length > 0 && b[0] == '2') {
+                preferences = b;
+            } else if (b.length > 0 && b[0] == '0') {
                 scrollback.addLast(b);
                 scrollbackBytes += b.length;
                 while (scrollbackBytes > SCROLLBACK && scrollback.size() > 1) {
