@@ -41,13 +41,14 @@ class BrowserAuthSystemIT {
     private String bob;
     private String cookie;
     private String csrf;
+    private String aliceToken;
 
     @BeforeAll
     void start() throws Exception {
         d = new MultiUserDeployment(List.of("[auth]", "login_attempts = 3"));
         alice = "u" + d.tag;
         bob = "v" + d.tag;
-        d.provision(alice);
+        aliceToken = d.provision(alice);
         d.provision(bob);
     }
 
@@ -313,5 +314,62 @@ class BrowserAuthSystemIT {
         assertTrue(weak.waitFor(3, java.util.concurrent.TimeUnit.MINUTES));
         assertTrue(refused.contains("refused: a password needs at least 8 characters"), refused);
         assertEquals(200, login(carol, "set by the operator", Map.of()).statusCode(), "unchanged");
+    }
+
+    @Test
+    @Order(8)
+    void aUserMakesNamedTokensAnExpiredOneIsRefusedAsSuchAndAnOperatorRevokesALeakedOne() throws Exception {
+        HttpResponse<String> made = d.send("POST", "/api/v1/users/me/tokens", "{\"name\":\"laptop\"}", aliceToken);
+        assertEquals(201, made.statusCode(), made.body());
+        JsonNode laptop = JSON.readTree(made.body());
+        String laptopSecret = laptop.path("secret").asText();
+        assertTrue(laptopSecret.startsWith("oqto_" + laptop.path("id").asText() + "_"), made.body());
+        assertEquals("user", laptop.path("role").asText());
+
+        HttpResponse<String> listed = d.send("GET", "/api/v1/users/me/tokens", null, laptopSecret);
+        assertEquals(200, listed.statusCode(), listed.body());
+        JsonNode mine = JSON.readTree(listed.body());
+        assertEquals(2, mine.size(), "the first token and the laptop's: " + listed.body());
+        assertEquals("laptop", mine.get(1).path("name").asText());
+        assertFalse(mine.get(1).path("last_used_at").isNull(), "used just now: " + listed.body());
+        assertFalse(listed.body().contains(laptopSecret.substring(18)), "no secret in a list");
+
+        String soon = java.time.Instant.now().plusSeconds(3).toString();
+        HttpResponse<String> shortLived = d.send(
+                "POST", "/api/v1/users/me/tokens", "{\"name\":\"short\",\"expires_at\":\"" + soon + "\"}", aliceToken);
+        assertEquals(201, shortLived.statusCode(), shortLived.body());
+        String shortSecret = JSON.readTree(shortLived.body()).path("secret").asText();
+        assertEquals(200, d.send("GET", "/api/v1/me", null, shortSecret).statusCode());
+        Commands.waitFor("the short token to expire", Duration.ofSeconds(30), () -> {
+            try {
+                HttpResponse<String> r = d.send("GET", "/api/v1/me", null, shortSecret);
+                return r.statusCode() == 401 && code(r).equals("token_expired");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+
+        String laptopId = laptop.path("id").asText();
+        Commands.Result listedByOperator = d.shell("oqto:token-list " + alice);
+        assertTrue(listedByOperator.output().contains(laptopId), listedByOperator.output());
+        assertTrue(listedByOperator.output().contains("(expired)"), listedByOperator.output());
+        assertFalse(listedByOperator.output().contains(laptopSecret.substring(18)), "never a secret");
+        Commands.Result revoked = d.shell("oqto:token-revoke " + laptopId);
+        assertTrue(
+                revoked.output().contains("revoked token " + laptopId + " of " + alice + " (laptop)"),
+                revoked.output());
+        HttpResponse<String> leaked = d.send("GET", "/api/v1/me", null, laptopSecret);
+        assertEquals(401, leaked.statusCode());
+        assertEquals("invalid_token", code(leaked));
+        assertEquals(200, d.send("GET", "/api/v1/me", null, aliceToken).statusCode(), "her other token works");
+
+        String shortId = JSON.readTree(shortLived.body()).path("id").asText();
+        assertEquals(
+                204,
+                d.send("DELETE", "/api/v1/users/me/tokens/" + shortId, null, aliceToken)
+                        .statusCode());
+        HttpResponse<String> again = d.send("DELETE", "/api/v1/users/me/tokens/" + shortId, null, aliceToken);
+        assertEquals(404, again.statusCode());
+        assertEquals("token_not_found", code(again));
     }
 }

@@ -1,6 +1,6 @@
 /** Bearer API tokens, browser sessions and passwords, and the callers they identify. */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 @NullMarked
 package io.oqto.api.auth;
 

@@ -5,13 +5,17 @@ import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Passwords;
 import io.oqto.api.auth.Role;
+import io.oqto.api.auth.TokenInfo;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.unix.Home;
 import io.oqto.api.unix.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -78,6 +82,28 @@ public final class TokenServiceComponent implements TokenService {
     @Override
     public IssuedToken issue(String user, Role role) {
         return store.issue(user, role);
+    }
+
+    @Override
+    public IssuedToken issue(String user, Role role, String name, @Nullable Instant expiresAt) {
+        return store.issue(user, role, name, expiresAt);
+    }
+
+    @Override
+    public boolean isExpired(String bearerToken) {
+        return store.isExpired(bearerToken);
+    }
+
+    @Override
+    public List<TokenInfo> list(@Nullable String user) {
+        return store.list(user);
+    }
+
+    @Override
+    public Optional<TokenInfo> revoke(String id) {
+        Optional<TokenInfo> revoked = store.revoke(id);
+        revoked.ifPresent(t -> LOG.info("revoked token {} of {}", t.id(), t.user()));
+        return revoked;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.oqto.auth.internal;
 import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
+import io.oqto.api.auth.TokenInfo;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.unix.PrivateFiles;
 import java.io.IOException;
@@ -12,30 +13,47 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tokens look like {@code oqto_<12 hex id>_<43 base64url chars>}. The file (mode 0600) holds the SHA-256
  * of each full token, never the token; a leaked file does not grant access. Lookups are by id, then a
- * constant-time hash comparison.
+ * constant-time hash comparison. A token may have a name and an expiry; its last use is recorded to the minute (the
+ * file is not rewritten on every request).
  */
 final class TokenStore implements TokenService {
 
     static final Pattern TOKEN = Pattern.compile("oqto_([0-9a-f]{12})_([A-Za-z0-9_-]{43})");
+    static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._-]{0,63}");
+    /** How stale a token's last-used time may be: the file is rewritten at most this often per token. */
+    static final long LAST_USED_RESOLUTION_SECONDS = 60;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path file;
+    private final Clock clock;
     private final Map<String, StoredToken> tokens = new LinkedHashMap<>();
 
     TokenStore(Path file) throws IOException {
+        this(file, Clock.systemUTC());
+    }
+
+    TokenStore(Path file, Clock clock) throws IOException {
         this.file = file;
+        this.clock = clock;
         for (StoredToken t : PrivateFiles.readEntries(file, "token", StoredToken::parse)) {
             tokens.put(t.id(), t);
         }
@@ -43,25 +61,64 @@ final class TokenStore implements TokenService {
 
     @Override
     public synchronized Optional<Caller> authenticate(String bearerToken) {
-        if (bearerToken == null) {
+        StoredToken t = find(bearerToken);
+        long now = clock.instant().getEpochSecond();
+        if (t == null || t.expiredAt(now)) {
             return Optional.empty();
+        }
+        if (now - t.lastUsed() >= LAST_USED_RESOLUTION_SECONDS) {
+            tokens.put(t.id(), t.usedAt(now));
+            try {
+                save();
+            } catch (IOException e) {
+                // The request is still the token's: only its last-used time is not kept this time.
+                LOG.warn("cannot record the use of token {} in {}: {}", t.id(), file, e.toString());
+            }
+        }
+        return Optional.of(new Caller(t.user(), t.role(), t.id()));
+    }
+
+    @Override
+    public synchronized boolean isExpired(String bearerToken) {
+        StoredToken t = find(bearerToken);
+        return t != null && t.expiredAt(clock.instant().getEpochSecond());
+    }
+
+    /** The stored token whose secret {@code bearerToken} is; null for a malformed or unknown one. */
+    private @Nullable StoredToken find(@Nullable String bearerToken) {
+        if (bearerToken == null) {
+            return null;
         }
         Matcher m = TOKEN.matcher(bearerToken);
         if (!m.matches()) {
-            return Optional.empty();
+            return null;
         }
         StoredToken t = tokens.get(m.group(1));
         if (t == null
                 || !MessageDigest.isEqual(
                         t.sha256().getBytes(StandardCharsets.US_ASCII),
                         sha256(bearerToken).getBytes(StandardCharsets.US_ASCII))) {
-            return Optional.empty();
+            return null;
         }
-        return Optional.of(new Caller(t.user(), t.role(), t.id()));
+        return t;
     }
 
     @Override
-    public synchronized IssuedToken issue(String user, Role role) {
+    public IssuedToken issue(String user, Role role) {
+        return issue(user, role, "", null);
+    }
+
+    @Override
+    public synchronized IssuedToken issue(String user, Role role, String name, @Nullable Instant expiresAt) {
+        if (!name.isEmpty() && !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "a token's name is 1 to 64 letters, digits, spaces, dots, dashes or underscores, not starting"
+                            + " with a space");
+        }
+        Instant now = clock.instant();
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw new IllegalArgumentException("the expiry " + expiresAt + " has passed");
+        }
         byte[] idBytes = new byte[6];
         byte[] secretBytes = new byte[32];
         RANDOM.nextBytes(idBytes);
@@ -70,7 +127,16 @@ final class TokenStore implements TokenService {
         String token =
                 "oqto_" + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         tokens.put(
-                id, new StoredToken(id, role, user, sha256(token), Instant.now().getEpochSecond()));
+                id,
+                new StoredToken(
+                        id,
+                        role,
+                        user,
+                        sha256(token),
+                        now.getEpochSecond(),
+                        expiresAt == null ? StoredToken.NEVER : expiresAt.getEpochSecond(),
+                        StoredToken.NEVER,
+                        name));
         try {
             save();
         } catch (IOException e) {
@@ -78,6 +144,29 @@ final class TokenStore implements TokenService {
             throw new UncheckedIOException("cannot store token in " + file, e);
         }
         return new IssuedToken(id, user, role, token);
+    }
+
+    @Override
+    public synchronized List<TokenInfo> list(@Nullable String user) {
+        return tokens.values().stream()
+                .filter(t -> user == null || t.user().equals(user))
+                .map(StoredToken::info)
+                .toList();
+    }
+
+    @Override
+    public synchronized Optional<TokenInfo> revoke(String id) {
+        StoredToken t = tokens.remove(id);
+        if (t == null) {
+            return Optional.empty();
+        }
+        try {
+            save();
+        } catch (IOException e) {
+            tokens.put(id, t);
+            throw new UncheckedIOException("cannot store tokens in " + file, e);
+        }
+        return Optional.of(t.info());
     }
 
     @Override

@@ -2,16 +2,22 @@ package io.oqto.auth.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
+import io.oqto.api.auth.TokenInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +87,8 @@ class TokenStoreTest {
     void aCorruptTokenFileIsAnErrorNamingTheLine() throws IOException {
         Files.writeString(dir.resolve("tokens"), "abc admin alice deadbeef 1\nbroken line\n");
         IOException e = assertThrows(IOException.class, () -> new TokenStore(dir.resolve("tokens")));
-        assertEquals(dir.resolve("tokens") + ":2: unreadable token entry: expected 5 fields, got 2", e.getMessage());
+        assertEquals(
+                dir.resolve("tokens") + ":2: unreadable token entry: expected 8 fields (or 5), got 2", e.getMessage());
     }
 
     @Test
@@ -97,5 +104,131 @@ class TokenStoreTest {
         io.oqto.api.unix.PrivateFiles.write(f, "secret\n");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
         assertEquals("secret\n", Files.readString(f));
+    }
+
+    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
+
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @Test
+    void aNamedTokenThatExpiresIsRefusedAsExpiredFromItsExpiryOn() throws IOException {
+        TokenStore store = new TokenStore(dir.resolve("tokens"), clock);
+        IssuedToken t = store.issue("alice", Role.USER, "ci deploys", Instant.parse("2026-12-03T10:00:00Z"));
+        assertEquals("alice", store.authenticate(t.secret()).orElseThrow().user());
+        assertFalse(store.isExpired(t.secret()));
+        now = Instant.parse("2026-12-03T10:00:00Z");
+        assertEquals(Optional.empty(), store.authenticate(t.secret()));
+        assertTrue(store.isExpired(t.secret()), "expired, not unknown");
+        assertFalse(store.isExpired("oqto_000000000000_" + "A".repeat(43)), "an unknown token is not expired");
+        TokenInfo info = store.list("alice").get(0);
+        assertEquals("ci deploys", info.name());
+        assertTrue(info.expiredAt(now));
+        assertTrue(new TokenStore(dir.resolve("tokens"), clock).isExpired(t.secret()), "the expiry is stored");
+    }
+
+    @Test
+    void lastUseIsRecordedToTheMinuteAndKept() throws IOException {
+        TokenStore store = new TokenStore(dir.resolve("tokens"), clock);
+        IssuedToken t = store.issue("alice", Role.USER, "laptop", null);
+        assertNull(store.list("alice").get(0).lastUsedAt(), "never used");
+        store.authenticate(t.secret());
+        assertEquals(now, store.list("alice").get(0).lastUsedAt());
+        Instant first = now;
+        now = now.plusSeconds(59);
+        store.authenticate(t.secret());
+        assertEquals(first, store.list("alice").get(0).lastUsedAt(), "not rewritten within the minute");
+        now = now.plusSeconds(1);
+        store.authenticate(t.secret());
+        assertEquals(now, store.list("alice").get(0).lastUsedAt());
+        assertEquals(
+                now,
+                new TokenStore(dir.resolve("tokens"), clock)
+                        .list("alice")
+                        .get(0)
+                        .lastUsedAt());
+    }
+
+    @Test
+    void oneTokenIsRevokedAndTheUsersOthersKeepWorking() throws IOException {
+        TokenStore store = new TokenStore(dir.resolve("tokens"), clock);
+        IssuedToken leaked = store.issue("alice", Role.USER, "leaked", null);
+        IssuedToken kept = store.issue("alice", Role.USER, "kept", null);
+        IssuedToken bobs = store.issue("bob", Role.USER, "bobs", null);
+        assertEquals(
+                List.of("leaked", "kept", "bobs"),
+                store.list(null).stream().map(TokenInfo::name).toList(),
+                "oldest first");
+        assertEquals(
+                List.of("kept"),
+                store.list("alice").stream()
+                        .filter(i -> i.id().equals(kept.id()))
+                        .map(TokenInfo::name)
+                        .toList());
+        assertEquals("leaked", store.revoke(leaked.id()).orElseThrow().name());
+        assertEquals(Optional.empty(), store.authenticate(leaked.secret()));
+        assertEquals("alice", store.authenticate(kept.secret()).orElseThrow().user());
+        assertEquals("bob", store.authenticate(bobs.secret()).orElseThrow().user());
+        assertEquals(Optional.empty(), store.revoke(leaked.id()), "gone already");
+        assertEquals(
+                Optional.empty(),
+                new TokenStore(dir.resolve("tokens"), clock).authenticate(leaked.secret()),
+                "the revocation is stored");
+    }
+
+    @Test
+    void badNamesAndPastExpiriesAreRefusedAndNothingIsIssued() throws IOException {
+        TokenStore store = new TokenStore(dir.resolve("tokens"), clock);
+        for (String bad : List.of(" leading space", "new\nline", "x".repeat(65), "quote\"", "tab\there")) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> store.issue("alice", Role.USER, bad, null));
+            assertEquals(
+                    "a token's name is 1 to 64 letters, digits, spaces, dots, dashes or underscores, not starting"
+                            + " with a space",
+                    e.getMessage(),
+                    bad);
+        }
+        assertEquals(
+                "the expiry 2026-12-02T10:00:00Z has passed",
+                assertThrows(IllegalArgumentException.class, () -> store.issue("alice", Role.USER, "late", now))
+                        .getMessage());
+        assertEquals(List.of(), store.list(null));
+        IssuedToken unicode = store.issue("alice", Role.USER, "Grüße-laptop 2.0", null);
+        assertEquals(
+                "Grüße-laptop 2.0",
+                new TokenStore(dir.resolve("tokens"), clock)
+                        .list("alice")
+                        .get(0)
+                        .name(),
+                "any letters, kept exactly: " + unicode.id());
+    }
+
+    @Test
+    void tokensStoredBeforeTheyHadNamesStillWork() throws IOException {
+        TokenStore old = new TokenStore(dir.resolve("tokens"), clock);
+        IssuedToken t = old.issue("alice", Role.ADMIN);
+        String line = Files.readString(dir.resolve("tokens")).strip();
+        String[] f = line.split(" ", -1);
+        Files.writeString(dir.resolve("tokens"), String.join(" ", f[0], f[1], f[2], f[3], f[4]) + "\n");
+        TokenStore store = new TokenStore(dir.resolve("tokens"), clock);
+        assertEquals(Role.ADMIN, store.authenticate(t.secret()).orElseThrow().role());
+        TokenInfo info = store.list("alice").get(0);
+        assertEquals("", info.name());
+        assertNull(info.expiresAt());
+        assertEquals(8, Files.readString(dir.resolve("tokens")).strip().split(" ", -1).length, "rewritten in full");
     }
 }

@@ -63,9 +63,14 @@ final class AuthFilter implements ContainerRequestFilter {
                 abort(request, "unauthenticated", "send Authorization: Bearer <token>");
                 return;
             }
-            Caller caller = tokens.authenticate(header.substring(7).trim()).orElse(null);
+            String token = header.substring(7).trim();
+            Caller caller = tokens.authenticate(token).orElse(null);
             if (caller == null) {
-                abort(request, "invalid_token", "the bearer token is unknown or malformed");
+                if (tokens.isExpired(token)) {
+                    abort(request, "token_expired", "the bearer token has expired: make a new one");
+                } else {
+                    abort(request, "invalid_token", "the bearer token is unknown or malformed");
+                }
                 return;
             }
             request.setSecurityContext(new CallerContext(caller, secure, "Bearer"));

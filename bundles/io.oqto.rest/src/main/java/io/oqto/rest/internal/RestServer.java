@@ -84,6 +84,7 @@ public final class RestServer {
                     new SessionsResource(runners, streams, bodies),
                     new ModelsResource(runners),
                     new TerminalsResource(runners, bodies),
+                    new TokensResource(tokens, bodies, Clock.systemUTC()),
                     new HistoryResource(runners, bodies),
                     new MemoriesResource(runners, bodies),
                     auth,

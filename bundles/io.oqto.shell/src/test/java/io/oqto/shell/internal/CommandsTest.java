@@ -1,12 +1,14 @@
 package io.oqto.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
+import io.oqto.api.auth.TokenInfo;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.runner.ErrorCode;
 import io.oqto.api.runner.PingResult;
@@ -33,6 +35,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,7 @@ import java.util.function.Consumer;
 import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.support.CommandException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -375,33 +379,75 @@ class CommandsTest {
                 out.toString(StandardCharsets.UTF_8).strip());
     }
 
+    /** Tokens in memory, as the shell commands see the token service. */
+    private static final class FakeTokens implements TokenService {
+        final List<TokenInfo> tokens = new ArrayList<>();
+
+        @Override
+        public Optional<Caller> authenticate(String bearerToken) {
+            return Optional.empty();
+        }
+
+        @Override
+        public IssuedToken issue(String user, Role role) {
+            throw new AssertionError("the commands issue named tokens");
+        }
+
+        @Override
+        public IssuedToken issue(String user, Role role, String name, @Nullable Instant expiresAt) {
+            String id = "id" + tokens.size();
+            tokens.add(new TokenInfo(id, user, role, name, Instant.parse("2026-12-01T10:00:00Z"), expiresAt, null));
+            return new IssuedToken(id, user, role, "oqto_secret" + id);
+        }
+
+        @Override
+        public List<TokenInfo> list(@Nullable String user) {
+            return tokens.stream()
+                    .filter(t -> user == null || t.user().equals(user))
+                    .toList();
+        }
+
+        @Override
+        public Optional<TokenInfo> revoke(String id) {
+            Optional<TokenInfo> t =
+                    tokens.stream().filter(i -> i.id().equals(id)).findFirst();
+            t.ifPresent(tokens::remove);
+            return t;
+        }
+
+        @Override
+        public int revokeAll(String user) {
+            throw new AssertionError("the token commands revoke one at a time");
+        }
+    }
+
     @Test
     void tokenCreatePrintsTheTokenOnceAndChecksItsInput() throws Exception {
-        List<String> issued = new ArrayList<>();
+        FakeTokens tokens = new FakeTokens();
         TokenCreateCommand c = new TokenCreateCommand();
-        c.tokens = new TokenService() {
-            @Override
-            public Optional<Caller> authenticate(String bearerToken) {
-                return Optional.empty();
-            }
-
-            @Override
-            public IssuedToken issue(String user, Role role) {
-                issued.add(user + "/" + role);
-                return new IssuedToken("id", user, role, "oqto_secret");
-            }
-
-            @Override
-            public int revokeAll(String user) {
-                throw new AssertionError("token-create revokes nothing");
-            }
-        };
+        c.tokens = tokens;
         c.user = "alice";
         c.role = "admin";
+        c.name = "ci deploys";
+        c.expires = "2027-01-31T12:00:00Z";
         c.execute();
-        assertEquals("oqto_secret", out.toString(StandardCharsets.UTF_8).strip());
-        assertEquals(List.of("alice/ADMIN"), issued);
+        assertEquals("oqto_secretid0", out.toString(StandardCharsets.UTF_8).strip());
+        assertEquals(
+                List.of(new TokenInfo(
+                        "id0",
+                        "alice",
+                        Role.ADMIN,
+                        "ci deploys",
+                        Instant.parse("2026-12-01T10:00:00Z"),
+                        Instant.parse("2027-01-31T12:00:00Z"),
+                        null)),
+                tokens.tokens);
 
+        c.expires = "next week";
+        assertEquals(
+                "--expires takes a UTC time like 2027-01-31T12:00:00Z, not next week",
+                assertThrows(CommandException.class, c::execute).getMessage());
+        c.expires = null;
         c.role = "root";
         assertEquals(
                 "--role must be user or admin, not root",
@@ -411,6 +457,41 @@ class CommandsTest {
         assertEquals(
                 "not a platform user name: ../etc",
                 assertThrows(CommandException.class, c::execute).getMessage());
-        assertEquals(1, issued.size(), "nothing issued for rejected input");
+        assertEquals(1, tokens.tokens.size(), "nothing issued for rejected input");
+    }
+
+    @Test
+    void tokenListShowsEachTokenWithoutItsSecretAndTokenRevokeEndsOne() throws Exception {
+        FakeTokens tokens = new FakeTokens();
+        tokens.issue("alice", Role.USER, "laptop", null);
+        tokens.issue("bob", Role.USER, "", Instant.parse("2020-01-01T00:00:00Z"));
+        TokenListCommand list = new TokenListCommand();
+        list.tokens = tokens;
+        list.execute();
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertTrue(
+                table.matches(
+                        "(?s).*id0 +\\| alice +\\| user +\\| laptop +\\| 2026-12-01T10:00:00Z +\\| never +\\| never.*"),
+                table);
+        assertTrue(table.contains("2020-01-01T00:00:00Z (expired)"), table);
+        assertFalse(table.contains("oqto_secret"), "never a secret");
+
+        out.reset();
+        list.user = "bob";
+        list.execute();
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("alice"), "only bob's");
+
+        TokenRevokeCommand revoke = new TokenRevokeCommand();
+        revoke.tokens = tokens;
+        revoke.id = "id0";
+        out.reset();
+        revoke.execute();
+        assertEquals(
+                "revoked token id0 of alice (laptop)",
+                out.toString(StandardCharsets.UTF_8).strip());
+        assertEquals(List.of("id1"), tokens.tokens.stream().map(TokenInfo::id).toList());
+        assertEquals(
+                "no token id0",
+                assertThrows(CommandException.class, revoke::execute).getMessage());
     }
 }

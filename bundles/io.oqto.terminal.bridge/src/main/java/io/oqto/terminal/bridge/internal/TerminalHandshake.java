@@ -31,10 +31,16 @@ public final class TerminalHandshake extends ServerEndpointConfig.Configurator {
         }
         String bearer = header(request, "Authorization");
         if (bearer != null) {
-            Caller caller = bearer.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? bridge.tokens().authenticate(bearer.substring(7).trim()).orElse(null)
-                    : null;
-            put(props, caller, "invalid_token: the bearer token is unknown or malformed");
+            String token = bearer.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? bearer.substring(7).trim()
+                    : "";
+            Caller caller = bridge.tokens().authenticate(token).orElse(null);
+            put(
+                    props,
+                    caller,
+                    bridge.tokens().isExpired(token)
+                            ? "token_expired: the bearer token has expired: make a new one"
+                            : "invalid_token: the bearer token is unknown or malformed");
             return;
         }
         String cookie = cookie(header(request, "Cookie"));
