@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
  * Signing in from a browser, over real HTTP against the multi-user control plane: passwords set by an admin and
@@ -43,9 +45,41 @@ class BrowserAuthSystemIT {
     private String csrf;
     private String aliceToken;
 
+    /** A stand-in for systemd-journald's native socket: the control plane (user oqto) sends its audit lines here. */
+    private Path journalDir;
+
+    private AFUNIXDatagramSocket journal;
+
+    /** What the journal stand-in received, read as it comes (journald never lets its queue fill either). */
+    private final List<String> journalEntries = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @BeforeAll
     void start() throws Exception {
-        d = new MultiUserDeployment(List.of("[auth]", "login_attempts = 3"));
+        journalDir = Files.createTempDirectory(Path.of("/tmp"), "oqto-journal-");
+        Files.setPosixFilePermissions(journalDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path journalSocket = journalDir.resolve("socket");
+        journal = AFUNIXDatagramSocket.newInstance();
+        journal.bind(AFUNIXSocketAddress.of(journalSocket));
+        Files.setPosixFilePermissions(journalSocket, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Thread reader = new Thread(
+                () -> {
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[65536], 65536);
+                    try {
+                        while (true) {
+                            p.setLength(65536); // a receive shortens it to what came
+                            journal.receive(p);
+                            journalEntries.add(
+                                    new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    } catch (java.io.IOException closed) {
+                        // the test is over
+                    }
+                },
+                "journal-stand-in");
+        reader.setDaemon(true);
+        reader.start();
+        d = new MultiUserDeployment(
+                List.of("[auth]", "login_attempts = 3", "[audit]", "journal_socket = \"" + journalSocket + "\""));
         alice = "u" + d.tag;
         bob = "v" + d.tag;
         aliceToken = d.provision(alice);
@@ -54,8 +88,15 @@ class BrowserAuthSystemIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (d != null) {
-            d.close();
+        try {
+            if (d != null) {
+                d.close();
+            }
+        } finally {
+            if (journal != null) {
+                journal.close();
+            }
+            Commands.removeUsersAndTree(List.of(), journalDir);
         }
     }
 
@@ -371,5 +412,121 @@ class BrowserAuthSystemIT {
         HttpResponse<String> again = d.send("DELETE", "/api/v1/users/me/tokens/" + shortId, null, aliceToken);
         assertEquals(404, again.statusCode());
         assertEquals("token_not_found", code(again));
+    }
+
+    @Test
+    @Order(9)
+    void everyChangeWritesExactlyItsAuditLineToAPrivateFileAndTheJournalAndNoInputForgesOne() throws Exception {
+        Path file = d.work.resolve("state/audit.log");
+        int before = Files.readAllLines(file).size();
+
+        // A refused sign-in, with a name built to forge a line and a field.
+        String hostile = "eve\n{\"actor\":\"root\",\"result\":\"ok\"}\",\"role\":\"admin";
+        assertEquals(401, login(hostile, "wrong password", Map.of()).statusCode());
+        JsonNode signIn = onlyNewLine(file, before);
+        assertEquals(hostile, signIn.path("actor").asText(), "the name exactly, inside its own field");
+        assertEquals("anonymous", signIn.path("role").asText());
+        assertEquals("POST /api/v1/auth/login", signIn.path("action").asText());
+        assertEquals("refused", signIn.path("result").asText());
+        assertEquals("401 invalid_credentials", signIn.path("detail").asText());
+        assertEquals("127.0.0.1", signIn.path("source").asText());
+        before++;
+
+        // A change through REST, with the client's request id; a GET writes nothing.
+        assertEquals(
+                200, d.send("GET", "/api/v1/users/me/tokens", null, aliceToken).statusCode());
+        HttpResponse<String> made = d.http.send(
+                HttpRequest.newBuilder(URI.create(d.api.url("/api/v1/users/me/tokens")))
+                        .header("Authorization", "Bearer " + aliceToken)
+                        .header("Content-Type", "application/json")
+                        .header("X-Request-Id", "audit-test-1")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"audited\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, made.statusCode(), made.body());
+        assertEquals("audit-test-1", made.headers().firstValue("X-Request-Id").orElseThrow());
+        JsonNode rest = onlyNewLine(file, before);
+        before++;
+        assertEquals(alice, rest.path("actor").asText());
+        assertEquals("user", rest.path("role").asText());
+        assertEquals("POST /api/v1/users/{user}/tokens", rest.path("action").asText());
+        assertEquals("/api/v1/users/me/tokens", rest.path("target").asText());
+        assertEquals("ok", rest.path("result").asText());
+        assertEquals("201", rest.path("detail").asText());
+        assertEquals("audit-test-1", rest.path("request_id").asText());
+
+        // A console command.
+        String id = JSON.readTree(made.body()).path("id").asText();
+        assertTrue(d.shell("oqto:token-revoke " + id).output().contains("revoked token " + id));
+        JsonNode shell = onlyNewLine(file, before);
+        before++;
+        assertTrue(shell.path("actor").asText().startsWith("operator:"), shell.toString());
+        assertEquals("operator", shell.path("role").asText());
+        assertEquals("shell oqto:token-revoke", shell.path("action").asText());
+        assertEquals(id, shell.path("target").asText());
+        assertEquals("console", shell.path("source").asText());
+
+        // Provisioning: one line per step, under the admin's request, then the request's own line.
+        String dave = d.user("z" + d.tag);
+        String admin = JSON.readTree(
+                        d.send("GET", "/api/v1/me", null, d.adminToken).body())
+                .path("name")
+                .asText();
+        HttpResponse<String> provisioned = d.send(
+                "POST",
+                "/api/v1/admin/users",
+                "{\"name\":\"" + dave + "\",\"email\":\"" + dave + "@example.com\"}",
+                d.adminToken);
+        assertEquals(201, provisioned.statusCode(), provisioned.body());
+        List<String> steps = new java.util.ArrayList<>();
+        JSON.readTree(provisioned.body()).path("steps").forEach(step -> steps.add("provision " + step.asText()));
+        List<JsonNode> lines = newLines(file, before);
+        before += lines.size();
+        assertEquals(steps.size() + 1, lines.size(), lines.toString());
+        String request = lines.get(lines.size() - 1).path("request_id").asText();
+        assertEquals(
+                "POST /api/v1/admin/users",
+                lines.get(lines.size() - 1).path("action").asText());
+        for (int i = 0; i < steps.size(); i++) {
+            JsonNode step = lines.get(i);
+            assertEquals(
+                    List.of(steps.get(i), dave, "ok", admin, request),
+                    List.of(
+                            step.path("action").asText(),
+                            step.path("target").asText(),
+                            step.path("result").asText(),
+                            step.path("actor").asText(),
+                            step.path("request_id").asText()));
+        }
+
+        String all = Files.readString(file);
+        assertFalse(
+                all.contains(JSON.readTree(made.body()).path("secret").asText().substring(18)), "no secret");
+        assertFalse(all.contains("wrong password"), "no password");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        // The journal got the same lines, each an entry of its own.
+        List<String> written = Files.readAllLines(file);
+        for (String line : written.subList(written.size() - (steps.size() + 4), written.size())) {
+            String entry = "MESSAGE=" + line + "\nSYSLOG_IDENTIFIER=oqto-audit\nPRIORITY="
+                    + (line.contains("\"result\":\"ok\"") ? 5 : 4) + "\n";
+            Commands.waitFor(
+                    "the journal entry of " + line, Duration.ofSeconds(10), () -> journalEntries.contains(entry));
+        }
+    }
+
+    private static JsonNode onlyNewLine(Path file, int before) throws Exception {
+        List<JsonNode> lines = newLines(file, before);
+        assertEquals(1, lines.size(), "exactly one line: " + lines);
+        return lines.get(0);
+    }
+
+    private static List<JsonNode> newLines(Path file, int before) throws Exception {
+        List<String> all = Files.readAllLines(file);
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : all.subList(before, all.size())) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
     }
 }

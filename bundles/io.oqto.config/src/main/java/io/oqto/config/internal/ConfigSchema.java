@@ -276,6 +276,16 @@ public final class ConfigSchema {
                         100_000,
                         "failed sign-ins per client address in 15 minutes before a pause"));
         section(
+                "audit",
+                KeySpec.string(
+                        "file",
+                        "the audit log (JSON lines, 0600); by default audit.log in [server] state_dir",
+                        ConfigSchema::absolute),
+                KeySpec.integer("max_size_mb", 1, 10_240, "size at which the audit log is rotated"),
+                KeySpec.integer("keep", 1, 1000, "rotated audit logs kept"),
+                KeySpec.bool("journal", "also send audit lines to the systemd journal, when it runs"),
+                KeySpec.string("journal_socket", "the journal's native socket", ConfigSchema::absolute));
+        section(
                 "terminals",
                 KeySpec.integer(
                         "grace_seconds",

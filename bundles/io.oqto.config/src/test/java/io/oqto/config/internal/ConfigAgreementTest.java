@@ -49,7 +49,8 @@ class ConfigAgreementTest {
             "io.oqto.routing.internal.RunnerRouter",
             "io.oqto.runner.server.internal.RunnerServer",
             "io.oqto.workspace.internal.WorkspaceFiles",
-            "io.oqto.terminal.bridge.internal.TerminalBridge");
+            "io.oqto.terminal.bridge.internal.TerminalBridge",
+            "io.oqto.audit.internal.AuditLogComponent");
 
     /** Keys no component reads, and who does. */
     static final Map<String, String> READ_ELSEWHERE = Map.ofEntries(

@@ -67,8 +67,8 @@ class TomlConfigLoaderTest {
             delimiter = '|',
             value = {
                 "[server]\\nport = 8080\\nprot = 1           | c.toml:3:1: server.prot: unknown key (known in [server]: port, bind, state_dir, tls_cert, tls_key)",
-                "port = 8080                                  | c.toml:1:1: port: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, eavs, history, memory, auth, terminals)",
-                "[sandbox]\\nenabled = true                   | c.toml:1:1: sandbox: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, eavs, history, memory, auth, terminals)",
+                "port = 8080                                  | c.toml:1:1: port: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, eavs, history, memory, auth, audit, terminals)",
+                "[sandbox]\\nenabled = true                   | c.toml:1:1: sandbox: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, eavs, history, memory, auth, audit, terminals)",
                 "[server]\\nport = \"8080\"                   | c.toml:2:1: server.port: must be an integer",
                 "[server]\\nport = 70000                      | c.toml:2:1: server.port: must be between 1 and 65535, got 70000",
                 "[server]\\nport = 0                          | c.toml:2:1: server.port: must be between 1 and 65535, got 0",

@@ -1,5 +1,6 @@
 package io.oqto.provisioning.internal;
 
+import io.oqto.api.audit.AuditEvent;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.PlatformUserNames;
 import io.oqto.api.auth.TokenService;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +80,18 @@ final class Provisioner implements UserProvisioning {
         this.readyTimeout = readyTimeout;
     }
 
+    /** Where each step's audit line goes; nowhere until {@link #auditTo} says. */
+    private volatile Consumer<AuditEvent> audit = e -> {};
+
+    /** Each step from now on writes one audit line to {@code to}. */
+    void auditTo(Consumer<AuditEvent> to) {
+        audit = to;
+    }
+
+    private void audited(String step, String user, String result, String detail) {
+        audit.accept(AuditEvent.now("provision " + step, user, result, detail));
+    }
+
     @Override
     public ProvisionedUser create(NewUser request) {
         check(request);
@@ -126,7 +140,7 @@ final class Provisioner implements UserProvisioning {
                 args.put("comment", "Oqto platform user " + request.name());
                 Map<String, Object> account = helper.call(step, args);
                 accountCreated = Boolean.TRUE.equals(account.get("created"));
-                steps.add(step);
+                done(step);
 
                 step = "record";
                 PlatformUser user = existing.orElseGet(() -> new PlatformUser(
@@ -141,39 +155,46 @@ final class Provisioner implements UserProvisioning {
                     records.put(user);
                     recordCreated = true;
                 }
-                steps.add(step);
+                done(step);
 
                 step = EavsKeys.CONFIG_STEP;
                 if (eavsKeys.perUser()) {
                     eavsKeys.writeConfig(helper, user.name(), user.linuxUser(), user.uid());
-                    steps.add(step);
+                    done(step);
                 }
                 step = MmryConfigStep.STEP;
                 if (mmry.configured()) {
                     mmry.write(helper, user.linuxUser(), user.uid());
-                    steps.add(step);
+                    done(step);
                 }
-                List<String> notInstalled = startServices(user, steps);
+                List<String> notInstalled = startServices(user, this::done);
                 step = EavsKeys.STEP;
                 if (eavsKeys.configured()) {
                     keyIssued = eavsKeys.ensure(user.name());
-                    steps.add(step);
+                    done(step);
                 }
                 step = "issue-token";
                 IssuedToken token = recordCreated ? tokens.issue(user.name(), user.role()) : null;
                 if (token != null) {
-                    steps.add(step);
+                    done(step);
                 }
                 LOG.info("provisioned {} as {} (uid {}): {}", user.name(), linux, user.uid(), steps);
                 return new ProvisionedUser(user, recordCreated, token, List.copyOf(steps), notInstalled);
             } catch (ProvisioningException e) {
+                audited(e.step(), request.name(), "failed", String.valueOf(e.getMessage()));
                 undo(e);
                 throw e;
             } catch (RuntimeException e) {
                 ProvisioningException failed = new ProvisioningException(Kind.FAILED, step, e.getMessage(), e);
+                audited(step, request.name(), "failed", String.valueOf(e.getMessage()));
                 undo(failed);
                 throw failed;
             }
+        }
+
+        private void done(String step) {
+            steps.add(step);
+            audited(step, request.name(), "ok", "");
         }
 
         private void undo(ProvisioningException cause) {
@@ -199,24 +220,26 @@ final class Provisioner implements UserProvisioning {
                     records.remove(request.name());
                     eavsKeys.forget(request.name());
                 }
+                audited("undo", request.name(), "ok", "undid " + steps);
             } catch (RuntimeException e) {
                 cause.addSuppressed(e);
                 LOG.error("undoing the provisioning of {} failed too: {}", request.name(), e.getMessage());
+                audited("undo", request.name(), "failed", String.valueOf(e.getMessage()));
             }
         }
     }
 
     /** Lingering, runtime directory, services, and the runner answering; returns the services not installed. */
-    private List<String> startServices(PlatformUser user, List<String> steps) {
+    private List<String> startServices(PlatformUser user, Consumer<String> done) {
         Map<String, Object> who = Map.of("username", user.linuxUser());
         helper.call("set-linger", Map.of("username", user.linuxUser(), "enabled", true));
-        steps.add("set-linger");
+        done.accept("set-linger");
         helper.call("prepare-runtime", who);
-        steps.add("prepare-runtime");
+        done.accept("prepare-runtime");
         Map<String, Object> started = helper.call("start-services", who);
-        steps.add("start-services");
+        done.accept("start-services");
         waitForRunner(user.name());
-        steps.add("wait-for-runner");
+        done.accept("wait-for-runner");
         Object missing = started.get("not_installed");
         return missing instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
@@ -268,6 +291,7 @@ final class Provisioner implements UserProvisioning {
             PlatformUser disabled = withState(u, PlatformUser.State.DISABLED);
             records.put(disabled);
             LOG.info("disabled {}: tokens revoked, services stopped", name);
+            audited("disable", name, "ok", "tokens revoked, services stopped");
             return disabled;
         }
     }
@@ -277,7 +301,7 @@ final class Provisioner implements UserProvisioning {
         synchronized (lockOf(name)) {
             PlatformUser u = require(name);
             try {
-                startServices(u, new ArrayList<>());
+                startServices(u, step -> audited(step, name, "ok", ""));
                 if (eavsKeys.configured()) {
                     eavsKeys.ensure(name); // its key was revoked on disable: a new one
                 }
@@ -294,6 +318,7 @@ final class Provisioner implements UserProvisioning {
             PlatformUser enabled = withState(u, PlatformUser.State.ACTIVE);
             records.put(enabled);
             LOG.info("enabled {}: services started, runner answering", name);
+            audited("enable", name, "ok", "services started, runner answering");
             return enabled;
         }
     }
@@ -315,6 +340,11 @@ final class Provisioner implements UserProvisioning {
             eavsKeys.forget(name);
             boolean existed = u.isPresent() || Boolean.TRUE.equals(done.get("existed"));
             LOG.info("deleted {} ({}{}): {}", name, linux, keepHome ? ", home kept" : "", done.get("warnings"));
+            audited(
+                    "delete-user",
+                    name,
+                    "ok",
+                    existed ? (keepHome ? "deleted, home kept" : "deleted") : "did not exist");
             return existed;
         }
     }

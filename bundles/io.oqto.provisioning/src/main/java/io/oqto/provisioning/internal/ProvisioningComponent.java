@@ -1,5 +1,6 @@
 package io.oqto.provisioning.internal;
 
+import io.oqto.api.audit.AuditLog;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.eavs.EavsAdmin;
 import io.oqto.api.runner.RunnerGateway;
@@ -21,6 +22,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The {@link UserProvisioning} service. In single-user mode there is nobody to provision: every call
@@ -35,6 +38,10 @@ public final class ProvisioningComponent implements UserProvisioning {
     /** Null in single-user mode, where every call says provisioning needs multi-user mode. */
     private final @Nullable UserProvisioning delegate;
 
+    /** Optional and dynamic: provisioning goes on (unaudited) while the audit log is updated or missing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile @Nullable AuditLog audit;
+
     @Activate
     public ProvisioningComponent(
             ProvisioningConfig config,
@@ -48,7 +55,7 @@ public final class ProvisioningComponent implements UserProvisioning {
             return;
         }
         Path stateDir = Path.of(config.stateDir().isEmpty() ? "/var/lib/oqto" : config.stateDir());
-        delegate = new Provisioner(
+        Provisioner provisioner = new Provisioner(
                 new UsermgrClient(Path.of(config.socket()), Duration.ofMinutes(2)),
                 runners,
                 new EavsKeys(eavs, runners, Duration.ofMillis(config.readyTimeoutMs())),
@@ -64,6 +71,13 @@ public final class ProvisioningComponent implements UserProvisioning {
                 config.linuxUserPrefix(),
                 config.shell(),
                 Duration.ofMillis(config.readyTimeoutMs()));
+        provisioner.auditTo(e -> {
+            AuditLog log = audit;
+            if (log != null) {
+                log.record(e);
+            }
+        });
+        delegate = provisioner;
     }
 
     private UserProvisioning delegate() {

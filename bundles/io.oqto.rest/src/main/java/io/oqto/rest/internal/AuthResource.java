@@ -72,6 +72,7 @@ public final class AuthResource {
                     400, "bad_request", "Bad request", "signing in takes {\"name\", \"password\"}, both strings");
         }
         String address = http.getRemoteAddr();
+        http.setAttribute(AuditFilter.SIGN_IN_NAME, name);
         checkPassword(name, password.toCharArray(), address, "invalid_credentials", "wrong user name or password");
         Role role = activeRole(name)
                 .orElseThrow(() -> new ApiProblem(

@@ -3,6 +3,7 @@ package io.oqto.rest.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
+import io.oqto.api.audit.AuditLog;
 import io.oqto.api.auth.BrowserSessions;
 import io.oqto.api.auth.Passwords;
 import io.oqto.api.auth.TokenService;
@@ -41,6 +42,9 @@ public final class RestServer {
     /** Optional and dynamic: provisioning can be updated or missing (single-user builds) without the API restarting. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile UserProvisioning provisioning;
+    /** Likewise the audit log: requests go on (unaudited) while it is updated or missing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AuditLog audit;
     /** Likewise: the eavs connector can be updated without the API restarting. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EavsAdmin eavs;
@@ -94,6 +98,7 @@ public final class RestServer {
             factory.setProviders(List.of(
                     new JacksonJsonProvider(mapper),
                     new AuthFilter(tokens, sessions),
+                    new AuditFilter(() -> audit),
                     new BodyLimit(),
                     new ProblemMapper()));
             server = factory.create();

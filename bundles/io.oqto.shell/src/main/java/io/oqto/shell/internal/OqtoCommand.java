@@ -1,9 +1,16 @@
 package io.oqto.shell.internal;
 
+import io.oqto.api.audit.AuditContext;
+import io.oqto.api.audit.AuditEvent;
+import io.oqto.api.audit.AuditLog;
 import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.users.ProvisioningException;
 import java.io.PrintStream;
+import java.time.Instant;
 import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.jspecify.annotations.Nullable;
@@ -19,10 +26,34 @@ abstract class OqtoCommand implements Action {
     /** Where commands print; a field so tests can read it. */
     PrintStream out = System.out;
 
+    /** The audit log, when it runs: a command that changes something writes a line to it. */
+    @Reference(optional = true)
+    @Nullable
+    AuditLog audit;
+
+    /** The console session, for the operator's name. */
+    @Reference(optional = true)
+    @Nullable
+    Session session;
+
+    /**
+     * What this command changes — a user's name, a token's id, {@code user/process} — for its audit line; null for
+     * commands that only look.
+     */
+    @Nullable
+    String auditTarget() {
+        return null;
+    }
+
     @Override
     public final @Nullable Object execute() throws CommandException {
         try {
-            run();
+            String target = auditTarget();
+            if (target == null) {
+                run();
+            } else {
+                runAudited(target);
+            }
             return null;
         } catch (RunnerErrorException e) {
             throw new CommandException("the runner refused (" + e.code().wire() + "): " + e.getMessage(), e);
@@ -42,6 +73,50 @@ abstract class OqtoCommand implements Action {
 
     /** The command's work. */
     abstract void run();
+
+    /**
+     * Runs a command that changes something as the operator, writing its audit line whatever the outcome; services
+     * it calls (provisioning's steps) write theirs with the same actor and request id.
+     */
+    private void runAudited(String target) {
+        String actor = "operator:" + operatorName();
+        String id = AuditEvent.newRequestId();
+        String action = "shell " + commandName();
+        try (AuditContext.Scope scope = AuditContext.enter(new AuditContext.Who(actor, "operator", id, "console"))) {
+            run();
+            record(new AuditEvent(Instant.now(), actor, "operator", action, target, "ok", "", id, "console"));
+        } catch (RuntimeException e) {
+            record(new AuditEvent(
+                    Instant.now(),
+                    actor,
+                    "operator",
+                    action,
+                    target,
+                    "failed",
+                    String.valueOf(e.getMessage()),
+                    id,
+                    "console"));
+            throw e;
+        }
+    }
+
+    private void record(AuditEvent event) {
+        AuditLog log = audit;
+        if (log != null) {
+            log.record(event);
+        }
+    }
+
+    /** Who is at the console: the session's user (Karaf sets USER from the login), else "console". */
+    private String operatorName() {
+        Object user = session == null ? null : session.get("USER");
+        return user == null ? "console" : user.toString();
+    }
+
+    private String commandName() {
+        Command c = getClass().getAnnotation(Command.class);
+        return c == null ? getClass().getSimpleName() : c.scope() + ":" + c.name();
+    }
 
     /** The user named on the command line, or the one running the control plane (single-user mode). */
     static String userOrSelf(String user) {

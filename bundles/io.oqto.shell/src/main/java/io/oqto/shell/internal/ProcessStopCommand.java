@@ -33,6 +33,11 @@ public class ProcessStopCommand extends OqtoCommand {
     long graceMs = 5000;
 
     @Override
+    String auditTarget() {
+        return userOrSelf(user) + "/" + name;
+    }
+
+    @Override
     void run() {
         ProcessStopped r = runners.call(user, new StopProcess(name, graceMs));
         out.printf(

@@ -26,6 +26,11 @@ public class SessionStopCommand extends OqtoCommand {
     String id;
 
     @Override
+    String auditTarget() {
+        return userOrSelf(user) + "/" + id;
+    }
+
+    @Override
     void run() {
         Session s = runners.call(user, new StopSession(id)).session();
         out.printf("session %s of %s is %s (%s)%n", id, user, s.state(), s.stopReason());

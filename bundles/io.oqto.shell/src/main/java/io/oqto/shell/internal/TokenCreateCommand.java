@@ -41,6 +41,11 @@ public class TokenCreateCommand extends OqtoCommand {
     String expires;
 
     @Override
+    String auditTarget() {
+        return String.valueOf(user);
+    }
+
+    @Override
     void run() {
         if (!PlatformUserNames.isValid(user)) {
             throw new IllegalArgumentException("not a platform user name: " + user);

@@ -19,6 +19,11 @@ public class TokenRevokeCommand extends OqtoCommand {
     String id;
 
     @Override
+    String auditTarget() {
+        return String.valueOf(id);
+    }
+
+    @Override
     void run() {
         TokenInfo t = tokens.revoke(id).orElseThrow(() -> new IllegalArgumentException("no token " + id));
         out.println("revoked token " + t.id() + " of " + t.user() + (t.name().isEmpty() ? "" : " (" + t.name() + ")"));

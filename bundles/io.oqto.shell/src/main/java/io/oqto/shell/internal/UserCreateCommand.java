@@ -35,6 +35,11 @@ public class UserCreateCommand extends OqtoCommand {
     String role = "user";
 
     @Override
+    String auditTarget() {
+        return String.valueOf(name);
+    }
+
+    @Override
     void run() {
         ProvisionedUser p = users.create(new NewUser(name, email, role(role)));
         out.printf(

@@ -30,6 +30,11 @@ public class UserDeleteCommand extends OqtoCommand {
     boolean keepHome;
 
     @Override
+    String auditTarget() {
+        return String.valueOf(name);
+    }
+
+    @Override
     void run() {
         boolean existed = users.delete(name, keepHome);
         out.println(

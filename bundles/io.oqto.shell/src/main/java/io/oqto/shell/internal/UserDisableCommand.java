@@ -23,6 +23,11 @@ public class UserDisableCommand extends OqtoCommand {
     String name;
 
     @Override
+    String auditTarget() {
+        return String.valueOf(name);
+    }
+
+    @Override
     void run() {
         users.disable(name);
         out.printf("disabled %s: tokens revoked, services stopped%n", name);

@@ -23,6 +23,11 @@ public class UserEnableCommand extends OqtoCommand {
     String name;
 
     @Override
+    String auditTarget() {
+        return String.valueOf(name);
+    }
+
+    @Override
     void run() {
         users.enable(name);
         out.printf("enabled %s: runner answering (oqto:token-create %s issues a token)%n", name, name);

@@ -52,6 +52,11 @@ public class UserPasswdCommand extends OqtoCommand {
     String name;
 
     @Override
+    String auditTarget() {
+        return String.valueOf(name);
+    }
+
+    @Override
     void run() {
         boolean known;
         try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.oqto.api.audit.AuditEvent;
 import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
@@ -493,5 +494,32 @@ class CommandsTest {
         assertEquals(
                 "no token id0",
                 assertThrows(CommandException.class, revoke::execute).getMessage());
+    }
+
+    @Test
+    void aCommandThatChangesSomethingWritesItsAuditLineWhateverTheOutcomeAndOneThatLooksDoesNot() throws Exception {
+        FakeTokens tokens = new FakeTokens();
+        tokens.issue("alice", Role.USER, "laptop", null);
+        List<AuditEvent> lines = new ArrayList<>();
+        TokenRevokeCommand revoke = new TokenRevokeCommand();
+        revoke.tokens = tokens;
+        revoke.audit = lines::add;
+        revoke.id = "id0";
+        revoke.execute();
+        assertThrows(CommandException.class, revoke::execute);
+        assertEquals(2, lines.size(), lines.toString());
+        AuditEvent ok = lines.get(0);
+        assertEquals(
+                List.of("operator:console", "operator", "shell oqto:token-revoke", "id0", "ok", "", "console"),
+                List.of(ok.actor(), ok.role(), ok.action(), ok.target(), ok.result(), ok.detail(), ok.source()));
+        AuditEvent failed = lines.get(1);
+        assertEquals(List.of("failed", "no token id0"), List.of(failed.result(), failed.detail()));
+        assertTrue(!ok.requestId().equals(failed.requestId()), "one id per command");
+
+        TokenListCommand list = new TokenListCommand();
+        list.tokens = tokens;
+        list.audit = lines::add;
+        list.execute();
+        assertEquals(2, lines.size(), "looking writes no line");
     }
 }
