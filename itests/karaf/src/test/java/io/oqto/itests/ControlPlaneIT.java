@@ -3,6 +3,7 @@ package io.oqto.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.oqto.api.audit.AuditLog;
 import io.oqto.api.runner.RunnerGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 
 /**
  * The control-plane distribution in Karaf, with the runner feature installed beside it (from the
@@ -264,6 +266,50 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         // The injected gateway is the instance from before the routing update; use the current one.
         RunnerGateway current = context.getService(context.getServiceReference(RunnerGateway.class));
         assertTrue(current.ping(System.getProperty("user.name")).roundTripMicros() > 0);
+    }
+
+    @Test
+    public void theAuditLogKeepsRecordingAcrossAnUpdateOfItsBundle() throws Exception {
+        Path audit = STATE.resolve("audit.log");
+        int before = auditLines(audit);
+        assertEquals(201, makeToken("before the update").statusCode());
+        waitFor("the change's audit line", 10_000, () -> auditLines(audit) == before + 1);
+
+        Object serviceBefore = context.getServiceReference(AuditLog.class).getProperty("service.id");
+        Bundle b = bundle(context, "io.oqto.audit");
+        b.update();
+        assertEquals(Bundle.ACTIVE, b.getState());
+        waitFor("the updated bundle's audit log registered", 30_000, () -> {
+            ServiceReference<AuditLog> ref = context.getServiceReference(AuditLog.class);
+            return ref != null && !ref.getProperty("service.id").equals(serviceBefore);
+        });
+        assertEquals(201, makeToken("after the update").statusCode());
+        waitFor("the change after the update recorded", 10_000, () -> auditLines(audit) == before + 2);
+        assertTrue(
+                Files.readAllLines(audit).get(before + 1).contains("\"action\":\"POST /api/v1/users/{user}/tokens\""));
+    }
+
+    private HttpResponse<String> makeToken(String name) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + "/api/v1/users/me/tokens"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header(
+                                "Authorization",
+                                "Bearer "
+                                        + Files.readString(STATE.resolve("admin.token"))
+                                                .strip())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int auditLines(Path audit) {
+        try {
+            return Files.exists(audit) ? Files.readAllLines(audit).size() : 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
