@@ -112,6 +112,11 @@ final class MultiUserDeployment implements AutoCloseable {
         work = Files.createTempDirectory(Path.of("/tmp"), "oqto-mu-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         controlPlane = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"));
+        // A console port of its own (Karaf's default is 8101): a deployment never talks to another one's console.
+        Path shellCfg = controlPlane.home.resolve("etc/org.apache.karaf.shell.cfg");
+        Files.writeString(
+                shellCfg,
+                Files.readString(shellCfg).replaceFirst("(?m)^sshPort\\s*=.*$", "sshPort = " + Commands.freePort()));
         Distribution runnerDist = Distribution.unpack("oqto.runner.tarball", work.resolve("runner"));
         helperDist = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("helper"));
         Path skel = Files.createDirectories(work.resolve("skel"));
@@ -226,6 +231,36 @@ final class MultiUserDeployment implements AutoCloseable {
         Commands.runOk(List.of("chown", "-R", "oqto", controlPlane.home.toString(), state.toString()));
 
         helperLog = work.resolve("usermgr.log");
+        cpLog = work.resolve("cp.log");
+        cpEnv = Map.of(
+                "HOME",
+                state.toString(),
+                "OQTO_CONFIG",
+                config.toString(),
+                "OQTO_MODE",
+                "multi-user",
+                "JAVA_HOME",
+                System.getProperty("java.home"),
+                "JOURNAL_STREAM",
+                "8:4242");
+        // From here on processes run: a failure closes what started, or the next test class finds them (a leaked
+        // control plane keeps Karaf's console port, and every later deployment's console talks to it).
+        String token;
+        try {
+            startServices();
+            token = Commands.printedToken(shell("oqto:token-create --role admin ops"));
+        } catch (Exception | AssertionError e) {
+            try {
+                close();
+            } catch (Exception | AssertionError suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        adminToken = token;
+    }
+
+    private void startServices() throws Exception {
         Process helper = helperDist.start(
                 "oqto-usermgr",
                 List.of("--config", config.toString()),
@@ -243,20 +278,7 @@ final class MultiUserDeployment implements AutoCloseable {
                 },
                 helperLog);
 
-        cpLog = work.resolve("cp.log");
-        cpEnv = Map.of(
-                "HOME",
-                state.toString(),
-                "OQTO_CONFIG",
-                config.toString(),
-                "OQTO_MODE",
-                "multi-user",
-                "JAVA_HOME",
-                System.getProperty("java.home"),
-                "JOURNAL_STREAM",
-                "8:4242");
         startControlPlane();
-        adminToken = Commands.printedToken(shell("oqto:token-create --role admin ops"));
     }
 
     /** Copies the test classpath's jars whose names start with one of {@code prefixes}, readable by every user. */

@@ -161,6 +161,58 @@ class PackageInstallSystemIT {
 
     @Test
     @Order(2)
+    void theDoctorFindsTheInstallWellThenNamesThreeInjectedFaultsWithFixesThatWork() throws Exception {
+        Commands.Result healthy = seed.shell("oqtoctl doctor");
+        assertEquals(0, healthy.exit(), healthy.output());
+        assertTrue(healthy.output().strip().endsWith("all well"), healthy.output());
+        assertTrue(healthy.output().contains("ok    runner of alice answers"), healthy.output());
+        assertTrue(healthy.output().contains("ok    runner socket of alice"), healthy.output());
+        assertFalse(healthy.output().contains("FAIL"), healthy.output());
+
+        Path skel = Path.of("/etc/oqto/skel");
+        Path moved = Path.of("/etc/oqto/skel.moved-by-test");
+        Files.move(skel, moved);
+        try {
+            Commands.runOk(List.of("chmod", "0755", "/etc/oqto/secrets"));
+            Commands.runOk(List.of("chmod", "o+w", SeedWorkflow.CONFIG.toString()));
+            Commands.Result sick = seed.shell("oqtoctl doctor");
+            assertEquals(1, sick.exit(), sick.output());
+            List<String> problems = sick.output()
+                    .lines()
+                    .filter(l -> l.startsWith("FAIL") || l.startsWith("      fix:"))
+                    .toList();
+            assertEquals(
+                    List.of(
+                            "FAIL  config.toml: /etc/oqto/config.toml is 646 root:root: others may change it",
+                            "      fix: chown root /etc/oqto/config.toml && chmod go-w /etc/oqto/config.toml",
+                            "FAIL  secrets directory: /etc/oqto/secrets is 755 root:oqto, not 750 root:oqto",
+                            "      fix: chown root:oqto /etc/oqto/secrets && chmod 750 /etc/oqto/secrets",
+                            "FAIL  skeleton: /etc/oqto/skel is missing: new homes are copied from it",
+                            "      fix: install -d -m 0755 /etc/oqto/skel && cp -a /etc/skel/. /etc/oqto/skel/"),
+                    problems,
+                    sick.output());
+            assertTrue(sick.output().strip().endsWith("3 problem(s)"), sick.output());
+
+            // The fixes it prints are commands that work.
+            for (String fix : problems.stream()
+                    .filter(l -> l.startsWith("      fix:"))
+                    .map(l -> l.substring(11))
+                    .toList()) {
+                Commands.Result fixed = seed.shell(fix);
+                assertEquals(0, fixed.exit(), fix + ": " + fixed.output());
+            }
+            Commands.Result again = seed.shell("oqtoctl doctor");
+            assertEquals(0, again.exit(), again.output());
+        } finally {
+            Commands.run(List.of("chmod", "0750", "/etc/oqto/secrets"), Duration.ofSeconds(10));
+            Commands.run(List.of("chmod", "0644", SeedWorkflow.CONFIG.toString()), Duration.ofSeconds(10));
+            Commands.removeUsersAndTree(List.of(), skel);
+            Files.move(moved, skel);
+        }
+    }
+
+    @Test
+    @Order(3)
     void anUpgradeKeepsTheOperatorsConfigurationAndAlicesRunner() throws Exception {
         long runnerBefore = seed.aliceRunnerAnswers();
         String newerVersion = Commands.runOk(List.of("dpkg-deb", "-f", deb.toString(), "Version"))
@@ -229,7 +281,7 @@ class PackageInstallSystemIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void removingStopsTheServicesAndPurgingLeavesNothingOfThePackage() throws Exception {
         seed.deleteAlice();
         List<Process> services = List.copyOf(seed.background);
@@ -270,7 +322,7 @@ class PackageInstallSystemIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void lintianFindsNoErrors() throws Exception {
         Commands.Result lintian =
                 Commands.run(List.of("lintian", "--tag-display-limit", "0", deb.toString()), Duration.ofMinutes(5));
