@@ -115,6 +115,17 @@ final class Commands {
         }
     }
 
+    /** Removes a platform user's Linux account, processes, home and runtime directory, whatever is left of them. */
+    static void removePlatformUser(String linux) throws Exception {
+        if (run(List.of("id", "-u", linux), Duration.ofSeconds(10)).exit() == 0) {
+            int uid = uidOf(linux);
+            run(List.of("pkill", "-KILL", "-u", linux), Duration.ofSeconds(10));
+            run(List.of("userdel", "-r", linux), Duration.ofSeconds(30));
+            removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
+        }
+        removeUsersAndTree(List.of(), Path.of("/home", linux));
+    }
+
     /** The API token that oqto:token-create printed. */
     static String printedToken(Result r) {
         return r.output()

@@ -173,7 +173,7 @@ class LocalAttacksSystemIT {
         assertFalse(withKey.output().contains("karaf@"), withKey.output());
 
         // The only TCP ports the control plane listens on are the REST API and the key-only console.
-        assertEquals(Set.of(d.port, 8101), Listening.tcpPorts(d.controlPlaneJava()));
+        assertEquals(Set.of(d.port, d.consolePort), Listening.tcpPorts(d.controlPlaneJava()));
         long bobRunner = MultiUserDeployment.pidIn(d.send("GET", "/api/v1/users/" + bob + "/runner", null, bobToken)
                 .body());
         assertEquals(Set.of(), Listening.tcpPorts(bobRunner), "a runner listens on no TCP port");

@@ -51,6 +51,9 @@ final class MultiUserDeployment implements AutoCloseable {
     final Map<String, String> cpEnv;
     final int port;
     final String adminToken;
+    /** The control plane's console (Karaf's ssh, loopback only), a free port of its own. */
+    final int consolePort;
+
     private final List<String> users = new CopyOnWriteArrayList<>();
     private boolean createdServiceUser;
     private boolean createdSandboxPolicy;
@@ -113,10 +116,10 @@ final class MultiUserDeployment implements AutoCloseable {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         controlPlane = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("cp"));
         // A console port of its own (Karaf's default is 8101): a deployment never talks to another one's console.
+        consolePort = Commands.freePort();
         Path shellCfg = controlPlane.home.resolve("etc/org.apache.karaf.shell.cfg");
         Files.writeString(
-                shellCfg,
-                Files.readString(shellCfg).replaceFirst("(?m)^sshPort\\s*=.*$", "sshPort = " + Commands.freePort()));
+                shellCfg, Files.readString(shellCfg).replaceFirst("(?m)^sshPort\\s*=.*$", "sshPort = " + consolePort));
         Distribution runnerDist = Distribution.unpack("oqto.runner.tarball", work.resolve("runner"));
         helperDist = Distribution.unpack("oqto.controlPlane.tarball", work.resolve("helper"));
         Path skel = Files.createDirectories(work.resolve("skel"));
@@ -371,7 +374,7 @@ final class MultiUserDeployment implements AutoCloseable {
             cleanup.run(llm::close);
         }
         for (String u : users) {
-            cleanup.run(() -> removePlatformUser("oqto_" + u));
+            cleanup.run(() -> Commands.removePlatformUser("oqto_" + u));
         }
         if (createdServiceUser) {
             // Karaf's launcher probes the Java version with JVMs that leave their perf-data directory.
@@ -390,16 +393,6 @@ final class MultiUserDeployment implements AutoCloseable {
         cleanup.run(this::keepLogs);
         cleanup.run(() -> Commands.removeUsersAndTree(List.of(), work));
         cleanup.rethrow();
-    }
-
-    private static void removePlatformUser(String linux) throws Exception {
-        if (Commands.run(List.of("id", "-u", linux), Duration.ofSeconds(10)).exit() == 0) {
-            int uid = Commands.uidOf(linux);
-            Commands.run(List.of("pkill", "-KILL", "-u", linux), Duration.ofSeconds(10));
-            Commands.run(List.of("userdel", "-r", linux), Duration.ofSeconds(30));
-            Commands.removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
-        }
-        Commands.removeUsersAndTree(List.of(), Path.of("/home", linux));
     }
 
     /** The deployment's logs outlive it, in target/deployment-logs/<work dir>/, for reading after a failure. */

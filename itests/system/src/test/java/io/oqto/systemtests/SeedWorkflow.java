@@ -275,14 +275,7 @@ final class SeedWorkflow implements AutoCloseable {
             stopBackground();
             llm.close();
         } finally {
-            String linux = "oqto_" + ALICE;
-            if (Commands.run(List.of("id", "-u", linux), Duration.ofSeconds(10)).exit() == 0) {
-                int uid = Commands.uidOf(linux);
-                Commands.run(List.of("pkill", "-KILL", "-u", linux), Duration.ofSeconds(10));
-                Commands.run(List.of("userdel", "-r", linux), Duration.ofSeconds(30));
-                Commands.removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
-            }
-            Commands.removeUsersAndTree(List.of(), Path.of("/home", linux));
+            Commands.removePlatformUser("oqto_" + ALICE);
             Commands.removeUsersAndTree(List.of(), work);
         }
     }

@@ -150,6 +150,21 @@ class TerminalSystemIT {
         return java.net.URI.create("ws://127.0.0.1:" + d.port + "/api/v1/users/" + user + "/terminals/" + id);
     }
 
+    /** A terminal of alice's, made through REST: its id and its program's process. */
+    private record Made(String id, long program) {}
+
+    private Made newTerminal() throws Exception {
+        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode t = JSON.readTree(created.body());
+        return new Made(t.path("id").asText(), t.path("pid").asLong());
+    }
+
+    /** A tab on one of alice's terminals through the control plane's WebSocket route, by her token. */
+    private TtyClient aliceTab(String id) throws Exception {
+        return TtyClient.connect(route("me", id), java.util.Map.of("Authorization", "Bearer " + aliceToken), 80, 24);
+    }
+
     private static String pidOf(TtyClient c, String marker) throws Exception {
         c.type("echo " + marker + "=$$\r");
         String seen = c.await(marker, s -> s.matches("(?s).*" + marker + "=\\d+\r\n.*"), Duration.ofSeconds(20));
@@ -159,10 +174,9 @@ class TerminalSystemIT {
     @Test
     @Order(2)
     void theBrowserRouteBridgesToTheTerminalReattachesWithinTheGraceTimeAndRefusesOthers() throws Exception {
-        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
-        assertEquals(201, created.statusCode(), created.body());
-        String id = JSON.readTree(created.body()).path("id").asText();
-        long program = JSON.readTree(created.body()).path("pid").asLong();
+        Made made = newTerminal();
+        String id = made.id();
+        long program = made.program();
 
         TtyClient anonymous = TtyClient.connect(route("me", id), java.util.Map.of(), 80, 24);
         assertTrue(anonymous.awaitClosed(Duration.ofSeconds(20)));
@@ -174,8 +188,7 @@ class TerminalSystemIT {
         assertEquals(1008, bob.closeCode());
         assertEquals("forbidden: user tn" + d.tag + " may not open terminals of " + alice, bob.closeReason());
 
-        java.util.Map<String, String> asAlice = java.util.Map.of("Authorization", "Bearer " + aliceToken);
-        TtyClient tab = TtyClient.connect(route("me", id), asAlice, 80, 24);
+        TtyClient tab = aliceTab(id);
         tab.type("echo $((6*7))\r");
         tab.await("42\r\n");
         tab.type("id -un\r");
@@ -183,7 +196,8 @@ class TerminalSystemIT {
         String shell = pidOf(tab, "first");
         tab.closeBlocking();
 
-        TtyClient again = TtyClient.connect(route("me", id), asAlice, 120, 40);
+        TtyClient again =
+                TtyClient.connect(route("me", id), java.util.Map.of("Authorization", "Bearer " + aliceToken), 120, 40);
         assertEquals(shell, pidOf(again, "second"), "a reconnect within the grace time reattaches to the same shell");
         again.type("stty size\r");
         again.await("40 120\r\n");
@@ -214,12 +228,10 @@ class TerminalSystemIT {
                 Duration.ofSeconds(30),
                 () -> Commands.read(d.cpLog).contains("terminal grace time: 2 s"),
                 d.cpLog);
-        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
-        assertEquals(201, created.statusCode(), created.body());
-        String id = JSON.readTree(created.body()).path("id").asText();
-        long program = JSON.readTree(created.body()).path("pid").asLong();
-        TtyClient tab =
-                TtyClient.connect(route("me", id), java.util.Map.of("Authorization", "Bearer " + aliceToken), 80, 24);
+        Made made = newTerminal();
+        String id = made.id();
+        long program = made.program();
+        TtyClient tab = aliceTab(id);
         tab.type("sleep 600 &\r");
         tab.type("echo started-$((1+1))\r");
         tab.await("started-2\r\n");
@@ -271,9 +283,7 @@ class TerminalSystemIT {
         assertEquals(200, signedIn.statusCode(), signedIn.body());
         String cookie =
                 signedIn.headers().firstValue("Set-Cookie").orElseThrow().replaceAll(";.*", "");
-        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
-        assertEquals(201, created.statusCode(), created.body());
-        String id = JSON.readTree(created.body()).path("id").asText();
+        String id = newTerminal().id();
 
         TtyClient otherSite = TtyClient.connect(
                 route("me", id), java.util.Map.of("Cookie", cookie, "Origin", "http://evil.example"), 80, 24);
@@ -303,12 +313,10 @@ class TerminalSystemIT {
     @Test
     @Order(5)
     void aRunnerRestartEndsItsTerminalsAndTheirTabsCleanly() throws Exception {
-        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
-        assertEquals(201, created.statusCode(), created.body());
-        String id = JSON.readTree(created.body()).path("id").asText();
-        long program = JSON.readTree(created.body()).path("pid").asLong();
-        TtyClient tab =
-                TtyClient.connect(route("me", id), java.util.Map.of("Authorization", "Bearer " + aliceToken), 80, 24);
+        Made made = newTerminal();
+        String id = made.id();
+        long program = made.program();
+        TtyClient tab = aliceTab(id);
         tab.type("sleep 900 & echo started-$((3*5))\r");
         tab.await("started-15\r\n");
         java.util.List<ProcessHandle> tree = java.util.stream.Stream.concat(
@@ -366,11 +374,8 @@ class TerminalSystemIT {
     @Order(6)
     void throughTheControlPlaneCtrlCWorksAndOutputIsBinarySafeCompleteInOrderAndHeldForATabThatDoesNotRead()
             throws Exception {
-        HttpResponse<String> created = d.send("POST", "/api/v1/users/me/terminals", "{}", aliceToken);
-        assertEquals(201, created.statusCode(), created.body());
-        String id = JSON.readTree(created.body()).path("id").asText();
-        java.util.Map<String, String> asAlice = java.util.Map.of("Authorization", "Bearer " + aliceToken);
-        TtyClient tab = TtyClient.connect(route("me", id), asAlice, 80, 24);
+        String id = newTerminal().id();
+        TtyClient tab = aliceTab(id);
 
         tab.type("sleep 300; echo slept-$((1+1))\r");
         Commands.waitFor("sleep 300 to run", Duration.ofSeconds(20), () -> running("sleep 300"));

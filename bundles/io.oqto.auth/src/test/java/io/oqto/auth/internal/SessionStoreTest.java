@@ -10,10 +10,8 @@ import io.oqto.api.auth.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,24 +22,7 @@ class SessionStoreTest {
     @TempDir
     Path dir;
 
-    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
-
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:00:00Z"));
 
     private SessionStore store() throws Exception {
         return new SessionStore(dir.resolve("browser-sessions"), Duration.ofHours(12), clock);
@@ -68,7 +49,7 @@ class SessionStoreTest {
         assertEquals(Optional.empty(), store.find(s.cookie().substring(0, 17) + "A".repeat(43)), "wrong secret");
         assertEquals(Optional.empty(), store.find("oqs_garbage"));
 
-        now = now.plus(Duration.ofHours(12));
+        clock.now = clock.now.plus(Duration.ofHours(12));
         assertEquals(Optional.empty(), store.find(s.cookie()), "expired");
     }
 
@@ -104,7 +85,7 @@ class SessionStoreTest {
         assertEquals(Optional.empty(), store.redeem("not a code"));
 
         String late = store.loginCode("me", Role.ADMIN);
-        now = now.plus(Duration.ofHours(13));
+        clock.now = clock.now.plus(Duration.ofHours(13));
         assertEquals(Optional.empty(), store.redeem(late), "expired");
         String ended = store.loginCode("me", Role.ADMIN);
         store.endAll("me", null);

@@ -14,9 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -106,24 +104,7 @@ class TokenStoreTest {
         assertEquals("secret\n", Files.readString(f));
     }
 
-    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
-
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:00:00Z"));
 
     @Test
     void aNamedTokenThatExpiresIsRefusedAsExpiredFromItsExpiryOn() throws IOException {
@@ -131,13 +112,13 @@ class TokenStoreTest {
         IssuedToken t = store.issue("alice", Role.USER, "ci deploys", Instant.parse("2026-12-03T10:00:00Z"));
         assertEquals("alice", store.authenticate(t.secret()).orElseThrow().user());
         assertFalse(store.isExpired(t.secret()));
-        now = Instant.parse("2026-12-03T10:00:00Z");
+        clock.now = Instant.parse("2026-12-03T10:00:00Z");
         assertEquals(Optional.empty(), store.authenticate(t.secret()));
         assertTrue(store.isExpired(t.secret()), "expired, not unknown");
         assertFalse(store.isExpired("oqto_000000000000_" + "A".repeat(43)), "an unknown token is not expired");
         TokenInfo info = store.list("alice").get(0);
         assertEquals("ci deploys", info.name());
-        assertTrue(info.expiredAt(now));
+        assertTrue(info.expiredAt(clock.now));
         assertTrue(new TokenStore(dir.resolve("tokens"), clock).isExpired(t.secret()), "the expiry is stored");
     }
 
@@ -147,16 +128,16 @@ class TokenStoreTest {
         IssuedToken t = store.issue("alice", Role.USER, "laptop", null);
         assertNull(store.list("alice").get(0).lastUsedAt(), "never used");
         store.authenticate(t.secret());
-        assertEquals(now, store.list("alice").get(0).lastUsedAt());
-        Instant first = now;
-        now = now.plusSeconds(59);
+        assertEquals(clock.now, store.list("alice").get(0).lastUsedAt());
+        Instant first = clock.now;
+        clock.now = clock.now.plusSeconds(59);
         store.authenticate(t.secret());
         assertEquals(first, store.list("alice").get(0).lastUsedAt(), "not rewritten within the minute");
-        now = now.plusSeconds(1);
+        clock.now = clock.now.plusSeconds(1);
         store.authenticate(t.secret());
-        assertEquals(now, store.list("alice").get(0).lastUsedAt());
+        assertEquals(clock.now, store.list("alice").get(0).lastUsedAt());
         assertEquals(
-                now,
+                clock.now,
                 new TokenStore(dir.resolve("tokens"), clock)
                         .list("alice")
                         .get(0)
@@ -204,7 +185,7 @@ class TokenStoreTest {
         }
         assertEquals(
                 "the expiry 2026-12-02T10:00:00Z has passed",
-                assertThrows(IllegalArgumentException.class, () -> store.issue("alice", Role.USER, "late", now))
+                assertThrows(IllegalArgumentException.class, () -> store.issue("alice", Role.USER, "late", clock.now))
                         .getMessage());
         assertEquals(List.of(), store.list(null));
         IssuedToken unicode = store.issue("alice", Role.USER, "Grüße-laptop 2.0", null);
