@@ -126,6 +126,20 @@ final class Commands {
         removeUsersAndTree(List.of(), Path.of("/home", linux));
     }
 
+    /** Whether a process of {@code linuxUser} whose command line matches {@code pattern} runs (pgrep -f). */
+    static boolean running(String linuxUser, String pattern) {
+        try {
+            return run(List.of("pgrep", "-u", linuxUser, "-f", pattern), Duration.ofSeconds(10))
+                            .exit()
+                    == 0;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** The API token that oqto:token-create printed. */
     static String printedToken(Result r) {
         return r.output()

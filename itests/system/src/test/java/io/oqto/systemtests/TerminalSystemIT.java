@@ -378,7 +378,8 @@ class TerminalSystemIT {
         TtyClient tab = aliceTab(id);
 
         tab.type("sleep 300; echo slept-$((1+1))\r");
-        Commands.waitFor("sleep 300 to run", Duration.ofSeconds(20), () -> running("sleep 300"));
+        Commands.waitFor(
+                "sleep 300 to run", Duration.ofSeconds(20), () -> Commands.running("oqto_" + alice, "sleep 300"));
         tab.type("\u0003");
         tab.type("echo after-$((2+2))\r");
         assertFalse(tab.await("after-4\r\n").contains("slept-2"), "sleep was interrupted, not waited for");
@@ -391,7 +392,7 @@ class TerminalSystemIT {
         tab.type("stty raw -echo; printf BEG''IN; printf '" + octal + "'; printf EN''D; stty sane\r");
         tab.await("the end marker", t -> t.contains("END"), Duration.ofSeconds(20));
         byte[] out = tab.outputBytes();
-        int begin = indexOf(out, "BEGIN".getBytes(StandardCharsets.US_ASCII), 0) + 5;
+        int begin = TtyClient.indexOf(out, "BEGIN".getBytes(StandardCharsets.US_ASCII), 0) + 5;
         byte[] all = new byte[256];
         for (int i = 0; i < 256; i++) {
             all[i] = (byte) i;
@@ -411,15 +412,15 @@ class TerminalSystemIT {
         byte[] end = "END".getBytes(StandardCharsets.US_ASCII);
         Commands.waitFor("10 MiB through the control plane", Duration.ofMinutes(2), () -> {
             synchronized (big) {
-                return big.size() > 10 << 20 && indexOf(big.toByteArray(), end, big.size() - 4096) >= 0;
+                return big.size() > 10 << 20 && TtyClient.indexOf(big.toByteArray(), end, big.size() - 4096) >= 0;
             }
         });
         byte[] got;
         synchronized (big) {
             got = big.toByteArray();
         }
-        int from = indexOf(got, "BEGIN".getBytes(StandardCharsets.US_ASCII), 0) + 5;
-        int to = indexOf(got, end, from);
+        int from = TtyClient.indexOf(got, "BEGIN".getBytes(StandardCharsets.US_ASCII), 0) + 5;
+        int to = TtyClient.indexOf(got, end, from);
         StringBuilder expected = new StringBuilder(10 << 20);
         for (int i = 1; i <= 1310720; i++) {
             expected.append(String.format("%07d", i)).append('\n');
@@ -429,7 +430,7 @@ class TerminalSystemIT {
         tab.closeBlocking();
 
         // A tab that never reads: the output waits in the terminal (its writer blocks), not in the control plane.
-        long cpBefore = rssKiB(d.controlPlaneJava());
+        long cpBefore = StalledWriter.residentKiB(d.controlPlaneJava());
         try (Socket raw = new Socket(java.net.InetAddress.getLoopbackAddress(), d.port)) {
             OutputStream rawOut = raw.getOutputStream();
             rawOut.write(String.join(
@@ -450,14 +451,15 @@ class TerminalSystemIT {
             rawOut.write(frame("{\"columns\":80,\"rows\":24}"));
             rawOut.write(frame("0dd if=/dev/zero bs=4k count=65536 status=none; echo dd-done\r"));
             rawOut.flush();
-            Commands.waitFor("dd to run", Duration.ofSeconds(20), () -> running("dd if=/dev/zero"));
+            Commands.waitFor(
+                    "dd to run", Duration.ofSeconds(20), () -> Commands.running("oqto_" + alice, "dd if=/dev/zero"));
             long dd = Long.parseLong(Commands.run(
                             java.util.List.of("pgrep", "-u", "oqto_" + alice, "-f", "^dd if=/dev/zero"),
                             Duration.ofSeconds(10))
                     .output()
                     .strip());
             long written = StalledWriter.awaitStalled(dd, Duration.ofSeconds(2), Duration.ofSeconds(60));
-            long cpAfter = rssKiB(d.controlPlaneJava());
+            long cpAfter = StalledWriter.residentKiB(d.controlPlaneJava());
             System.out.printf(
                     "a tab that does not read: dd held after %d KiB; control plane %d → %d KiB%n",
                     written >> 10, cpBefore, cpAfter);
@@ -468,19 +470,10 @@ class TerminalSystemIT {
                 204,
                 d.send("DELETE", "/api/v1/users/me/terminals/" + id, null, aliceToken)
                         .statusCode());
-        Commands.waitFor("dd to end with its terminal", Duration.ofSeconds(20), () -> !running("dd if=/dev/zero"));
-    }
-
-    private boolean running(String command) {
-        try {
-            return Commands.run(
-                                    java.util.List.of("pgrep", "-u", "oqto_" + alice, "-f", command),
-                                    Duration.ofSeconds(10))
-                            .exit()
-                    == 0;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        Commands.waitFor(
+                "dd to end with its terminal",
+                Duration.ofSeconds(20),
+                () -> !Commands.running("oqto_" + alice, "dd if=/dev/zero"));
     }
 
     private static byte[] frame(String payload) {
@@ -501,27 +494,5 @@ class TerminalSystemIT {
             head.append((char) c);
         }
         return head.toString();
-    }
-
-    private static int indexOf(byte[] in, byte[] what, int from) {
-        outer:
-        for (int i = Math.max(0, from); i + what.length <= in.length; i++) {
-            for (int j = 0; j < what.length; j++) {
-                if (in[i + j] != what[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    private static long rssKiB(long pid) throws java.io.IOException {
-        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new java.io.IOException("no VmRSS for " + pid);
     }
 }

@@ -607,9 +607,9 @@ class WebUiSystemIT {
 
         // Ctrl-C interrupts the foreground program.
         term.type("sleep 600\n");
-        wait.until(x -> running(alice, "sleep 600"));
+        wait.until(x -> Commands.running("oqto_" + alice, "sleep 600"));
         term.type(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "c"));
-        wait.until(x -> !running(alice, "sleep 600"));
+        wait.until(x -> !Commands.running("oqto_" + alice, "sleep 600"));
         term.type("echo after-$((1+1))\n");
         term.awaitRow("after-2");
 
@@ -664,16 +664,6 @@ class WebUiSystemIT {
                 "[]",
                 d.send("GET", "/api/v1/users/" + alice + "/terminals", null, d.adminToken)
                         .body());
-    }
-
-    private static boolean running(String user, String command) {
-        try {
-            return Commands.run(List.of("pgrep", "-u", "oqto_" + user, "-f", command), Duration.ofSeconds(10))
-                            .exit()
-                    == 0;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     private void signIn(String name, String password) {

@@ -182,7 +182,9 @@ class TerminalServerTest {
         c.type("stty raw -echo; printf BEG''IN; cat bytes; printf EN''D; stty sane\r");
         c.await("the markers", s -> s.contains("END"), Duration.ofSeconds(20));
         byte[] out = c.outputBytes();
-        int begin = indexOf(out, "BEGIN".getBytes(StandardCharsets.US_ASCII)) + 5;
+        int begin = TtyClient.indexOf(out, "BEGIN".getBytes(StandardCharsets.US_ASCII), 0);
+        assertTrue(begin >= 0, "the start marker");
+        begin += 5;
         byte[] between = java.util.Arrays.copyOfRange(out, begin, begin + 256);
         assertArrayEquals(all, between);
     }
@@ -215,10 +217,10 @@ class TerminalServerTest {
             raw.write(TtyClient.maskedBinary(
                     "0yes 0123456789012345678901234567890123456789\r".getBytes(StandardCharsets.US_ASCII)));
             // Never read: the socket's buffers fill, then the server's writes block, then the terminal's, then yes's.
-            long before = rssKiB(pid);
+            long before = StalledWriter.residentKiB(pid);
             ProcessHandle yes = awaitDescendant(servers.get(0), "yes");
             long written = StalledWriter.awaitStalled(yes.pid(), Duration.ofSeconds(2), Duration.ofSeconds(60));
-            long after = rssKiB(pid);
+            long after = StalledWriter.residentKiB(pid);
             assertTrue(written < 16 << 20, "yes is held up after " + written + " bytes");
             assertTrue(
                     after - before < 32 * 1024,
@@ -274,28 +276,5 @@ class TerminalServerTest {
         assertTrue(c.awaitClosed(Duration.ofSeconds(20)));
         assertEquals(1002, c.closeCode());
         assertEquals("the first message is {\"columns\":N,\"rows\":M}", c.closeReason());
-    }
-
-    /** A client frame: FIN + binary, masked (with a zero mask, which RFC 6455 allows). */
-    private static long rssKiB(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new IOException("no VmRSS for " + pid);
-    }
-
-    private static int indexOf(byte[] in, byte[] what) {
-        outer:
-        for (int i = 0; i + what.length <= in.length; i++) {
-            for (int j = 0; j < what.length; j++) {
-                if (in[i + j] != what[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }

@@ -27,10 +27,6 @@ final class AuditFile {
         this.keep = keep;
     }
 
-    Path path() {
-        return file;
-    }
-
     synchronized void append(String line) throws IOException {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         Path dir = file.getParent();

@@ -40,6 +40,20 @@ public final class StalledWriter {
         }
     }
 
+    /** The resident memory of {@code pid} in KiB ({@code VmRSS} of {@code /proc/<pid>/status}). */
+    public static long residentKiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            throw new AssertionError("no VmRSS for " + pid);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read /proc/" + pid + "/status", e);
+        }
+    }
+
     /** The bytes {@code pid} has written so far (its {@code wchar}). */
     public static long written(long pid) {
         try {

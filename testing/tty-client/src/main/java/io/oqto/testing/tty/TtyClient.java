@@ -56,6 +56,20 @@ public final class TtyClient extends WebSocketClient {
         return b.flip();
     }
 
+    /** Where {@code what} first starts in {@code in} at or after {@code from}; -1 when it does not. */
+    public static int indexOf(byte[] in, byte[] what, int from) {
+        outer:
+        for (int i = Math.max(0, from); i + what.length <= in.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (in[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     /** Where output goes instead of being kept (benchmarks of large outputs); null: kept. */
     private volatile java.util.function.@org.jspecify.annotations.Nullable Consumer<ByteBuffer> sink;
 
