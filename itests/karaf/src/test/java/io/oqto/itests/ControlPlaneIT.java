@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.oqto.api.audit.AuditLog;
+import io.oqto.api.metrics.Metrics;
 import io.oqto.api.runner.RunnerGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -287,6 +288,63 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         waitFor("the change after the update recorded", 10_000, () -> auditLines(audit) == before + 2);
         assertTrue(
                 Files.readAllLines(audit).get(before + 1).contains("\"action\":\"POST /api/v1/users/{user}/tokens\""));
+    }
+
+    @Test
+    public void theMetricsCountRequestsAndKeepCountingAfterAnUpdateOfTheirBundle() throws Exception {
+        installRunner();
+        waitFor("runner reachable over REST", 30_000, () -> status("/api/v1/users/me/runner") == 200);
+        String runnerGets =
+                "oqto_rest_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/users/{user}/runner\","
+                        + "status=\"200\"}";
+        double before = sample(scrape(), runnerGets);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, status("/api/v1/users/me/runner"));
+        }
+        String text = scrape();
+        assertEquals(text, before + 3, sample(text, runnerGets), 0.0);
+        assertEquals(text, 1.0, sample(text, "oqto_runners{state=\"up\"}"), 0.0);
+
+        Object serviceBefore = context.getServiceReference(Metrics.class).getProperty("service.id");
+        Bundle b = bundle(context, "io.oqto.metrics");
+        b.update();
+        assertEquals(Bundle.ACTIVE, b.getState());
+        waitFor("the updated bundle's metrics registered", 30_000, () -> {
+            ServiceReference<Metrics> ref = context.getServiceReference(Metrics.class);
+            return ref != null && !ref.getProperty("service.id").equals(serviceBefore);
+        });
+        // A new registry: the REST bundle reports into it without being restarted.
+        waitFor("the REST API bound to the new metrics", 30_000, () -> status("/api/v1/metrics") == 200);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, status("/api/v1/users/me/runner"));
+        }
+        String after = scrape();
+        assertEquals(after, 2.0, sample(after, runnerGets), 0.0);
+        assertTrue(
+                after, after.contains("oqto_runner_round_trip_duration_seconds_count{outcome=\"ok\",type=\"status\"}"));
+        waitFor(
+                "the old instance's threads gone",
+                10_000,
+                () -> Thread.getAllStackTraces().keySet().stream()
+                                .filter(t -> t.getName().startsWith("oqto-metrics-"))
+                                .count()
+                        <= 4);
+    }
+
+    private String scrape() throws Exception {
+        HttpResponse<String> r = get("/api/v1/metrics", true);
+        assertEquals(r.body(), 200, r.statusCode());
+        return r.body();
+    }
+
+    /** One sample's value; 0 when the series has none yet. */
+    private static double sample(String scrape, String series) {
+        for (String line : scrape.split("\n", -1)) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).strip());
+            }
+        }
+        return 0.0;
     }
 
     private HttpResponse<String> makeToken(String name) throws Exception {

@@ -3,12 +3,14 @@ package io.oqto.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oqto.testing.llm.FakeLlm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -143,6 +145,124 @@ class ProvisioningSystemIT {
 
     @Test
     @Order(2)
+    void theMetricsAreValidPrometheusTextAndMoveWithRequests() throws Exception {
+        assertEquals(401, d.send("GET", "/api/v1/metrics", null, null).statusCode(), "no token, no metrics");
+        HttpResponse<String> refused = d.send("GET", "/api/v1/metrics", null, aliceToken);
+        assertEquals(403, refused.statusCode(), refused.body());
+        String first = scrape();
+        promtoolAccepts(first);
+        assertEquals(2.0, sample(first, "oqto_users"), first);
+        assertEquals(2.0, sample(first, "oqto_runners{state=\"up\"}"), first);
+        assertEquals(0.0, sample(first, "oqto_runners{state=\"down\"}"), first);
+        // Three provisionings: alice through REST, alice again (converged, no change) and bob through oqtoctl.
+        assertEquals(3.0, sample(first, "oqto_provisioning_duration_seconds_count{outcome=\"ok\"}"), first);
+        assertTrue(first.contains("jvm_memory_used_bytes{area=\"heap\"}"), "the JVM's own figures");
+
+        String ping =
+                "oqto_rest_request_duration_seconds_count{method=\"POST\",route=\"/api/v1/users/{user}/runner/ping\","
+                        + "status=\"200\"}";
+        String runnerPing = "oqto_runner_round_trip_duration_seconds_count{outcome=\"ok\",type=\"ping\"}";
+        for (int i = 0; i < 5; i++) {
+            assertEquals(
+                    200,
+                    d.send("POST", "/api/v1/users/me/runner/ping", null, aliceToken)
+                            .statusCode());
+        }
+        HttpResponse<String> spawned = d.send(
+                "POST",
+                "/api/v1/users/me/processes",
+                "{\"name\":\"sleeper\",\"argv\":[\"/bin/sleep\",\"300\"]}",
+                aliceToken);
+        assertEquals(201, spawned.statusCode(), spawned.body());
+        try (SseClient events =
+                new SseClient(d.http, d.api.url("/api/v1/users/me/processes/sleeper/events"), aliceToken, null)) {
+            assertEquals(200, events.status);
+            String second = scrape();
+            promtoolAccepts(second);
+            assertEquals(sampleOrZero(first, ping) + 5, sample(second, ping), second);
+            assertEquals(sampleOrZero(first, runnerPing) + 5, sample(second, runnerPing), second);
+            assertEquals(
+                    1.0, sample(second, "oqto_spawn_duration_seconds_count{kind=\"process\",outcome=\"ok\"}"), second);
+            assertEquals(1.0, sample(second, "oqto_processes"), second);
+            assertEquals(1.0, sample(second, "oqto_sse_clients"), second);
+            assertEquals(1.0, sample(second, "oqto_runner_subscriptions"), second);
+        }
+        assertEquals(
+                200,
+                d.send("POST", "/api/v1/users/me/processes/sleeper/stop", null, aliceToken)
+                        .statusCode());
+        Commands.waitFor(
+                "the stream and the process gone from the metrics",
+                WAIT,
+                () -> {
+                    String now = scrape();
+                    return sample(now, "oqto_sse_clients") == 0.0 && sample(now, "oqto_processes") == 0.0;
+                },
+                d.cpLog);
+    }
+
+    private String scrape() {
+        try {
+            HttpResponse<String> r = d.send("GET", "/api/v1/metrics", null, d.adminToken);
+            assertEquals(200, r.statusCode(), r.body());
+            // Prometheus's text format, whatever order the parameters come in.
+            assertEquals(
+                    java.util.Set.of("text/plain", "version=0.0.4", "charset=utf-8"),
+                    java.util.Set.of(r.headers()
+                            .firstValue("Content-Type")
+                            .orElse("")
+                            .replace(" ", "")
+                            .split(";", -1)));
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Prometheus's own checker (promtool from Debian's prometheus package, unpacked by install-test-deps). */
+    private static void promtoolAccepts(String metrics) throws Exception {
+        Path promtool = Path.of("../../.tools/prometheus/usr/bin/promtool")
+                .toAbsolutePath()
+                .normalize();
+        assertTrue(Files.isExecutable(promtool), "promtool is unpacked by scripts/install-test-deps at " + promtool);
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
+        try (var in = p.getOutputStream()) {
+            in.write(metrics.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "promtool ended");
+        assertEquals(0, p.exitValue(), "promtool check metrics: " + said);
+        assertEquals("", said.strip(), "promtool found nothing to say");
+    }
+
+    /** The value of one sample line ({@code name{labels} value}); fails when the scrape lacks it. */
+    private static double sample(String scrape, String series) {
+        Double v = sampleOf(scrape, series);
+        assertNotNull(v, series + " in the scrape:\n" + scrape);
+        return v;
+    }
+
+    private static double sampleOrZero(String scrape, String series) {
+        Double v = sampleOf(scrape, series);
+        return v == null ? 0.0 : v;
+    }
+
+    private static Double sampleOf(String scrape, String series) {
+        for (String line : scrape.split("\n", -1)) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).strip());
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @Order(3)
     void usersCannotReachEachOther() throws Exception {
         String aliceLinux = "oqto_" + alice;
         Path secret = Path.of("/home", aliceLinux, "oqto", "secret.txt");
@@ -216,7 +336,7 @@ class ProvisioningSystemIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theHelperRejectsHostileRequestsAndCreatesNothing() throws Exception {
         List<String> homesBefore = homes();
         String passwdBefore = Files.readString(Path.of("/etc/passwd"));
@@ -357,7 +477,7 @@ class ProvisioningSystemIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aKilledRunnerIsRestartedWithoutOrphansAndTheControlPlaneReconnects() throws Exception {
         HttpResponse<String> spawned = d.send(
                 "POST",
@@ -405,7 +525,7 @@ class ProvisioningSystemIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void runnersAndSessionsOutliveAKilledControlPlane() throws Exception {
         long bobRunner = MultiUserDeployment.pidIn(d.send("GET", "/api/v1/users/" + bob + "/runner", null, d.adminToken)
                 .body());
@@ -424,7 +544,7 @@ class ProvisioningSystemIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void deletingAUserLeavesNothingBehind() throws Exception {
         String linux = "oqto_" + alice;
         int uid = uids.get(0);
@@ -465,7 +585,7 @@ class ProvisioningSystemIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRestartedHelperRestartsLingeringUsersCleanly() throws Exception {
         long oldRunner = MultiUserDeployment.pidIn(d.send("GET", "/api/v1/users/" + bob + "/runner", null, d.adminToken)
                 .body());
@@ -535,7 +655,7 @@ class ProvisioningSystemIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void oqtoctlDisablesEnablesAndDeletes() throws Exception {
         String ctl = d.controlPlane.home.resolve("bin/oqtoctl").toString();
         String bobToken = Commands.printedToken(d.shell("oqto:token-create " + bob));

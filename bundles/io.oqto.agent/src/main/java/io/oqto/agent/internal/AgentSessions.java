@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -227,10 +228,14 @@ public final class AgentSessions implements StreamingOperation {
         return TYPES;
     }
 
-    /** The runner's status shows where history is kept and how many turns wait for the store. */
+    /** The runner's status shows where history is kept, how many turns wait for the store, and sessions by state. */
     @Override
     public Map<String, Object> status() {
-        return Map.of("history", historyRequests.state());
+        Map<String, Integer> byState = new TreeMap<>();
+        for (AgentSession s : sessions.values()) {
+            byState.merge(s.state().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+        }
+        return Map.of("history", historyRequests.state(), "sessions", byState);
     }
 
     @Override

@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param socket the socket path the control plane reached it on
  * @param history where its agent sessions keep history and how many turns wait for the store (since 1.5; null from
  *     an older runner or one without agent sessions)
+ * @param load its connections, subscriptions, sessions, processes and terminals (null from a runner older than
+ *     protocol 1.10)
  */
 public record RunnerStatus(
         String user,
@@ -28,4 +30,5 @@ public record RunnerStatus(
         @Nullable String startedAt,
         long uptimeMillis,
         String socket,
-        @Nullable HistoryState history) {}
+        @Nullable HistoryState history,
+        @Nullable RunnerLoad load) {}

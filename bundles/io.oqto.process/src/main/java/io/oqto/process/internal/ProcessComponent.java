@@ -9,6 +9,7 @@ import io.oqto.runner.spi.StreamingOperation;
 import io.oqto.runner.spi.WorkspacePaths;
 import io.oqto.runner.spi.sandbox.SandboxService;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -67,6 +68,12 @@ public final class ProcessComponent implements StreamingOperation, ProcessSpawne
     @Override
     public EventFeed subscribe(Frame request) throws ProtocolException {
         return requests.subscribe(request);
+    }
+
+    /** The runner's status counts the processes running (agents' pi processes among them). */
+    @Override
+    public Map<String, Object> status() {
+        return Map.of("processes", table.running());
     }
 
     @Override

@@ -113,6 +113,11 @@ final class ProcessTable implements ProcessSpawner, AutoCloseable {
         return processes.get(name);
     }
 
+    /** Processes running now (ended ones stay listed until removed). */
+    long running() {
+        return processes.values().stream().filter(ManagedProcess::running).count();
+    }
+
     /** Every process, by name. */
     List<ManagedProcess> all() {
         return processes.values().stream()

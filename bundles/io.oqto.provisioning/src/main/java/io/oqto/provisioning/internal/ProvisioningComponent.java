@@ -3,6 +3,7 @@ package io.oqto.provisioning.internal;
 import io.oqto.api.audit.AuditLog;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.eavs.EavsAdmin;
+import io.oqto.api.metrics.Metrics;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.unix.UserPorts;
@@ -41,6 +42,10 @@ public final class ProvisioningComponent implements UserProvisioning {
     /** Optional and dynamic: provisioning goes on (unaudited) while the audit log is updated or missing. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile @Nullable AuditLog audit;
+
+    /** Likewise the metrics: provisioning goes on, unmeasured, without them. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile @Nullable Metrics metrics;
 
     @Activate
     public ProvisioningComponent(
@@ -93,7 +98,19 @@ public final class ProvisioningComponent implements UserProvisioning {
 
     @Override
     public ProvisionedUser create(NewUser user) {
-        return delegate().create(user);
+        UserProvisioning provisioner = delegate();
+        long start = System.nanoTime();
+        String outcome = "failed";
+        try {
+            ProvisionedUser created = provisioner.create(user);
+            outcome = "ok";
+            return created;
+        } finally {
+            Metrics m = metrics;
+            if (m != null) {
+                m.provisioning(outcome, System.nanoTime() - start);
+            }
+        }
     }
 
     @Override

@@ -4,14 +4,12 @@ import io.oqto.api.audit.AuditContext;
 import io.oqto.api.audit.AuditEvent;
 import io.oqto.api.audit.AuditLog;
 import io.oqto.api.auth.Caller;
-import java.lang.reflect.Method;
 import java.time.Instant;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.annotation.Priority;
 import javax.servlet.http.HttpServletRequest;
-import javax.ws.rs.Path;
 import javax.ws.rs.Priorities;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
@@ -122,15 +120,7 @@ final class AuditFilter implements ContainerRequestFilter, ContainerResponseFilt
 
     /** The matched route's template ({@code /api/v1/users/{user}/tokens}); the path itself when none matched. */
     private String route(String path) {
-        Class<?> type = resource == null ? null : resource.getResourceClass();
-        Method method = resource == null ? null : resource.getResourceMethod();
-        if (type == null || method == null) {
-            return path;
-        }
-        Path classPath = type.getAnnotation(Path.class);
-        Path methodPath = method.getAnnotation(Path.class);
-        String template = "/api/" + (classPath == null ? "" : classPath.value()) + "/"
-                + (methodPath == null ? "" : methodPath.value());
-        return template.replaceAll("/+", "/").replaceAll("(.)/$", "$1");
+        String template = Routes.template(resource);
+        return template == null ? path : template;
     }
 }

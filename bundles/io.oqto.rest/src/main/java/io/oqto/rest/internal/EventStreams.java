@@ -1,6 +1,7 @@
 package io.oqto.rest.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oqto.api.metrics.Gauge;
 import io.oqto.api.runner.RunnerEvent;
 import io.oqto.api.runner.RunnerSubscription;
 import java.util.List;
@@ -80,6 +81,26 @@ final class EventStreams {
     int openStreams(String user) {
         AtomicInteger c = perUser.get(user);
         return c == null ? 0 : c.get();
+    }
+
+    /** The open streams, all users together, as the gauge {@code oqto_sse_clients}. */
+    Gauge gauge() {
+        return new Gauge() {
+            @Override
+            public String name() {
+                return "oqto_sse_clients";
+            }
+
+            @Override
+            public String help() {
+                return "Server-sent-event streams open (session events and process output), all users";
+            }
+
+            @Override
+            public double value() {
+                return open.size();
+            }
+        };
     }
 
     /** Ends every open stream (the bundle is stopping). */

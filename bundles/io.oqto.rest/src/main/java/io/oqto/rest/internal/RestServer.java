@@ -8,6 +8,8 @@ import io.oqto.api.auth.BrowserSessions;
 import io.oqto.api.auth.Passwords;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.eavs.EavsAdmin;
+import io.oqto.api.metrics.Gauge;
+import io.oqto.api.metrics.Metrics;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.users.UserProvisioning;
@@ -18,6 +20,7 @@ import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -45,6 +48,11 @@ public final class RestServer {
     /** Likewise the audit log: requests go on (unaudited) while it is updated or missing. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AuditLog audit;
+    /** Likewise the metrics: requests go on, unmeasured, while they are updated or missing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Metrics metrics;
+    /** The open event streams, a gauge the metrics read at each scrape. */
+    private final ServiceRegistration<Gauge> streamGauge;
     /** Likewise: the eavs connector can be updated without the API restarting. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EavsAdmin eavs;
@@ -77,7 +85,7 @@ public final class RestServer {
             bus = BusFactory.newInstance().createBus();
             factory.setBus(bus);
             factory.setAddress("/"); // under CXF's servlet context, /api (etc/org.apache.cxf.osgi.cfg)
-            factory.setServiceBeans(List.of(
+            List<Object> resources = List.of(
                     new HealthResource(context.getBundle().getVersion().toString()),
                     new RunnerResource(runners),
                     new FilesResource(runners),
@@ -94,9 +102,12 @@ public final class RestServer {
                     auth,
                     new MeResource(auth, passwords, sessions),
                     new AdminUsersResource(() -> provisioning, passwords, sessions),
-                    new UsageResource(() -> eavs)));
+                    new UsageResource(() -> eavs),
+                    new MetricsResource(() -> metrics));
+            factory.setServiceBeans(resources);
             factory.setProviders(List.of(
                     new JacksonJsonProvider(mapper),
+                    new MetricsFilter(() -> metrics),
                     new AuthFilter(tokens, sessions),
                     new AuditFilter(() -> audit),
                     new BodyLimit(),
@@ -105,6 +116,7 @@ public final class RestServer {
         } finally {
             thread.setContextClassLoader(previous);
         }
+        streamGauge = context.registerService(Gauge.class, streams.gauge(), null);
     }
 
     @Modified
@@ -114,6 +126,7 @@ public final class RestServer {
 
     @Deactivate
     void deactivate() {
+        streamGauge.unregister();
         streams.closeAll();
         server.destroy();
         bus.shutdown(true);

@@ -1,10 +1,12 @@
 package io.oqto.routing.internal;
 
+import io.oqto.api.metrics.Metrics;
 import io.oqto.api.runner.Handover;
 import io.oqto.api.runner.PingResult;
 import io.oqto.api.runner.RunnerErrorException;
 import io.oqto.api.runner.RunnerEvent;
 import io.oqto.api.runner.RunnerGateway;
+import io.oqto.api.runner.RunnerLoad;
 import io.oqto.api.runner.RunnerRequest;
 import io.oqto.api.runner.RunnerStatus;
 import io.oqto.api.runner.RunnerSubscription;
@@ -20,6 +22,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -27,11 +30,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +66,9 @@ public final class RunnerRouter implements RunnerGateway {
     private final Map<Path, RunnerPool> pools = new ConcurrentHashMap<>();
     /** Set on deactivate: a caller still holding this instance must not open connections nobody closes. */
     private volatile boolean closed;
+    /** Optional and dynamic: routing goes on, unmeasured, while the metrics bundle is updated or missing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile @Nullable Metrics metrics; // package-private: tests measure with their own
 
     @Activate
     public RunnerRouter(RoutingConfig config, BundleContext context) {
@@ -168,8 +179,28 @@ public final class RunnerRouter implements RunnerGateway {
                             ? new HistoryState(
                                     String.valueOf(h.get("store")),
                                     h.get("waiting") instanceof Number n ? n.intValue() : -1)
-                            : null);
+                            : null,
+                    load(f));
         });
+    }
+
+    /** The runner's load figures (protocol 1.10); null from an older runner. */
+    private static @Nullable RunnerLoad load(Frame f) {
+        if (!(f.fields().get("sessions") instanceof Map<?, ?> sessions)) {
+            return null;
+        }
+        Map<String, Integer> byState = new TreeMap<>();
+        sessions.forEach((state, n) -> {
+            if (n instanceof Number count) {
+                byState.put(String.valueOf(state), count.intValue());
+            }
+        });
+        return new RunnerLoad(
+                (int) f.number("connections", 0),
+                (int) f.number("subscriptions", 0),
+                byState,
+                (int) f.number("processes", 0),
+                (int) f.number("terminals", 0));
     }
 
     @Override
@@ -218,20 +249,7 @@ public final class RunnerRouter implements RunnerGateway {
             }
             events.accept(event);
         });
-        Frame reply;
-        try {
-            reply = awaitReply(s.reply());
-        } catch (TimeoutException e) {
-            connection.unsubscribe(s);
-            throw new RunnerUnavailableException("runner of " + platformUser + " did not answer \"" + type
-                    + "\" within " + config.requestTimeoutMs() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            connection.unsubscribe(s);
-            throw new RunnerUnavailableException("interrupted while waiting for the runner");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new RunnerUnavailableException(e.getMessage(), e);
-        }
+        Frame reply = measured(type, () -> subscribed(platformUser, type, connection, s));
         Subscribed subscribed = WireRecords.reply(reply, Subscribed.class);
         return new RunnerSubscription() {
             @Override
@@ -246,20 +264,41 @@ public final class RunnerRouter implements RunnerGateway {
         };
     }
 
+    /** The runner's answer to a subscribing request; the subscription is ended when there is none. */
+    private Frame subscribed(
+            String platformUser, String type, RunnerConnection connection, RunnerConnection.OpenSubscription s) {
+        try {
+            return awaitReply(s.reply());
+        } catch (TimeoutException e) {
+            connection.unsubscribe(s);
+            throw new RunnerUnavailableException("runner of " + platformUser + " did not answer \"" + type
+                    + "\" within " + config.requestTimeoutMs() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            connection.unsubscribe(s);
+            throw new RunnerUnavailableException("interrupted while waiting for the runner");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new RunnerUnavailableException(e.getMessage(), e);
+        }
+    }
+
     @Override
     public <R> Handover<R> handOver(String platformUser, RunnerRequest<R> request) {
         if (closed) {
             throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
         }
         Record message = (Record) request;
-        HandoverExchange.Result result = routed(
-                platformUser,
-                address -> HandoverExchange.exchange(
-                        address.socket(),
-                        address.account().uid(),
-                        (int) config.requestTimeoutMs(),
-                        WireRecords.typeOf(message.getClass()),
-                        WireRecords.fields(message)));
+        String type = WireRecords.typeOf(message.getClass());
+        HandoverExchange.Result result = measured(
+                type,
+                () -> routed(
+                        platformUser,
+                        address -> HandoverExchange.exchange(
+                                address.socket(),
+                                address.account().uid(),
+                                (int) config.requestTimeoutMs(),
+                                type,
+                                WireRecords.fields(message))));
         try {
             return new Handover<>(
                     WireRecords.reply(result.reply(), WireRecords.replyType(request)), result.connection());
@@ -298,6 +337,29 @@ public final class RunnerRouter implements RunnerGateway {
     }
 
     Frame call(RunnerAddress address, String type, Map<String, Object> fields, long timeoutMs) {
+        return measured(type, () -> pooledCall(address, type, fields, timeoutMs));
+    }
+
+    /** Runs one round trip, reporting its type, time and outcome (ok, the runner's error code, unavailable). */
+    private <T> T measured(String type, Supplier<T> roundTrip) {
+        long start = System.nanoTime();
+        String outcome = "unavailable";
+        try {
+            T result = roundTrip.get();
+            outcome = "ok";
+            return result;
+        } catch (RunnerErrorException e) {
+            outcome = e.code().wire();
+            throw e;
+        } finally {
+            Metrics m = metrics;
+            if (m != null) {
+                m.runnerRoundTrip(type, outcome, System.nanoTime() - start);
+            }
+        }
+    }
+
+    private Frame pooledCall(RunnerAddress address, String type, Map<String, Object> fields, long timeoutMs) {
         if (closed) {
             throw new RunnerUnavailableException("routing is stopped (its bundle is being updated or stopped)");
         }

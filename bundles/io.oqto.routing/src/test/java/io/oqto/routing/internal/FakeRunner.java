@@ -110,7 +110,9 @@ final class FakeRunner implements Closeable {
             case "status" ->
                 "{\"id\":\"" + id + "\",\"type\":\"status\",\"version\":\"9.9\",\"protocol\":\"1.0\",\"pid\":4321,"
                         + "\"uid\":1000,\"user\":\"alice\",\"started_at\":\"2026-01-01T00:00:00Z\",\"uptime_ms\":1234,"
-                        + "\"history\":{\"store\":\"embedded\",\"waiting\":3}}";
+                        + "\"history\":{\"store\":\"embedded\",\"waiting\":3},\"connections\":2,"
+                        + "\"subscriptions\":1,\"sessions\":{\"idle\":2,\"streaming\":1},\"processes\":4,"
+                        + "\"terminals\":1}";
             default -> "{\"id\":\"" + id + "\",\"type\":\"error\",\"code\":\"unknown_type\",\"message\":\"nope\"}";
         };
     }

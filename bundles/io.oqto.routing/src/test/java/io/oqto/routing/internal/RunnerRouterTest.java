@@ -65,7 +65,8 @@ class RunnerRouterTest {
                         "2026-01-01T00:00:00Z",
                         1234,
                         sock().toString(),
-                        new io.oqto.api.runner.history.HistoryState("embedded", 3)),
+                        new io.oqto.api.runner.history.HistoryState("embedded", 3),
+                        new io.oqto.api.runner.RunnerLoad(2, 1, Map.of("idle", 2, "streaming", 1), 4, 1)),
                 s);
         assertTrue(router.ping("alice").roundTripMicros() > 0);
     }
@@ -155,6 +156,40 @@ class RunnerRouterTest {
         RunnerErrorException e =
                 assertThrows(RunnerErrorException.class, () -> router.call(router.resolve("alice"), "bogus"));
         assertEquals(io.oqto.api.runner.ErrorCode.UNKNOWN_TYPE, e.code());
+    }
+
+    @Test
+    void everyRoundTripIsMeasuredWithItsOutcome() throws Exception {
+        runner = new FakeRunner(sock(), FakeRunner.Behaviour.NORMAL);
+        router(TestRoutingConfig.pattern(sock().toString()));
+        List<String> measured = new java.util.concurrent.CopyOnWriteArrayList<>();
+        router.metrics = new io.oqto.api.metrics.Metrics() {
+            @Override
+            public void restRequest(String method, String route, int status, long nanos) {}
+
+            @Override
+            public void runnerRoundTrip(String type, String outcome, long nanos) {
+                assertTrue(nanos > 0, "a round trip takes time");
+                measured.add(type + " " + outcome);
+            }
+
+            @Override
+            public void provisioning(String outcome, long nanos) {}
+
+            @Override
+            public void scrape(java.io.OutputStream out) {}
+        };
+        router.ping("alice");
+        router.status("alice");
+        assertThrows(RunnerErrorException.class, () -> router.call(router.resolve("alice"), "bogus"));
+        router.subscribe("alice", new io.oqto.api.runner.sessions.SubscribeSession("s", 0), e -> {})
+                .close();
+        runner.close();
+        runner = null;
+        assertThrows(RunnerUnavailableException.class, () -> router.ping("alice"));
+        assertEquals(
+                List.of("ping ok", "status ok", "bogus unknown_type", "subscribe_session ok", "ping unavailable"),
+                measured.stream().filter(m -> !m.startsWith("unsubscribe")).toList());
     }
 
     @Test

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 public final class Protocol {
 
     /** The version this code speaks, {@code major.minor}. Peers with another major version are refused. */
-    public static final String VERSION = "1.9";
+    public static final String VERSION = "1.10";
 
     public static final int MAJOR = 1;
 

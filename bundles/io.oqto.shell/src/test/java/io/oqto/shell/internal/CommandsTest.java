@@ -82,7 +82,8 @@ class CommandsTest {
                     "2026-11-26T00:00:00Z",
                     3_725_000,
                     "/run/user/2001/oqto-runner.sock",
-                    new io.oqto.api.runner.history.HistoryState("hstry", 4));
+                    new io.oqto.api.runner.history.HistoryState("hstry", 4),
+                    null);
         }
 
         @Override
