@@ -254,6 +254,10 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
             traffic.join(10_000);
         }
         assertEquals(200, status("/api/v1/users/me/runner"));
+        HttpResponse<String> description = get("/api/openapi.json", false);
+        assertEquals(200, description.statusCode());
+        assertTrue(
+                "the updated REST bundle describes itself", description.body().contains("\"/v1/metrics\""));
         assertTrue("traffic kept flowing: ok=" + ok.get() + " failed=" + failed.get(), ok.get() > 20);
         assertEquals("one runner listener after its bundle was updated", 1, threadsNamed("oqto-runner-accept"));
         assertEquals(1, threadsNamed("oqto-config-watch"));

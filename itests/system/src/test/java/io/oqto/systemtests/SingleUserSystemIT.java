@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
@@ -26,6 +31,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -265,6 +272,65 @@ class SingleUserSystemIT {
                 "{\"status\":401,\"code\":\"unauthenticated\",\"title\":\"Unauthorized\",\"detail\":"
                         + "\"send Authorization: Bearer <token>, or sign in (POST /api/v1/auth/login) and send its cookie\"}",
                 anonymous.body());
+    }
+
+    @Test
+    @Order(2)
+    void theApiDescribesEveryRouteInAValidOpenApiDocument() throws Exception {
+        HttpResponse<String> doc = request("GET", "/api/openapi.json", false);
+        assertEquals(200, doc.statusCode(), doc.body());
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(doc.body(), null, options);
+        assertEquals(List.of(), parsed.getMessages(), "swagger-parser finds nothing wrong");
+        OpenAPI api = parsed.getOpenAPI();
+        assertTrue(api.getOpenapi().startsWith("3."), api.getOpenapi());
+
+        Set<String> described = new TreeSet<>();
+        api.getPaths()
+                .forEach((path, item) ->
+                        item.readOperationsMap().forEach((method, op) -> described.add(method.name() + " " + path)));
+        assertEquals(RestRoutes.declared(), described, "every route of the REST bundle, and nothing else");
+
+        Operation makeToken = api.getPaths().get("/v1/users/{user}/tokens").getPost();
+        assertEquals(
+                "#/components/schemas/Problem",
+                makeToken
+                        .getResponses()
+                        .get("default")
+                        .getContent()
+                        .get("application/problem+json")
+                        .getSchema()
+                        .get$ref(),
+                "errors are problem documents");
+        assertEquals(2, makeToken.getSecurity().size(), "bearer or cookie");
+        assertEquals(null, api.getPaths().get("/health").getGet().getSecurity(), "health is open");
+
+        // Bodies as the API writes and reads them: snake_case, each request body its record.
+        Files.writeString(Path.of("target/openapi.json"), doc.body()); // kept for readers of the test's output
+        var schemas = api.getComponents().getSchemas();
+        assertTrue(
+                schemas.get("RunnerStatus")
+                        .getProperties()
+                        .keySet()
+                        .containsAll(List.of("linux_user", "uptime_millis")),
+                String.valueOf(schemas.get("RunnerStatus").getProperties().keySet()));
+        String spawnBody = api.getPaths()
+                .get("/v1/users/{user}/processes")
+                .getPost()
+                .getRequestBody()
+                .getContent()
+                .get("application/json")
+                .getSchema()
+                .get$ref();
+        assertEquals("#/components/schemas/SpawnProcess", spawnBody);
+        assertTrue(schemas.get("SpawnProcess").getProperties().containsKey("argv"), "the spawn's fields");
+        assertTrue(
+                schemas.get("PasswordChange")
+                        .getProperties()
+                        .keySet()
+                        .equals(java.util.Set.of("old_password", "new_password")),
+                String.valueOf(schemas.get("PasswordChange").getProperties().keySet()));
     }
 
     @Test

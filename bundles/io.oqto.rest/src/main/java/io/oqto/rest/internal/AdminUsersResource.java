@@ -8,6 +8,9 @@ import io.oqto.api.users.PlatformUser;
 import io.oqto.api.users.ProvisionedUser;
 import io.oqto.api.users.ProvisioningException;
 import io.oqto.api.users.UserProvisioning;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +63,10 @@ public final class AdminUsersResource {
     @Path("{name}/password")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response setPassword(
-            @PathParam("name") String name, Map<String, Object> body, @Context SecurityContext security) {
+            @PathParam("name") String name,
+            @RequestBody(content = @Content(schema = @Schema(implementation = PasswordBody.class)))
+                    Map<String, Object> body,
+            @Context SecurityContext security) {
         UserProvisioning users = authorize(security);
         if (body == null || !body.keySet().equals(Set.of("password")) || !(body.get("password") instanceof String p)) {
             throw new ApiProblem(
@@ -81,7 +87,10 @@ public final class AdminUsersResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(Map<String, Object> body, @Context SecurityContext security) {
+    public Response create(
+            @RequestBody(content = @Content(schema = @Schema(implementation = NewUserBody.class)))
+                    Map<String, Object> body,
+            @Context SecurityContext security) {
         UserProvisioning users = authorize(security);
         if (body == null
                 || !FIELDS.containsAll(body.keySet())
@@ -193,4 +202,11 @@ public final class AdminUsersResource {
     /** The reply to provisioning; {@code token} is the only copy of the secret. */
     public record Created(
             UserView user, boolean created, @Nullable String token, List<String> steps, List<String> notInstalled) {}
+
+    /** {@code POST /v1/admin/users}'s body, as the API description shows it (read field by field above). */
+    public record NewUserBody(
+            String name, String email, @Nullable String role) {}
+
+    /** {@code PUT /v1/admin/users/{name}/password}'s body, likewise. */
+    public record PasswordBody(String password) {}
 }

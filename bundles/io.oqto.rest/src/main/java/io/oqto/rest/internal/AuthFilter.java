@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * neither: a browser never adds a bearer header by itself.
  *
  * <p>Open without a caller: {@code /health}, signing in ({@code /v1/auth/login}, whose cross-site use the origin
- * check refuses) and the one-time login link ({@code /v1/auth/link}).
+ * check refuses), the one-time login link ({@code /v1/auth/link}) and the API's description ({@code /openapi.json}).
  */
 @Priority(Priorities.AUTHENTICATION)
 final class AuthFilter implements ContainerRequestFilter {
@@ -37,7 +37,7 @@ final class AuthFilter implements ContainerRequestFilter {
     static final String CSRF_HEADER = "X-CSRF-Token";
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
-    private static final Set<String> OPEN = Set.of("health", "v1/auth/login", "v1/auth/link");
+    private static final Set<String> OPEN = Set.of("health", "v1/auth/login", "v1/auth/link", "openapi.json");
 
     private final TokenService tokens;
     private final BrowserSessions sessions;

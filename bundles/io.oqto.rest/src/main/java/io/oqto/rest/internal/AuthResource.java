@@ -6,6 +6,9 @@ import io.oqto.api.auth.Passwords;
 import io.oqto.api.auth.Role;
 import io.oqto.api.users.PlatformUser;
 import io.oqto.api.users.UserProvisioning;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -63,7 +66,9 @@ public final class AuthResource {
     @Path("login")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response login(
-            Map<String, Object> body, @Context HttpServletRequest http, @Context SecurityContext security) {
+            @RequestBody(content = @Content(schema = @Schema(implementation = Login.class))) Map<String, Object> body,
+            @Context HttpServletRequest http,
+            @Context SecurityContext security) {
         if (body == null
                 || !LOGIN_FIELDS.equals(body.keySet())
                 || !(body.get("name") instanceof String name)
@@ -195,4 +200,7 @@ public final class AuthResource {
                     s.expires().toString());
         }
     }
+
+    /** A sign-in's body, as the API description shows it (read field by field above). */
+    public record Login(String name, String password) {}
 }

@@ -11,6 +11,9 @@ import io.oqto.api.runner.history.ReadHistory;
 import io.oqto.api.runner.history.RenameHistory;
 import io.oqto.api.runner.history.SearchHistory;
 import io.oqto.api.runner.history.SearchResults;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.util.Map;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
@@ -116,7 +119,8 @@ public final class HistoryResource {
     public HistoryConversation rename(
             @PathParam("user") String user,
             @PathParam("id") String id,
-            Map<String, Object> body,
+            @RequestBody(content = @Content(schema = @Schema(implementation = TitleBody.class)))
+                    Map<String, Object> body,
             @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         TitleBody t = bodies.read(body, TitleBody.class, "renaming a conversation");

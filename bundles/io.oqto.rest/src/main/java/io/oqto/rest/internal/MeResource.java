@@ -5,6 +5,9 @@ import io.oqto.api.auth.BrowserSessions;
 import io.oqto.api.auth.Caller;
 import io.oqto.api.auth.PasswordException;
 import io.oqto.api.auth.Passwords;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.util.Map;
 import java.util.Set;
 import javax.servlet.http.HttpServletRequest;
@@ -54,7 +57,10 @@ public final class MeResource {
     @Path("password")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response changePassword(
-            Map<String, Object> body, @Context HttpServletRequest http, @Context SecurityContext security) {
+            @RequestBody(content = @Content(schema = @Schema(implementation = PasswordChange.class)))
+                    Map<String, Object> body,
+            @Context HttpServletRequest http,
+            @Context SecurityContext security) {
         if (body == null
                 || !PASSWORD_FIELDS.equals(body.keySet())
                 || !(body.get("old_password") instanceof String old)
@@ -82,4 +88,7 @@ public final class MeResource {
             throw new ApiProblem(400, "weak_password", "Bad request", e.getMessage());
         }
     }
+
+    /** A password change's body, as the API description shows it (read field by field above). */
+    public record PasswordChange(String oldPassword, String newPassword) {}
 }

@@ -10,6 +10,9 @@ import io.oqto.api.runner.memory.MemoryList;
 import io.oqto.api.runner.memory.SearchMemories;
 import io.oqto.api.runner.memory.StoredMemory;
 import io.oqto.api.runner.memory.UpdateMemory;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.util.List;
 import java.util.Map;
 import javax.ws.rs.Consumes;
@@ -89,7 +92,10 @@ public final class MemoriesResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(
-            @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+            @PathParam("user") String user,
+            @RequestBody(content = @Content(schema = @Schema(implementation = NewMemory.class)))
+                    Map<String, Object> body,
+            @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         NewMemory m = bodies.read(body, NewMemory.class, "creating a memory");
         StoredMemory made = runners.call(
@@ -102,7 +108,9 @@ public final class MemoriesResource {
     @Path("search")
     @Consumes(MediaType.APPLICATION_JSON)
     public MemoryHits search(
-            @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+            @PathParam("user") String user,
+            @RequestBody(content = @Content(schema = @Schema(implementation = Search.class))) Map<String, Object> body,
+            @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         Search s = bodies.read(body, Search.class, "searching memories");
         return runners.call(target, new SearchMemories(s.query(), s.limit(), s.mode(), s.workspace()));
@@ -125,7 +133,8 @@ public final class MemoriesResource {
     public StoredMemory change(
             @PathParam("user") String user,
             @PathParam("id") String id,
-            Map<String, Object> body,
+            @RequestBody(content = @Content(schema = @Schema(implementation = MemoryChange.class)))
+                    Map<String, Object> body,
             @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         MemoryChange c = bodies.read(body, MemoryChange.class, "changing a memory");

@@ -16,6 +16,9 @@ import io.oqto.api.runner.processes.ReadOutput;
 import io.oqto.api.runner.processes.SpawnProcess;
 import io.oqto.api.runner.processes.StopProcess;
 import io.oqto.api.runner.processes.SubscribeOutput;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.util.List;
 import java.util.Map;
 import javax.ws.rs.Consumes;
@@ -56,7 +59,11 @@ public final class ProcessesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response spawn(@PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+    public Response spawn(
+            @PathParam("user") String user,
+            @RequestBody(content = @Content(schema = @Schema(implementation = SpawnProcess.class)))
+                    Map<String, Object> body,
+            @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         SpawnProcess spawn = bodies.read(body, SpawnProcess.class, "a spawn");
         if (Boolean.FALSE.equals(spawn.sandboxed())

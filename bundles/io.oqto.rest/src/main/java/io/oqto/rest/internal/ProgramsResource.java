@@ -3,6 +3,9 @@ package io.oqto.rest.internal;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.programs.ProgramStarted;
 import io.oqto.api.runner.programs.StartProgram;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +47,8 @@ public final class ProgramsResource {
     public Response start(
             @PathParam("user") String user,
             @PathParam("program") String program,
-            Map<String, Object> body,
+            @RequestBody(content = @Content(schema = @Schema(implementation = StartBody.class)))
+                    Map<String, Object> body,
             @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         StartBody start = bodies.read(body, StartBody.class, "starting a program");

@@ -14,6 +14,7 @@ import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.users.UserProvisioning;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
@@ -104,7 +105,14 @@ public final class RestServer {
                     new AdminUsersResource(() -> provisioning, passwords, sessions),
                     new UsageResource(() -> eavs),
                     new MetricsResource(() -> metrics));
-            factory.setServiceBeans(resources);
+            // The API's description, read from the classes of the resources above (and its own) at its first request.
+            List<Class<?>> described = new ArrayList<>();
+            resources.forEach(r -> described.add(r.getClass()));
+            described.add(OpenApiResource.class);
+            String version = context.getBundle().getVersion().toString();
+            List<Object> beans = new ArrayList<>(resources);
+            beans.add(new OpenApiResource(() -> OpenApiDocument.json(described, version)));
+            factory.setServiceBeans(beans);
             factory.setProviders(List.of(
                     new JacksonJsonProvider(mapper),
                     new MetricsFilter(() -> metrics),

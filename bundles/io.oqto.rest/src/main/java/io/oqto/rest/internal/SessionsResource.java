@@ -15,6 +15,9 @@ import io.oqto.api.runner.sessions.SessionEvents;
 import io.oqto.api.runner.sessions.SessionResync;
 import io.oqto.api.runner.sessions.StopSession;
 import io.oqto.api.runner.sessions.SubscribeSession;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +74,10 @@ public final class SessionsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(
-            @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+            @PathParam("user") String user,
+            @RequestBody(content = @Content(schema = @Schema(implementation = CreateSession.class)))
+                    Map<String, Object> body,
+            @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         CreateSession create = bodies.read(body, CreateSession.class, "creating a session");
         return Response.status(201)
@@ -108,7 +114,8 @@ public final class SessionsResource {
             @PathParam("user") String user,
             @PathParam("id") String id,
             @PathParam("command") String command,
-            Map<String, Object> body,
+            @RequestBody(content = @Content(schema = @Schema(implementation = MessageBody.class)))
+                    Map<String, Object> body,
             @Context SecurityContext security) {
         MessageBody m = bodies.read(body, MessageBody.class, MESSAGE_WHAT.getOrDefault(command, command));
         return command(
@@ -144,7 +151,8 @@ public final class SessionsResource {
     public CommandReply model(
             @PathParam("user") String user,
             @PathParam("id") String id,
-            Map<String, Object> body,
+            @RequestBody(content = @Content(schema = @Schema(implementation = ModelBody.class)))
+                    Map<String, Object> body,
             @Context SecurityContext security) {
         ModelBody m = bodies.read(body, ModelBody.class, "setting the model");
         return command(user, SessionCommand.setModel(id, m.provider(), m.modelId()), security);

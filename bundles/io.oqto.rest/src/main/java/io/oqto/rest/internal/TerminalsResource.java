@@ -5,6 +5,9 @@ import io.oqto.api.runner.terminals.CreateTerminal;
 import io.oqto.api.runner.terminals.DeleteTerminal;
 import io.oqto.api.runner.terminals.ListTerminals;
 import io.oqto.api.runner.terminals.Terminal;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +49,10 @@ public final class TerminalsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(
-            @PathParam("user") String user, @Nullable Map<String, Object> body, @Context SecurityContext security) {
+            @PathParam("user") String user,
+            @RequestBody(content = @Content(schema = @Schema(implementation = NewTerminal.class))) @Nullable
+                    Map<String, Object> body,
+            @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         NewTerminal t = bodies.read(body == null ? Map.of() : body, NewTerminal.class, "a new terminal");
         Terminal made =

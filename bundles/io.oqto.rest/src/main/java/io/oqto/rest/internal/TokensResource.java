@@ -5,6 +5,9 @@ import io.oqto.api.auth.IssuedToken;
 import io.oqto.api.auth.Role;
 import io.oqto.api.auth.TokenInfo;
 import io.oqto.api.auth.TokenService;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -84,7 +87,10 @@ public final class TokensResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(
-            @PathParam("user") String user, @Nullable Map<String, Object> body, @Context SecurityContext security) {
+            @PathParam("user") String user,
+            @RequestBody(content = @Content(schema = @Schema(implementation = NewToken.class))) @Nullable
+                    Map<String, Object> body,
+            @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
         Caller caller = RunnerResource.caller(security);
         NewToken t = bodies.read(body == null ? Map.of() : body, NewToken.class, "a new token");

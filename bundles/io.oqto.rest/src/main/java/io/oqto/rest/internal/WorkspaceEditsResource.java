@@ -3,6 +3,9 @@ package io.oqto.rest.internal;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.files.CreateDirectory;
 import io.oqto.api.runner.files.RenamePath;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.util.Map;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.POST;
@@ -51,7 +54,10 @@ public final class WorkspaceEditsResource {
 
         @POST
         public Response mkdir(
-                @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+                @PathParam("user") String user,
+                @RequestBody(content = @Content(schema = @Schema(implementation = NewDirectory.class)))
+                        Map<String, Object> body,
+                @Context SecurityContext security) {
             String target = RunnerResource.authorize(user, security);
             NewDirectory d = bodies.read(body, NewDirectory.class, "a new directory");
             String path = required(d.path(), "path");
@@ -76,7 +82,10 @@ public final class WorkspaceEditsResource {
 
         @POST
         public Map<String, Object> rename(
-                @PathParam("user") String user, Map<String, Object> body, @Context SecurityContext security) {
+                @PathParam("user") String user,
+                @RequestBody(content = @Content(schema = @Schema(implementation = Rename.class)))
+                        Map<String, Object> body,
+                @Context SecurityContext security) {
             String target = RunnerResource.authorize(user, security);
             Rename r = bodies.read(body, Rename.class, "a rename");
             String from = required(r.from(), "from");
