@@ -46,6 +46,16 @@ class HstryHistorySystemIT extends HistoryScenarios {
                 503,
                 d.send("GET", "/api/v1/users/me/history", null, aliceToken).statusCode(),
                 "history cannot be read while hstry is down");
+        Commands.Result sick = d.doctor();
+        assertEquals(
+                List.of(
+                        "FAIL  hstry of " + alice + ": hstry does not answer its runner: hstry (2 waiting)",
+                        "      fix: oqtoctl user disable " + alice + " && oqtoctl user enable " + alice
+                                + " (restarts the user's services); hstry's log: journalctl _UID="
+                                + Commands.uidOf("oqto_" + alice),
+                        "ok    hstry of " + bob),
+                linesAbout(sick, "hstry of "),
+                sick.output());
 
         Files.delete(d.hstryDown);
         Commands.waitFor(
@@ -63,6 +73,11 @@ class HstryHistorySystemIT extends HistoryScenarios {
                     }
                 },
                 d.helperLog);
+        Commands.Result well = d.doctor();
+        assertEquals(
+                List.of("ok    hstry of " + alice, "ok    hstry of " + bob),
+                linesAbout(well, "hstry of "),
+                well.output());
         List<JsonNode> all = messages("h1");
         assertEquals(16, all.size(), contents(all).toString());
         assertEquals(
@@ -75,5 +90,20 @@ class HstryHistorySystemIT extends HistoryScenarios {
         for (int i = 0; i < all.size(); i++) {
             assertEquals(i, all.get(i).path("idx").asInt(), "each message once, in order");
         }
+    }
+
+    /** The doctor's lines about {@code what}, with the fix under a failure. */
+    static List<String> linesAbout(Commands.Result doctor, String what) {
+        List<String> lines = doctor.output().lines().toList();
+        List<String> about = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(what)) {
+                about.add(lines.get(i));
+                if (lines.get(i).startsWith("FAIL") && i + 1 < lines.size()) {
+                    about.add(lines.get(i + 1));
+                }
+            }
+        }
+        return about;
     }
 }

@@ -189,6 +189,28 @@ class MmryPerUserSystemIT {
                 List.of("runuser", "-u", "oqto_" + bob, "--", "cat", home(alice) + "/.config/oqto/mmry.key"),
                 Duration.ofSeconds(30));
         assertTrue(peek.exit() != 0, "bob cannot read alice's key: " + peek.output());
+
+        // The doctor asks each user's mmry on its port; a stopped one (SIGSTOP: its port open, nothing answering)
+        // is named with its fix, and only that one.
+        Commands.Result well = d.doctor();
+        assertEquals(
+                List.of("ok    mmry of " + alice, "ok    mmry of " + bob),
+                HstryHistorySystemIT.linesAbout(well, "mmry of "),
+                well.output());
+        Commands.runOk(List.of("pkill", "-STOP", "-u", "oqto_" + bob, "-f", "FakeMmry"));
+        try {
+            Commands.Result sick = d.doctor();
+            assertEquals(
+                    List.of(
+                            "ok    mmry of " + alice,
+                            "FAIL  mmry of " + bob + ": http://127.0.0.1:" + bobsPort + " does not answer",
+                            "      fix: oqtoctl user disable " + bob + " && oqtoctl user enable " + bob
+                                    + " (restarts the user's services)"),
+                    HstryHistorySystemIT.linesAbout(sick, "mmry of "),
+                    sick.output());
+        } finally {
+            Commands.runOk(List.of("pkill", "-CONT", "-u", "oqto_" + bob, "-f", "FakeMmry"));
+        }
     }
 
     @Test

@@ -307,6 +307,19 @@ final class MultiUserDeployment implements AutoCloseable {
                 List.of(controlPlane.home.resolve("bin/oqto-shell").toString(), command), Duration.ofMinutes(3));
     }
 
+    /**
+     * {@code oqtoctl doctor} (bin/oqto-doctor) on this deployment's configuration. Not an installed package: its checks of
+     * the package's files fail here; tests read the lines about what they set up.
+     */
+    Commands.Result doctor() throws Exception {
+        return Commands.run(
+                List.of(
+                        "env",
+                        "OQTO_CONFIG=" + config,
+                        controlPlane.home.resolve("bin/oqto-doctor").toString()),
+                Duration.ofMinutes(3));
+    }
+
     /** Remembers a platform user some test provisions, so that {@link #close()} removes its account. */
     String user(String name) {
         users.add(name);
