@@ -234,9 +234,16 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        java.util.Map<Integer, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
         Thread traffic = new Thread(() -> {
             while (running.get()) {
-                (status("/api/v1/users/me/runner") == 200 ? ok : failed).incrementAndGet();
+                int status = status("/api/v1/users/me/runner");
+                if (status == 200) {
+                    ok.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                    refusals.merge(status, 1, Integer::sum);
+                }
             }
         });
         traffic.start();
@@ -259,6 +266,11 @@ public class ControlPlaneIT extends OqtoKarafTestSupport {
         assertTrue(
                 "the updated REST bundle describes itself", description.body().contains("\"/v1/metrics\""));
         assertTrue("traffic kept flowing: ok=" + ok.get() + " failed=" + failed.get(), ok.get() > 20);
+        // The gate holds requests while REST is swapped: nothing but successes, or a retryable 503 (a runner that is
+        // restarting); never a reset connection (-1), a 404 from a half-gone API or a 500.
+        assertTrue(
+                "only 200 or 503 while bundles were updated: " + refusals,
+                java.util.Set.of(503).containsAll(refusals.keySet()));
         assertEquals("one runner listener after its bundle was updated", 1, threadsNamed("oqto-runner-accept"));
         assertEquals(1, threadsNamed("oqto-config-watch"));
         waitFor(

@@ -52,7 +52,12 @@ public final class ConfigSchema {
                 KeySpec.string(
                         "tls_key",
                         "PEM PKCS#8 private key of tls_cert, readable by its owner only",
-                        ConfigSchema::absolute));
+                        ConfigSchema::absolute),
+                KeySpec.integer(
+                        "hold_seconds",
+                        0,
+                        300,
+                        "how long a request waits while the REST API is swapped (an update, an upgrade) before 503"));
         section(
                 "runner",
                 KeySpec.string("socket", "socket path the runner listens on", ConfigSchema::absolute),

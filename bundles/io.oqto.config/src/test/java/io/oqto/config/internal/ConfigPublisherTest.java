@@ -57,7 +57,8 @@ class ConfigPublisherTest {
         IllegalStateException e =
                 assertThrows(IllegalStateException.class, () -> new ConfigPublisher(cm.admin(), Map.of(), file, false));
         assertEquals(
-                file + ":2:1: server.prot: unknown key (known in [server]: port, bind, state_dir, tls_cert, tls_key)",
+                file
+                        + ":2:1: server.prot: unknown key (known in [server]: port, bind, state_dir, tls_cert, tls_key, hold_seconds)",
                 e.getMessage());
         assertTrue(cm.published.isEmpty(), "nothing is published from a broken file");
     }

@@ -66,7 +66,7 @@ class TomlConfigLoaderTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "[server]\\nport = 8080\\nprot = 1           | c.toml:3:1: server.prot: unknown key (known in [server]: port, bind, state_dir, tls_cert, tls_key)",
+                "[server]\\nport = 8080\\nprot = 1           | c.toml:3:1: server.prot: unknown key (known in [server]: port, bind, state_dir, tls_cert, tls_key, hold_seconds)",
                 "port = 8080                                  | c.toml:1:1: port: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, eavs, history, memory, auth, audit, terminals)",
                 "[sandbox]\\nenabled = true                   | c.toml:1:1: sandbox: unknown key or section (known sections: server, runner, workspace, processes, programs, agent, routing, usermgr, eavs, history, memory, auth, audit, terminals)",
                 "[server]\\nport = \"8080\"                   | c.toml:2:1: server.port: must be an integer",

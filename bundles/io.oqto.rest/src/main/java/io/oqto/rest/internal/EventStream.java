@@ -125,6 +125,17 @@ final class EventStream {
                     quietSince = System.nanoTime();
                 }
             }
+            // Closed here (the REST API is being updated or stopped): the client is told to come back, and its
+            // reconnect (Last-Event-ID for numbered events) is held at the gate until the API answers again.
+            write(
+                    out,
+                    "reconnect",
+                    new java.util.TreeMap<>(Map.of(
+                            "reason",
+                            "the server's API is being updated or stopped",
+                            "reconnect",
+                            "with Last-Event-ID: the id of the last event received")));
+            out.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

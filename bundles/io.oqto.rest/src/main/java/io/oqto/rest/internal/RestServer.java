@@ -8,18 +8,21 @@ import io.oqto.api.auth.BrowserSessions;
 import io.oqto.api.auth.Passwords;
 import io.oqto.api.auth.TokenService;
 import io.oqto.api.eavs.EavsAdmin;
+import io.oqto.api.gate.ApiGate;
 import io.oqto.api.metrics.Gauge;
 import io.oqto.api.metrics.Metrics;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.users.UserProvisioning;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
+import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -30,6 +33,8 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the REST API under {@code /api} on CXF's servlet transport. Built programmatically so the
@@ -54,6 +59,13 @@ public final class RestServer {
     private volatile Metrics metrics;
     /** The open event streams, a gauge the metrics read at each scrape. */
     private final ServiceRegistration<Gauge> streamGauge;
+    /** How long stopping waits for the requests under way (event streams end within a second of being told). */
+    private static final Duration DRAIN = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
+    private volatile @Nullable ApiGate gate;
+    /** Set once the endpoint answers, cleared as it stops: whether a gate that comes now should be opened. */
+    private volatile boolean serving;
     /** Likewise: the eavs connector can be updated without the API restarting. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EavsAdmin eavs;
@@ -125,6 +137,26 @@ public final class RestServer {
             thread.setContextClassLoader(previous);
         }
         streamGauge = context.registerService(Gauge.class, streams.gauge(), null);
+        serving = true;
+        ApiGate g = gate;
+        if (g != null) {
+            g.open();
+        }
+    }
+
+    /** The gate in front of /api: opened as this endpoint answers, or when the gate comes after (its update). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "unbindGate")
+    void bindGate(ApiGate g) {
+        gate = g;
+        if (serving) {
+            g.open();
+        }
+    }
+
+    void unbindGate(ApiGate g) {
+        if (gate == g) {
+            gate = null;
+        }
     }
 
     @Modified
@@ -134,8 +166,24 @@ public final class RestServer {
 
     @Deactivate
     void deactivate() {
+        // New requests wait at the gate (for the next REST API, up to [server] hold_seconds); event streams end
+        // telling their clients to reconnect; the requests under way finish before the endpoint goes.
+        serving = false;
+        ApiGate g = gate;
+        if (g != null) {
+            g.hold();
+        }
         streamGauge.unregister();
         streams.closeAll();
+        if (g != null) {
+            try {
+                if (!g.awaitIdle(DRAIN)) {
+                    LOG.warn("requests still running after {} s: the REST API stops under them", DRAIN.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         server.destroy();
         bus.shutdown(true);
     }

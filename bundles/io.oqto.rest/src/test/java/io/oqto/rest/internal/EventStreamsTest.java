@@ -75,6 +75,21 @@ class EventStreamsTest {
     }
 
     @Test
+    void closingAllEndsEachStreamTellingItsClientToReconnect() throws Exception {
+        EventStream s = streams.newStream(ProcessesResource::sse, ProcessesResource::isLast);
+        Response r = streams.open("alice", s, events -> subscription());
+        streams.closeAll();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ((StreamingOutput) r.getEntity()).write(out);
+        assertEquals(
+                ": connected\n\nevent: reconnect\ndata: {\"reason\":\"the server's API is being updated or stopped\","
+                        + "\"reconnect\":\"with Last-Event-ID: the id of the last event received\"}\n\n",
+                out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, streams.openStreams("alice"));
+        assertEquals(1, unsubscribed.get());
+    }
+
+    @Test
     void aFailedSubscriptionGivesBackItsPlace() {
         assertThrows(
                 RunnerUnavailableException.class,
