@@ -872,6 +872,132 @@ class SingleUserSystemIT {
     }
 
     @Test
+    @Order(11)
+    void anUpgradeByFeatureInstallAndItsRollbackGoUnnoticedByClients() throws Exception {
+        String current = "0.1.0-SNAPSHOT";
+        String release = NewerRelease.write(
+                controlPlane.home, current, "0.1.1", Files.createDirectories(work.resolve("release-0.1.1")));
+        String oqtoctl = controlPlane.home.resolve("bin/oqtoctl").toString();
+        assertTrue(health().contains("\"version\":\"0.1.0.SNAPSHOT\""), health());
+
+        // A process whose output a client follows, and a client that keeps asking, all through both swaps.
+        assertEquals(
+                201,
+                json(
+                                "POST",
+                                "/api/v1/users/me/processes",
+                                "{\"name\":\"ticker\",\"argv\":[\"/bin/sh\",\"-c\","
+                                        + "\"i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.1; done\"]}")
+                        .statusCode());
+        long tickerPid =
+                pidIn(request("GET", "/api/v1/users/me/processes/ticker", true).body());
+        long runnerPid = pidIn(request("GET", "/api/v1/users/me/runner", true).body());
+        String token = Files.readString(state.resolve("admin.token")).strip();
+        String events = "http://127.0.0.1:" + port + "/api/v1/users/me/processes/ticker/events";
+        List<SseClient> streams = new ArrayList<>();
+        streams.add(new SseClient(http, events, token, null));
+        Map<Integer, Integer> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> unretryable = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread client = new Thread(() -> {
+            while (asking.get()) {
+                try {
+                    HttpResponse<String> r = request("GET", "/api/v1/users/me/runner", true);
+                    answers.merge(r.statusCode(), 1, Integer::sum);
+                    if (r.statusCode() == 503
+                            && r.headers().firstValue("Retry-After").isEmpty()) {
+                        unretryable.add(r.body());
+                    }
+                } catch (Exception e) {
+                    answers.merge(-1, 1, Integer::sum); // a reset or a timeout: what the gate is there to prevent
+                }
+            }
+        });
+        client.start();
+        try {
+            Commands.Result up = Commands.run(List.of(oqtoctl, "upgrade", release), Duration.ofMinutes(3));
+            assertEquals(0, up.exit(), up.output());
+            assertTrue(up.output().contains("oqto-control-plane 0.1.0.SNAPSHOT -> 0.1.1"), up.output());
+            assertTrue(up.output().contains("io.oqto.rest 0.1.0.SNAPSHOT -> 0.1.1"), up.output());
+            Commands.waitFor(
+                    "the newer REST API",
+                    Duration.ofSeconds(60),
+                    () -> status("/api/health", false) == 200 && health().contains("\"version\":\"0.1.1\""));
+            followAgain(streams, events, token);
+
+            Commands.Result back = Commands.run(
+                    List.of(oqtoctl, "upgrade", "mvn:io.oqto/oqto-features/" + current + "/xml/features"),
+                    Duration.ofMinutes(3));
+            assertEquals(0, back.exit(), back.output());
+            assertTrue(back.output().contains("io.oqto.rest 0.1.1 -> 0.1.0.SNAPSHOT"), back.output());
+            Commands.waitFor(
+                    "the REST API rolled back",
+                    Duration.ofSeconds(60),
+                    () -> health().contains("\"version\":\"0.1.0.SNAPSHOT\""));
+            followAgain(streams, events, token);
+        } finally {
+            asking.set(false);
+            client.join(30_000);
+        }
+        System.out.println("answers while upgrading and rolling back: " + answers);
+        assertTrue(answers.getOrDefault(200, 0) > 20, "the client kept being answered: " + answers);
+        assertTrue(Set.of(200, 503).containsAll(answers.keySet()), "only 200 or a retryable 503: " + answers);
+        assertEquals(List.of(), unretryable, "every 503 says when to retry");
+        // The user's runner and process never noticed: same processes, and the output stream's lines all there.
+        assertEquals(
+                runnerPid, pidIn(request("GET", "/api/v1/users/me/runner", true).body()));
+        assertEquals(
+                tickerPid,
+                pidIn(request("GET", "/api/v1/users/me/processes/ticker", true).body()));
+        List<Integer> ticks = new ArrayList<>();
+        for (SseClient stream : streams) {
+            stream.close();
+            for (SseClient.Event e : stream.events) {
+                Matcher m = TICK.matcher(e.data());
+                while (e.name().equals("output") && m.find()) {
+                    ticks.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        assertTrue(ticks.size() > 10, String.valueOf(ticks));
+        for (int i = 1; i < ticks.size(); i++) {
+            assertEquals(ticks.get(i - 1) + 1, ticks.get(i), "every line once, in order: " + ticks);
+        }
+        assertEquals(
+                200,
+                request("POST", "/api/v1/users/me/processes/ticker/stop", true).statusCode());
+    }
+
+    private static final Pattern TICK = Pattern.compile("\"text\":\"tick (\\d+)\"");
+
+    private String health() {
+        try {
+            return request("GET", "/api/health", false).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /**
+     * The last stream ended telling its client to reconnect (its REST API went away): follow again after the last
+     * line it had, as a client does.
+     */
+    private void followAgain(List<SseClient> streams, String events, String token) throws Exception {
+        SseClient last = streams.get(streams.size() - 1);
+        last.await(e -> e.name().equals("reconnect"), "the stream's reconnect event", Duration.ofSeconds(60));
+        int seq = 0;
+        for (SseClient.Event e : last.events) {
+            Matcher m = SEQ.matcher(e.data());
+            while (e.name().equals("output") && m.find()) {
+                seq = Math.max(seq, Integer.parseInt(m.group(1)));
+            }
+        }
+        streams.add(new SseClient(http, events + "?after=" + seq, token, null));
+    }
+
+    private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
+
+    @Test
     @Order(12)
     void bothStopCleanlyOnSigterm() throws Exception {
         cp.destroy();

@@ -50,7 +50,8 @@ class ConfigAgreementTest {
             "io.oqto.runner.server.internal.RunnerServer",
             "io.oqto.workspace.internal.WorkspaceFiles",
             "io.oqto.terminal.bridge.internal.TerminalBridge",
-            "io.oqto.audit.internal.AuditLogComponent");
+            "io.oqto.audit.internal.AuditLogComponent",
+            "io.oqto.gate.internal.ApiGateFilter");
 
     /** Keys no component reads, and who does. */
     static final Map<String, String> READ_ELSEWHERE = Map.ofEntries(

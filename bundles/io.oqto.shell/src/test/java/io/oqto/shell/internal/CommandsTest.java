@@ -226,6 +226,22 @@ class CommandsTest {
     };
 
     @Test
+    void anUpgradeTakesOnlyARepositoryAddressKarafCanFetch() {
+        assertEquals(
+                "mvn:io.oqto/oqto-features/0.1.1/xml/features",
+                UpgradeCommand.repositoryUri("mvn:io.oqto/oqto-features/0.1.1/xml/features")
+                        .toString());
+        assertEquals(
+                "file:/srv/r/features.xml",
+                UpgradeCommand.repositoryUri("file:/srv/r/features.xml").toString());
+        for (String hostile : new String[] {"features.xml", "ftp://host/f.xml", "javascript:alert(1)", "mvn:a b"}) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> UpgradeCommand.repositoryUri(hostile));
+            assertTrue(e.getMessage().startsWith("not a repository address: " + hostile), e.getMessage());
+        }
+    }
+
+    @Test
     void runnerStatusPrintsATable() throws Exception {
         RunnerStatusCommand c = new RunnerStatusCommand();
         c.runners = GATEWAY;
