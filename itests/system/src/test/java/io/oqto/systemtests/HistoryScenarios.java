@@ -272,4 +272,49 @@ abstract class HistoryScenarios {
         assertEquals("user: what was the animal?", contents(after).get(10));
         assertNotEquals(before, runnerPid());
     }
+
+    @Test
+    @Order(4)
+    void upgradeRunnersRestartsTheRunnerSaysWhatEndedAndResumesTheSession() throws Exception {
+        long before = runnerPid();
+        assertEquals(
+                201,
+                d.send(
+                                "POST",
+                                "/api/v1/users/me/processes",
+                                "{\"name\":\"sleeper\",\"argv\":[\"/bin/sleep\",\"300\"]}",
+                                aliceToken)
+                        .statusCode());
+        int kept = messages("h1").size();
+        Commands.Result r = Commands.run(
+                List.of(d.controlPlane.home.resolve("bin/oqtoctl").toString(), "upgrade-runners", "--user", alice),
+                Duration.ofMinutes(3));
+        assertEquals(0, r.exit(), r.output());
+        long after = runnerPid();
+        assertNotEquals(before, after, "a new runner");
+        List<String> lines = r.output().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(4, lines.size(), r.output());
+        assertEquals(
+                alice + ": runner restarted (pid " + before + " -> " + after
+                        + ", version 0.1.0.SNAPSHOT -> 0.1.0.SNAPSHOT)",
+                lines.get(0));
+        assertTrue(
+                lines.get(1).startsWith("  ended: session h1, ") && lines.get(1).contains("process sleeper"),
+                r.output());
+        assertEquals("  resumed: session h1", lines.get(2));
+        assertEquals("1 runner(s) restarted", lines.get(3));
+        Commands.waitFor(
+                "the old runner's process ended with it",
+                WAIT,
+                () -> !Commands.running("oqto_" + alice, "/bin/sleep 300"),
+                d.helperLog);
+
+        // The resumed session goes on where it was, its context and history whole.
+        follow("h1");
+        turn("h1", "after the runner upgrade", 1);
+        List<JsonNode> all = messages("h1");
+        assertEquals(kept + 2, all.size(), contents(all).toString());
+        assertEquals(
+                "assistant: You said: after the runner upgrade", contents(all).get(kept + 1));
+    }
 }

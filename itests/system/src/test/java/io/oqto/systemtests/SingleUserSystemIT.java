@@ -915,7 +915,18 @@ class SingleUserSystemIT {
         });
         client.start();
         try {
-            Commands.Result up = Commands.run(List.of(oqtoctl, "upgrade", release), Duration.ofMinutes(3));
+            // The operator edits config.toml while the upgrade runs: the edit is in force afterwards, not lost.
+            java.util.concurrent.CompletableFuture<Commands.Result> upgrading =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return Commands.run(List.of(oqtoctl, "upgrade", release), Duration.ofMinutes(3));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            Path config = work.resolve("config.toml");
+            Files.writeString(config, Files.readString(config).replace("[server]\n", "[server]\nhold_seconds = 7\n"));
+            Commands.Result up = upgrading.get(4, TimeUnit.MINUTES);
             assertEquals(0, up.exit(), up.output());
             assertTrue(up.output().contains("oqto-control-plane 0.1.0.SNAPSHOT -> 0.1.1"), up.output());
             assertTrue(up.output().contains("io.oqto.rest 0.1.0.SNAPSHOT -> 0.1.1"), up.output());
@@ -924,6 +935,23 @@ class SingleUserSystemIT {
                     Duration.ofSeconds(60),
                     () -> status("/api/health", false) == 200 && health().contains("\"version\":\"0.1.1\""));
             followAgain(streams, events, token);
+            Commands.waitFor("the edit made during the upgrade in force", Duration.ofSeconds(30), () -> {
+                try {
+                    return Commands.run(
+                                    List.of(
+                                            controlPlane
+                                                    .home
+                                                    .resolve("bin/oqto-shell")
+                                                    .toString(),
+                                            "config:property-get --pid oqto.server holdSeconds"),
+                                    Duration.ofSeconds(60))
+                            .output()
+                            .strip()
+                            .equals("7");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
 
             Commands.Result back = Commands.run(
                     List.of(oqtoctl, "upgrade", "mvn:io.oqto/oqto-features/" + current + "/xml/features"),

@@ -29,6 +29,13 @@ public interface UserProvisioning {
     PlatformUser enable(String name);
 
     /**
+     * Stops and starts an active user's services — their runner among them, on the runner distribution installed
+     * now — and waits until the runner answers. What ran in the old runner (sessions, processes, terminals) has
+     * ended; tokens, files and history stay.
+     */
+    PlatformUser restartServices(String name);
+
+    /**
      * Stops the services, disables lingering, ends the user's processes, removes the Linux account (and the
      * home unless {@code keepHome}), the runner socket and the record; revokes the tokens.
      *

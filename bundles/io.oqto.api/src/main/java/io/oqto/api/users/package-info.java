@@ -1,6 +1,6 @@
 /** Platform users and their provisioning (multi-user mode): Linux account, services, runner, first token. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 @NullMarked
 package io.oqto.api.users;
 

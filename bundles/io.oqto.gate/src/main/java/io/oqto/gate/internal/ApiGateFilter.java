@@ -1,9 +1,7 @@
 package io.oqto.gate.internal;
 
-import io.oqto.api.gate.ApiGate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
 import javax.servlet.ServletException;
@@ -12,54 +10,34 @@ import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * The gate in front of {@code /api}: a servlet filter on the Http Whiteboard, in front of {@link ApiServlet} (in the
- * same context: a filter does not reach a servlet of the Http Service's), and the {@link ApiGate} the REST bundle
- * opens and holds. This
- * bundle is not what upgrades replace: it stays while the REST API behind it is swapped, which is the point.
+ * same context: a filter does not reach a servlet of the Http Service's). This bundle is not what upgrades replace:
+ * it stays while the REST API behind it is swapped, which is the point.
  *
- * <p>While held, a request waits up to {@code [server] hold_seconds} for the API to come back, then goes through; if
- * it does not come back in time the answer is {@code 503 api_unavailable} with {@code Retry-After}, in the API's
- * problem format.
+ * <p>While the {@link GateKeeper} holds, a request waits up to {@code [server] hold_seconds} for the API to come back,
+ * then goes through; if it does not come back in time the answer is {@code 503 api_unavailable} with
+ * {@code Retry-After}, in the API's problem format.
  */
 @Component(
-        service = {Filter.class, ApiGate.class},
-        configurationPid = "oqto.server",
-        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = Filter.class,
         property = {
             "osgi.http.whiteboard.filter.name=oqto-api-gate",
             "osgi.http.whiteboard.filter.pattern=/api/*",
             "osgi.http.whiteboard.filter.asyncSupported=true"
         })
-@Designate(ocd = GateConfig.class)
-public final class ApiGateFilter implements Filter, ApiGate {
+public final class ApiGateFilter implements Filter {
 
     /** What a client is told to wait before it tries again. */
     static final int RETRY_AFTER_SECONDS = 2;
 
-    private final Gate gate = new Gate();
-    private volatile Duration hold;
+    private final GateKeeper keeper;
 
     @Activate
-    public ApiGateFilter(GateConfig config) {
-        hold = Duration.ofSeconds(Math.max(0, config.holdSeconds()));
-    }
-
-    @Modified
-    void modified(GateConfig config) {
-        hold = Duration.ofSeconds(Math.max(0, config.holdSeconds()));
-    }
-
-    /** Requests waiting now give up at once (they get 503): nobody would open this gate again. */
-    @Deactivate
-    void deactivate() {
-        hold = Duration.ZERO;
-        gate.hold();
+    public ApiGateFilter(@Reference GateKeeper keeper) {
+        this.keeper = keeper;
     }
 
     @Override
@@ -67,7 +45,7 @@ public final class ApiGateFilter implements Filter, ApiGate {
             throws IOException, ServletException {
         boolean through;
         try {
-            through = gate.enter(hold);
+            through = keeper.enter();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             through = false;
@@ -79,7 +57,7 @@ public final class ApiGateFilter implements Filter, ApiGate {
         try {
             chain.doFilter(request, response);
         } finally {
-            gate.leave();
+            keeper.leave();
         }
     }
 
@@ -92,20 +70,5 @@ public final class ApiGateFilter implements Filter, ApiGate {
                                 + "\"detail\":\"the REST API is being updated or is not running: retry in "
                                 + RETRY_AFTER_SECONDS + " s\"}")
                         .getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void open() {
-        gate.open();
-    }
-
-    @Override
-    public void hold() {
-        gate.hold();
-    }
-
-    @Override
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        return gate.awaitIdle(timeout);
     }
 }

@@ -324,6 +324,22 @@ final class Provisioner implements UserProvisioning {
     }
 
     @Override
+    public PlatformUser restartServices(String name) {
+        synchronized (lockOf(name)) {
+            PlatformUser u = require(name);
+            if (u.state() != PlatformUser.State.ACTIVE) {
+                throw new ProvisioningException(
+                        Kind.CONFLICT, "check", name + " is disabled: enable the user to start their services");
+            }
+            helper.call("stop-services", Map.of("username", u.linuxUser()));
+            audited("stop-services", name, "ok", "");
+            startServices(u, step -> audited(step, name, "ok", ""));
+            LOG.info("restarted {}'s services: runner answering", name);
+            return u;
+        }
+    }
+
+    @Override
     public boolean delete(String name, boolean keepHome) {
         if (!PlatformUserNames.isValid(name)) {
             throw new ProvisioningException(Kind.INVALID, "check", "not a platform user name: " + name);

@@ -134,6 +134,11 @@ public final class ProvisioningComponent implements UserProvisioning {
     }
 
     @Override
+    public PlatformUser restartServices(String name) {
+        return delegate().restartServices(name);
+    }
+
+    @Override
     public boolean delete(String name, boolean keepHome) {
         return delegate().delete(name, keepHome);
     }

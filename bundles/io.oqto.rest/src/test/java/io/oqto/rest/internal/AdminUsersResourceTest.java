@@ -57,6 +57,11 @@ class AdminUsersResourceTest {
         }
 
         @Override
+        public PlatformUser restartServices(String name) {
+            throw new UnsupportedOperationException("not used here");
+        }
+
+        @Override
         public PlatformUser disable(String name) {
             throw failure;
         }
