@@ -197,8 +197,14 @@ class MmryPerUserSystemIT {
                 List.of("ok    mmry of " + alice, "ok    mmry of " + bob),
                 HstryHistorySystemIT.linesAbout(well, "mmry of "),
                 well.output());
+        assertTrue(
+                metrics().contains("oqto_user_services{service=\"mmry\",state=\"up\"} 2.0\n"),
+                "the metrics count both users' mmry answering");
         Commands.runOk(List.of("pkill", "-STOP", "-u", "oqto_" + bob, "-f", "FakeMmry"));
         try {
+            String scrape = metrics();
+            assertTrue(scrape.contains("oqto_user_services{service=\"mmry\",state=\"up\"} 1.0\n"), scrape);
+            assertTrue(scrape.contains("oqto_user_services{service=\"mmry\",state=\"down\"} 1.0\n"), scrape);
             Commands.Result sick = d.doctor();
             assertEquals(
                     List.of(
@@ -223,5 +229,12 @@ class MmryPerUserSystemIT {
                         .statusCode());
         Commands.waitFor("alice's mmry to stop", MultiUserDeployment.WAIT, () -> !answers(port));
         assertTrue(answers(portOf(bob)), "bob's mmry keeps running");
+    }
+
+    /** The Prometheus scrape, as an admin. */
+    private String metrics() throws Exception {
+        HttpResponse<String> r = d.send("GET", "/api/v1/metrics", null, d.adminToken);
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
     }
 }

@@ -51,7 +51,8 @@ class ConfigAgreementTest {
             "io.oqto.workspace.internal.WorkspaceFiles",
             "io.oqto.terminal.bridge.internal.TerminalBridge",
             "io.oqto.audit.internal.AuditLogComponent",
-            "io.oqto.gate.internal.GateKeeper");
+            "io.oqto.gate.internal.GateKeeper",
+            "io.oqto.metrics.internal.MetricsComponent");
 
     /** Keys no component reads, and who does. */
     static final Map<String, String> READ_ELSEWHERE = Map.ofEntries(

@@ -45,6 +45,12 @@ final class CurrentFigures implements MultiCollector {
         /** Whether eavs answers; empty when it is not configured. */
         Optional<Boolean> eavsReachable();
 
+        /** The users' mmry daemons to ask, one address each; empty when memories are not kept in mmry. */
+        Optional<List<String>> mmryUrls();
+
+        /** Whether something answers HTTP at {@code url} (any status: a 401 is an answer). */
+        boolean answers(String url);
+
         Collection<Gauge> gauges();
     }
 
@@ -116,6 +122,25 @@ final class CurrentFigures implements MultiCollector {
                         "Whether a configured service answers",
                         "service",
                         Map.of("eavs", ok ? 1.0 : 0.0))));
+        // The users' own services: hstry as each runner that keeps history there sees it (turns queued: it did not
+        // answer), mmry asked on each user's port.
+        long hstryUp = up.stream().filter(s -> hstry(s) == 0).count();
+        long hstryDown = up.stream().filter(s -> hstry(s) > 0).count();
+        Optional<List<String>> mmry = sources.mmryUrls();
+        if (hstryUp + hstryDown > 0 || mmry.isPresent()) {
+            GaugeSnapshot.Builder b = GaugeSnapshot.builder()
+                    .name("oqto_user_services")
+                    .help("Users' own services by whether they answer: hstry as its runner sees it, mmry on its port");
+            if (hstryUp + hstryDown > 0) {
+                b.dataPoint(point("hstry", "up", hstryUp)).dataPoint(point("hstry", "down", hstryDown));
+            }
+            if (mmry.isPresent()) {
+                long answering = answering(mmry.get());
+                b.dataPoint(point("mmry", "up", answering))
+                        .dataPoint(point("mmry", "down", mmry.get().size() - answering));
+            }
+            all.add(b.build());
+        }
         Set<String> names = new HashSet<>();
         all.forEach(m -> names.add(m.getMetadata().getName()));
         for (Gauge g : sources.gauges()) {
@@ -124,6 +149,42 @@ final class CurrentFigures implements MultiCollector {
             }
         }
         return new MetricSnapshots(all);
+    }
+
+    /** Turns waiting for hstry in this runner; -1 when it keeps no history in hstry. */
+    private static int hstry(RunnerStatus s) {
+        HistoryState h = s.history();
+        return h == null || !h.store().equals("hstry") ? -1 : Math.max(0, h.waiting());
+    }
+
+    /** How many of {@code urls} answer by the deadline, asked in parallel. */
+    private long answering(List<String> urls) {
+        List<CompletableFuture<Boolean>> asked = new ArrayList<>();
+        for (String url : urls) {
+            asked.add(CompletableFuture.supplyAsync(() -> sources.answers(url), askers));
+        }
+        long until = System.nanoTime() + deadline.toNanos();
+        long answering = 0;
+        for (CompletableFuture<Boolean> f : asked) {
+            try {
+                if (f.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    answering++;
+                }
+            } catch (TimeoutException | ExecutionException e) {
+                f.cancel(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return answering;
+    }
+
+    private static GaugeDataPointSnapshot point(String service, String state, long value) {
+        return GaugeDataPointSnapshot.builder()
+                .labels(Labels.of("service", service, "state", state))
+                .value((double) value)
+                .build();
     }
 
     /** The statuses of the runners that answered by the deadline. */

@@ -6,10 +6,13 @@ import io.oqto.api.metrics.Metrics;
 import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.RunnerStatus;
 import io.oqto.api.unix.DeploymentMode;
+import io.oqto.api.unix.UserPorts;
 import io.oqto.api.users.PlatformUser;
 import io.oqto.api.users.UserProvisioning;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -23,7 +26,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -35,8 +40,14 @@ import org.slf4j.LoggerFactory;
  * so that updating routing, provisioning or eavs does not reset the counters, and a missing one only leaves its
  * figures out.
  */
-@Component(service = Metrics.class)
+@Component(
+        service = Metrics.class,
+        configurationPid = {"oqto.memory", "oqto.usermgr"},
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class MetricsComponent implements Metrics, CurrentFigures.Sources {
+
+    /** How long one user's mmry may take to answer a scrape's question. */
+    private static final int MMRY_TIMEOUT_MS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsComponent.class);
 
@@ -55,8 +66,11 @@ public final class MetricsComponent implements Metrics, CurrentFigures.Sources {
     private final ExecutorService askers;
     private final PrometheusMetrics metrics;
 
+    private volatile MetricsConfig config;
+
     @Activate
-    public MetricsComponent(BundleContext context) {
+    public MetricsComponent(BundleContext context, MetricsConfig config) {
+        this.config = config;
         multiUser = DeploymentMode.of(context).isMultiUser();
         this.context = context;
         AtomicInteger n = new AtomicInteger();
@@ -66,6 +80,11 @@ public final class MetricsComponent implements Metrics, CurrentFigures.Sources {
             return t;
         });
         metrics = new PrometheusMetrics(new CurrentFigures(this, askers, RUNNER_DEADLINE));
+    }
+
+    @Modified
+    void modified(MetricsConfig config) {
+        this.config = config;
     }
 
     @Deactivate
@@ -143,6 +162,43 @@ public final class MetricsComponent implements Metrics, CurrentFigures.Sources {
             return Optional.empty();
         } finally {
             context.ungetService(ref);
+        }
+    }
+
+    /** Multi-user with {@code {port}}: each active user's mmry on their port; otherwise the one configured. */
+    @Override
+    public Optional<List<String>> mmryUrls() {
+        MetricsConfig c = config;
+        if (!c.store().equals("mmry")) {
+            return Optional.empty();
+        }
+        if (!multiUser || !UserPorts.perUser(c.mmryUrl())) {
+            return Optional.of(List.of(c.mmryUrl()));
+        }
+        UserPorts ports = new UserPorts("[memory] mmry_user_port_base", c.mmryUserPortBase(), c.uidMin());
+        return Optional.of(using(
+                        UserProvisioning.class,
+                        p -> p.list().stream()
+                                .filter(u -> u.state() == PlatformUser.State.ACTIVE)
+                                .map(u -> ports.url(c.mmryUrl(), u.uid()))
+                                .toList())
+                .orElse(List.of()));
+    }
+
+    @Override
+    public boolean answers(String url) {
+        try {
+            HttpURLConnection c = (HttpURLConnection)
+                    URI.create(url.replaceAll("/+$", "") + "/v1/models").toURL().openConnection();
+            c.setConnectTimeout(MMRY_TIMEOUT_MS);
+            c.setReadTimeout(MMRY_TIMEOUT_MS);
+            try {
+                return c.getResponseCode() > 0;
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
         }
     }
 

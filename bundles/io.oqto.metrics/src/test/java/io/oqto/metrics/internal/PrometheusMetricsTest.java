@@ -83,6 +83,9 @@ class PrometheusMetricsTest {
         // carol's runner is down (no status); dave's hangs past the scrape's deadline.
         sources.hanging = "dave";
         sources.eavs = Optional.of(false);
+        sources.mmry =
+                Optional.of(List.of("http://127.0.0.1:48000", "http://127.0.0.1:48001", "http://127.0.0.1:48002"));
+        sources.silent.add("http://127.0.0.1:48001");
         sources.gauges.add(gauge("oqto_sse_clients", 3));
         sources.gauges.add(gauge("not a name", 1));
         sources.gauges.add(gauge("oqto_users", 99)); // a gauge may not replace one of ours
@@ -102,6 +105,11 @@ class PrometheusMetricsTest {
         assertTrue(text.contains("oqto_history_runners{store=\"hstry\"} 1.0\n"), text);
         assertTrue(text.contains("oqto_history_waiting_turns 2.0\n"), text);
         assertTrue(text.contains("oqto_service_up{service=\"eavs\"} 0.0\n"), text);
+        // alice's runner keeps history in hstry and two turns wait for it; bob's is embedded; mmry asked on 3 ports.
+        assertTrue(text.contains("oqto_user_services{service=\"hstry\",state=\"down\"} 1.0\n"), text);
+        assertTrue(text.contains("oqto_user_services{service=\"hstry\",state=\"up\"} 0.0\n"), text);
+        assertTrue(text.contains("oqto_user_services{service=\"mmry\",state=\"up\"} 2.0\n"), text);
+        assertTrue(text.contains("oqto_user_services{service=\"mmry\",state=\"down\"} 1.0\n"), text);
         assertTrue(text.contains("oqto_sse_clients 3.0\n"), text);
         assertFalse(text.contains("not a name"), text);
         assertFalse(text.contains("oqto_users 99"), text);
@@ -112,6 +120,7 @@ class PrometheusMetricsTest {
     void eavsIsLeftOutWhenNotConfigured() throws Exception {
         String text = scrape(metrics(Duration.ofSeconds(1)));
         assertFalse(text.contains("oqto_service_up"), text);
+        assertFalse(text.contains("oqto_user_services"), "no runner keeps history in hstry, memories not in mmry");
         assertTrue(text.contains("oqto_users 0.0\n"), text);
     }
 
@@ -186,6 +195,19 @@ class PrometheusMetricsTest {
         @Override
         public Optional<Boolean> eavsReachable() {
             return eavs;
+        }
+
+        Optional<List<String>> mmry = Optional.empty();
+        final java.util.Set<String> silent = new java.util.HashSet<>();
+
+        @Override
+        public Optional<List<String>> mmryUrls() {
+            return mmry;
+        }
+
+        @Override
+        public boolean answers(String url) {
+            return !silent.contains(url);
         }
 
         @Override
