@@ -7,7 +7,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * The gate every request to {@code /api} passes. The REST API opens it once its endpoint answers and holds it before
  * its endpoint goes away: held, new requests wait (up to the gate's configured time) for it to open again, and are
  * then let through or answered {@code 503} with {@code Retry-After} — never a connection reset, a 404 or a 500 from a
- * half-gone API. A gate starts held: until a REST API opens it, there is none to let requests through to.
+ * half-gone API. A gate starts open, and a hold ends by itself after one whole wait, so an API that never comes
+ * back cannot keep it held.
  */
 @ProviderType
 public interface ApiGate {

@@ -14,15 +14,19 @@ class GateTest {
     private final Gate gate = new Gate();
 
     @Test
-    void aHeldGateLetsNobodyThroughAndSaysSoAfterTheWait() throws Exception {
+    void aHeldGateLetsNobodyThroughForAWholeWaitThenOpensItself() throws Exception {
+        assertTrue(gate.isOpen(), "open from the start");
+        gate.hold();
         long start = System.nanoTime();
-        assertFalse(gate.enter(Duration.ofMillis(200)), "held from the start: no API has opened it");
+        assertFalse(gate.enter(Duration.ofMillis(200)), "held: the first request waits the whole time, then 503");
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200), "it waited the whole time");
-        assertEquals(0, gate.through());
+        assertTrue(gate.isOpen(), "a hold never outlasts one wait");
+        assertTrue(gate.enter(Duration.ZERO), "the next one goes through");
     }
 
     @Test
     void aWaitingRequestGoesThroughAsSoonAsTheGateOpens() throws Exception {
+        gate.hold();
         CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return gate.enter(Duration.ofSeconds(30));
