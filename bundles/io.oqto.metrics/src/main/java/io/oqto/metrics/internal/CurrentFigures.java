@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -157,29 +158,6 @@ final class CurrentFigures implements MultiCollector {
         return h == null || !h.store().equals("hstry") ? -1 : Math.max(0, h.waiting());
     }
 
-    /** How many of {@code urls} answer by the deadline, asked in parallel. */
-    private long answering(List<String> urls) {
-        List<CompletableFuture<Boolean>> asked = new ArrayList<>();
-        for (String url : urls) {
-            asked.add(CompletableFuture.supplyAsync(() -> sources.answers(url), askers));
-        }
-        long until = System.nanoTime() + deadline.toNanos();
-        long answering = 0;
-        for (CompletableFuture<Boolean> f : asked) {
-            try {
-                if (f.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    answering++;
-                }
-            } catch (TimeoutException | ExecutionException e) {
-                f.cancel(false);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return answering;
-    }
-
     private static GaugeDataPointSnapshot point(String service, String state, long value) {
         return GaugeDataPointSnapshot.builder()
                 .labels(Labels.of("service", service, "state", state))
@@ -189,16 +167,32 @@ final class CurrentFigures implements MultiCollector {
 
     /** The statuses of the runners that answered by the deadline. */
     private List<RunnerStatus> statuses(List<String> users) {
-        List<CompletableFuture<Optional<RunnerStatus>>> asked = new ArrayList<>();
-        for (String user : users) {
-            asked.add(CompletableFuture.supplyAsync(() -> sources.status(user), askers));
+        List<RunnerStatus> up = new ArrayList<>();
+        askAll(users, sources::status).forEach(s -> s.ifPresent(up::add));
+        return up;
+    }
+
+    /** How many of {@code urls} answer by the deadline. */
+    private long answering(List<String> urls) {
+        return askAll(urls, sources::answers).stream()
+                .filter(Boolean::booleanValue)
+                .count();
+    }
+
+    /**
+     * {@code ask} for each item, in parallel on the askers, waited for up to the deadline in all: the answers that came
+     * in time (one that did not, or failed, is left out).
+     */
+    private <T, R> List<R> askAll(List<T> items, Function<T, R> ask) {
+        List<CompletableFuture<R>> asked = new ArrayList<>();
+        for (T item : items) {
+            asked.add(CompletableFuture.supplyAsync(() -> ask.apply(item), askers));
         }
         long until = System.nanoTime() + deadline.toNanos();
-        List<RunnerStatus> up = new ArrayList<>();
-        for (CompletableFuture<Optional<RunnerStatus>> f : asked) {
+        List<R> answers = new ArrayList<>();
+        for (CompletableFuture<R> f : asked) {
             try {
-                f.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)
-                        .ifPresent(up::add);
+                answers.add(f.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (TimeoutException | ExecutionException e) {
                 f.cancel(false); // down: it did not answer in time, or could not be asked
             } catch (InterruptedException e) {
@@ -206,7 +200,7 @@ final class CurrentFigures implements MultiCollector {
                 break;
             }
         }
-        return up;
+        return answers;
     }
 
     private static MetricSnapshot gauge(String name, String help, double value) {
