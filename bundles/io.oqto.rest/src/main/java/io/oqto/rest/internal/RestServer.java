@@ -98,8 +98,9 @@ public final class RestServer {
             bus = BusFactory.newInstance().createBus();
             factory.setBus(bus);
             factory.setAddress("/"); // under CXF's servlet context, /api (etc/org.apache.cxf.osgi.cfg)
+            String version = context.getBundle().getVersion().toString();
             List<Object> resources = List.of(
-                    new HealthResource(context.getBundle().getVersion().toString()),
+                    new HealthResource(version),
                     new RunnerResource(runners),
                     new FilesResource(runners),
                     new WorkspaceEditsResource.Directories(runners, bodies),
@@ -121,7 +122,6 @@ public final class RestServer {
             List<Class<?>> described = new ArrayList<>();
             resources.forEach(r -> described.add(r.getClass()));
             described.add(OpenApiResource.class);
-            String version = context.getBundle().getVersion().toString();
             List<Object> beans = new ArrayList<>(resources);
             beans.add(new OpenApiResource(() -> OpenApiDocument.json(described, version)));
             factory.setServiceBeans(beans);
