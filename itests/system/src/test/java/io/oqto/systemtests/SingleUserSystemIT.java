@@ -303,6 +303,16 @@ class SingleUserSystemIT {
                         .getSchema()
                         .get$ref(),
                 "errors are problem documents");
+        assertEquals(
+                "#/components/schemas/TokenView",
+                makeToken
+                        .getResponses()
+                        .get("201")
+                        .getContent()
+                        .get("application/json")
+                        .getSchema()
+                        .get$ref(),
+                "a new token answers 201 with its record");
         assertEquals(2, makeToken.getSecurity().size(), "bearer or cookie");
         assertEquals(null, api.getPaths().get("/health").getGet().getSecurity(), "health is open");
 

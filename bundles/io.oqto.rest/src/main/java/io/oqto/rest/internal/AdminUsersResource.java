@@ -11,6 +11,7 @@ import io.oqto.api.users.UserProvisioning;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +63,7 @@ public final class AdminUsersResource {
     @PUT
     @Path("{name}/password")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "204", description = "The password is set; the user's browser sessions are ended")
     public Response setPassword(
             @PathParam("name") String name,
             @RequestBody(content = @Content(schema = @Schema(implementation = PasswordBody.class)))
@@ -87,6 +89,14 @@ public final class AdminUsersResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(
+            responseCode = "201",
+            description = "The user was provisioned",
+            content = @Content(schema = @Schema(implementation = Created.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The user existed already; the steps were checked",
+            content = @Content(schema = @Schema(implementation = Created.class)))
     public Response create(
             @RequestBody(content = @Content(schema = @Schema(implementation = NewUserBody.class)))
                     Map<String, Object> body,

@@ -9,6 +9,7 @@ import io.oqto.api.users.UserProvisioning;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -65,6 +66,10 @@ public final class AuthResource {
     @POST
     @Path("login")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(
+            responseCode = "200",
+            description = "Signed in: the cookie oqto_session is set",
+            content = @Content(schema = @Schema(implementation = Me.class)))
     public Response login(
             @RequestBody(content = @Content(schema = @Schema(implementation = Login.class))) Map<String, Object> body,
             @Context HttpServletRequest http,
@@ -90,6 +95,7 @@ public final class AuthResource {
 
     @POST
     @Path("logout")
+    @ApiResponse(responseCode = "204", description = "Signed out: the cookie is cleared")
     public Response logout(
             @CookieParam(BrowserSessions.COOKIE) @Nullable String cookie, @Context SecurityContext security) {
         if (cookie != null) {
@@ -102,6 +108,7 @@ public final class AuthResource {
 
     @GET
     @Path("link")
+    @ApiResponse(responseCode = "303", description = "Signed in: the cookie is set; on to the web UI")
     public Response link(@QueryParam("code") @Nullable String code, @Context SecurityContext security) {
         BrowserSession session = (code == null ? Optional.<BrowserSession>empty() : sessions.redeem(code))
                 .orElseThrow(() -> new ApiProblem(

@@ -4,6 +4,7 @@ import io.oqto.api.runner.RunnerGateway;
 import io.oqto.api.runner.files.AbortUpload;
 import io.oqto.api.runner.files.BeginUpload;
 import io.oqto.api.runner.files.DeletePath;
+import io.oqto.api.runner.files.DirectoryListing;
 import io.oqto.api.runner.files.FileContent;
 import io.oqto.api.runner.files.FileStat;
 import io.oqto.api.runner.files.FileWritten;
@@ -13,6 +14,9 @@ import io.oqto.api.runner.files.ReadFile;
 import io.oqto.api.runner.files.Stat;
 import io.oqto.api.runner.files.UploadChunk;
 import io.oqto.api.runner.files.UploadStarted;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import javax.ws.rs.DELETE;
@@ -45,12 +49,30 @@ public final class FilesResource {
     }
 
     @GET
+    @ApiResponse(
+            responseCode = "200",
+            description = "The workspace's top directory",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DirectoryListing.class)))
     public Response root(@PathParam("user") String user, @Context SecurityContext security) {
         return get(user, "", security);
     }
 
     @GET
     @Path("{path: .+}")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A directory's listing, or the file's bytes",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = DirectoryListing.class)),
+                @Content(
+                        mediaType = MediaType.APPLICATION_OCTET_STREAM,
+                        schema = @Schema(type = "string", format = "binary"))
+            })
     public Response get(
             @PathParam("user") String user, @PathParam("path") String path, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);
@@ -81,6 +103,13 @@ public final class FilesResource {
 
     @PUT
     @Path("{path: .+}")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The file was written",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = FileWritten.class)))
     public Response put(
             @PathParam("user") String user,
             @PathParam("path") String path,
@@ -130,6 +159,7 @@ public final class FilesResource {
 
     @DELETE
     @Path("{path: .+}")
+    @ApiResponse(responseCode = "204", description = "The path is gone")
     public Response delete(
             @PathParam("user") String user,
             @PathParam("path") String path,

@@ -14,6 +14,7 @@ import io.oqto.api.runner.history.SearchResults;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Map;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
@@ -129,6 +130,7 @@ public final class HistoryResource {
 
     @DELETE
     @Path("{id}")
+    @ApiResponse(responseCode = "204", description = "The conversation is gone")
     public Response delete(
             @PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
         runners.call(RunnerResource.authorize(user, security), new DeleteHistory(id));

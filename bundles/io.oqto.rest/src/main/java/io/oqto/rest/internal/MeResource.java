@@ -8,6 +8,7 @@ import io.oqto.api.auth.Passwords;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Map;
 import java.util.Set;
 import javax.servlet.http.HttpServletRequest;
@@ -56,6 +57,7 @@ public final class MeResource {
     @PUT
     @Path("password")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "204", description = "The password is changed; other browser sessions are ended")
     public Response changePassword(
             @RequestBody(content = @Content(schema = @Schema(implementation = PasswordChange.class)))
                     Map<String, Object> body,

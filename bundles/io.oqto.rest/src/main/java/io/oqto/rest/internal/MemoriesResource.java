@@ -13,6 +13,7 @@ import io.oqto.api.runner.memory.UpdateMemory;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Map;
 import javax.ws.rs.Consumes;
@@ -91,6 +92,10 @@ public final class MemoriesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(
+            responseCode = "201",
+            description = "The memory, stored",
+            content = @Content(schema = @Schema(implementation = StoredMemory.class)))
     public Response create(
             @PathParam("user") String user,
             @RequestBody(content = @Content(schema = @Schema(implementation = NewMemory.class)))
@@ -146,6 +151,7 @@ public final class MemoriesResource {
 
     @DELETE
     @Path("{id}")
+    @ApiResponse(responseCode = "204", description = "The memory is gone")
     public Response delete(
             @PathParam("user") String user,
             @PathParam("id") String id,

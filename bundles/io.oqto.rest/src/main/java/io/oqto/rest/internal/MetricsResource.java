@@ -1,6 +1,9 @@
 package io.oqto.rest.internal;
 
 import io.oqto.api.metrics.Metrics;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.function.Supplier;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -28,6 +31,10 @@ public final class MetricsResource {
 
     @GET
     @Produces(MediaType.TEXT_PLAIN)
+    @ApiResponse(
+            responseCode = "200",
+            description = "Prometheus text exposition format 0.0.4",
+            content = @Content(schema = @Schema(implementation = String.class)))
     public Response scrape(@Context SecurityContext security) {
         RunnerResource.requireAdmin(security, "the metrics need an admin's token");
         Metrics m = metrics.get();

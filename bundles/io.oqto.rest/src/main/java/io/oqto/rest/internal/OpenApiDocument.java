@@ -94,6 +94,7 @@ final class OpenApiDocument {
             boolean open = OPEN.contains(path.getKey());
             for (Operation op : path.getValue().readOperations()) {
                 ApiResponses responses = op.getResponses() == null ? new ApiResponses() : op.getResponses();
+                successUnderItsStatus(responses);
                 responses.addApiResponse(
                         "default",
                         new ApiResponse()
@@ -110,6 +111,20 @@ final class OpenApiDocument {
                 }
             }
         }
+    }
+
+    /**
+     * swagger-core files the body a method returns under {@code default}, which is the error's place here: a method
+     * without {@code @ApiResponse}s answers 200 with it, or 204 when it returns nothing (JAX-RS's own statuses).
+     * Methods that answer otherwise ({@code Response}: 201, 204, a stream) say so with {@code @ApiResponse}.
+     */
+    private static void successUnderItsStatus(ApiResponses responses) {
+        ApiResponse generated = responses.remove("default");
+        if (generated == null || responses.keySet().stream().anyMatch(s -> s.startsWith("2") || s.startsWith("3"))) {
+            return;
+        }
+        boolean body = generated.getContent() != null && !generated.getContent().isEmpty();
+        responses.addApiResponse(body ? "200" : "204", generated.description(body ? "OK" : "Done, nothing to say"));
     }
 
     private static Schema<?> problem() {

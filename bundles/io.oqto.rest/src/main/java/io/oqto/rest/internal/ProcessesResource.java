@@ -19,6 +19,7 @@ import io.oqto.api.runner.processes.SubscribeOutput;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Map;
 import javax.ws.rs.Consumes;
@@ -59,6 +60,10 @@ public final class ProcessesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(
+            responseCode = "201",
+            description = "The process runs",
+            content = @Content(schema = @Schema(implementation = ProcessInfo.class)))
     public Response spawn(
             @PathParam("user") String user,
             @RequestBody(content = @Content(schema = @Schema(implementation = SpawnProcess.class)))
@@ -106,6 +111,10 @@ public final class ProcessesResource {
     @GET
     @Path("{name}/events")
     @Produces("text/event-stream")
+    @ApiResponse(
+            responseCode = "200",
+            description = "Server-sent events until the process has exited",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = String.class)))
     public Response events(
             @PathParam("user") String user,
             @PathParam("name") String name,

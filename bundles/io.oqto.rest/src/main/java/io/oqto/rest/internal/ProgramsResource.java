@@ -6,6 +6,7 @@ import io.oqto.api.runner.programs.StartProgram;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,10 @@ public final class ProgramsResource {
     @POST
     @Path("{program}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(
+            responseCode = "201",
+            description = "The program runs",
+            content = @Content(schema = @Schema(implementation = ProgramStarted.class)))
     public Response start(
             @PathParam("user") String user,
             @PathParam("program") String program,

@@ -18,6 +18,7 @@ import io.oqto.api.runner.sessions.SubscribeSession;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,10 @@ public final class SessionsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(
+            responseCode = "201",
+            description = "The session, started",
+            content = @Content(schema = @Schema(implementation = Session.class)))
     public Response create(
             @PathParam("user") String user,
             @RequestBody(content = @Content(schema = @Schema(implementation = CreateSession.class)))
@@ -100,6 +105,7 @@ public final class SessionsResource {
 
     @DELETE
     @Path("{id}")
+    @ApiResponse(responseCode = "204", description = "The session is gone")
     public Response delete(
             @PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
         runners.call(RunnerResource.authorize(user, security), new DeleteSession(id));
@@ -181,6 +187,10 @@ public final class SessionsResource {
     @GET
     @Path("{id}/events")
     @Produces("text/event-stream")
+    @ApiResponse(
+            responseCode = "200",
+            description = "Server-sent events, resumable by Last-Event-ID",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = String.class)))
     public Response events(
             @PathParam("user") String user,
             @PathParam("id") String id,

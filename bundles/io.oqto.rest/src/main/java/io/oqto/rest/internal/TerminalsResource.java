@@ -8,6 +8,7 @@ import io.oqto.api.runner.terminals.Terminal;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,10 @@ public final class TerminalsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(
+            responseCode = "201",
+            description = "The terminal runs",
+            content = @Content(schema = @Schema(implementation = Terminal.class)))
     public Response create(
             @PathParam("user") String user,
             @RequestBody(content = @Content(schema = @Schema(implementation = NewTerminal.class))) @Nullable
@@ -68,6 +73,7 @@ public final class TerminalsResource {
 
     @DELETE
     @Path("{id}")
+    @ApiResponse(responseCode = "204", description = "The terminal is closed")
     public Response delete(
             @PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
         runners.call(RunnerResource.authorize(user, security), new DeleteTerminal(id));

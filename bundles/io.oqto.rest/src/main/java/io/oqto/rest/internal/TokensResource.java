@@ -8,6 +8,7 @@ import io.oqto.api.auth.TokenService;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -86,6 +87,10 @@ public final class TokensResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiResponse(
+            responseCode = "201",
+            description = "The token, with its secret (shown only now)",
+            content = @Content(schema = @Schema(implementation = TokenView.class)))
     public Response create(
             @PathParam("user") String user,
             @RequestBody(content = @Content(schema = @Schema(implementation = NewToken.class))) @Nullable
@@ -116,6 +121,7 @@ public final class TokensResource {
 
     @DELETE
     @Path("{id}")
+    @ApiResponse(responseCode = "204", description = "The token is revoked")
     public Response revoke(
             @PathParam("user") String user, @PathParam("id") String id, @Context SecurityContext security) {
         String target = RunnerResource.authorize(user, security);

@@ -6,6 +6,7 @@ import io.oqto.api.runner.files.RenamePath;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Map;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.POST;
@@ -32,6 +33,9 @@ public final class WorkspaceEditsResource {
     public record NewDirectory(
             @Nullable String path, @Nullable Boolean createParents) {}
 
+    /** The answer to a new directory: its path, as given. */
+    public record DirectoryMade(String path) {}
+
     /** The body of a rename. */
     public record Rename(
             @Nullable String from,
@@ -53,6 +57,10 @@ public final class WorkspaceEditsResource {
         }
 
         @POST
+        @ApiResponse(
+                responseCode = "201",
+                description = "The directory was made",
+                content = @Content(schema = @Schema(implementation = DirectoryMade.class)))
         public Response mkdir(
                 @PathParam("user") String user,
                 @RequestBody(content = @Content(schema = @Schema(implementation = NewDirectory.class)))
@@ -62,7 +70,7 @@ public final class WorkspaceEditsResource {
             NewDirectory d = bodies.read(body, NewDirectory.class, "a new directory");
             String path = required(d.path(), "path");
             runners.call(target, new CreateDirectory(path, d.createParents()));
-            return Response.status(201).entity(Map.of("path", path)).build();
+            return Response.status(201).entity(new DirectoryMade(path)).build();
         }
     }
 
