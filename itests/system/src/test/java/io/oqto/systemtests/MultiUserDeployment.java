@@ -93,6 +93,21 @@ final class MultiUserDeployment implements AutoCloseable {
     MultiUserDeployment(
             List<String> agentSettings, @Nullable List<String> eavsSettings, boolean perUserEavs, boolean fakeHstry)
             throws Exception {
+        this(agentSettings, eavsSettings, perUserEavs, fakeHstry, List.of());
+    }
+
+    /** {@code runnerSettings}: more lines for {@code [runner]}, e.g. a short idle exit. */
+    static MultiUserDeployment withRunnerSettings(List<String> runnerSettings) throws Exception {
+        return new MultiUserDeployment(List.of(), null, false, false, runnerSettings);
+    }
+
+    private MultiUserDeployment(
+            List<String> agentSettings,
+            @Nullable List<String> eavsSettings,
+            boolean perUserEavs,
+            boolean fakeHstry,
+            List<String> runnerSettings)
+            throws Exception {
         assertEquals(
                 "0",
                 Commands.runOk(List.of("id", "-u")).output().strip(),
@@ -198,6 +213,7 @@ final class MultiUserDeployment implements AutoCloseable {
                         "state_dir = \"" + state + "\"",
                         "[runner]",
                         "control_plane_user = \"oqto\"",
+                        String.join("\n", runnerSettings),
                         "[routing]",
                         "request_timeout_ms = 5000",
                         "[programs]",

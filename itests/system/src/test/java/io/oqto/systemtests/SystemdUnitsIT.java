@@ -100,7 +100,8 @@ class SystemdUnitsIT {
     void everyUserUnitVerifies() throws Exception {
         Path userRoot = Files.createDirectories(work.resolve("user-root"));
         populate(userRoot);
-        List<String> units = List.of("oqto-runner.service", "eavs.service", "hstry.service", "mmry.service");
+        List<String> units =
+                List.of("oqto-runner.service", "oqto-runner.socket", "eavs.service", "hstry.service", "mmry.service");
         for (String unit : units) {
             Files.copy(
                     root.resolve("usr/lib/systemd/user").resolve(unit),
@@ -132,6 +133,15 @@ class SystemdUnitsIT {
         assertEquals(services, runner.get("Wants"), "and pulls them in");
         assertEquals(List.of("notify"), runner.get("Type"));
         assertEquals(List.of("default.target"), runner.get("WantedBy"), "started with the user's manager (lingering)");
+        // Socket activation: the socket is the runner's usual path, the user's own (0600), the control plane's
+        // user granted by ACL as the runner would; it starts the runner's service.
+        Map<String, List<String>> socket = user.get("oqto-runner.socket");
+        assertEquals(List.of("%t/oqto-runner.sock"), socket.get("ListenStream"));
+        assertEquals(List.of("0600"), socket.get("SocketMode"));
+        assertEquals(
+                List.of("/usr/bin/setfacl", "-m", "u:oqto:rw-", "%t/oqto-runner.sock"), socket.get("ExecStartPost"));
+        assertEquals(List.of("oqto-runner.service"), socket.get("Service"));
+        assertEquals(List.of("sockets.target"), socket.get("WantedBy"));
         for (String s : services) {
             assertEquals(List.of("oqto-runner.service"), user.get(s).get("Before"), s);
             assertTrue(user.get(s).getOrDefault("After", List.of()).isEmpty(), s + " depends on nothing of ours");
@@ -214,7 +224,9 @@ class SystemdUnitsIT {
     private static Map<String, Map<String, List<String>>> units(Path dir) throws IOException {
         Map<String, Map<String, List<String>>> all = new LinkedHashMap<>();
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path unit : s.filter(p -> p.toString().endsWith(".service")).toList()) {
+            for (Path unit : s.filter(p ->
+                            p.toString().endsWith(".service") || p.toString().endsWith(".socket"))
+                    .toList()) {
                 Map<String, List<String>> keys = new LinkedHashMap<>();
                 for (String line : Files.readAllLines(unit)) {
                     int eq = line.indexOf('=');

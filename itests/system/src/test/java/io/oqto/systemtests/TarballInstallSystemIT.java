@@ -63,6 +63,7 @@ class TarballInstallSystemIT {
                     "system/oqto-usermgr.service",
                     "system/mmry-embeddings.service",
                     "user/oqto-runner.service",
+                    "user/oqto-runner.socket",
                     "user/eavs.service",
                     "user/hstry.service",
                     "user/mmry.service")) {

@@ -53,6 +53,11 @@ final class RuntimeDirs {
         exec.check(List.of(Bin.SETFACL, "--physical", "--modify", "u:" + controlPlaneUser + ":--x", dir.toString()));
     }
 
+    /** The control plane's grant on a socket in the directory (the runner's, held by the helper): read and write. */
+    void grantSocket(Path socket) throws IOException {
+        exec.check(List.of(Bin.SETFACL, "--physical", "--modify", "u:" + controlPlaneUser + ":rw-", socket.toString()));
+    }
+
     /** Removes the directory and everything in it, never following a link out of it. */
     void remove(Account a) throws IOException {
         Path dir = a.runtimeDir();

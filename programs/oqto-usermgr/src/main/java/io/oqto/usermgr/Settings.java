@@ -30,7 +30,9 @@ record Settings(
         String serviceManager,
         Map<String, List<String>> userServices,
         Duration commandTimeout,
-        Path eavsUserConfig) {
+        Path eavsUserConfig,
+        String runnerActivation,
+        @Nullable String runnerSocketSetting) {
 
     static final String RUNNER = "oqto-runner";
 
@@ -68,7 +70,18 @@ record Settings(
                 str(u, "service_manager", "auto"),
                 services,
                 Duration.ofMillis(num(u, "command_timeout_ms", 60_000)),
-                Path.of(str(sections.get("eavs"), "user_config", "/etc/oqto/eavs-user.toml")));
+                Path.of(str(sections.get("eavs"), "user_config", "/etc/oqto/eavs-user.toml")),
+                str(u, "runner_activation", "socket"),
+                sections.get("runner") == null
+                        ? null
+                        : (String) sections.get("runner").get("socket"));
+    }
+
+    /** Where a user's runner listens: {@code [runner] socket} when set, else in the user's runtime directory. */
+    Path runnerSocket(Account a) {
+        return runnerSocketSetting == null || runnerSocketSetting.isEmpty()
+                ? a.runtimeDir().resolve("oqto-runner.sock")
+                : Path.of(runnerSocketSetting);
     }
 
     Validation validation() {

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * growing pause (1 s, doubling up to 30 s, back to 1 s after a run of 30 s), stopped with SIGTERM and,
  * after a grace period, SIGKILL.
  */
-final class SupervisedService {
+final class SupervisedService implements UserService {
 
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -60,7 +60,8 @@ final class SupervisedService {
         }
     }
 
-    Map<String, Object> status() {
+    @Override
+    public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
         synchronized (lock) {
             Process p = process;
@@ -79,7 +80,7 @@ final class SupervisedService {
         while (true) {
             long started = System.nanoTime();
             if (p != null) {
-                copyOutput(p);
+                copyOutput(p, label, log, line -> {});
                 int code = waitFor(p);
                 synchronized (lock) {
                     lastExit = code > 128 ? "signal " + (code - 128) : "code " + code;
@@ -115,7 +116,8 @@ final class SupervisedService {
     }
 
     /** SIGTERM, then SIGKILL after the grace period; returns once the supervising thread has ended. */
-    void stop() {
+    @Override
+    public void stop() {
         Process p;
         synchronized (lock) {
             stopping = true;
@@ -123,21 +125,25 @@ final class SupervisedService {
             lock.notifyAll();
         }
         if (p != null && p.isAlive()) {
-            p.destroy();
-            try {
-                if (!p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.println(
-                            label + ": did not stop within " + STOP_GRACE.toSeconds() + " s of SIGTERM; killing it");
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            terminate(p, label, log);
         }
         try {
             Thread t = thread;
             if (t != null) {
                 t.join(STOP_GRACE.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after the grace period. */
+    static void terminate(Process p, String label, PrintStream log) {
+        p.destroy();
+        try {
+            if (!p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.println(label + ": did not stop within " + STOP_GRACE.toSeconds() + " s of SIGTERM; killing it");
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -154,14 +160,15 @@ final class SupervisedService {
         }
     }
 
-    /** Output goes to the helper's log line by line until the process closes it. */
-    private void copyOutput(Process p) {
+    /** Output goes to the helper's log line by line until the process closes it; returns the copying thread. */
+    static Thread copyOutput(Process p, String label, PrintStream log, java.util.function.Consumer<String> lines) {
         Thread pump = new Thread(
                 () -> {
                     try (BufferedReader r =
                             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                         for (String line; (line = r.readLine()) != null; ) {
                             log.println(label + ": " + line);
+                            lines.accept(line);
                         }
                     } catch (IOException e) {
                         // the process is gone
@@ -170,6 +177,7 @@ final class SupervisedService {
                 "usermgr output " + label);
         pump.setDaemon(true);
         pump.start();
+        return pump;
     }
 
     static List<String> asUser(Account a, List<String> argv) {

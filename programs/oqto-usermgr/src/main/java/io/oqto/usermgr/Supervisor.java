@@ -24,7 +24,7 @@ final class Supervisor implements ServiceManager {
     private final Settings settings;
     private final RuntimeDirs dirs;
     private final PrintStream log;
-    private final Map<String, Map<String, SupervisedService>> users = new HashMap<>();
+    private final Map<String, Map<String, UserService>> users = new HashMap<>();
 
     Supervisor(Settings settings, RuntimeDirs dirs, PrintStream log) {
         this.settings = settings;
@@ -72,7 +72,7 @@ final class Supervisor implements ServiceManager {
 
     @Override
     public synchronized Map<String, Object> start(Account a) throws IOException {
-        Map<String, SupervisedService> running = users.computeIfAbsent(a.name(), k -> new LinkedHashMap<>());
+        Map<String, UserService> running = users.computeIfAbsent(a.name(), k -> new LinkedHashMap<>());
         List<String> started = new ArrayList<>();
         List<String> already = new ArrayList<>();
         List<String> notInstalled = new ArrayList<>();
@@ -95,6 +95,12 @@ final class Supervisor implements ServiceManager {
                 continue;
             }
             TrustedPrograms.check(Path.of(argv.get(0)));
+            if (name.equals(Settings.RUNNER) && settings.runnerActivation().equals("socket")) {
+                // No runner yet: its socket, and a runner when the first client connects.
+                running.put(name, new ActivatedRunner(a, settings.runnerSocket(a), builder(a, argv), dirs, log));
+                started.add(name);
+                continue;
+            }
             SupervisedService s = new SupervisedService(
                     a.name() + "/" + name, builder(a, name.equals("eavs") ? withEavsEnv(argv) : argv), log);
             s.start();
@@ -147,7 +153,7 @@ final class Supervisor implements ServiceManager {
     }
 
     private Map<String, Object> stop(String user) {
-        Map<String, SupervisedService> running;
+        Map<String, UserService> running;
         synchronized (this) {
             running = users.remove(user);
         }
@@ -156,7 +162,7 @@ final class Supervisor implements ServiceManager {
             List<String> names = new ArrayList<>(running.keySet());
             Collections.reverse(names);
             for (String n : names) {
-                SupervisedService service = running.get(n);
+                UserService service = running.get(n);
                 if (service != null) {
                     service.stop();
                 }
@@ -169,10 +175,10 @@ final class Supervisor implements ServiceManager {
 
     @Override
     public synchronized Map<String, Object> status(Account a) {
-        Map<String, SupervisedService> running = users.getOrDefault(a.name(), Map.of());
+        Map<String, UserService> running = users.getOrDefault(a.name(), Map.of());
         Map<String, Object> services = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : settings.userServices().entrySet()) {
-            SupervisedService s = running.get(e.getKey());
+            UserService s = running.get(e.getKey());
             if (s != null) {
                 services.put(e.getKey(), s.status());
             } else if (!e.getValue().isEmpty()) {

@@ -69,12 +69,25 @@ final class SystemdManager implements ServiceManager {
         return unitDirs.stream().anyMatch(d -> Files.exists(d.resolve(unit)));
     }
 
+    /** Socket activation: the runner's socket unit is what gets enabled; it starts the service at a connection. */
+    private boolean activated() {
+        return settings.runnerActivation().equals("socket");
+    }
+
+    private static final String RUNNER_SOCKET = Settings.RUNNER + ".socket";
+
     @Override
     public Map<String, Object> start(Account a) throws IOException {
         List<String> units = new ArrayList<>();
         List<String> notInstalled = new ArrayList<>();
         for (String name : settings.userServices().keySet()) {
-            if (installed(name + ".service")) {
+            if (name.equals(Settings.RUNNER) && activated() && installed(name + ".service")) {
+                if (!installed(RUNNER_SOCKET)) {
+                    throw new IOException(RUNNER_SOCKET + " is not installed in " + unitDirs
+                            + " (run systemd/install, or set [usermgr] runner_activation = \"always\")");
+                }
+                units.add(RUNNER_SOCKET);
+            } else if (installed(name + ".service")) {
                 units.add(name + ".service");
             } else if (name.equals(Settings.RUNNER)) {
                 throw new IOException("oqto-runner.service is not installed in " + unitDirs + " (run systemd/install)");
@@ -89,7 +102,9 @@ final class SystemdManager implements ServiceManager {
                 "manager",
                 name(),
                 "started",
-                units.stream().map(u -> u.replace(".service", "")).toList(),
+                units.stream()
+                        .map(u -> u.replaceAll("\\.(service|socket)$", ""))
+                        .toList(),
                 "already_running",
                 List.of(),
                 "not_installed",
@@ -101,6 +116,9 @@ final class SystemdManager implements ServiceManager {
         List<String> units = new ArrayList<>();
         List<String> names = new ArrayList<>(settings.userServices().keySet());
         Collections.reverse(names);
+        if (installed(RUNNER_SOCKET)) {
+            units.add(RUNNER_SOCKET); // first: no connection may start the runner again while it stops
+        }
         names.stream().filter(n -> installed(n + ".service")).forEach(n -> units.add(n + ".service"));
         List<String> argv = userctl(a, "disable", "--now");
         argv.addAll(units);
@@ -111,7 +129,10 @@ final class SystemdManager implements ServiceManager {
                 "manager",
                 name(),
                 "stopped",
-                units.stream().map(u -> u.replace(".service", "")).toList());
+                units.stream()
+                        .filter(u -> u.endsWith(".service"))
+                        .map(u -> u.replace(".service", ""))
+                        .toList());
     }
 
     @Override
@@ -122,24 +143,35 @@ final class SystemdManager implements ServiceManager {
                 services.put(name, Map.of("state", "not_installed"));
                 continue;
             }
-            Exec.Result r = exec.run(userctl(a, "show", "--property=ActiveState,MainPID,NRestarts", name + ".service"));
-            Map<String, String> s = new LinkedHashMap<>();
-            for (String line : r.output().split("\n", -1)) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    s.put(line.substring(0, eq), line.substring(eq + 1).strip());
-                }
-            }
+            Map<String, String> s = show(a, name + ".service", "ActiveState,MainPID,NRestarts");
             // The same shape as the supervisor's: numbers, and no pid when nothing runs.
             long pid = number(s.get("MainPID"));
             Map<String, Object> status = new LinkedHashMap<>();
-            status.put(
-                    "state", "active".equals(s.get("ActiveState")) ? "running" : String.valueOf(s.get("ActiveState")));
+            String state = "active".equals(s.get("ActiveState")) ? "running" : String.valueOf(s.get("ActiveState"));
+            if (!state.equals("running")
+                    && name.equals(Settings.RUNNER)
+                    && installed(RUNNER_SOCKET)
+                    && "active".equals(show(a, RUNNER_SOCKET, "ActiveState").get("ActiveState"))) {
+                state = "waiting"; // no runner now; its socket starts one at the next connection
+            }
+            status.put("state", state);
             status.put("pid", pid > 0 ? pid : null);
             status.put("restarts", number(s.get("NRestarts")));
             services.put(name, status);
         }
         return Map.of("manager", name(), "services", services);
+    }
+
+    private Map<String, String> show(Account a, String unit, String properties) throws IOException {
+        Exec.Result r = exec.run(userctl(a, "show", "--property=" + properties, unit));
+        Map<String, String> s = new LinkedHashMap<>();
+        for (String line : r.output().split("\n", -1)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                s.put(line.substring(0, eq), line.substring(eq + 1).strip());
+            }
+        }
+        return s;
     }
 
     private static long number(@Nullable Object v) {

@@ -25,22 +25,52 @@ class SystemdManagerTest {
     private String showOutput = "";
 
     private SystemdManager manager() {
+        return manager(Map.of());
+    }
+
+    private SystemdManager manager(Map<String, Object> usermgr) {
         Exec exec = argv -> {
             ran.add(String.join(" ", argv));
             return new Exec.Result(0, argv.contains("show") ? showOutput : "");
         };
         Settings settings = Settings.from(
-                Path.of("/etc/oqto/config.toml"), Map.of("usermgr", Map.of(), "runner", Map.of(), "routing", Map.of()));
+                Path.of("/etc/oqto/config.toml"), Map.of("usermgr", usermgr, "runner", Map.of(), "routing", Map.of()));
         return new SystemdManager(settings, new RuntimeDirs(exec, "oqto"), exec, List.of(units));
     }
 
     private static final Account ALICE = new Account("oqto_alice", 2001, 2001, Path.of("/home/oqto_alice"));
 
     @Test
-    void installedUnitsAreEnabledAndStartedInTheUsersManagerTheOthersReported() throws IOException {
+    void installedUnitsAreEnabledAndStartedInTheUsersManagerTheRunnerBySocket() throws IOException {
         Files.writeString(units.resolve("oqto-runner.service"), "");
+        Files.writeString(units.resolve("oqto-runner.socket"), "");
         Files.writeString(units.resolve("hstry.service"), "");
         Map<String, Object> started = manager().start(ALICE);
+        assertEquals(
+                List.of(
+                        "/usr/bin/systemctl --user --machine=oqto_alice@.host enable --now hstry.service oqto-runner.socket"),
+                ran);
+        assertEquals(List.of("hstry", "oqto-runner"), started.get("started"));
+        assertEquals(List.of("eavs", "mmry"), started.get("not_installed"));
+    }
+
+    @Test
+    void withoutTheSocketUnitActivationIsRefusedNamingTheWayOut() throws IOException {
+        Files.writeString(units.resolve("oqto-runner.service"), "");
+        IOException e = assertThrows(IOException.class, () -> manager().start(ALICE));
+        assertEquals(
+                "oqto-runner.socket is not installed in [" + units
+                        + "] (run systemd/install, or set [usermgr] runner_activation = \"always\")",
+                e.getMessage());
+        assertEquals(List.of(), ran);
+    }
+
+    @Test
+    void alwaysStartsTheRunnerServiceItself() throws IOException {
+        Files.writeString(units.resolve("oqto-runner.service"), "");
+        Files.writeString(units.resolve("hstry.service"), "");
+        Map<String, Object> started =
+                manager(Map.of("runner_activation", "always")).start(ALICE);
         assertEquals(
                 List.of(
                         "/usr/bin/systemctl --user --machine=oqto_alice@.host enable --now hstry.service oqto-runner.service"),
@@ -57,13 +87,15 @@ class SystemdManagerTest {
     }
 
     @Test
-    void stopDisablesTheRunnerFirstThenStopsTheUsersManager() throws IOException {
+    void stopDisablesTheRunnersSocketAndRunnerFirstThenStopsTheUsersManager() throws IOException {
         Files.writeString(units.resolve("oqto-runner.service"), "");
+        Files.writeString(units.resolve("oqto-runner.socket"), "");
         Files.writeString(units.resolve("eavs.service"), "");
-        manager().stop(ALICE);
+        Map<String, Object> stopped = manager().stop(ALICE);
+        assertEquals(List.of("oqto-runner", "eavs"), stopped.get("stopped"));
         assertEquals(
                 List.of(
-                        "/usr/bin/systemctl --user --machine=oqto_alice@.host disable --now oqto-runner.service eavs.service",
+                        "/usr/bin/systemctl --user --machine=oqto_alice@.host disable --now oqto-runner.socket oqto-runner.service eavs.service",
                         "/usr/bin/systemctl stop user@2001.service"),
                 ran);
     }
@@ -85,5 +117,25 @@ class SystemdManagerTest {
                 Map.of("state", "running", "pid", 4242L, "restarts", 3L),
                 ((Map<?, ?>) status.get("services")).get("oqto-runner"));
         assertEquals(Map.of("state", "not_installed"), ((Map<?, ?>) status.get("services")).get("eavs"));
+    }
+
+    @Test
+    void aRunnerNotRunningBehindAnActiveSocketIsWaiting() throws IOException {
+        Files.writeString(units.resolve("oqto-runner.service"), "");
+        Files.writeString(units.resolve("oqto-runner.socket"), "");
+        showOutput = "ActiveState=inactive\nMainPID=0\nNRestarts=0\n";
+        Exec exec = argv -> {
+            ran.add(String.join(" ", argv));
+            return new Exec.Result(
+                    0, argv.get(argv.size() - 1).endsWith(".socket") ? "ActiveState=active\n" : showOutput);
+        };
+        Settings settings = Settings.from(
+                Path.of("/etc/oqto/config.toml"), Map.of("usermgr", Map.of(), "runner", Map.of(), "routing", Map.of()));
+        Map<String, Object> status =
+                new SystemdManager(settings, new RuntimeDirs(exec, "oqto"), exec, List.of(units)).status(ALICE);
+        assertEquals("waiting", ((Map<?, ?>) ((Map<?, ?>) status.get("services")).get("oqto-runner")).get("state"));
+        assertEquals(
+                "/usr/bin/systemctl --user --machine=oqto_alice@.host show --property=ActiveState oqto-runner.socket",
+                ran.get(ran.size() - 1));
     }
 }

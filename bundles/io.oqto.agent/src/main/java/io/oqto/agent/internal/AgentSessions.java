@@ -238,6 +238,22 @@ public final class AgentSessions implements StreamingOperation {
         return Map.of("history", historyRequests.state(), "sessions", byState);
     }
 
+    /** A session that is not stopped, and history writes not yet stored, keep the runner running. */
+    @Override
+    public List<String> keepsRunning() {
+        List<String> reasons = new ArrayList<>();
+        long live = sessions.values().stream()
+                .filter(s -> s.state() != AgentSession.State.STOPPED)
+                .count();
+        if (live > 0) {
+            reasons.add(live + (live == 1 ? " agent session" : " agent sessions"));
+        }
+        if (historyRequests.state().get("waiting") instanceof Number waiting && waiting.longValue() > 0) {
+            reasons.add(waiting + " history writes waiting");
+        }
+        return reasons;
+    }
+
     @Override
     public Set<String> subscribingTypes() {
         return Set.of("subscribe_session");

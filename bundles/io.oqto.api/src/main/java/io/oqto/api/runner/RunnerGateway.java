@@ -19,6 +19,15 @@ public interface RunnerGateway {
     /** The runner's own report about itself, fetched over its socket. */
     RunnerStatus status(String platformUser);
 
+    /**
+     * Whether the user's runner is running as far as the control plane knows, without asking it: a connection to it
+     * is open. Every other call here connects, and a connection starts a socket-activated runner that has exited
+     * because it was idle; what only observes (metrics) asks this first.
+     *
+     * @since 3.4
+     */
+    boolean connected(String platformUser);
+
     /** One protocol round trip to the runner; returns the measured time. */
     PingResult ping(String platformUser);
 

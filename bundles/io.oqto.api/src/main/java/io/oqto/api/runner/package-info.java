@@ -1,6 +1,6 @@
 /** Reaching a user's runner from the control plane: the gateway service and what it returns. */
 @Export
-@Version("3.3.0")
+@Version("3.4.0")
 @NullMarked
 package io.oqto.api.runner;
 

@@ -67,7 +67,12 @@ public final class ConfigSchema {
                         v -> USER_NAME.matcher((String) v).matches() ? null : "must be a Linux user name"),
                 KeySpec.integer("max_frame_bytes", 1024, 16 << 20, "longest accepted protocol line"),
                 KeySpec.integer("max_connections", 1, 1024, "concurrent client connections"),
-                KeySpec.integer("max_in_flight", 1, 4096, "requests being served at once, all connections"));
+                KeySpec.integer("max_in_flight", 1, 4096, "requests being served at once, all connections"),
+                KeySpec.integer(
+                        "idle_exit_seconds",
+                        0,
+                        86_400,
+                        "a socket-activated runner exits after this long without requests when nothing runs (0: never)"));
         section(
                 "workspace",
                 KeySpec.string(
@@ -171,6 +176,11 @@ public final class ConfigSchema {
                                 : "must be one of auto, systemd, supervise"),
                 KeySpec.string(
                         "runner_command", "supervise: the runner launcher (bin/oqto-runner)", ConfigSchema::absolute),
+                KeySpec.string(
+                        "runner_activation",
+                        "socket: a user's runner starts at the first connection to its socket and exits when idle;"
+                                + " always: it runs as long as the user's services do",
+                        v -> List.of("socket", "always").contains(v) ? null : "must be socket or always"),
                 KeySpec.strings(
                         "hstry_command", "supervise: the hstry service in the foreground, absolute program first"),
                 KeySpec.strings(

@@ -63,6 +63,7 @@ class ConfigAgreementTest {
             Map.entry("usermgr.linger_dir", "the root helper oqto-usermgr"),
             Map.entry("usermgr.service_manager", "the root helper oqto-usermgr"),
             Map.entry("usermgr.runner_command", "the root helper oqto-usermgr"),
+            Map.entry("usermgr.runner_activation", "the root helper oqto-usermgr"),
             Map.entry("usermgr.hstry_command", "the root helper oqto-usermgr"),
             Map.entry("usermgr.eavs_command", "the root helper oqto-usermgr"),
             Map.entry("usermgr.mmry_command", "the root helper oqto-usermgr"),

@@ -43,6 +43,9 @@ final class CurrentFigures implements MultiCollector {
         /** A user's runner status; empty when it cannot be reached. */
         Optional<RunnerStatus> status(String user);
 
+        /** Whether the user's runner runs, asked without starting it (a socket-activated runner exits when idle). */
+        boolean running(String user);
+
         /** Whether eavs answers; empty when it is not configured. */
         Optional<Boolean> eavsReachable();
 
@@ -73,14 +76,23 @@ final class CurrentFigures implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<String> users = sources.users();
-        List<RunnerStatus> up = statuses(users);
+        // Only running runners are asked: asking would start an idle user's (socket-activated) runner.
+        List<String> running = users.stream().filter(sources::running).toList();
+        List<RunnerStatus> up = statuses(running);
         List<MetricSnapshot> all = new ArrayList<>();
-        all.add(gauge("oqto_users", "Platform users whose runners should be up (active users)", users.size()));
+        all.add(gauge("oqto_users", "Platform users whose accounts are active", users.size()));
         all.add(gauge(
                 "oqto_runners",
-                "Runners of active users by whether they answered their status within the scrape's deadline",
+                "Runners of active users: up (answered its status within the scrape's deadline), down (connected but"
+                        + " did not answer), idle (not running: started by the next request)",
                 "state",
-                Map.of("up", (double) up.size(), "down", (double) users.size() - up.size())));
+                Map.of(
+                        "up",
+                        (double) up.size(),
+                        "down",
+                        (double) running.size() - up.size(),
+                        "idle",
+                        (double) users.size() - running.size())));
         Map<String, Double> sessions = new TreeMap<>();
         SESSION_STATES.forEach(s -> sessions.put(s, 0.0));
         Map<String, Double> stores = new TreeMap<>();

@@ -133,6 +133,11 @@ public final class MetricsComponent implements Metrics, CurrentFigures.Sources {
     }
 
     @Override
+    public boolean running(String user) {
+        return using(RunnerGateway.class, r -> r.connected(user)).orElse(false);
+    }
+
+    @Override
     public Optional<Boolean> eavsReachable() {
         return using(EavsAdmin.class, e -> e.configured() ? reachable(e) : null);
     }

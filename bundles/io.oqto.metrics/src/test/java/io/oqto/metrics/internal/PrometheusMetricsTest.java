@@ -76,7 +76,10 @@ class PrometheusMetricsTest {
 
     @Test
     void runnersFiguresAreSummedAndARunnerThatDoesNotAnswerInTimeIsDown() throws Exception {
-        sources.users = List.of("alice", "bob", "carol", "dave");
+        sources.users = List.of("alice", "bob", "carol", "dave", "erin");
+        // erin's runner is not running (socket-activated, exited when idle): it must not be asked, which would start
+        // it.
+        sources.idle.add("erin");
         sources.statuses.put(
                 "alice", status("alice", new RunnerLoad(2, 1, Map.of("idle", 1, "streaming", 1), 3, 1), "hstry", 2));
         sources.statuses.put("bob", status("bob", new RunnerLoad(1, 0, Map.of("idle", 2), 2, 0), "embedded", 0));
@@ -92,9 +95,11 @@ class PrometheusMetricsTest {
         long start = System.nanoTime();
         String text = scrape(metrics(Duration.ofMillis(300)));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "the hung runner did not hold the scrape");
-        assertTrue(text.contains("oqto_users 4.0\n"), text);
+        assertTrue(text.contains("oqto_users 5.0\n"), text);
         assertTrue(text.contains("oqto_runners{state=\"up\"} 2.0\n"), text);
         assertTrue(text.contains("oqto_runners{state=\"down\"} 2.0\n"), text);
+        assertTrue(text.contains("oqto_runners{state=\"idle\"} 1.0\n"), text);
+        assertFalse(sources.asked.contains("erin"), "an idle runner is not asked: " + sources.asked);
         assertTrue(text.contains("oqto_agent_sessions{state=\"idle\"} 3.0\n"), text);
         assertTrue(text.contains("oqto_agent_sessions{state=\"streaming\"} 1.0\n"), text);
         assertTrue(text.contains("oqto_agent_sessions{state=\"starting\"} 0.0\n"), "known states are always there");
@@ -172,6 +177,8 @@ class PrometheusMetricsTest {
         List<String> users = List.of();
         final Map<String, RunnerStatus> statuses = new java.util.HashMap<>();
         String hanging = "";
+        final java.util.Set<String> idle = new java.util.HashSet<>();
+        final java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Optional<Boolean> eavs = Optional.empty();
         final List<Gauge> gauges = new ArrayList<>();
 
@@ -182,6 +189,7 @@ class PrometheusMetricsTest {
 
         @Override
         public Optional<RunnerStatus> status(String user) {
+            asked.add(user);
             if (user.equals(hanging)) {
                 try {
                     release.await();
@@ -190,6 +198,11 @@ class PrometheusMetricsTest {
                 }
             }
             return Optional.ofNullable(statuses.get(user));
+        }
+
+        @Override
+        public boolean running(String user) {
+            return !idle.contains(user);
         }
 
         @Override

@@ -9,6 +9,7 @@ import io.oqto.runner.spi.StreamingOperation;
 import io.oqto.runner.spi.WorkspacePaths;
 import io.oqto.runner.spi.sandbox.SandboxService;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
@@ -74,6 +75,13 @@ public final class ProcessComponent implements StreamingOperation, ProcessSpawne
     @Override
     public Map<String, Object> status() {
         return Map.of("processes", table.running());
+    }
+
+    /** A running process (a user's, an agent's pi, a terminal's) keeps the runner running. */
+    @Override
+    public List<String> keepsRunning() {
+        long running = table.running();
+        return running == 0 ? List.of() : List.of(running + (running == 1 ? " process" : " processes"));
     }
 
     @Override

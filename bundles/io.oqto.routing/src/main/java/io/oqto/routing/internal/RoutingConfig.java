@@ -20,7 +20,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int requestTimeoutMs() default 5000;
 
     @AttributeDefinition(description = "How long connecting plus hello may take, in milliseconds")
-    int connectTimeoutMs() default 2000;
+    int connectTimeoutMs() default 15000;
 
     @AttributeDefinition(description = "Single-user mode: start the runner when none answers")
     boolean autostart() default true;

@@ -52,6 +52,18 @@ final class RunnerPool implements Closeable {
         }
     }
 
+    /** Whether a connection is open now (opening none). */
+    boolean connected() {
+        synchronized (slots) {
+            for (RunnerConnection c : slots) {
+                if (c != null && c.isOpen()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         synchronized (slots) {

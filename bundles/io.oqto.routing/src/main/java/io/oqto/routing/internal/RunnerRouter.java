@@ -323,6 +323,17 @@ public final class RunnerRouter implements RunnerGateway {
                         sock, address.account().uid(), config.poolSize(), config.connectTimeoutMs(), connector));
     }
 
+    @Override
+    public boolean connected(String platformUser) {
+        RunnerPool pool;
+        try {
+            pool = pools.get(resolve(platformUser).socket());
+        } catch (RuntimeException e) {
+            return false; // no such user or account: nothing runs for it
+        }
+        return pool != null && pool.connected();
+    }
+
     RunnerAddress resolve(String platformUser) {
         UnixAccount account = users.accountOf(platformUser);
         return new RunnerAddress(platformUser, account, RunnerAddress.socketFor(config.socketPattern(), account));

@@ -2,6 +2,7 @@ package io.oqto.runner.spi;
 
 import io.oqto.runner.protocol.Frame;
 import io.oqto.runner.protocol.ProtocolException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -29,5 +30,17 @@ public interface RunnerOperation {
      */
     default Map<String, Object> status() {
         return Map.of();
+    }
+
+    /**
+     * What of this operation's must keep the runner running, for people ({@code "2 sessions"}); none by default. A
+     * socket-activated runner exits when it has been idle for a while and nothing keeps it: it is started again by the
+     * next connection, so only what lives between requests (a process, an agent, a terminal, a write not yet stored)
+     * belongs here. Called by the runner's idle check: it must answer at once.
+     *
+     * @since 1.4
+     */
+    default List<String> keepsRunning() {
+        return List.of();
     }
 }

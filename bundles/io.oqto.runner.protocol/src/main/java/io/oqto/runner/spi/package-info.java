@@ -6,7 +6,7 @@
  * workspace's path rule is {@link WorkspacePaths}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 @NullMarked
 package io.oqto.runner.spi;
 

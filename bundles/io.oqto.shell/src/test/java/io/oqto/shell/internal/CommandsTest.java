@@ -68,6 +68,11 @@ class CommandsTest {
 
     private static final RunnerGateway GATEWAY = new RunnerGateway() {
         @Override
+        public boolean connected(String user) {
+            return user.equals("alice");
+        }
+
+        @Override
         public RunnerStatus status(String user) {
             if (!user.equals("alice")) {
                 throw new RunnerUnavailableException("runner of " + user + " is not running");

@@ -94,6 +94,13 @@ public final class Terminals implements HandoverOperation {
         return Map.of("terminals", terminals.size());
     }
 
+    /** An open terminal (watched, or in its grace period for a reconnect) keeps the runner running. */
+    @Override
+    public List<String> keepsRunning() {
+        int open = terminals.size();
+        return open == 0 ? List.of() : List.of(open + (open == 1 ? " terminal" : " terminals"));
+    }
+
     @Override
     public Frame handle(Frame r) throws ProtocolException {
         return switch (r.type()) {

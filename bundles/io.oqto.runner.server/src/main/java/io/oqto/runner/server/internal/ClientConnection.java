@@ -85,6 +85,7 @@ final class ClientConnection implements Runnable, Closeable {
     }
 
     private void onFrame(FrameReader.Data data) throws IOException {
+        dispatcher.activity();
         Frame request;
         try {
             request = FrameCodec.decode(data.bytes(), data.length());

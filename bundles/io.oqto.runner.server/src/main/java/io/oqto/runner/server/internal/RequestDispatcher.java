@@ -34,11 +34,30 @@ final class RequestDispatcher {
     private final IntSupplier openConnections;
     private final Map<String, RunnerOperation> operations = new ConcurrentHashMap<>();
     private final Subscriptions subscriptions = new Subscriptions();
+    private volatile Runnable onActivity = () -> {};
 
     RequestDispatcher(RunnerIdentity identity, String socket, IntSupplier openConnections) {
         this.identity = identity;
         this.socket = socket;
         this.openConnections = openConnections;
+    }
+
+    /** Told of every frame a client sends: the idle exit counts from the last one. */
+    void onActivity(Runnable r) {
+        onActivity = r;
+    }
+
+    void activity() {
+        onActivity.run();
+    }
+
+    /** What the operations say keeps the runner running ({@link RunnerOperation#keepsRunning}). */
+    List<String> keepsRunning() {
+        List<String> reasons = new ArrayList<>();
+        for (RunnerOperation op : new java.util.LinkedHashSet<>(operations.values())) {
+            reasons.addAll(op.keepsRunning());
+        }
+        return reasons;
     }
 
     void add(RunnerOperation operation) {

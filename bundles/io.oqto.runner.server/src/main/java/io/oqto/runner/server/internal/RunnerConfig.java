@@ -22,4 +22,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Requests served at once over all connections")
     int maxInFlight() default 256;
+
+    @AttributeDefinition(
+            description =
+                    "A socket-activated runner exits after this many seconds without requests when nothing keeps it"
+                            + " (0: never)")
+    int idleExitSeconds() default 300;
 }

@@ -8,6 +8,8 @@ import io.oqto.runner.protocol.FrameCodec;
 import io.oqto.runner.spi.RunnerOperation;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +66,7 @@ public final class RunnerServer {
     private final Semaphore inFlight;
     private final int maxFrameBytes;
     private final int maxConnections;
+    private final int maxInFlight;
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionSeq = new AtomicInteger();
     private final Thread acceptor;
@@ -72,6 +75,10 @@ public final class RunnerServer {
     private final Set<String> awaited;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean closing;
+    /** Not null when the socket was handed over (socket activation): then the runner may exit when idle. */
+    private final @Nullable InheritedSocket inherited;
+
+    private final IdleExit idle;
 
     @Activate
     public RunnerServer(RunnerConfig config, BundleContext context) throws IOException {
@@ -81,12 +88,28 @@ public final class RunnerServer {
                 context.getBundle().getVersion().toString(),
                 !"false".equals(context.getProperty("oqto.runner.exitOnSocketFailure")),
                 null,
-                awaitedTypes(context.getProperty("oqto.runner.awaitOperations")));
+                awaitedTypes(context.getProperty("oqto.runner.awaitOperations")),
+                () -> stopFramework(context));
+    }
+
+    /** The whole runner ends (Karaf's main returns, the JVM exits 0): what an idle exit means. */
+    private static void stopFramework(BundleContext context) {
+        new Thread(
+                        () -> {
+                            try {
+                                context.getBundle(0).stop();
+                            } catch (Exception e) {
+                                LOG.error("idle exit: the framework would not stop ({}); exiting", e.toString());
+                                System.exit(0);
+                            }
+                        },
+                        "oqto-runner-idle-exit")
+                .start();
     }
 
     RunnerServer(RunnerConfig config, Map<String, String> env, String version, boolean exitOnFailure)
             throws IOException {
-        this(config, env, version, exitOnFailure, null, Set.of());
+        this(config, env, version, exitOnFailure, null, Set.of(), () -> {});
     }
 
     static Set<String> awaitedTypes(@Nullable String property) {
@@ -106,7 +129,8 @@ public final class RunnerServer {
             String version,
             boolean exitOnFailure,
             @Nullable PeerPolicy policy,
-            Set<String> awaited)
+            Set<String> awaited,
+            Runnable exit)
             throws IOException {
         this.awaited = awaited;
         int uid = UnixAccounts.currentUid();
@@ -115,17 +139,29 @@ public final class RunnerServer {
         this.policy = policy != null ? policy : PeerPolicy.of(uid, controlPlaneUid(config.controlPlaneUser()));
         this.maxFrameBytes = config.maxFrameBytes();
         this.maxConnections = config.maxConnections();
-        this.inFlight = new Semaphore(config.maxInFlight());
+        this.maxInFlight = config.maxInFlight();
+        this.inFlight = new Semaphore(maxInFlight);
         this.dispatcher =
                 new RequestDispatcher(RunnerIdentity.current(version, uid), path.toString(), connections::size);
+        this.idle = new IdleExit(config.idleExitSeconds(), exit);
+        dispatcher.onActivity(idle::touch);
         this.workers = new ThreadPoolExecutor(
                 4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> new Thread(r, "oqto-runner-worker"));
         workers.allowCoreThreadTimeOut(true);
         try {
-            socketFile.prepare();
-            server = AFUNIXServerSocket.newInstance();
-            server.bind(AFUNIXSocketAddress.of(socketFile.path()));
-            socketFile.secure(config.controlPlaneUser());
+            inherited = InheritedSocket.take(env, ProcessHandle.current().pid());
+            if (inherited != null) {
+                // The holder's socket: never deleted or shut down from here (closing would do both).
+                server = inherited.server();
+                server.setDeleteOnClose(false);
+            } else {
+                socketFile.prepare();
+                server = AFUNIXServerSocket.newInstance();
+                server.bind(AFUNIXSocketAddress.of(socketFile.path()));
+                socketFile.secure(config.controlPlaneUser());
+            }
+            // accept() returns every second so the acceptor can tell whether the runner has become idle.
+            server.setSoTimeout(IdleExit.CHECK_MS);
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();
             LOG.error("runner cannot listen on {}: {}", path, e.getMessage());
@@ -158,6 +194,14 @@ public final class RunnerServer {
 
     /** READY=1 to systemd and the log line supervisors and tests wait for. */
     private void announce() {
+        if (inherited != null) {
+            LOG.info(
+                    "socket-activated: took the listening socket over from {}, with {} connection(s) waiting; exits after {} s idle",
+                    inherited.from(),
+                    inherited.waiting().size(),
+                    idle.seconds());
+            inherited.waiting().forEach(this::admit);
+        }
         notifyQuietly("READY=1\nSTATUS=listening on " + socketFile.path() + "\nMAINPID="
                 + ProcessHandle.current().pid());
         LOG.info("runner listening on {} (serving uids {})", socketFile.path(), policy.allowedUids());
@@ -213,18 +257,60 @@ public final class RunnerServer {
     }
 
     private void acceptLoop() {
-        while (!server.isClosed()) {
+        while (!closing && !server.isClosed()) {
             AFUNIXSocket s;
             try {
                 s = server.accept();
+            } catch (java.net.SocketTimeoutException e) {
+                if (inherited != null && idle.due(this::keepsRunning)) {
+                    exitIdle();
+                    return;
+                }
+                continue;
             } catch (IOException e) {
-                if (!server.isClosed()) {
+                if (!closing && !server.isClosed()) {
                     LOG.warn("accept failed: {}", e.toString());
                 }
                 continue;
             }
+            if (s == null) {
+                continue;
+            }
+            idle.touch();
             admit(s);
         }
+    }
+
+    /**
+     * Why the runner must keep running now; empty when it is idle. Connections do not count (the control plane keeps
+     * idle ones pooled), requests being served, subscriptions and whatever the operations name do.
+     */
+    List<String> keepsRunning() {
+        List<String> reasons = new ArrayList<>();
+        int serving = maxInFlight - inFlight.availablePermits();
+        if (serving > 0) {
+            reasons.add(serving + " requests being served");
+        }
+        if (dispatcher.subscriptions().size() > 0) {
+            reasons.add(dispatcher.subscriptions().size() + " subscriptions");
+        }
+        reasons.addAll(dispatcher.keepsRunning());
+        return reasons;
+    }
+
+    /**
+     * Idle: the runner ends, the holder keeps the socket, and the next connection starts a runner again. Called on the
+     * acceptor, the only thread that accepts, so no connection is half taken in; the pooled ones are closed, and the
+     * control plane connects anew (and so starts a runner) for its next request.
+     */
+    private void exitIdle() {
+        LOG.info(
+                "idle for {} s with nothing running: exiting (the socket stays with {})",
+                idle.seconds(),
+                inherited == null ? "?" : inherited.from());
+        closing = true;
+        connections.forEach(ClientConnection::close);
+        idle.exit();
     }
 
     private void admit(AFUNIXSocket s) {
@@ -273,16 +359,20 @@ public final class RunnerServer {
         closing = true;
         acceptor.interrupt();
         notifyQuietly("STOPPING=1");
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.debug("closing server socket: {}", e.toString());
+        if (inherited == null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                LOG.debug("closing server socket: {}", e.toString());
+            }
         }
+        // A socket taken over stays open: closing would shut it down for its holder too. The acceptor sees
+        // `closing` within a second, and the descriptor goes with the process.
         dispatcher.subscriptions().closeAll();
         connections.forEach(ClientConnection::close);
         workers.shutdownNow();
         try {
-            acceptor.join(2000);
+            acceptor.join(2000 + IdleExit.CHECK_MS);
             workers.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

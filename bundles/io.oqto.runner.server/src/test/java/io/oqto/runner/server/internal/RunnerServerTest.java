@@ -303,7 +303,13 @@ class RunnerServerTest {
     @Test
     void peersOutsideThePolicyAreRefused() throws Exception {
         server = new RunnerServer(
-                TestRunnerConfig.at(sock().toString()), Map.of(), "1", false, new PeerPolicy(Set.of(424242)), Set.of());
+                TestRunnerConfig.at(sock().toString()),
+                Map.of(),
+                "1",
+                false,
+                new PeerPolicy(Set.of(424242)),
+                Set.of(),
+                () -> {});
         try (LineClient c = new LineClient(sock())) {
             assertEquals(
                     "{\"id\":null,\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"uid "
@@ -432,7 +438,8 @@ class RunnerServerTest {
                     "1",
                     false,
                     null,
-                    RunnerServer.awaitedTypes(" list_processes , create_session"));
+                    RunnerServer.awaitedTypes(" list_processes , create_session"),
+                    () -> {});
             DatagramPacket p = new DatagramPacket(new byte[512], 512);
             try (LineClient early = new LineClient(sock())) {
                 systemd.setSoTimeout(300);
