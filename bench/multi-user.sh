@@ -1,5 +1,6 @@
 # Sourced by the multi-user benches (as root): the root helper (supervising the runners; no systemd needed)
-# and the control plane as the oqto user, started from the tarballs; sets PORT, TOKEN (an admin token) and TAG.
+# and the control plane as the oqto user, started from the tarballs; sets PORT, TOKEN (an admin token), TOKEN_FILE
+# (the same, in a 0600 file) and TAG. RUNNER_SETTINGS: more lines for [runner].
 # Creates the group oqtobench<tag> and, if missing, the oqto user; removes them, and every user in the
 # group, at the end.
 source "$(dirname "$0")/common.sh"
@@ -29,6 +30,7 @@ port = $PORT
 state_dir = "$SCRATCH/state"
 [runner]
 control_plane_user = "oqto"
+${RUNNER_SETTINGS:-}
 [usermgr]
 socket = "$SCRATCH/usermgr.sock"
 group = "$GROUP"
@@ -48,3 +50,6 @@ runuser -m -u oqto -- env HOME="$SCRATCH/state" OQTO_MODE=multi-user JAVA_HOME="
 PIDS+=($!)
 for _ in $(seq 1 900); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 0.1; done
 TOKEN=$("$SCRATCH/cp/bin/oqto-shell" "oqto:token-create --role admin bench" | grep '^oqto_')
+# The same token in a 0600 file, for benches that take it by reference (nothing secret on a command line).
+TOKEN_FILE="$SCRATCH/admin.token"
+(umask 077; printf '%s\n' "$TOKEN" > "$TOKEN_FILE")

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -58,6 +59,9 @@ class SystemdUnitsIT {
         }
         Distribution.unpack("oqto.controlPlane.tarball", r.resolve("opt/oqto"));
         Distribution.unpack("oqto.runner.tarball", r.resolve("opt/oqto-runner"));
+        // The socket unit's ExecStartPost: the host's own setfacl (package acl, a dependency of the package).
+        Files.createDirectories(r.resolve("usr/bin"));
+        Files.copy(Path.of("/usr/bin/setfacl"), r.resolve("usr/bin/setfacl"), StandardCopyOption.REPLACE_EXISTING);
         for (String program :
                 List.of("usr/local/bin/eavs", "usr/local/bin/hstry", "usr/local/bin/mmry", "usr/bin/mmry")) {
             Path p = r.resolve(program);
@@ -216,7 +220,9 @@ class SystemdUnitsIT {
 
     private static long count(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".service")).count();
+            return s.filter(p ->
+                            p.toString().endsWith(".service") || p.toString().endsWith(".socket"))
+                    .count();
         }
     }
 

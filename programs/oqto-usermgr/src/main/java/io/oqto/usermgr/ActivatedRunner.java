@@ -157,7 +157,11 @@ final class ActivatedRunner implements UserService {
         synchronized (lock) {
             process = null;
             lastExit = code > 128 ? "signal " + (code - 128) : "code " + code;
-            if (code == 0 || stopping) {
+            if (stopping) {
+                log.println(label + ": stopped (" + lastExit + ")");
+                return;
+            }
+            if (code == 0) {
                 backoff = FIRST_BACKOFF;
                 retryAt = 0;
                 log.println(label + ": exited when idle; waiting for the next connection");
@@ -263,17 +267,18 @@ final class ActivatedRunner implements UserService {
     @Override
     public void stop() {
         stopping = true;
-        try {
-            listening.close();
-        } catch (IOException e) {
-            log.println(label + ": closing " + socket + ": " + e.getMessage());
-        }
         Process p;
         synchronized (lock) {
             p = process;
         }
+        // The runner first, then the socket: closing it shuts it down for a runner still accepting on it.
         if (p != null && p.isAlive()) {
             SupervisedService.terminate(p, label, log);
+        }
+        try {
+            listening.close();
+        } catch (IOException e) {
+            log.println(label + ": closing " + socket + ": " + e.getMessage());
         }
         try {
             thread.join(SupervisedService.STOP_GRACE.toMillis());

@@ -268,6 +268,15 @@ public final class RunnerServer {
                 }
                 continue;
             } catch (IOException e) {
+                if (inherited != null) {
+                    // The holder shut its socket down (the user's services are being stopped): nothing more
+                    // will come, and the holder ends this runner next.
+                    LOG.info(
+                            "the socket from {} no longer accepts ({}); serving the open connections only",
+                            inherited.from(),
+                            e.toString());
+                    return;
+                }
                 if (!closing && !server.isClosed()) {
                     LOG.warn("accept failed: {}", e.toString());
                 }
