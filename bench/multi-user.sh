@@ -1,6 +1,6 @@
 # Sourced by the multi-user benches (as root): the root helper (supervising the runners; no systemd needed)
 # and the control plane as the oqto user, started from the tarballs; sets PORT, TOKEN (an admin token), TOKEN_FILE
-# (the same, in a 0600 file) and TAG. RUNNER_SETTINGS: more lines for [runner].
+# (the same, in a 0600 file) and TAG. RUNNER_SETTINGS, ROUTING_SETTINGS: more lines for [runner], [routing].
 # Creates the group oqtobench<tag> and, if missing, the oqto user; removes them, and every user in the
 # group, at the end.
 source "$(dirname "$0")/common.sh"
@@ -31,6 +31,8 @@ state_dir = "$SCRATCH/state"
 [runner]
 control_plane_user = "oqto"
 ${RUNNER_SETTINGS:-}
+[routing]
+${ROUTING_SETTINGS:-}
 [usermgr]
 socket = "$SCRATCH/usermgr.sock"
 group = "$GROUP"

@@ -44,12 +44,22 @@ public final class ActivationBench {
         token = Files.readString(Path.of(args[2])).strip(); // from a 0600 file: never on a command line
         String prefix = args[3];
         runnerHome = args[4];
-        if (args[0].equals("cold")) {
-            cold(prefix, Integer.parseInt(args[5]));
-        } else {
-            density(prefix, Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+        int status = 1;
+        try {
+            if (args[0].equals("cold")) {
+                cold(prefix, Integer.parseInt(args[5]));
+            } else {
+                density(prefix, Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+            }
+            status = 0;
+        } catch (Throwable e) {
+            System.err.println("the bench failed: " + e);
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                System.err.println("  caused by: " + c);
+            }
+        } finally {
+            System.exit(status); // the HTTP client's and the pools' threads would keep a failed run alive
         }
-        System.exit(0);
     }
 
     private static void cold(String prefix, int rounds) throws Exception {
@@ -105,7 +115,7 @@ public final class ActivationBench {
         long t1 = System.nanoTime();
         for (int i = 0; i < active; i++) {
             String name = prefix + "d" + i;
-            answers.add(burst.submit(() -> ping(name)));
+            answers.add(burst.submit(() -> pingUntilAnswered(name)));
         }
         double[] each = new double[active];
         for (int i = 0; i < active; i++) {
@@ -114,8 +124,9 @@ public final class ActivationBench {
         double all = (System.nanoTime() - t1) / 1e6;
         burst.shutdown();
         System.out.printf(
-                "first request to %d idle users at once: all answered after %.1f s; each p50 %.1f s, p99 %.1f s%n",
-                active, all / 1000, percentile(each, 50) / 1000, percentile(each, 99) / 1000);
+                "first request to %d idle users at once: all answered after %.1f s; each p50 %.1f s, p99 %.1f s;"
+                        + " %d answers were 503 or timed out and were retried after 1 s%n",
+                active, all / 1000, percentile(each, 50) / 1000, percentile(each, 99) / 1000, RETRIES.get());
         Thread.sleep(10_000); // settle: the runners' start-up garbage is collected, as in the footprint bench
         List<Long> pids = runnerPids();
         long activeUsed = usedKib();
@@ -135,13 +146,34 @@ public final class ActivationBench {
                 rss / 1024.0 / Math.max(1, pids.size()));
     }
 
+    /** As a client that retries a 503 would: the time until the user's runner answered, and how often it was 503. */
+    private static double pingUntilAnswered(String user) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofMinutes(5).toNanos();
+        while (true) {
+            try {
+                ping(user);
+                return (System.nanoTime() - t0) / 1e6;
+            } catch (IllegalStateException | java.io.IOException e) {
+                RETRIES.incrementAndGet();
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger RETRIES =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private static double ping(String user) throws Exception {
         long t0 = System.nanoTime();
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create(base + "/api/v1/users/" + user + "/runner/ping"))
                         .header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.noBody())
-                        .timeout(Duration.ofSeconds(60))
+                        .timeout(Duration.ofSeconds(90))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
