@@ -152,7 +152,7 @@ final class ActivatedRunner implements UserService {
                 log.println(label + ": cannot remove " + handover + ": " + e.getMessage());
             }
         }
-        int code = waitFor(p);
+        int code = SupervisedService.waitFor(p);
         closeQuietly(first); // only now: closing our copy earlier would shut the connection down for the runner too
         synchronized (lock) {
             process = null;
@@ -180,7 +180,7 @@ final class ActivatedRunner implements UserService {
                 runner = hand.accept();
             } catch (SocketTimeoutException e) {
                 if (!p.isAlive()) {
-                    waitFor(p);
+                    SupervisedService.waitFor(p);
                     Thread out = output;
                     if (out != null) {
                         try {
@@ -303,16 +303,6 @@ final class ActivatedRunner implements UserService {
             throw new IOException(p + " exists and is not a socket; refusing to replace it");
         }
         Files.delete(p);
-    }
-
-    private static int waitFor(Process p) {
-        while (true) {
-            try {
-                return p.waitFor();
-            } catch (InterruptedException e) {
-                // only stop() ends the runner, by ending the process
-            }
-        }
     }
 
     private static void closeQuietly(AFUNIXSocket s) {

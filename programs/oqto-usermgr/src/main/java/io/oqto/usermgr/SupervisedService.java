@@ -150,7 +150,8 @@ final class SupervisedService implements UserService {
         }
     }
 
-    private static int waitFor(Process p) {
+    /** The exit code, however often the waiting thread is interrupted: only ending the process ends the wait. */
+    static int waitFor(Process p) {
         while (true) {
             try {
                 return p.waitFor();

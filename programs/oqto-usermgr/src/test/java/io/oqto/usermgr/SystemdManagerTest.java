@@ -23,6 +23,8 @@ class SystemdManagerTest {
 
     private final List<String> ran = new ArrayList<>();
     private String showOutput = "";
+    /** What {@code show} prints for a socket unit. */
+    private String socketShowOutput = "";
 
     private SystemdManager manager() {
         return manager(Map.of());
@@ -31,7 +33,8 @@ class SystemdManagerTest {
     private SystemdManager manager(Map<String, Object> usermgr) {
         Exec exec = argv -> {
             ran.add(String.join(" ", argv));
-            return new Exec.Result(0, argv.contains("show") ? showOutput : "");
+            boolean socket = argv.get(argv.size() - 1).endsWith(".socket");
+            return new Exec.Result(0, !argv.contains("show") ? "" : socket ? socketShowOutput : showOutput);
         };
         Settings settings = Settings.from(
                 Path.of("/etc/oqto/config.toml"), Map.of("usermgr", usermgr, "runner", Map.of(), "routing", Map.of()));
@@ -124,15 +127,8 @@ class SystemdManagerTest {
         Files.writeString(units.resolve("oqto-runner.service"), "");
         Files.writeString(units.resolve("oqto-runner.socket"), "");
         showOutput = "ActiveState=inactive\nMainPID=0\nNRestarts=0\n";
-        Exec exec = argv -> {
-            ran.add(String.join(" ", argv));
-            return new Exec.Result(
-                    0, argv.get(argv.size() - 1).endsWith(".socket") ? "ActiveState=active\n" : showOutput);
-        };
-        Settings settings = Settings.from(
-                Path.of("/etc/oqto/config.toml"), Map.of("usermgr", Map.of(), "runner", Map.of(), "routing", Map.of()));
-        Map<String, Object> status =
-                new SystemdManager(settings, new RuntimeDirs(exec, "oqto"), exec, List.of(units)).status(ALICE);
+        socketShowOutput = "ActiveState=active\n";
+        Map<String, Object> status = manager().status(ALICE);
         assertEquals("waiting", ((Map<?, ?>) ((Map<?, ?>) status.get("services")).get("oqto-runner")).get("state"));
         assertEquals(
                 "/usr/bin/systemctl --user --machine=oqto_alice@.host show --property=ActiveState oqto-runner.socket",

@@ -52,16 +52,18 @@ final class RunnerPool implements Closeable {
         }
     }
 
-    /** Whether a connection is open now (opening none). */
+    /**
+     * Whether a connection is open now (opening none). Without the lock: {@link #acquire} holds it for a whole connect,
+     * which for a runner that is starting takes seconds, and an observer (the metrics) must not wait for that; a slot
+     * read a moment late only makes the answer a moment old.
+     */
     boolean connected() {
-        synchronized (slots) {
-            for (RunnerConnection c : slots) {
-                if (c != null && c.isOpen()) {
-                    return true;
-                }
+        for (RunnerConnection c : slots) {
+            if (c != null && c.isOpen()) {
+                return true;
             }
-            return false;
         }
+        return false;
     }
 
     @Override

@@ -262,8 +262,9 @@ public final class RunnerServer {
             try {
                 s = server.accept();
             } catch (java.net.SocketTimeoutException e) {
-                if (inherited != null && idle.due(this::keepsRunning)) {
-                    exitIdle();
+                InheritedSocket from = inherited;
+                if (from != null && idle.due(this::keepsRunning)) {
+                    exitIdle(from);
                     return;
                 }
                 continue;
@@ -312,11 +313,8 @@ public final class RunnerServer {
      * acceptor, the only thread that accepts, so no connection is half taken in; the pooled ones are closed, and the
      * control plane connects anew (and so starts a runner) for its next request.
      */
-    private void exitIdle() {
-        LOG.info(
-                "idle for {} s with nothing running: exiting (the socket stays with {})",
-                idle.seconds(),
-                inherited == null ? "?" : inherited.from());
+    private void exitIdle(InheritedSocket from) {
+        LOG.info("idle for {} s with nothing running: exiting (the socket stays with {})", idle.seconds(), from.from());
         closing = true;
         connections.forEach(ClientConnection::close);
         idle.exit();
