@@ -88,7 +88,12 @@ class SocketActivationSystemIT {
     @Order(1)
     void anIdleRunnerExitsAndItsSocketStaysTheUsersAndListening() throws Exception {
         waitUntilExited();
-        assertTrue(Commands.read(d.helperLog).contains(linux + "/oqto-runner: exited when idle"), "the helper saw why");
+        // The helper logs the exit once it has reaped the process, a moment after the process is gone.
+        Commands.waitFor(
+                "the helper's word on the idle exit",
+                WAIT,
+                () -> Commands.read(d.helperLog).contains(linux + "/oqto-runner: exited when idle"),
+                d.helperLog);
         Path socket = Path.of("/run/user/" + Commands.uidOf(linux) + "/oqto-runner.sock");
         assertEquals(linux, Commands.ownerOf(socket), "the socket is still there, the user's");
         // Owner only, plus one ACL entry for the control plane's user (the group bits shown by ls are the ACL's mask).

@@ -243,6 +243,10 @@ final class ActivatedRunner implements UserService {
             OutputStream out = s.getOutputStream();
             out.write((JSON.writeValueAsString(frame) + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
+            // Take what the client sends (its hello) before closing: closed at once, its write would fail with a
+            // broken pipe and it would never read the reason.
+            s.setSoTimeout(2000);
+            s.getInputStream().read(new byte[4096]);
         } catch (IOException e) {
             // the client went away first
         }
