@@ -44,16 +44,51 @@ final class Commands {
 
     /** Stops processes and their descendants: SIGTERM, then SIGKILL for those still there after 15 s. */
     static void stop(List<Process> processes) throws InterruptedException {
+        // The descendants are waited for too: a JVM under a launcher script outlives the script by a moment, and
+        // a cleanup that runs in that moment (removing its user, its perf-data directory) would race it.
+        List<ProcessHandle> all = new ArrayList<>();
         for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
+            p.descendants().forEach(all::add);
+            all.add(p.toHandle());
         }
-        for (Process p : processes) {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (ProcessHandle h : all) {
+            while (h.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
             }
         }
+        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                System.err.println("process " + h.pid() + " did not end after SIGKILL: " + e);
+            }
+        }
+    }
+
+    /**
+     * Ends every process still running as {@code user} and says which it found: each is a leak of the test that
+     * started it, and one left running recreates files (a JVM's perf-data directory) that later tests check.
+     */
+    static void endProcessesOf(String user) throws IOException, InterruptedException {
+        Result left = run(List.of("pgrep", "-a", "-u", user), Duration.ofSeconds(10));
+        if (left.exit() != 0) {
+            return;
+        }
+        System.err.println("processes of " + user + " left running, ending them:\n" + left.output());
+        run(List.of("pkill", "-KILL", "-u", user), Duration.ofSeconds(10));
+        waitFor("the processes of " + user + " to end", Duration.ofSeconds(15), () -> {
+            try {
+                return run(List.of("pgrep", "-u", user), Duration.ofSeconds(10)).exit() != 0;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        });
     }
 
     static Result runOk(List<String> cmd) throws IOException, InterruptedException {

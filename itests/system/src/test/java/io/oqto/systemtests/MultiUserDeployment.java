@@ -93,12 +93,18 @@ final class MultiUserDeployment implements AutoCloseable {
     MultiUserDeployment(
             List<String> agentSettings, @Nullable List<String> eavsSettings, boolean perUserEavs, boolean fakeHstry)
             throws Exception {
-        this(agentSettings, eavsSettings, perUserEavs, fakeHstry, List.of());
+        this(agentSettings, eavsSettings, perUserEavs, fakeHstry, List.of(), List.of());
     }
 
     /** {@code runnerSettings}: more lines for {@code [runner]}, e.g. a short idle exit. */
     static MultiUserDeployment withRunnerSettings(List<String> runnerSettings) throws Exception {
-        return new MultiUserDeployment(List.of(), null, false, false, runnerSettings);
+        return withSettings(runnerSettings, List.of());
+    }
+
+    /** {@code usermgrSettings}: more lines for {@code [usermgr]}, e.g. how many runners start at once. */
+    static MultiUserDeployment withSettings(List<String> runnerSettings, List<String> usermgrSettings)
+            throws Exception {
+        return new MultiUserDeployment(List.of(), null, false, false, runnerSettings, usermgrSettings);
     }
 
     private MultiUserDeployment(
@@ -106,7 +112,8 @@ final class MultiUserDeployment implements AutoCloseable {
             @Nullable List<String> eavsSettings,
             boolean perUserEavs,
             boolean fakeHstry,
-            List<String> runnerSettings)
+            List<String> runnerSettings,
+            List<String> usermgrSettings)
             throws Exception {
         assertEquals(
                 "0",
@@ -245,6 +252,7 @@ final class MultiUserDeployment implements AutoCloseable {
                         "hstry_command = [\"" + services.resolve("hstry") + "\", \"service\", \"run\"]",
                         "mmry_command = [\"" + services.resolve("mmry") + "\", \"service\", \"run\"]",
                         "ready_timeout_ms = 90000",
+                        String.join("\n", usermgrSettings),
                         ""));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         Commands.runOk(List.of("chown", "-R", "oqto", controlPlane.home.toString(), state.toString()));
@@ -406,6 +414,7 @@ final class MultiUserDeployment implements AutoCloseable {
             cleanup.run(() -> Commands.removePlatformUser("oqto_" + u));
         }
         if (createdServiceUser) {
+            cleanup.run(() -> Commands.endProcessesOf("oqto"));
             // Karaf's launcher probes the Java version with JVMs that leave their perf-data directory.
             cleanup.run(() -> Commands.removeUsersAndTree(List.of(), Path.of("/tmp/hsperfdata_oqto")));
         }

@@ -74,6 +74,7 @@ class ReadOnlyInstallIT {
                 Commands.removeUsersAndTree(List.of(), VAR_LIB);
             }
             if (createdServiceUser) {
+                Commands.endProcessesOf("oqto");
                 Commands.removeUsersAndTree(List.of(), Path.of("/tmp/hsperfdata_oqto"));
                 Commands.run(List.of("userdel", "oqto"), Duration.ofSeconds(30));
             }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Runners on demand (issue 19), with real users and the root helper holding each runner's socket: no runner process
  * while a user is idle, the first request starts one (a burst of them starts exactly one), it exits after
  * {@code [runner] idle_exit_seconds} unless something of the user's runs, and a runner that cannot start is reported
- * as {@code runner_unavailable} naming why, then tried again by a later connection.
+ * as {@code runner_unavailable} naming why, then tried again by a later connection; first requests of several users
+ * at once start their runners one after the other ({@code [usermgr] runner_starts_at_once = 1}) and are all answered.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,7 +41,9 @@ class SocketActivationSystemIT {
 
     @BeforeAll
     void start() throws Exception {
-        d = MultiUserDeployment.withRunnerSettings(List.of("idle_exit_seconds = " + IDLE_EXIT_SECONDS));
+        // One runner starts at a time, so that the pacing of a burst across users shows (test 6).
+        d = MultiUserDeployment.withSettings(
+                List.of("idle_exit_seconds = " + IDLE_EXIT_SECONDS), List.of("runner_starts_at_once = 1"));
         alice = d.user("s" + d.tag);
         linux = "oqto_" + alice;
         token = d.provision(alice); // provisioning asks the runner to answer: that started it
@@ -54,8 +57,12 @@ class SocketActivationSystemIT {
     }
 
     private List<Long> runnerPids() throws Exception {
-        Commands.Result r =
-                Commands.run(List.of("pgrep", "-u", linux, "-f", "org.apache.karaf.main.Main"), Duration.ofSeconds(10));
+        return runnerPidsOf(linux);
+    }
+
+    private static List<Long> runnerPidsOf(String linuxUser) throws Exception {
+        Commands.Result r = Commands.run(
+                List.of("pgrep", "-u", linuxUser, "-f", "org.apache.karaf.main.Main"), Duration.ofSeconds(10));
         return r.output().lines().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
     }
 
@@ -199,5 +206,56 @@ class SocketActivationSystemIT {
                 },
                 d.helperLog);
         assertEquals(before + 1, starts());
+    }
+
+    @Test
+    @Order(6)
+    void firstRequestsOfSeveralUsersAtOnceStartTheirRunnersOneAtATime() throws Exception {
+        List<String> names = List.of(alice, d.user("t" + d.tag), d.user("u" + d.tag));
+        List<String> tokens = new ArrayList<>(List.of(token));
+        for (String other : names.subList(1, names.size())) {
+            tokens.add(d.provision(other));
+        }
+        Commands.waitFor(
+                "every runner's idle exit",
+                Duration.ofSeconds(IDLE_EXIT_SECONDS + 60),
+                () -> {
+                    try {
+                        for (String n : names) {
+                            if (!runnerPidsOf("oqto_" + n).isEmpty()) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                d.helperLog);
+        long waitedBefore = slotWaits();
+        ExecutorService pool = Executors.newFixedThreadPool(names.size());
+        try {
+            List<Callable<HttpResponse<String>>> burst = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                String path = "/api/v1/users/" + names.get(i) + "/runner/ping";
+                String t = tokens.get(i);
+                burst.add(() -> d.send("POST", path, "{}", t));
+            }
+            for (Future<HttpResponse<String>> f : pool.invokeAll(burst)) {
+                assertEquals(200, f.get().statusCode(), f.get().body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // A start takes about a second, far more than the 100 ms from which a wait is logged: two waited.
+        assertEquals(waitedBefore + 2, slotWaits(), Commands.tails(d.helperLog));
+    }
+
+    private long slotWaits() throws Exception {
+        return Commands.read(d.helperLog)
+                .lines()
+                .filter(l -> l.contains("/oqto-runner: waited ")
+                        && l.endsWith(" for a start slot (other runners were starting)"))
+                .count();
     }
 }

@@ -53,7 +53,7 @@ class UsermgrStartIT {
                         78,
                         "oqto-usermgr: " + file + ":2:1: usermgr.home: unknown key (known in [usermgr]: "
                                 + "socket, group, uid_min, uid_max, shell, skeleton, home_base, linger_dir, service_manager, runner_command, "
-                                + "runner_activation, hstry_command, eavs_command, mmry_command, command_timeout_ms, ready_timeout_ms)\n"),
+                                + "runner_activation, runner_starts_at_once, hstry_command, eavs_command, mmry_command, command_timeout_ms, ready_timeout_ms)\n"),
                 usermgr("[usermgr]\nhome = \"/root\"\n"));
         assertEquals(
                 new Commands.Result(78, "oqto-usermgr: " + file + ": [usermgr] uid_min 5000 is above uid_max 4000\n"),

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXServerSocket;
@@ -31,6 +32,10 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * <p>A runner that exits 0 was idle ({@code [runner] idle_exit_seconds}): the socket is simply waited on again. One
  * that fails is started again by the next connection, after a pause that doubles from 1 s up to 30 s; a connection in
  * the pause gets a {@code runner_unavailable} error frame that says why.
+ *
+ * <p>Starts are paced: every user's runner takes a slot of {@code [usermgr] runner_starts_at_once} (shared, one per
+ * core by default) from its start until it has taken its socket. Fifty JVMs started together on two cores all miss
+ * their hand-over deadline and are retried, over and over; started a few at a time each is up in about a second.
  */
 final class ActivatedRunner implements UserService {
 
@@ -48,6 +53,7 @@ final class ActivatedRunner implements UserService {
     private final Path socket;
     private final Path handover;
     private final AFUNIXServerSocket listening;
+    private final Semaphore startSlots;
     private final Object lock = new Object();
     private final Thread thread;
     private volatile boolean stopping;
@@ -60,9 +66,16 @@ final class ActivatedRunner implements UserService {
     private @Nullable Thread output;
 
     /** Binds and secures the socket and starts waiting on it; no runner runs yet. */
-    ActivatedRunner(Account account, Path socket, ProcessBuilder builder, RuntimeDirs dirs, PrintStream log)
+    ActivatedRunner(
+            Account account,
+            Path socket,
+            ProcessBuilder builder,
+            RuntimeDirs dirs,
+            Semaphore startSlots,
+            PrintStream log)
             throws IOException {
         this.account = account;
+        this.startSlots = startSlots;
         this.label = account.name() + "/" + Settings.RUNNER;
         this.socket = socket;
         this.handover = socket.resolveSibling("oqto-runner.handover");
@@ -117,8 +130,32 @@ final class ActivatedRunner implements UserService {
         }
     }
 
+    /** Waits for a start slot (false when the helper stops meanwhile), saying so when it had to wait. */
+    private boolean takeStartSlot() {
+        long since = System.nanoTime();
+        try {
+            while (!startSlots.tryAcquire(1, TimeUnit.SECONDS)) {
+                if (stopping) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+        if (waited >= 100) {
+            log.println(label + ": waited " + waited + " ms for a start slot (other runners were starting)");
+        }
+        return true;
+    }
+
     /** Starts the runner, hands it the socket and {@code first}, and waits until it exits. */
     private void runWith(AFUNIXSocket first) {
+        if (!takeStartSlot()) {
+            closeQuietly(first); // the helper stops
+            return;
+        }
         long started = System.nanoTime();
         Process p;
         try (AFUNIXServerSocket hand = AFUNIXServerSocket.newInstance()) {
@@ -146,6 +183,7 @@ final class ActivatedRunner implements UserService {
             refuse(first, "the runner of " + account.name() + " did not start: " + e.getMessage());
             return;
         } finally {
+            startSlots.release(); // it took its socket, or will not
             try {
                 Files.deleteIfExists(handover);
             } catch (IOException e) {

@@ -32,6 +32,7 @@ record Settings(
         Duration commandTimeout,
         Path eavsUserConfig,
         String runnerActivation,
+        int runnerStartsAtOnce,
         @Nullable String runnerSocketSetting) {
 
     static final String RUNNER = "oqto-runner";
@@ -72,6 +73,8 @@ record Settings(
                 Duration.ofMillis(num(u, "command_timeout_ms", 60_000)),
                 Path.of(str(sections.get("eavs"), "user_config", "/etc/oqto/eavs-user.toml")),
                 str(u, "runner_activation", "socket"),
+                // One start per core: more JVMs starting at once only share the cores and all finish later.
+                (int) num(u, "runner_starts_at_once", Runtime.getRuntime().availableProcessors()),
                 sections.get("runner") == null
                         ? null
                         : (String) sections.get("runner").get("socket"));

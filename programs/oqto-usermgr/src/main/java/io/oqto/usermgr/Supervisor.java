@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 
 /**
@@ -25,11 +26,14 @@ final class Supervisor implements ServiceManager {
     private final RuntimeDirs dirs;
     private final PrintStream log;
     private final Map<String, Map<String, UserService>> users = new HashMap<>();
+    /** Shared by every user's activated runner: a burst of first connections starts runners a few at a time. */
+    private final Semaphore runnerStarts;
 
     Supervisor(Settings settings, RuntimeDirs dirs, PrintStream log) {
         this.settings = settings;
         this.dirs = dirs;
         this.log = log;
+        this.runnerStarts = new Semaphore(settings.runnerStartsAtOnce(), true);
     }
 
     @Override
@@ -97,7 +101,9 @@ final class Supervisor implements ServiceManager {
             TrustedPrograms.check(Path.of(argv.get(0)));
             if (name.equals(Settings.RUNNER) && settings.runnerActivation().equals("socket")) {
                 // No runner yet: its socket, and a runner when the first client connects.
-                running.put(name, new ActivatedRunner(a, settings.runnerSocket(a), builder(a, argv), dirs, log));
+                running.put(
+                        name,
+                        new ActivatedRunner(a, settings.runnerSocket(a), builder(a, argv), dirs, runnerStarts, log));
                 started.add(name);
                 continue;
             }

@@ -181,6 +181,12 @@ public final class ConfigSchema {
                         "socket: a user's runner starts at the first connection to its socket and exits when idle;"
                                 + " always: it runs as long as the user's services do",
                         v -> List.of("socket", "always").contains(v) ? null : "must be socket or always"),
+                KeySpec.integer(
+                        "runner_starts_at_once",
+                        1,
+                        256,
+                        "supervise, socket activation: how many runners start at the same time (default: one per"
+                                + " CPU core); the other first connections wait in their sockets' queues"),
                 KeySpec.strings(
                         "hstry_command", "supervise: the hstry service in the foreground, absolute program first"),
                 KeySpec.strings(

@@ -64,6 +64,7 @@ class ConfigAgreementTest {
             Map.entry("usermgr.service_manager", "the root helper oqto-usermgr"),
             Map.entry("usermgr.runner_command", "the root helper oqto-usermgr"),
             Map.entry("usermgr.runner_activation", "the root helper oqto-usermgr"),
+            Map.entry("usermgr.runner_starts_at_once", "the root helper oqto-usermgr"),
             Map.entry("usermgr.hstry_command", "the root helper oqto-usermgr"),
             Map.entry("usermgr.eavs_command", "the root helper oqto-usermgr"),
             Map.entry("usermgr.mmry_command", "the root helper oqto-usermgr"),
