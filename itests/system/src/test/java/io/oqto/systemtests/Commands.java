@@ -159,6 +159,8 @@ final class Commands {
             removeUsersAndTree(List.of(), Path.of("/run/user/" + uid));
         }
         removeUsersAndTree(List.of(), Path.of("/home", linux));
+        // The user's JVMs other than the runner (the service doubles) leave their perf-data directory.
+        removeUsersAndTree(List.of(), Path.of("/tmp/hsperfdata_" + linux));
     }
 
     /** Whether a process of {@code linuxUser} whose command line matches {@code pattern} runs (pgrep -f). */
