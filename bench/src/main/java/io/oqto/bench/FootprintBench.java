@@ -31,18 +31,34 @@ public final class FootprintBench {
         System.out.printf(
                 "runner footprint, %d runs each (first boot of a fresh data/ excluded), RSS %d s after READY=1%n",
                 runs, idle);
+        List<String> tuned = List.of(home.resolve("bin/oqto-runner").toString());
         report(
-                "bin/oqto-runner (tuned)",
-                measure(List.of(home.resolve("bin/oqto-runner").toString()), work, runs, idle));
+                "bin/oqto-runner, no CDS archive",
+                measure(tuned, Map.of("OQTO_RUNNER_CDS_ARCHIVE", "none"), work, runs, idle));
+        // As an install does (systemd/install, the package): the archive every runner of the host maps.
+        long t0 = System.nanoTime();
+        Process cds = new ProcessBuilder(home.resolve("bin/oqto-runner-cds").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(work.resolve("cds.log").toFile()))
+                .start();
+        if (!cds.waitFor(2, TimeUnit.MINUTES) || cds.exitValue() != 0) {
+            throw new IllegalStateException("bin/oqto-runner-cds failed; see " + work.resolve("cds.log"));
+        }
+        System.out.printf(
+                "  bin/oqto-runner-cds made lib/oqto-runner.jsa (%.1f MiB) in %.1f s%n",
+                Files.size(home.resolve("lib/oqto-runner.jsa")) / 1048576.0, (System.nanoTime() - t0) / 1e9);
+        report("bin/oqto-runner + CDS archive", measure(tuned, Map.of(), work, runs, idle));
         report(
                 "bin/karaf daemon (stock JVM options)",
-                measure(List.of(home.resolve("bin/karaf").toString(), "daemon"), work, runs, idle));
+                measure(List.of(home.resolve("bin/karaf").toString(), "daemon"), Map.of(), work, runs, idle));
     }
 
     /** The first boot of each launcher (fresh data/, features resolved and installed), reported apart. */
     private static final List<Sample> FIRST = new ArrayList<>();
 
-    private static List<Sample> measure(List<String> cmd, Path work, int runs, int idle) throws Exception {
+    private static List<Sample> measure(List<String> cmd, Map<String, String> extraEnv, Path work, int runs, int idle)
+            throws Exception {
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i <= runs; i++) {
             Path socket = work.resolve("r.sock");
@@ -59,6 +75,7 @@ public final class FootprintBench {
                 env.put("NOTIFY_SOCKET", notify.toString());
                 env.put("OQTO_RUNNER__SOCKET", socket.toString());
                 env.put("OQTO_CONFIG", work.resolve("none.toml").toString());
+                env.putAll(extraEnv);
                 long t0 = System.nanoTime();
                 Process p = pb.start();
                 ByteBuffer buf = ByteBuffer.allocate(256);

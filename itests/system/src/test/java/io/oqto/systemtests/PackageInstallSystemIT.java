@@ -106,7 +106,7 @@ class PackageInstallSystemIT {
         assertModes();
         seed.runSteps(steps.subList(1, steps.size()), withoutSystemd, RUNNER);
 
-        seed.aliceRunnerAnswers();
+        seed.aliceRunnerMapsTheSharedClassArchive(Path.of("/usr/lib/oqto/runner"));
         seed.aliceChats("first", "hello from the package");
     }
 

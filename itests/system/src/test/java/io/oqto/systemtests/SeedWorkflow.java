@@ -155,6 +155,23 @@ final class SeedWorkflow implements AutoCloseable {
         return pid;
     }
 
+    /**
+     * Alice's runner maps the class-data archive the install made ({@code bin/oqto-runner-cds}) from the install:
+     * one file every runner of the host shares. The runners ignore an archive the JVM refuses (-Xshare:auto), so
+     * only the runner's memory map shows that it is used.
+     */
+    void aliceRunnerMapsTheSharedClassArchive(Path runnerHome) throws Exception {
+        Path archive = runnerHome.resolve("lib/oqto-runner.jsa");
+        assertTrue(Files.isRegularFile(archive), "the install made " + archive);
+        assertEquals("root", Commands.ownerOf(archive));
+        assertEquals(
+                "rw-r--r--",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)));
+        long pid = aliceRunnerAnswers();
+        String maps = Files.readString(Path.of("/proc/" + pid + "/maps"));
+        assertTrue(maps.contains(" " + archive), "alice's runner maps " + archive);
+    }
+
     /** A session with the real pi: the fake LLM's reply streams back. */
     void aliceChats(String session, String message) throws Exception {
         HttpResponse<String> created = api.send(

@@ -82,7 +82,6 @@ class TarballInstallSystemIT {
 
     @Test
     void theDocumentedStepsRunTheSeedsWorkflow() throws Exception {
-        Path marker = Files.createFile(seed.work.resolve("before-install"));
         List<String> steps = SeedWorkflow.documentedSteps("tarball");
         int installStep = steps.indexOf("sudo sh /opt/oqto/systemd/install");
         assertTrue(installStep > 0, "the documented steps run systemd/install: " + steps);
@@ -92,6 +91,11 @@ class TarballInstallSystemIT {
         List<String> withoutSystemd = SeedWorkflow.documentedSteps("tarball-without-systemd");
         Commands.Result installed = seed.shell("sh /opt/oqto/systemd/install");
         assertEquals(0, installed.exit(), installed.output());
+        assertTrue(
+                installed.output().contains("oqto-runner-cds: wrote /opt/oqto-runner/lib/oqto-runner.jsa ("),
+                installed.output());
+        // From here on the install tree is the services': they may not write into it.
+        Path marker = Files.createFile(seed.work.resolve("installed"));
         for (String command : withoutSystemd) {
             assertTrue(
                     installed.output().contains("\n  " + command + "\n"),
@@ -99,7 +103,7 @@ class TarballInstallSystemIT {
         }
         seed.runSteps(steps.subList(installStep + 1, steps.size()), withoutSystemd, "/opt/oqto-runner/bin/oqto-runner");
 
-        seed.aliceRunnerAnswers();
+        seed.aliceRunnerMapsTheSharedClassArchive(Path.of("/opt/oqto-runner"));
         seed.aliceChats("first", "hello from the tarball");
         seed.deleteAlice();
 
