@@ -432,9 +432,12 @@ class BrowserAuthSystemIT {
         assertEquals("127.0.0.1", signIn.path("source").asText());
         before++;
 
-        // A change through REST, with the client's request id; a GET writes nothing.
+        // A change through REST, with the client's request id; a GET writes nothing, nor a POST that changes nothing.
         assertEquals(
                 200, d.send("GET", "/api/v1/users/me/tokens", null, aliceToken).statusCode());
+        assertEquals(
+                200,
+                d.send("POST", "/api/v1/users/me/runner/ping", "{}", aliceToken).statusCode());
         HttpResponse<String> made = d.http.send(
                 HttpRequest.newBuilder(URI.create(d.api.url("/api/v1/users/me/tokens")))
                         .header("Authorization", "Bearer " + aliceToken)

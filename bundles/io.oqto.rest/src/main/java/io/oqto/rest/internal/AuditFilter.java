@@ -4,6 +4,7 @@ import io.oqto.api.audit.AuditContext;
 import io.oqto.api.audit.AuditEvent;
 import io.oqto.api.audit.AuditLog;
 import io.oqto.api.auth.Caller;
+import java.lang.reflect.Method;
 import java.time.Instant;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -20,7 +21,8 @@ import javax.ws.rs.core.Context;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One audit line per request that changes something (every method but GET, HEAD and OPTIONS), whatever its outcome
+ * One audit line per request that changes something (every method but GET, HEAD and OPTIONS, and no route marked
+ * {@link ChangesNothing}), whatever its outcome
  * — a refused sign-in included: who (the caller, or the name a sign-in gave), the route and the path, the status and
  * error code, the request id and the client's address. Bodies are never logged, so no password or token is.
  *
@@ -56,7 +58,7 @@ final class AuditFilter implements ContainerRequestFilter, ContainerResponseFilt
     @Override
     public void filter(ContainerRequestContext request) {
         String id = requestId(request);
-        if (!SAFE_METHODS.contains(request.getMethod())) {
+        if (changes(request)) {
             Who who = who(request);
             request.setProperty(
                     SCOPE_PROPERTY, AuditContext.enter(new AuditContext.Who(who.actor, who.role, id, source())));
@@ -70,7 +72,7 @@ final class AuditFilter implements ContainerRequestFilter, ContainerResponseFilt
         }
         String id = requestId(request);
         response.getHeaders().putSingle(REQUEST_ID, id);
-        if (SAFE_METHODS.contains(request.getMethod())) {
+        if (!changes(request)) {
             return;
         }
         AuditLog log = audit.get();
@@ -90,6 +92,16 @@ final class AuditFilter implements ContainerRequestFilter, ContainerResponseFilt
                 status + (response.getEntity() instanceof ApiProblem.Body b ? " " + b.code() : ""),
                 id,
                 source()));
+    }
+
+    /** Whether the request may change something: any method but GET, HEAD, OPTIONS, unless its route says not. */
+    private boolean changes(ContainerRequestContext request) {
+        if (SAFE_METHODS.contains(request.getMethod())) {
+            return false;
+        }
+        ResourceInfo r = resource;
+        Method m = r == null ? null : r.getResourceMethod();
+        return m == null || !m.isAnnotationPresent(ChangesNothing.class);
     }
 
     private record Who(String actor, String role) {}

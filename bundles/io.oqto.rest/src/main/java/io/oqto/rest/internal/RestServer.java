@@ -96,6 +96,9 @@ public final class RestServer {
         thread.setContextClassLoader(JAXRSServerFactoryBean.class.getClassLoader());
         try {
             bus = BusFactory.newInstance().createBus();
+            // The class loader CXF makes current while it serves a request: without it CXF resolves one through its
+            // resource manager at every request, searching the class path (profiled: 7 % of a ping's time).
+            bus.setExtension(JAXRSServerFactoryBean.class.getClassLoader(), ClassLoader.class);
             factory.setBus(bus);
             factory.setAddress("/"); // under CXF's servlet context, /api (etc/org.apache.cxf.osgi.cfg)
             String version = context.getBundle().getVersion().toString();

@@ -36,6 +36,7 @@ public final class RunnerResource {
 
     @POST
     @Path("/ping")
+    @ChangesNothing
     public PingReply ping(@PathParam("user") String user, @Context SecurityContext security) {
         PingResult r = runners.ping(authorize(user, security));
         return new PingReply(r.user(), r.roundTripMicros(), r.roundTripMicros() / 1000.0);
