@@ -21,6 +21,8 @@ trap bench_cleanup EXIT
 chmod 755 "$SCRATCH"
 unpack "$CP_TGZ" cp
 unpack "$RUNNER_TGZ" runner
+# As an install does (systemd/install, the package): the class-data archive every runner maps.
+"$SCRATCH/runner/bin/oqto-runner-cds" > "$SCRATCH/cds.log" 2>&1 || { cat "$SCRATCH/cds.log" >&2; exit 1; }
 mkdir -p "$SCRATCH/skel" "$SCRATCH/state"
 chown -R oqto "$SCRATCH/cp" "$SCRATCH/state"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +28,8 @@ import java.util.stream.Stream;
  *       starts the runner), then warm requests: cold vs warm p50/p99;
  *   <li>{@code density}: provision many users, let every runner exit, and read what the host's used memory grew by
  *       per provisioned user; then a first request to many of them at once: the time until all answered and the
- *       memory per active runner (host delta, and the runners' own PSS).
+ *       memory per active runner (host delta, and the runners' own PSS); then those users at once, 1,000 requests
+ *       each, every reply checked against its user (no cross-talk).
  * </ul>
  *
  *   ActivationBench cold <base url> <token file> <name prefix> <runner home> <rounds>
@@ -166,9 +169,75 @@ public final class ActivationBench {
                 (activeUsed - idle) / 1024.0 / Math.max(1, pids.size()),
                 pss / 1024.0 / Math.max(1, pids.size()),
                 rss / 1024.0 / Math.max(1, pids.size()));
+        crossTalk(prefix, active, 1000);
         measured.set(true);
         burst.shutdown();
         burst.awaitTermination(1, TimeUnit.MINUTES);
+    }
+
+    /**
+     * {@code active} users at once, {@code requests} each, through REST to their own runners: every reply is the
+     * runner's own status, and must name that user's Linux account and uid (from /etc/passwd) — a reply from another
+     * user's runner would be cross-talk. Prints p50/p99 over all requests, errors and mismatches.
+     */
+    private static void crossTalk(String prefix, int active, int requests) throws Exception {
+        Map<String, Integer> uids = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+            String[] f = line.split(":", -1);
+            uids.put(f[0], Integer.parseInt(f[2]));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(active);
+        List<Future<double[]>> runs = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mismatches = new java.util.concurrent.atomic.AtomicInteger();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < active; i++) {
+            String name = prefix + "d" + i;
+            String linux = "oqto_" + name;
+            Integer uid = uids.get(linux);
+            if (uid == null) {
+                throw new IllegalStateException("no Linux user " + linux);
+            }
+            runs.add(pool.submit(() -> {
+                double[] ms = new double[requests];
+                for (int r = 0; r < requests; r++) {
+                    long s0 = System.nanoTime();
+                    HttpResponse<String> reply = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(base + "/api/v1/users/" + name + "/runner"))
+                                    .header("Authorization", "Bearer " + token)
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    ms[r] = (System.nanoTime() - s0) / 1e6;
+                    if (reply.statusCode() != 200) {
+                        errors.incrementAndGet();
+                    } else if (!reply.body().contains("\"linux_user\":\"" + linux + "\"")
+                            || !reply.body().contains("\"uid\":" + uid + ",")) {
+                        mismatches.incrementAndGet();
+                    }
+                }
+                return ms;
+            }));
+        }
+        List<Double> all = new ArrayList<>();
+        for (Future<double[]> f : runs) {
+            for (double d : f.get()) {
+                all.add(d);
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        double[] ms = all.stream().mapToDouble(Double::doubleValue).toArray();
+        System.out.printf(
+                "%d users x %d requests at once (GET each one's runner status, checked against its Linux user and uid):"
+                        + " %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d, replies of another user %d%n",
+                active,
+                requests,
+                ms.length / seconds,
+                percentile(ms, 50),
+                percentile(ms, 99),
+                errors.get(),
+                mismatches.get());
     }
 
     /** As a client that retries a 503 would: the time until the user's runner answered, and how often it was 503. */

@@ -52,6 +52,11 @@ public final class FootprintBench {
         report(
                 "bin/karaf daemon (stock JVM options)",
                 measure(List.of(home.resolve("bin/karaf").toString(), "daemon"), Map.of(), work, runs, idle));
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     /** The first boot of each launcher (fresh data/, features resolved and installed), reported apart. */
