@@ -1,6 +1,7 @@
 # Sourced by the multi-user benches (as root): the root helper (supervising the runners; no systemd needed)
 # and the control plane as the oqto user, started from the tarballs; sets PORT, TOKEN (an admin token), TOKEN_FILE
 # (the same, in a 0600 file) and TAG. RUNNER_SETTINGS, ROUTING_SETTINGS: more lines for [runner], [routing].
+# NO_CDS=1: no class-data archive for the runners.
 # Creates the group oqtobench<tag> and, if missing, the oqto user; removes them, and every user in the
 # group, at the end.
 source "$(dirname "$0")/common.sh"
@@ -21,8 +22,11 @@ trap bench_cleanup EXIT
 chmod 755 "$SCRATCH"
 unpack "$CP_TGZ" cp
 unpack "$RUNNER_TGZ" runner
-# As an install does (systemd/install, the package): the class-data archive every runner maps.
-"$SCRATCH/runner/bin/oqto-runner-cds" > "$SCRATCH/cds.log" 2>&1 || { cat "$SCRATCH/cds.log" >&2; exit 1; }
+# As an install does (systemd/install, the package): the class-data archive every runner maps (NO_CDS=1: without,
+# for a comparison).
+if [ -z "${NO_CDS:-}" ]; then
+  "$SCRATCH/runner/bin/oqto-runner-cds" > "$SCRATCH/cds.log" 2>&1 || { cat "$SCRATCH/cds.log" >&2; exit 1; }
+fi
 mkdir -p "$SCRATCH/skel" "$SCRATCH/state"
 chown -R oqto "$SCRATCH/cp" "$SCRATCH/state"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
