@@ -56,6 +56,10 @@ class TerminalServerTest {
         Path socket = dir.resolve("tty.sock");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // bin/oqto-tty's heap: without a cap the JVM may take a quarter of the host's memory.
+                "-XX:+UseSerialGC",
+                "-Xms8m",
+                "-Xmx64m",
                 "-cp",
                 System.getProperty("java.class.path"),
                 TerminalServer.class.getName(),
@@ -222,9 +226,18 @@ class TerminalServerTest {
             long written = StalledWriter.awaitStalled(yes.pid(), Duration.ofSeconds(2), Duration.ofSeconds(60));
             long after = StalledWriter.residentKiB(pid);
             assertTrue(written < 16 << 20, "yes is held up after " + written + " bytes");
+            // Its heap may grow to -Xmx (64 MiB) while it works — a clean run once saw +34 MiB here, with no cap at
+            // all — so the bound is heap plus buffers; what must not happen is memory that keeps growing while the
+            // client reads nothing.
             assertTrue(
-                    after - before < 32 * 1024,
-                    "the program holds no more than its buffers: " + before + " → " + after + " KiB");
+                    after - before < 80 * 1024,
+                    "the program holds no more than its heap and buffers: " + before + " → " + after + " KiB");
+            long stillWritten = StalledWriter.awaitStalled(yes.pid(), Duration.ofSeconds(2), Duration.ofSeconds(60));
+            long later = StalledWriter.residentKiB(pid);
+            assertTrue(stillWritten - written < 1 << 20, "yes stays held up: " + written + " → " + stillWritten);
+            assertTrue(
+                    later - after < 4 * 1024,
+                    "while nothing is read its memory stays put: " + after + " → " + later + " KiB");
         }
     }
 
