@@ -60,6 +60,8 @@ class TerminalServerTest {
                 "-XX:+UseSerialGC",
                 "-Xms8m",
                 "-Xmx64m",
+                // pty4j extracts its native library there and leaves it: the test's directory, not /tmp.
+                "-Djava.io.tmpdir=" + dir,
                 "-cp",
                 System.getProperty("java.class.path"),
                 TerminalServer.class.getName(),
