@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One server-sent-events response fed by a runner subscription. Events arrive on the runner connection's
@@ -24,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * can fetch the missed lines from {@code /output?after=}. The last event (exit or end) is never lost.
  */
 final class EventStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
 
     static final int CAPACITY = 1024;
     private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
@@ -138,6 +142,10 @@ final class EventStream {
             out.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException gone) {
+            // The client went away (closed the tab, dropped the connection): the usual end of a stream, not an
+            // error. Thrown on, CXF and the problem mapper logged it with a stack trace.
+            LOG.debug("event stream ended: the client went away ({})", gone.toString());
         }
     }
 

@@ -110,7 +110,8 @@ class EventStreamsTest {
                 throw new IOException("Broken pipe");
             }
         };
-        assertThrows(IOException.class, () -> ((StreamingOutput) r.getEntity()).write(gone));
+        // The usual end of a stream, not an error: it returns (nothing for CXF to log with a stack trace).
+        ((StreamingOutput) r.getEntity()).write(gone);
         assertEquals(0, streams.openStreams("alice"));
         assertEquals(1, unsubscribed.get());
     }
