@@ -1,5 +1,6 @@
 package io.oqto.bench;
 
+import io.oqto.api.unix.UnixAccounts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -177,15 +176,10 @@ public final class ActivationBench {
 
     /**
      * {@code active} users at once, {@code requests} each, through REST to their own runners: every reply is the
-     * runner's own status, and must name that user's Linux account and uid (from /etc/passwd) — a reply from another
+     * runner's own status, and must name that user's Linux account and uid (the system's account database) — a reply from another
      * user's runner would be cross-talk. Prints p50/p99 over all requests, errors and mismatches.
      */
     private static void crossTalk(String prefix, int active, int requests) throws Exception {
-        Map<String, Integer> uids = new HashMap<>();
-        for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-            String[] f = line.split(":", -1);
-            uids.put(f[0], Integer.parseInt(f[2]));
-        }
         ExecutorService pool = Executors.newFixedThreadPool(active);
         List<Future<double[]>> runs = new ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
@@ -194,10 +188,9 @@ public final class ActivationBench {
         for (int i = 0; i < active; i++) {
             String name = prefix + "d" + i;
             String linux = "oqto_" + name;
-            Integer uid = uids.get(linux);
-            if (uid == null) {
-                throw new IllegalStateException("no Linux user " + linux);
-            }
+            int uid = UnixAccounts.byName(linux)
+                    .orElseThrow(() -> new IllegalStateException("no Linux user " + linux))
+                    .uid();
             runs.add(pool.submit(() -> {
                 double[] ms = new double[requests];
                 for (int r = 0; r < requests; r++) {
