@@ -1,29 +1,16 @@
 package io.oqto.agent.internal;
 
 import java.util.Locale;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Which history store {@code [history] store} names, with {@code auto} decided the way the seed describes: hstry
  * where its program is installed, else the embedded store, so a fresh install keeps history with nothing else to
- * install. Each store is a Karaf feature of its own, so a runner loads only the one it uses.
+ * install. The chosen store is the only one active ({@link HistoryStoreChoice}).
  */
 enum HistoryChoice {
-    EMBEDDED("oqto-history-embedded"),
-    HSTRY("oqto-history-hstry"),
-    OFF(null);
-
-    private final @Nullable String feature;
-
-    HistoryChoice(@Nullable String feature) {
-        this.feature = feature;
-    }
-
-    /** The feature holding this store; null for {@link #OFF}. */
-    @Nullable
-    String feature() {
-        return feature;
-    }
+    EMBEDDED,
+    HSTRY,
+    OFF;
 
     String wire() {
         return name().toLowerCase(Locale.ROOT);

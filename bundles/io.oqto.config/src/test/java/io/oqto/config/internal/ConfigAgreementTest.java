@@ -32,7 +32,7 @@ class ConfigAgreementTest {
     /** Every component configured from config.toml. */
     static final List<String> COMPONENTS = List.of(
             "io.oqto.agent.internal.AgentSessions",
-            "io.oqto.agent.internal.HistoryFeatures",
+            "io.oqto.agent.internal.HistoryStoreChoice",
             "io.oqto.hstry.internal.HstryHistoryComponent",
             "io.oqto.memory.internal.MemoryOperation",
             "io.oqto.memory.internal.LedgerStore",

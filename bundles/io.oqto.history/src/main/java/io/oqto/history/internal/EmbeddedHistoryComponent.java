@@ -1,6 +1,7 @@
 package io.oqto.history.internal;
 
 import io.oqto.api.unix.Home;
+import io.oqto.runner.spi.history.ChosenHistoryStore;
 import io.oqto.runner.spi.history.Conversation;
 import io.oqto.runner.spi.history.HistoryException;
 import io.oqto.runner.spi.history.HistoryMessage;
@@ -10,8 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * The user's history in {@code ~/.local/state/oqto/history.db}, opened at the first use (a database that cannot be
@@ -23,7 +26,11 @@ public final class EmbeddedHistoryComponent implements HistoryStore, AutoCloseab
     private final Path file;
     private @Nullable EmbeddedHistory db;
 
-    public EmbeddedHistoryComponent() {
+    /** Active only while {@code [history] store} chooses the embedded store. */
+    @Activate
+    public EmbeddedHistoryComponent(
+            @Reference(target = "(" + ChosenHistoryStore.STORE + "=" + ChosenHistoryStore.EMBEDDED + ")")
+                    ChosenHistoryStore chosen) {
         this(Home.state().resolve("oqto/history.db"));
     }
 

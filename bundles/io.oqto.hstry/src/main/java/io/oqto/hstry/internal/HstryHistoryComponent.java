@@ -2,6 +2,7 @@ package io.oqto.hstry.internal;
 
 import io.oqto.api.unix.DeploymentMode;
 import io.oqto.api.unix.Home;
+import io.oqto.runner.spi.history.ChosenHistoryStore;
 import io.oqto.runner.spi.history.Conversation;
 import io.oqto.runner.spi.history.HistoryException;
 import io.oqto.runner.spi.history.HistoryMessage;
@@ -17,6 +18,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -37,8 +39,13 @@ public final class HstryHistoryComponent implements HistoryStore {
     private volatile HstryConfig config;
     private @Nullable HstryHistory connection;
 
+    /** Active only while {@code [history] store} chooses hstry. */
     @Activate
-    public HstryHistoryComponent(HstryConfig config, BundleContext context) {
+    public HstryHistoryComponent(
+            HstryConfig config,
+            BundleContext context,
+            @Reference(target = "(" + ChosenHistoryStore.STORE + "=" + ChosenHistoryStore.HSTRY + ")")
+                    ChosenHistoryStore chosen) {
         this(
                 config,
                 System.getenv(),

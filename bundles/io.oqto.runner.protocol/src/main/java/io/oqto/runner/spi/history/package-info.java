@@ -3,7 +3,7 @@
  * §1.5), written by the agent sessions and read back to list, search and resume conversations.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 @NullMarked
 package io.oqto.runner.spi.history;
 
