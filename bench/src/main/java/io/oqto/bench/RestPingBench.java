@@ -15,7 +15,10 @@ import java.util.function.IntFunction;
 
 /**
  * REST → runner ping under load: {@code POST /api/v1/users/me/runner/ping} from 1, 8 and 64 concurrent
- * clients, each level for a fixed time after a warm-up, repeated; prints requests/s and p50/p99.
+ * clients, each level for a fixed time after a warm-up, repeated; prints requests/s and p50/p99. Then, in the same
+ * run and at 64 clients, the layers under it on their own: {@code GET /api/health} (Jetty and CXF, no token, no
+ * runner) and {@code GET /app.css} (Jetty and the web UI's servlet, no CXF): the ceiling each layer leaves on this
+ * machine.
  *
  *   RestPingBench <base url> <token file> [seconds per level] [rounds]
  */
@@ -38,26 +41,43 @@ public final class RestPingBench {
                 "REST -> runner ping, %d s per level x %d rounds (median of rounds, range in brackets)%n",
                 seconds, rounds);
         for (int clients : new int[] {1, 8, 64}) {
-            double[] rps = new double[rounds], p50 = new double[rounds], p99 = new double[rounds];
-            int errors = 0;
-            for (int r = 0; r < rounds; r++) {
-                Result res = run(http, ping, clients, seconds);
-                rps[r] = res.requests / (double) seconds;
-                p50[r] = res.stats.percentileMicros(50) / 1000;
-                p99[r] = res.stats.percentileMicros(99) / 1000;
-                errors += res.errors;
-            }
-            System.out.printf(
-                    "  %2d clients  %8.0f req/s [%s]   p50 %6.2f ms [%s]   p99 %6.2f ms [%s]   errors %d%n",
-                    clients,
-                    Stats.median(rps),
-                    Stats.range(rps),
-                    Stats.median(p50),
-                    Stats.range(p50),
-                    Stats.median(p99),
-                    Stats.range(p99),
-                    errors);
+            level(http, ping, "", clients, seconds, rounds);
         }
+        System.out.println("the layers under it, alone, 64 clients:");
+        HttpRequest health = HttpRequest.newBuilder(URI.create(base + "/api/health"))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        HttpRequest css = HttpRequest.newBuilder(URI.create(base + "/app.css"))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        run(http, health, 8, 2);
+        run(http, css, 8, 2);
+        level(http, health, "GET /api/health (Jetty + CXF)       ", 64, seconds, rounds);
+        level(http, css, "GET /app.css (Jetty + UI servlet)   ", 64, seconds, rounds);
+    }
+
+    private static void level(HttpClient http, HttpRequest req, String label, int clients, int seconds, int rounds)
+            throws InterruptedException {
+        double[] rps = new double[rounds], p50 = new double[rounds], p99 = new double[rounds];
+        int errors = 0;
+        for (int r = 0; r < rounds; r++) {
+            Result res = run(http, req, clients, seconds);
+            rps[r] = res.requests / (double) seconds;
+            p50[r] = res.stats.percentileMicros(50) / 1000;
+            p99[r] = res.stats.percentileMicros(99) / 1000;
+            errors += res.errors;
+        }
+        System.out.printf(
+                "  %s%2d clients  %8.0f req/s [%s]   p50 %6.2f ms [%s]   p99 %6.2f ms [%s]   errors %d%n",
+                label,
+                clients,
+                Stats.median(rps),
+                Stats.range(rps),
+                Stats.median(p50),
+                Stats.range(p50),
+                Stats.median(p99),
+                Stats.range(p99),
+                errors);
     }
 
     record Result(int requests, int errors, Stats stats) {}
