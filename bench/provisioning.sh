@@ -6,4 +6,4 @@
 # the oqto user; removes all of them at the end.
 #   bench/provisioning.sh [rounds]
 source "$(dirname "$0")/multi-user.sh"
-bench_java io.oqto.bench.ProvisioningBench "http://127.0.0.1:$PORT" "$TOKEN" "bench$TAG" "${1:-3}"
+bench_java io.oqto.bench.ProvisioningBench "http://127.0.0.1:$PORT" "$TOKEN_FILE" "bench$TAG" "${1:-3}"

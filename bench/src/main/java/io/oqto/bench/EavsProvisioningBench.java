@@ -16,7 +16,7 @@ import java.util.List;
  * config file gets or loses its {@code [eavs]} section and the bench waits until the control plane has re-read it.
  * Each user is deleted again after it was timed.
  *
- *   EavsProvisioningBench <base url> <admin token> <name prefix> <config.toml> <master key file> [rounds]
+ *   EavsProvisioningBench <base url> <admin token file> <name prefix> <config.toml> <master key file> [rounds]
  */
 public final class EavsProvisioningBench {
 
@@ -25,7 +25,7 @@ public final class EavsProvisioningBench {
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
-        String token = args[1];
+        String token = Files.readString(Path.of(args[1])).strip(); // a 0600 file: no secret on a command line
         String prefix = args[2];
         Path config = Path.of(args[3]);
         String master = Files.readString(Path.of(args[4])).strip();

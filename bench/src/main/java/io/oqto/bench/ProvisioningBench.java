@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
  * answers): 20 users one after another (how the time grows with the users already there), 5 at once
  * (rounds), then runner pings routed to 20 users' runners at once vs all to one runner, same run.
  *
- *   ProvisioningBench <base url> <admin token> <name prefix> [rounds]
+ *   ProvisioningBench <base url> <admin token file> <name prefix> [rounds]
  */
 public final class ProvisioningBench {
 
@@ -30,7 +30,7 @@ public final class ProvisioningBench {
 
     public static void main(String[] args) throws Exception {
         base = args[0];
-        token = args[1];
+        token = Files.readString(Path.of(args[1])).strip(); // a 0600 file: no secret on a command line
         String prefix = args[2];
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         List<String> created = new ArrayList<>();
