@@ -15,7 +15,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 /**
  * Per-user runner footprint: time from exec to READY=1 on $NOTIFY_SOCKET (what systemd waits for), and
  * RSS and threads after it has idled. Measures bin/oqto-runner (tuned) and, as the baseline in the same
- * run, the same distribution through Karaf's stock launcher with Karaf's default JVM options.
+ * run, the same distribution through Karaf's stock launcher with Karaf's default JVM options. Last, the floor: a
+ * copy of the install whose startup.properties keeps only the framework's bundles (slf4j, Configuration Admin, SCR
+ * and its OSGi utilities: no application bundle), idle for the same time after it reached its final start level.
  *
  *   FootprintBench <runner install dir> [runs] [idle seconds]
  */
@@ -52,6 +54,7 @@ public final class FootprintBench {
         report(
                 "bin/karaf daemon (stock JVM options)",
                 measure(List.of(home.resolve("bin/karaf").toString(), "daemon"), Map.of(), work, runs, idle));
+        reportFloor(measureFloor(home, work, runs, idle));
         try (java.util.stream.Stream<Path> files = Files.walk(work)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
@@ -113,6 +116,69 @@ public final class FootprintBench {
             }
         }
         return samples;
+    }
+
+    /** The install copied with only the framework's bundles in startup.properties; ready is start level 100. */
+    private static List<Sample> measureFloor(Path home, Path work, int runs, int idle) throws Exception {
+        Path copy = work.resolve("framework-only");
+        Process cp = new ProcessBuilder("cp", "-a", home.toString(), copy.toString()).start();
+        if (cp.waitFor() != 0) {
+            throw new IllegalStateException("cannot copy " + home);
+        }
+        Path startup = copy.resolve("etc/startup.properties");
+        Files.write(
+                startup,
+                Files.readAllLines(startup).stream()
+                        .filter(l -> l.startsWith("#")
+                                || l.contains("slf4j")
+                                || l.contains("felix")
+                                || l.contains("org/osgi/"))
+                        .toList());
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Path log = work.resolve("framework-" + i + ".log");
+            ProcessBuilder pb = new ProcessBuilder(
+                            copy.resolve("bin/oqto-runner").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().put("OQTO_RUNNER_CDS_ARCHIVE", "none");
+            pb.environment().put("OQTO_RUNNER__SOCKET", work.resolve("f.sock").toString());
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!Files.readString(log).contains("Setting startlevel to 100")) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the framework alone did not start; see " + log);
+                }
+                Thread.sleep(20);
+            }
+            double up = (System.nanoTime() - t0) / 1e9;
+            Thread.sleep(idle * 1000L);
+            samples.add(sample(p.pid(), up));
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        return samples;
+    }
+
+    private static void reportFloor(List<Sample> samples) {
+        double[] up = samples.stream().mapToDouble(Sample::readySeconds).toArray();
+        double[] rss = samples.stream().mapToDouble(Sample::rssMiB).toArray();
+        double[] anon = samples.stream().mapToDouble(Sample::anonMiB).toArray();
+        double[] threads = samples.stream().mapToDouble(Sample::threads).toArray();
+        System.out.printf(
+                "  %-38s up   %.2f s [%s]   RSS %.1f MiB [%s] (private %.1f [%s])   threads %.0f%n",
+                "the framework alone, no application",
+                Stats.median(up),
+                Stats.range(up),
+                Stats.median(rss),
+                Stats.range(rss),
+                Stats.median(anon),
+                Stats.range(anon),
+                Stats.median(threads));
     }
 
     private static Sample sample(long pid, double ready) throws Exception {
