@@ -124,6 +124,18 @@ class TerminalSystemIT {
         assertTrue(!c.text().contains("SECRET-KEY-MATERIAL"), c.text());
         c.type("stty size; pwd\r");
         c.await("30 100\r\n");
+        // pty4j's native library is kept in her runtime directory (bin/oqto-tty), not left in a new /tmp/pty4j-*
+        // at every start.
+        String runtime = java.util.Arrays.stream(
+                        java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "environ"))
+                                .split("\0", -1))
+                .filter(v -> v.startsWith("XDG_RUNTIME_DIR="))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the terminal's program has no XDG_RUNTIME_DIR"))
+                .substring("XDG_RUNTIME_DIR=".length());
+        Path libpty = Path.of(runtime, "oqto/pty4j/pty4j-linux-x86-64/libpty.so");
+        assertTrue(java.nio.file.Files.isRegularFile(libpty), "pty4j's library kept at " + libpty);
+        assertEquals(linux, Commands.ownerOf(libpty), "hers");
 
         c.closeBlocking();
         Commands.waitFor(
