@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -95,19 +94,9 @@ class StaticRunnerSystemIT {
 
     @Test
     void theRunningRunnerHasOnlyTheInstallsJarsOpenAndNoBundleCopies() throws Exception {
-        List<String> jars = new ArrayList<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(runner.pid()), "fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.endsWith(".jar")) {
-                        jars.add(target);
-                    }
-                } catch (java.io.IOException closedMeanwhile) {
-                    // a descriptor closed between the listing and the read
-                }
-            }
-        }
+        List<String> jars = Listening.openFiles(runner.pid()).stream()
+                .filter(f -> f.endsWith(".jar"))
+                .toList();
         assertTrue(jars.stream().anyMatch(j -> j.contains("io.oqto.runner.server")), "the server bundle open: " + jars);
         for (String jar : jars) {
             assertTrue(

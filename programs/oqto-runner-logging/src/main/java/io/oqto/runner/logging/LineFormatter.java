@@ -15,7 +15,7 @@ abstract class LineFormatter extends Formatter {
     final String line(Severity severity, LogRecord record) {
         String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
         StringBuilder line = new StringBuilder(128)
-                .append(String.format("%-5s", severity.name()))
+                .append(severity.label())
                 .append(" [")
                 .append(Thread.currentThread().getName())
                 .append("] ")

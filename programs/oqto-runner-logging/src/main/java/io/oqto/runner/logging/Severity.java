@@ -11,9 +11,15 @@ enum Severity {
     TRACE("<7>");
 
     private final String priority;
+    /** The name padded to five, as the line shows it: made once, not at every line. */
+    private final String label = String.format("%-5s", name());
 
     Severity(String priority) {
         this.priority = priority;
+    }
+
+    String label() {
+        return label;
     }
 
     String priority() {
